@@ -1,0 +1,96 @@
+# Top-level build: one make invocation; each folder contributes a module.mk / actor.mk fragment.
+#
+#   make            build everything into build/ (the command is build/leapp)
+#   make check      build, then run every test (ends with "N passed, N failed")
+#   make SAN=1 ...  the same with AddressSanitizer + UBSan, into build-san/
+#   make bench      print the benchmark figures
+#   make demo       build and run the demo upgrade
+
+SAN ?=
+ifeq ($(SAN),1)
+BUILD ?= build-san
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DLEAPP_SANITIZER_BUILD=1
+OPT = -O1
+else
+BUILD ?= build
+SAN_FLAGS =
+OPT = -O2
+endif
+
+CC ?= gcc
+PKG_CONFIG ?= pkg-config
+WARN = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
+CFLAGS ?= $(OPT) -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) $(SAN_FLAGS) -fPIC -MMD -MP \
+	-Ilibmsg/include -Iactors/lib
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+
+# where the built tree puts its data (actors, models, phases, files); build/leapp finds it by its own path
+SHARE = $(BUILD)/share/leapp
+
+pc = $(shell $(PKG_CONFIG) --cflags --libs $(1))
+PC_MSGPACK := $(shell $(PKG_CONFIG) --exists msgpack-c && echo msgpack-c || echo msgpack)
+
+.PHONY: all check check-unit check-san bench demo clean fuzz vm-test
+all:
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CFLAGS_$(subst /,_,$(dir $<))) -c -o $@ $<
+
+# c_actor NAME, SRCDIR, SOURCES(relative to SRCDIR), EXTRA_LIBS(pkg-config names), EXTRA_LDLIBS
+# builds $(SHARE)/actors/NAME/NAME and copies SRCDIR/actor.yaml beside it
+define c_actor
+$(1)_OBJS := $(addprefix $(BUILD)/$(2)/,$(3:.c=.o))
+CFLAGS_$(subst /,_,$(2))/ += $(if $(4),$$(shell $(PKG_CONFIG) --cflags $(4)))
+$(SHARE)/actors/$(1)/$(1): $$($(1)_OBJS) $(BUILD)/libactor.a $(BUILD)/libmsg.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $(ALL_LDFLAGS) -o $$@ $$($(1)_OBJS) $(BUILD)/libactor.a $(BUILD)/libmsg.a $(if $(4),$$(shell $(PKG_CONFIG) --libs $(4))) $(5) $$(LIBMSG_LIBS)
+$(SHARE)/actors/$(1)/actor.yaml: $(2)/actor.yaml
+	@mkdir -p $$(dir $$@)
+	cp $$< $$@
+all: $(SHARE)/actors/$(1)/$(1) $(SHARE)/actors/$(1)/actor.yaml
+endef
+
+# script_actor NAME, SRCDIR, SCRIPT: a shell-script actor
+define script_actor
+$(SHARE)/actors/$(1)/$(3): $(2)/$(3)
+	@mkdir -p $$(dir $$@)
+	cp $$< $$@
+	chmod +x $$@
+$(SHARE)/actors/$(1)/actor.yaml: $(2)/actor.yaml
+	@mkdir -p $$(dir $$@)
+	cp $$< $$@
+all: $(SHARE)/actors/$(1)/$(3) $(SHARE)/actors/$(1)/actor.yaml
+endef
+
+# cmocka_test NAME, SOURCES, EXTRA_LIBS(pkg-config), EXTRA_OBJS/LDLIBS
+define cmocka_test
+$(BUILD)/tests/$(1): $(addprefix $(BUILD)/,$(2:.c=.o)) $(4)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $(ALL_LDFLAGS) -o $$@ $$(filter %.o %.a,$$^) $(if $(3),$$(shell $(PKG_CONFIG) --libs $(3))) $$(LIBMSG_LIBS) -lcmocka
+all: $(BUILD)/tests/$(1)
+endef
+
+include libmsg/module.mk
+include broker/module.mk
+include phases/module.mk
+-include actors/lib/module.mk
+-include $(sort $(wildcard actors/*/actor.mk))
+-include initramfs/module.mk
+-include $(sort $(wildcard initramfs/*/actor.mk))
+-include livemode/module.mk
+-include $(sort $(wildcard livemode/*/actor.mk))
+-include tests/module.mk
+
+check: all
+	tests/run-tests
+
+check-san:
+	$(MAKE) SAN=1 all
+	T_BUILD=$(CURDIR)/build-san tests/run-tests
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

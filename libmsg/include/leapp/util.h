@@ -1,0 +1,103 @@
+/* Small shared helpers: cleanup attributes, fd and string utilities used by every part. */
+#ifndef LEAPP_UTIL_H
+#define LEAPP_UTIL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _unused_ __attribute__((unused))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _noreturn_ __attribute__((noreturn))
+
+#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+
+static inline void freep(void *p) { free(*(void **)p); }
+#define _cleanup_free_ _cleanup_(freep)
+
+static inline void closep(int *fd) {
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+}
+#define _cleanup_close_ _cleanup_(closep)
+
+static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+/* Take ownership out of a cleanup variable. */
+#define TAKE_PTR(p) ({ __typeof__(p) _t = (p); (p) = NULL; _t; })
+#define TAKE_FD(fd) ({ int _t = (fd); (fd) = -1; _t; })
+
+/* Allocation that aborts on OOM: the engine has no meaningful recovery from it and a
+ * half-built structure is worse than a clean crash the broker records. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) _printf_(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) _printf_(1, 0);
+
+/* A growable byte buffer. */
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+void buf_reserve(struct buf *b, size_t extra);
+void buf_append(struct buf *b, const void *p, size_t n);
+void buf_printf(struct buf *b, const char *fmt, ...) _printf_(2, 3);
+void buf_free(struct buf *b);
+/* Returns the NUL-terminated contents and resets b. */
+char *buf_steal(struct buf *b);
+
+/* Read a whole file (limit bytes at most; returns -EFBIG beyond). */
+int read_file(const char *path, size_t limit, char **ret_data, size_t *ret_len);
+/* Write a file atomically: temp file in the same directory, fsync, rename, fsync dir. */
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+/* mkdir -p with the given mode for created components. */
+int mkdir_p(const char *path, mode_t mode);
+/* rm -rf that stays on one filesystem and never follows symlinks. */
+int rm_rf(const char *path);
+
+/* Join root and an absolute path: root_path("/x", "/etc/os-release") = "/x/etc/os-release". */
+char *path_join(const char *a, const char *b);
+
+bool str_startswith(const char *s, const char *prefix);
+bool str_endswith(const char *s, const char *suffix);
+char *str_strip(char *s);
+
+/* Monotonic and wall clocks in seconds. */
+double now_monotonic(void);
+double now_realtime(void);
+/* ISO 8601 UTC with microseconds: 2021-01-13T13:04:06.895402Z */
+void format_timestamp(double t, char out[32]);
+
+/* SHA-256 of data as 64 lowercase hex chars + NUL. */
+void sha256_hex(const void *data, size_t len, char out[65]);
+struct sha256_ctx {
+	uint32_t h[8];
+	uint64_t len;
+	uint8_t buf[64];
+	size_t fill;
+};
+void sha256_init(struct sha256_ctx *c);
+void sha256_update(struct sha256_ctx *c, const void *data, size_t len);
+void sha256_final(struct sha256_ctx *c, uint8_t out[32]);
+
+/* Parse a non-negative decimal integer; -EINVAL on junk, -ERANGE on overflow. */
+int parse_uint64(const char *s, uint64_t *ret);
+
+/* Random UUID v4 string (37 bytes incl. NUL). */
+void uuid_generate_str(char out[37]);
+
+#endif

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Install every build and test dependency on Debian 12 with apt-get; safe to run again.
+set -eu
+
+PKGS="
+build-essential pkg-config git ca-certificates
+libuv1-dev libmsgpack-dev libyaml-dev libsqlite3-dev sqlite3 libjansson-dev
+librpm-dev libsolv-dev libsolvext-dev libmount-dev libblkid-dev
+libcurl4-openssl-dev libseccomp-dev libcap-dev libmodulemd-dev libinih-dev libglib2.0-dev
+libcmocka-dev clang libclang-rt-14-dev
+rpm createrepo-c busybox-static gnupg cpio xz-utils zstd
+dracut dracut-core squashfs-tools e2fsprogs
+qemu-system-x86 linux-image-cloud-amd64
+dnf python3-dnf
+python3 python3-jsonschema python3-yaml
+iproute2 procps psmisc util-linux
+"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+
+if [ -z "$missing" ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing

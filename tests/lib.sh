@@ -1,0 +1,56 @@
+# Shared helpers for shell tests: TAP-like "ok"/"not ok" lines that tests/run-tests counts.
+# Source it from a test script: . "$(dirname "$0")/../lib.sh" (adjust the path).
+
+T_TOP=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)
+T_BUILD=${T_BUILD:-$T_TOP/build}
+T_LEAPP=${T_LEAPP:-$T_BUILD/leapp}
+T_FAILS=0
+T_COUNT=0
+
+# t_ok NAME: record a passed check.
+t_ok() { T_COUNT=$((T_COUNT + 1)); echo "ok - $*"; }
+
+# t_fail NAME [DETAIL...]: record a failed check, with details on stderr-safe lines.
+t_fail() {
+	T_COUNT=$((T_COUNT + 1)); T_FAILS=$((T_FAILS + 1))
+	echo "not ok - $1"; shift
+	for l in "$@"; do echo "#   $l"; done
+}
+
+# t_check NAME CMD...: run CMD; ok when it exits 0.
+t_check() {
+	local name=$1; shift
+	local out
+	if out=$("$@" 2>&1); then t_ok "$name"; else t_fail "$name" "command: $*" "$(printf '%s' "$out" | tail -n 20)"; fi
+}
+
+# t_eq NAME EXPECTED ACTUAL
+t_eq() {
+	if [ "$2" = "$3" ]; then t_ok "$1"; else t_fail "$1" "expected: $2" "actual:   $3"; fi
+}
+
+# t_tmpdir: a scratch directory removed when the test exits.
+t_tmpdir() {
+	local d
+	d=$(mktemp -d "${TMPDIR:-/tmp}/leapp-test.XXXXXX")
+	T_TMPDIRS="${T_TMPDIRS:-} $d"
+	trap 't_cleanup' EXIT
+	echo "$d"
+}
+
+t_cleanup() {
+	local d
+	for d in ${T_TMPDIRS:-}; do
+		# unmount anything a test left mounted below it, deepest first
+		grep -o " $d[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+		rm -rf "$d"
+	done
+	[ -n "${T_CLEANUP_HOOK:-}" ] && eval "$T_CLEANUP_HOOK"
+	return 0
+}
+
+# t_done: print the per-file summary and exit non-zero on any failure.
+t_done() {
+	echo "# $T_COUNT checks, $T_FAILS failed"
+	[ "$T_FAILS" -eq 0 ]
+}
