@@ -93,4 +93,4 @@ check-san:
 clean:
 	rm -rf build build-san
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path "$(BUILD)/sysroot-cache" -prune -o -type f -name "*.d" -print 2>/dev/null)

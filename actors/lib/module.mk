@@ -10,3 +10,7 @@ $(BUILD)/libactor.a: $(LIBACTOR_OBJS)
 	ar rcs $@ $^
 
 all: $(BUILD)/libactor.a
+
+# compile flags for the optional pieces (an actor links only the libraries of the objects it uses)
+ACTOR_LIB_PKGS := rpm libsolv libsolvext libcurl mount blkid modulemd-2.0 glib-2.0
+CFLAGS_actors_lib_ += $(shell $(PKG_CONFIG) --cflags $(ACTOR_LIB_PKGS) 2>/dev/null)

@@ -1,0 +1,215 @@
+/* Actor configuration: /etc/leapp/actor_conf.d/NAME.yaml checked against the manifests' schemas. */
+#include <dirent.h>
+
+#include "broker.h"
+#include "leapp/yaml.h"
+
+/* The schema of a section: fields merged from every manifest that declares it. */
+struct section {
+	char *name;
+	struct model_field *fields; /* borrowed from the manifests */
+	size_t n;
+	const struct manifest **owners; /* owner of each field */
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool same_type(const struct ftypespec *a, const struct ftypespec *b)
+{
+	if (a->type != b->type || a->nullable != b->nullable)
+		return false;
+	if (a->of || b->of)
+		return a->of && b->of && same_type(a->of, b->of);
+	if (a->type == FT_MODEL)
+		return !strcmp(a->model_name, b->model_name);
+	return true;
+}
+
+static int build_sections(struct leapp_ctx *c, struct section **ret, size_t *ret_n, char **ret_err)
+{
+	struct section *secs = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < c->actors.n; i++) {
+		const struct manifest *m = c->actors.v[i];
+		if (!m->config_section)
+			continue;
+		struct section *s = NULL;
+		for (size_t k = 0; k < n && !s; k++)
+			if (!strcmp(secs[k].name, m->config_section))
+				s = &secs[k];
+		if (!s) {
+			secs = xrealloc(secs, (n + 1) * sizeof(*secs));
+			s = &secs[n++];
+			memset(s, 0, sizeof(*s));
+			s->name = m->config_section;
+		}
+		for (size_t f = 0; f < m->n_config_fields; f++) {
+			const struct model_field *fd = &m->config_fields[f];
+			bool dup = false;
+			for (size_t k = 0; k < s->n; k++) {
+				if (strcmp(s->fields[k].name, fd->name))
+					continue;
+				dup = true;
+				if (!same_type(&s->fields[k].spec, &fd->spec)) {
+					*ret_err = xasprintf("conflicting definitions of configuration key '%s.%s': %s:%d and %s:%d",
+							     s->name, fd->name, s->owners[k]->file, s->fields[k].line, m->file,
+							     fd->line);
+					for (size_t q = 0; q < n; q++) {
+						free(secs[q].fields);
+						free(secs[q].owners);
+					}
+					free(secs);
+					return -EINVAL;
+				}
+			}
+			if (dup)
+				continue;
+			s->fields = xrealloc(s->fields, (s->n + 1) * sizeof(*s->fields));
+			s->owners = xrealloc(s->owners, (s->n + 1) * sizeof(*s->owners));
+			s->fields[s->n] = *fd; /* shallow: the manifest owns the strings */
+			s->owners[s->n] = m;
+			s->n++;
+		}
+	}
+	*ret = secs;
+	*ret_n = n;
+	return 0;
+}
+
+int actor_config_load(struct leapp_ctx *c, char **ret_err)
+{
+	struct section *secs = NULL;
+	size_t n_secs = 0;
+	int r = build_sections(c, &secs, &n_secs, ret_err);
+	if (r < 0)
+		return r;
+	json_decref(c->actor_config);
+	c->actor_config = json_object();
+	json_decref(c->config_warnings);
+	c->config_warnings = json_array();
+	/* where each key was set, to name both places of a conflicting definition */
+	json_t *where = json_object();
+	_cleanup_free_ char *dir = path_join(c->etcdir, "actor_conf.d");
+	char **files = NULL;
+	size_t n_files = 0;
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.' || !(str_endswith(de->d_name, ".yaml") || str_endswith(de->d_name, ".yml")))
+				continue;
+			files = xrealloc(files, (n_files + 1) * sizeof(char *));
+			files[n_files++] = xstrdup(de->d_name);
+		}
+		closedir(d);
+		qsort(files, n_files, sizeof(char *), cmp_str);
+	}
+	for (size_t fi = 0; fi < n_files && r == 0; fi++) {
+		_cleanup_free_ char *path = path_join(dir, files[fi]);
+		/* errors name the file as the admin knows it: /etc/leapp/..., not <root>/etc/leapp/... */
+		_cleanup_free_ char *shown = xasprintf("/etc/leapp/actor_conf.d/%s", files[fi]);
+		_cleanup_free_ char *data = NULL;
+		size_t len;
+		struct ydoc *doc = NULL;
+		if ((r = read_file(path, 4u << 20, &data, &len)) < 0) {
+			*ret_err = xasprintf("%s: %s", shown, strerror(-r));
+			break;
+		}
+		if ((r = ydoc_load_string(shown, data, len, &doc, ret_err)) < 0)
+			break;
+		const struct ynode *root = doc->root;
+		if (root && root->kind != YNODE_MAP) {
+			*ret_err = xasprintf("%s:%d: an actor configuration file is a map of sections", shown, root->line);
+			r = -EINVAL;
+		}
+		for (size_t k = 0; root && r == 0 && k < root->n; k++) {
+			const char *sname = root->keys[k];
+			struct section *s = NULL;
+			for (size_t q = 0; q < n_secs && !s; q++)
+				if (!strcmp(secs[q].name, sname))
+					s = &secs[q];
+			if (!s) {
+				json_array_append_new(c->config_warnings,
+						      json_sprintf("%s:%d: unknown key '%s' (no actor declares this section)",
+								   shown, root->key_lines[k], sname));
+				continue;
+			}
+			const struct ynode *body = root->items[k];
+			if (ynode_is_null(body))
+				continue;
+			if (body->kind != YNODE_MAP) {
+				*ret_err = xasprintf("%s:%d: key '%s': a section is a map of keys", shown, body->line, sname);
+				r = -EINVAL;
+				break;
+			}
+			json_t *sect = json_object_get(c->actor_config, sname);
+			if (!sect) {
+				sect = json_object();
+				json_object_set_new(c->actor_config, sname, sect);
+			}
+			for (size_t q = 0; q < body->n && r == 0; q++) {
+				const char *key = body->keys[q];
+				_cleanup_free_ char *full = xasprintf("%s.%s", sname, key);
+				const struct model_field *fd = NULL;
+				for (size_t f = 0; f < s->n && !fd; f++)
+					if (!strcmp(s->fields[f].name, key))
+						fd = &s->fields[f];
+				if (!fd) {
+					json_array_append_new(c->config_warnings,
+							      json_sprintf("%s:%d: unknown key '%s'", shown, body->key_lines[q], full));
+					continue;
+				}
+				json_t *prev = json_object_get(where, full);
+				if (prev) {
+					*ret_err = xasprintf("%s:%d: key '%s' is also set at %s", shown, body->key_lines[q], full,
+							     json_string_value(prev));
+					r = -EINVAL;
+					break;
+				}
+				json_t *v = NULL;
+				if ((r = ftypespec_json_from_yaml(&fd->spec, body->items[q], shown, full, &v, ret_err)) < 0)
+					break;
+				json_object_set_new(sect, key, v);
+				json_object_set_new(where, full, json_sprintf("%s:%d", shown, body->key_lines[q]));
+			}
+		}
+		ydoc_free(doc);
+	}
+	for (size_t fi = 0; fi < n_files; fi++)
+		free(files[fi]);
+	free(files);
+	/* defaults for everything not set */
+	for (size_t q = 0; q < n_secs && r == 0; q++) {
+		json_t *sect = json_object_get(c->actor_config, secs[q].name);
+		if (!sect) {
+			sect = json_object();
+			json_object_set_new(c->actor_config, secs[q].name, sect);
+		}
+		for (size_t f = 0; f < secs[q].n; f++) {
+			const struct model_field *fd = &secs[q].fields[f];
+			if (json_object_get(sect, fd->name))
+				continue;
+			if (fd->spec.def)
+				json_object_set(sect, fd->name, fd->spec.def);
+			else if (fd->spec.nullable || fd->spec.type == FT_ANY)
+				json_object_set_new(sect, fd->name, json_null());
+			else {
+				*ret_err = xasprintf("/etc/leapp/actor_conf.d: required configuration key '%s.%s' is not set "
+						     "(declared in %s:%d)",
+						     secs[q].name, fd->name, secs[q].owners[f]->file, fd->line);
+				r = -EINVAL;
+				break;
+			}
+		}
+	}
+	json_decref(where);
+	for (size_t q = 0; q < n_secs; q++) {
+		free(secs[q].fields);
+		free(secs[q].owners);
+	}
+	free(secs);
+	return r;
+}

@@ -1,0 +1,25 @@
+/* Starting an actor process: socketpair on fd 3, output pipe on 1/2, sandbox, exec. */
+#ifndef BROKER_SPAWN_H
+#define BROKER_SPAWN_H
+
+#include <sys/types.h>
+
+#include "sandbox.h"
+
+struct spawn_opts {
+	const char *path;       /* executable */
+	char *const *argv;
+	char *const *envp;
+	int chan_fd;            /* becomes fd 3 */
+	int out_fd;             /* becomes fds 1 and 2 (stdout and stderr, merged) */
+	const struct sandbox_spec *sandbox;
+};
+
+/* Fork and exec. The child dies with the broker (PR_SET_PDEATHSIG), leads its own process
+ * group, and holds fds 0-3 only. Returns 0 with *ret_pid, or -errno. */
+int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid);
+
+/* Same without any sandbox or channel: the "bare fork+exec+wait" of the benchmark. */
+int spawn_bare(const char *path, char *const *argv, char *const *envp, int *ret_status);
+
+#endif
