@@ -2,6 +2,7 @@
 #include "leapp/actor.h"
 
 #include <fcntl.h>
+#include <strings.h>
 #include <limits.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -539,11 +540,56 @@ void actor_error(const char *message, const char *details_fmt, ...)
 	exit(1);
 }
 
+/* Answers arrive as the text of the answerfile; type them as the component says. */
+static json_t *typed_answer(json_t *comp, json_t *raw)
+{
+	const char *type = json_string_value(json_object_get(comp, "type"));
+	const char *s = json_string_value(raw);
+	if (!s || !type)
+		return json_incref(raw);
+	if (!strcmp(type, "bool")) {
+		if (!strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcmp(s, "1"))
+			return json_true();
+		if (!strcasecmp(s, "false") || !strcasecmp(s, "no") || !strcmp(s, "0"))
+			return json_false();
+		return json_incref(raw);
+	}
+	if (!strcmp(type, "number")) {
+		char *end;
+		long long i = strtoll(s, &end, 10);
+		if (*s && !*end)
+			return json_integer(i);
+		double d = strtod(s, &end);
+		if (*s && !*end)
+			return json_real(d);
+		return json_incref(raw);
+	}
+	if (!strcmp(type, "multiple_choice")) {
+		json_t *a = json_array();
+		_cleanup_free_ char *copy = xstrdup(s);
+		char *save = NULL;
+		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			json_array_append_new(a, json_string(str_strip(t)));
+		return a;
+	}
+	return json_incref(raw);
+}
+
 json_t *actor_dialog(json_t *dialog)
 {
 	const char *scope = json_string_value(json_object_get(dialog, "scope"));
 	json_t *ans = scope ? json_object_get(A.answers, scope) : NULL;
-	json_t *ret = json_is_object(ans) ? json_deep_copy(ans) : json_object();
+	json_t *ret = json_object();
+	size_t ci;
+	json_t *comp;
+	json_array_foreach(json_object_get(dialog, "components"), ci, comp) {
+		const char *key = json_string_value(json_object_get(comp, "key"));
+		json_t *raw = key ? json_object_get(ans, key) : NULL;
+		if (raw)
+			json_object_set_new(ret, key, typed_answer(comp, raw));
+		else if (key && json_object_get(comp, "default") && !json_is_null(json_object_get(comp, "default")))
+			json_object_set(ret, key, json_object_get(comp, "default"));
+	}
 	if (!A.broker)
 		json_array_append_new(json_object_get(A.sa_out, "dialogs"), dialog);
 	else {
