@@ -75,6 +75,7 @@ endef
 include libmsg/module.mk
 include broker/module.mk
 include phases/module.mk
+include files/module.mk
 -include actors/lib/module.mk
 -include $(sort $(wildcard actors/*/actor.mk))
 -include initramfs/module.mk
