@@ -5,26 +5,63 @@
 #include "output.h"
 
 static const char usage_actor[] =
-	"usage: leapp actor list [--root DIR] [--json]\n"
+	"usage: leapp actor list [--json] [--root DIR]\n"
 	"       leapp actor describe NAME [--root DIR]\n"
-	"       leapp actor run NAME [--input FILE.json | --from-last-run] [--save-output] [--root DIR] [--debug]\n\n"
-	"list      every actor: name, phase, stage, description\n"
-	"describe  an actor's manifest and the models it consumes and produces\n"
-	"run       run one actor (sandboxed as in its phase) and print what it produced as JSON:\n"
-	"          {\"actor\", \"status\", \"messages\": [{model, data}], \"reports\", \"logs\", \"dialogs\",\n"
-	"           \"commands\", \"errors\"}\n"
-	"          input: FILE.json holds {\"messages\": [{\"model\": M, \"data\": {...}}]} (or a bare list);\n"
-	"          --from-last-run takes the messages of the last preupgrade/upgrade run.\n"
-	"          --save-output keeps the run in the audit store (otherwise it is discarded).\n"
-	"exit codes: 0 the actor succeeded, 1 it failed, 2 usage or bad input\n";
+	"       leapp actor run NAME [--input FILE.json | --from-last-run] [--save-output] [OPTIONS]\n\n"
+	"  list      every actor: name, phase, stage, description, in workflow order\n"
+	"  describe  one actor's manifest and the models it consumes and produces, as JSON\n"
+	"  run       run one actor, sandboxed as in its phase, and print what it produced as JSON\n\n"
+	"Run 'leapp actor SUBCOMMAND --help' for its options.\n";
+
+static const struct cli_cmd cmd_list = {
+	"actor list",
+	"usage: leapp actor list [--json] [--root DIR]\n\n"
+	"List every actor (the project's and the custom ones in /etc/leapp/repos.d) in workflow order:\n"
+	"name, phase, stage and description; [experimental] or [feature] marks those that do not run\n"
+	"unless enabled.\n",
+	OPT_ROOT | OPT_JSON | OPT_EXPERIMENTAL,
+};
+
+static const struct cli_cmd cmd_describe = {
+	"actor describe",
+	"usage: leapp actor describe NAME [--root DIR]\n\n"
+	"Print the manifest of actor NAME as JSON, with the fields of the models it consumes and produces\n"
+	"and its configuration schema.\n\n"
+	"exit codes: 0, 1 error, 2 usage or unknown actor\n",
+	OPT_ROOT,
+};
+
+static const struct cli_cmd cmd_run = {
+	"actor run",
+	"usage: leapp actor run NAME [--input FILE.json | --from-last-run] [--save-output] [OPTIONS]\n\n"
+	"Run actor NAME alone, sandboxed as in its phase, and print what it produced as one JSON object\n"
+	"on stdout: {\"actor\", \"status\": \"ok\"|\"failed\", \"failure\"?, \"messages\": [{\"model\", \"data\"}],\n"
+	"\"reports\", \"logs\", \"dialogs\", \"commands\", \"errors\"}. Console lines go to stderr.\n\n"
+	"Input: FILE.json holds {\"messages\": [{\"model\": M, \"data\": {...}}], \"config\": {...}} (or just the\n"
+	"list of messages); every message must be of a model the actor consumes and valid for it, and\n"
+	"\"config\" overrides the actor's configuration (its actor_conf.d section). --from-last-run gives\n"
+	"it the messages of the last preupgrade or upgrade instead; without either it gets no messages.\n"
+	"The run is recorded in the audit store only with --save-output.\n\n"
+	"exit codes: 0 the actor succeeded, 1 it failed, 2 usage, unknown actor or bad input\n",
+	OPT_ROOT | OPT_ACTOR_INPUT | OPT_VERBOSE | OPT_NO_SANDBOX | OPT_NOGPGCHECK | OPT_TARGET | OPT_ENABLEREPO,
+};
 
 static int load(struct leapp_ctx *c)
 {
-	if (ctx_init(c, "leapp") < 0)
-		return EXIT_USAGE;
+	int r = cli_init(c);
+	if (r)
+		return r;
 	if (ctx_load(c) < 0)
 		return EXIT_ERROR;
 	return 0;
+}
+
+static int cmp_listed(const void *a, const void *b)
+{
+	const struct manifest *x = *(struct manifest *const *)a, *y = *(struct manifest *const *)b;
+	if (x->stage != y->stage)
+		return (int)x->stage - (int)y->stage;
+	return strcmp(x->name, y->name);
 }
 
 static int actor_list(struct leapp_ctx *c, bool as_json)
@@ -32,11 +69,15 @@ static int actor_list(struct leapp_ctx *c, bool as_json)
 	json_t *a = json_array();
 	if (!as_json)
 		printf("%-40s %-34s %-6s %s\n", "NAME", "PHASE", "STAGE", "DESCRIPTION");
-	for (size_t p = 0; p < c->wf.n; p++)
-		for (size_t i = 0; i < c->actors.n; i++) {
-			struct manifest *m = c->actors.v[i];
-			if (strcmp(m->phase, c->wf.phases[p].name))
-				continue;
+	struct manifest **v = xcalloc(c->actors.n + 1, sizeof(*v));
+	for (size_t p = 0; p < c->wf.n; p++) {
+		size_t n = 0;
+		for (size_t i = 0; i < c->actors.n; i++)
+			if (!strcmp(c->actors.v[i]->phase, c->wf.phases[p].name))
+				v[n++] = c->actors.v[i];
+		qsort(v, n, sizeof(*v), cmp_listed);
+		for (size_t i = 0; i < n; i++) {
+			struct manifest *m = v[i];
 			const char *why = NULL;
 			bool on = actor_enabled(c, m, &why);
 			if (as_json)
@@ -48,6 +89,8 @@ static int actor_list(struct leapp_ctx *c, bool as_json)
 				printf("%-40s %-34s %-6s %s%s\n", m->name, m->phase, stage_name(m->stage), m->description,
 				       on ? "" : m->feature ? " [feature]" : m->experimental ? " [experimental]" : " [disabled]");
 		}
+	}
+	free(v);
 	if (as_json) {
 		char *s = json_dumps(a, JSON_INDENT(2));
 		puts(s);
@@ -92,7 +135,7 @@ static int actor_describe(struct leapp_ctx *c, const char *name)
 {
 	struct manifest *m = actor_set_find(&c->actors, name);
 	if (!m) {
-		fprintf(stderr, "leapp actor describe: unknown actor '%s' (see leapp actor list)\n", name);
+		log_error("actor describe: unknown actor '%s' (see leapp actor list)", name);
 		return EXIT_USAGE;
 	}
 	json_t *cons = json_array(), *prod = json_array(), *tags = json_array(), *cfg = json_object();
@@ -118,13 +161,80 @@ static int actor_describe(struct leapp_ctx *c, const char *name)
 	return EXIT_OK;
 }
 
-/* Check input messages against the models the actor consumes; errors name file and position. */
+/* Apply the input's "config" over the actor's configuration, checked against its schema. */
+static int apply_config(struct leapp_ctx *c, struct manifest *m, const char *file, json_t *cfg)
+{
+	if (!json_is_object(cfg)) {
+		log_error("actor run: %s: $.config: expected an object (the actor's configuration keys)", file);
+		return EXIT_USAGE;
+	}
+	if (json_object_size(cfg) && !m->config_section) {
+		log_error("actor run: %s: $.config: actor %s has no configuration", file, m->name);
+		return EXIT_USAGE;
+	}
+	if (!m->config_section)
+		return 0;
+	json_t *sect = json_object_get(c->actor_config, m->config_section);
+	if (!sect) {
+		sect = json_object();
+		json_object_set_new(c->actor_config, m->config_section, sect);
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(cfg, key, v) {
+		const struct model_field *fd = NULL;
+		for (size_t i = 0; i < m->n_config_fields && !fd; i++)
+			if (!strcmp(m->config_fields[i].name, key))
+				fd = &m->config_fields[i];
+		if (!fd) {
+			log_error("actor run: %s: $.config.%s: actor %s has no configuration key '%s'", file, key, m->name, key);
+			return EXIT_USAGE;
+		}
+		char err[512];
+		json_t *checked = NULL;
+		if (ftypespec_check_json(&fd->spec, v, &checked, err, sizeof(err)) < 0) {
+			log_error("actor run: %s: $.config.%s: %s", file, key, err);
+			return EXIT_USAGE;
+		}
+		json_object_set_new(sect, key, checked);
+	}
+	return 0;
+}
+
+/* Check the input file against the models the actor consumes; errors name file and position. */
 static int check_input(struct leapp_ctx *c, struct manifest *m, const char *file, json_t *in, json_t **ret)
 {
-	json_t *msgs = json_is_array(in) ? in : json_object_get(in, "messages");
-	const char *where = json_is_array(in) ? "" : ".messages";
+	json_t *msgs = in;
+	const char *where = "";
+	if (json_is_object(in)) {
+		const char *key;
+		json_t *v;
+		json_object_foreach(in, key, v) {
+			if (!strcmp(key, "messages") || !strcmp(key, "workflow"))
+				continue;
+			if (!strcmp(key, "config")) {
+				int r = apply_config(c, m, file, v);
+				if (r)
+					return r;
+				continue;
+			}
+			log_error("actor run: %s: $.%s: unknown key (expected messages, config or workflow)", file, key);
+			return EXIT_USAGE;
+		}
+		if (json_object_get(in, "workflow"))
+			log_warning("actor run: %s: $.workflow is ignored: under leapp the actor gets the workflow "
+				    "configuration of the last run",
+				    file);
+		msgs = json_object_get(in, "messages");
+		where = ".messages";
+		if (!msgs) {
+			*ret = json_array();
+			return 0;
+		}
+	}
 	if (!json_is_array(msgs)) {
-		fprintf(stderr, "leapp actor run: %s: expected {\"messages\": [...]} or a list of messages\n", file);
+		log_error("actor run: %s: $%s: expected a list of messages ({\"messages\": [{\"model\": M, \"data\": {...}}]})",
+			  file, where);
 		return EXIT_USAGE;
 	}
 	size_t i;
@@ -132,24 +242,23 @@ static int check_input(struct leapp_ctx *c, struct manifest *m, const char *file
 	json_array_foreach(msgs, i, msg) {
 		const char *model = json_string_value(json_object_get(msg, "model"));
 		json_t *data = json_object_get(msg, "data");
-		if (!model || !json_is_object(data)) {
-			fprintf(stderr, "leapp actor run: %s: $%s[%zu]: a message needs \"model\" (string) and \"data\" (object)\n",
-				file, where, i);
+		if (!json_is_object(msg) || !model || !json_is_object(data)) {
+			log_error("actor run: %s: $%s[%zu]: a message needs \"model\" (a string) and \"data\" (an object)", file,
+				  where, i);
 			return EXIT_USAGE;
 		}
 		const struct model *md = model_registry_find(c->models, model);
 		if (!md) {
-			fprintf(stderr, "leapp actor run: %s: $%s[%zu]: unknown model '%s'\n", file, where, i, model);
+			log_error("actor run: %s: $%s[%zu].model: unknown model '%s'", file, where, i, model);
 			return EXIT_USAGE;
 		}
 		if (!manifest_consumes(m, model)) {
-			fprintf(stderr, "leapp actor run: %s: $%s[%zu]: actor %s does not consume %s\n", file, where, i, m->name,
-				model);
+			log_error("actor run: %s: $%s[%zu].model: actor %s does not consume %s", file, where, i, m->name, model);
 			return EXIT_USAGE;
 		}
 		char err[512];
 		if (model_pack_json(md, data, NULL, err, sizeof(err)) < 0) {
-			fprintf(stderr, "leapp actor run: %s: $%s[%zu].data: %s: %s\n", file, where, i, model, err);
+			log_error("actor run: %s: $%s[%zu].data: %s: %s", file, where, i, model, err);
 			return EXIT_USAGE;
 		}
 	}
@@ -157,66 +266,69 @@ static int check_input(struct leapp_ctx *c, struct manifest *m, const char *file
 	return 0;
 }
 
-static int actor_run(struct leapp_ctx *c, const char *name, const char *input, bool from_last, bool save)
+static int read_input(struct leapp_ctx *c, struct manifest *m, const char *file, json_t **ret)
+{
+	json_error_t je;
+	json_t *in = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
+	if (!in) {
+		if (je.line < 1)
+			log_error("actor run: %s: %s", file, je.text);
+		else
+			log_error("actor run: %s:%d:%d: %s", file, je.line, je.column, je.text);
+		return EXIT_USAGE;
+	}
+	int r = check_input(c, m, file, in, ret);
+	json_decref(in);
+	return r;
+}
+
+static int actor_run(struct leapp_ctx *c, const char *name, const struct cli_args *a)
 {
 	struct manifest *m = actor_set_find(&c->actors, name);
 	if (!m) {
-		fprintf(stderr, "leapp actor run: unknown actor '%s' (see leapp actor list)\n", name);
+		log_error("actor run: unknown actor '%s' (see leapp actor list)", name);
 		return EXIT_USAGE;
 	}
 	json_t *msgs = NULL;
-	if (input) {
-		json_error_t je;
-		json_t *in = json_load_file(input, 0, &je);
-		if (!in) {
-			fprintf(stderr, "leapp actor run: %s:%d:%d: %s\n", input, je.line, je.column, je.text);
-			return EXIT_USAGE;
-		}
-		int r = check_input(c, m, input, in, &msgs);
-		json_decref(in);
-		if (r)
-			return r;
-	}
-	if (ctx_open_store(c, true) < 0)
+	int r;
+	if (a->input && (r = read_input(c, m, a->input, &msgs)))
+		return r;
+	if (ctx_open_store(c, true) < 0) {
+		json_decref(msgs);
 		return EXIT_ERROR;
-	if (from_last) {
+	}
+	if (a->from_last_run) {
 		struct execution last;
-		int r = store_execution_last(c->store, "upgrade", &last);
-		struct execution pre;
-		if (store_execution_last(c->store, "preupgrade", &pre) == 0) {
-			if (r < 0 || pre.id > last.id) {
-				if (r == 0)
-					execution_clear(&last);
-				last = pre;
-				r = 0;
-			} else
-				execution_clear(&pre);
-		}
-		if (r < 0) {
-			fprintf(stderr, "leapp actor run: --from-last-run: no preupgrade or upgrade run is recorded in %s\n",
-				store_path(c->store));
-			return EXIT_USAGE;
+		if (last_workflow_execution(c->store, &last) < 0) {
+			log_error("actor run: --from-last-run: no preupgrade or upgrade run is recorded in %s",
+				  store_path(c->store));
+			return EXIT_ERROR;
 		}
 		msgs = store_messages_json(c->store, last.id, m->consumes, m->n_consumes);
+		output_diag(c->out, "info", "actor run: %zu message(s) from run %s (%s)", json_array_size(msgs), last.uuid,
+			    last.kind);
 		execution_clear(&last);
 	}
 	if (!msgs)
 		msgs = json_array();
 	json_t *out = NULL;
-	int r = engine_run_single(c, m, msgs, &out);
+	r = engine_run_single(c, m, msgs, &out);
 	json_decref(msgs);
 	if (out) {
 		char *s = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(s);
+		fflush(stdout);
 		free(s);
 	}
-	if (!save) {
+	if (!a->save_output) {
 		struct execution ex;
 		if (store_execution_last(c->store, "actor-run", &ex) == 0) {
 			store_execution_delete(c->store, ex.id);
 			execution_clear(&ex);
 		}
 		store_flush(c->store, true);
+	} else if (out) {
+		output_diag(c->out, "info", "actor run: the run is kept in %s (see leapp list-runs)", store_path(c->store));
 	}
 	json_decref(out);
 	return r < 0 ? EXIT_ERROR : EXIT_OK;
@@ -224,66 +336,42 @@ static int actor_run(struct leapp_ctx *c, const char *name, const char *input, b
 
 int cmd_actor(int argc, char **argv, struct leapp_ctx *c)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(usage_actor, argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	if (argc < 2) {
+		fputs(usage_actor, stderr);
+		return EXIT_USAGE;
 	}
 	const char *sub = argv[1];
-	/* sub-options: --input, --from-last-run, --save-output, --json, plus the common ones */
-	const char *input = NULL;
-	bool from_last = false, save = false, as_json = false;
-	const char *name = NULL;
-	char **rest = xcalloc((size_t)argc + 1, sizeof(char *));
-	int nrest = 0;
-	rest[nrest++] = argv[0];
-	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--input")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "leapp actor: --input needs a file\n");
-				free(rest);
-				return EXIT_USAGE;
-			}
-			input = argv[++i];
-		} else if (!strcmp(argv[i], "--from-last-run"))
-			from_last = true;
-		else if (!strcmp(argv[i], "--save-output"))
-			save = true;
-		else if (!strcmp(argv[i], "--json"))
-			as_json = true;
-		else if (argv[i][0] != '-' && !name)
-			name = argv[i];
-		else
-			rest[nrest++] = argv[i];
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
+		fputs(usage_actor, stdout);
+		return EXIT_OK;
 	}
-	int oi, r = parse_options(nrest, rest, OPT_ROOT | OPT_VERBOSE | OPT_JSON | OPT_NOGPGCHECK | OPT_EXPERIMENTAL | OPT_NO_SANDBOX,
-				  c, usage_actor, &oi);
-	free(rest);
-	if (r)
+	const struct cli_cmd *cmd = !strcmp(sub, "list")       ? &cmd_list
+				    : !strcmp(sub, "describe") ? &cmd_describe
+				    : !strcmp(sub, "run")      ? &cmd_run
+							       : NULL;
+	if (!cmd) {
+		fprintf(stderr, "leapp actor: unknown subcommand '%s' (list, describe or run; see leapp actor --help)\n", sub);
+		return EXIT_USAGE;
+	}
+	struct cli_args a = {0};
+	int oi, r = parse_options(argc - 1, argv + 1, cmd, c, &a, &oi);
+	if (r) {
+		cli_args_clear(&a);
 		return r == 1 ? EXIT_OK : r;
-	output_free(output_global);
-	c->out = output_global = output_new(false, c->opt.verbose, c->opt.debug);
-	if (!strcmp(sub, "list")) {
-		if (name) {
-			fprintf(stderr, "leapp actor list: unexpected argument '%s'\n", name);
-			return EXIT_USAGE;
-		}
-		if ((r = load(c)))
-			return r;
-		return actor_list(c, as_json);
 	}
-	if (!strcmp(sub, "describe") || !strcmp(sub, "run")) {
-		if (!name) {
-			fprintf(stderr, "leapp actor %s: which actor? (leapp actor %s NAME)\n", sub, sub);
-			return EXIT_USAGE;
-		}
-		if (input && from_last) {
-			fprintf(stderr, "leapp actor run: --input and --from-last-run exclude each other\n");
-			return EXIT_USAGE;
-		}
-		if ((r = load(c)))
-			return r;
-		return !strcmp(sub, "describe") ? actor_describe(c, name) : actor_run(c, name, input, from_last, save);
+	/* argv + 1 was parsed: positional arguments are argv[1 + oi ..] */
+	int nargs = argc - 1 - oi;
+	char **args = argv + 1 + oi;
+	cli_setup_output(c, true); /* stdout is for the JSON */
+	if (cmd == &cmd_list) {
+		if (!(r = no_more_arguments(cmd, argc - 1, argv + 1, oi)) && !(r = load(c)))
+			r = actor_list(c, a.json);
+	} else if (nargs < 1) {
+		fprintf(stderr, "leapp %s: which actor? (leapp %s NAME; see leapp actor list)\n", cmd->name, cmd->name);
+		r = EXIT_USAGE;
+	} else if (!(r = no_more_arguments(cmd, argc - 1, argv + 1, oi + 1)) && !(r = load(c))) {
+		r = cmd == &cmd_describe ? actor_describe(c, args[0]) : actor_run(c, args[0], &a);
 	}
-	fprintf(stderr, "leapp actor: unknown subcommand '%s' (list, describe or run)\n", sub);
-	return EXIT_USAGE;
+	cli_args_clear(&a);
+	return r;
 }

@@ -3,13 +3,17 @@
 #include "cli.h"
 #include "output.h"
 
-static const char usage[] =
+static const struct cli_cmd cmd = {
+	"answer",
 	"usage: leapp answer --section SCOPE.KEY=VALUE [--section ...] [--add] [--root DIR]\n\n"
-	"Record answers in /var/log/leapp/answerfile.userchoices, where every later run finds them.\n"
-	"Without --add, SCOPE must be a question that the last run asked (see /var/log/leapp/answerfile).\n"
-	"Booleans are True or False; a multiple choice is a comma-separated list.\n\noptions:\n"
-	"  --section SCOPE.KEY=VALUE            the answer (repeatable)\n"
-	"  --add                                accept a SCOPE that the answerfile does not hold\n";
+	"Answer questions (dialogs) that actors asked, for the next preupgrade or upgrade. Answers\n"
+	"are kept in /var/log/leapp/answerfile.userchoices, and /var/log/leapp/answerfile is updated.\n"
+	"SCOPE.KEY must be a question the last run asked (see the answerfile or the report's leapp\n"
+	"answer commands) unless --add is given; the value is checked against the question: True or\n"
+	"False for a yes/no question, one of the choices, a comma-separated list for several.\n\n"
+	"exit codes: 0 recorded, 1 error, 2 malformed or unknown section, or a value that does not fit\n",
+	OPT_SECTION | OPT_ROOT,
+};
 
 /* Check a value against the question's type, when the question is known. */
 static int check_value(json_t *comp, const char *value, char **why)
@@ -60,94 +64,46 @@ static int check_value(json_t *comp, const char *value, char **why)
 	return 0;
 }
 
-int cmd_answer(int argc, char **argv, struct leapp_ctx *c)
+/* {scope: {key: value}} from the --section items (already checked as SCOPE.KEY=VALUE). */
+static json_t *sections_json(const struct cli_args *a)
 {
 	json_t *given = json_object();
-	bool add = false;
-	char **rest = xcalloc((size_t)argc + 1, sizeof(char *));
-	int nrest = 0, rc = EXIT_OK;
-	char *af = NULL;
-	rest[nrest++] = argv[0];
-	for (int i = 1; i < argc; i++) {
-		const char *sect = NULL;
-		if (!strcmp(argv[i], "--section")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "leapp answer: --section needs SCOPE.KEY=VALUE\n");
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			sect = argv[++i];
-		} else if (str_startswith(argv[i], "--section="))
-			sect = argv[i] + strlen("--section=");
-		else if (!strcmp(argv[i], "--add"))
-			add = true;
-		else
-			rest[nrest++] = argv[i];
-		if (!sect)
-			continue;
-		const char *eq = strchr(sect, '='), *dot = strchr(sect, '.');
-		if (!eq || !dot || dot > eq || dot == sect || dot + 1 == eq) {
-			fprintf(stderr, "leapp answer: malformed section '%s': expected SCOPE.KEY=VALUE, e.g. "
-					"remove_pam_pkcs11_module_check.confirm=True\n",
-				sect);
-			rc = EXIT_USAGE;
-			goto out;
-		}
+	for (size_t i = 0; i < a->n_sections; i++) {
+		const char *sect = a->sections[i];
+		const char *dot = strchr(sect, '.'), *eq = strchr(sect, '=');
 		_cleanup_free_ char *scope = xstrndup(sect, (size_t)(dot - sect));
 		_cleanup_free_ char *key = xstrndup(dot + 1, (size_t)(eq - dot - 1));
-		json_t *s = json_object_get(given, scope);
-		if (!s) {
-			s = json_object();
-			json_object_set_new(given, scope, s);
+		json_t *sc = json_object_get(given, scope);
+		if (!sc) {
+			sc = json_object();
+			json_object_set_new(given, scope, sc);
 		}
-		json_object_set_new(s, key, json_string(eq + 1));
+		json_object_set_new(sc, key, json_string(eq + 1));
 	}
-	int oi;
-	int r = parse_options(nrest, rest, OPT_ROOT, c, usage, &oi);
-	if (r) {
-		rc = r == 1 ? EXIT_OK : r;
-		goto out;
+	return given;
+}
+
+/* The questions of the last preupgrade or upgrade, to check scope, key and value against. */
+static int last_dialogs(struct leapp_ctx *c, json_t **ret)
+{
+	*ret = json_array();
+	_cleanup_free_ char *db = path_join(c->statedir, "leapp.db");
+	if (access(db, F_OK) < 0)
+		return 0;
+	if (ctx_open_store(c, false) < 0)
+		return EXIT_ERROR;
+	struct execution last;
+	if (last_workflow_execution(c->store, &last) == 0) {
+		json_decref(*ret);
+		*ret = store_dialogs(c->store, last.id);
+		execution_clear(&last);
 	}
-	if (oi < nrest) {
-		fprintf(stderr, "leapp answer: unexpected argument '%s'\n", rest[oi]);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (json_object_size(given) == 0) {
-		fprintf(stderr, "leapp answer: nothing to answer (use --section SCOPE.KEY=VALUE)\n");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (ctx_init(c, "leapp") < 0) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	/* the questions of the last run, to check scope, key and value */
-	json_t *dialogs = json_array();
-	if (ctx_open_store(c, false) == 0) {
-		struct execution up, pre, *last = NULL;
-		int ru = store_execution_last(c->store, "upgrade", &up), rp = store_execution_last(c->store, "preupgrade", &pre);
-		if (ru == 0 && (rp < 0 || up.id > pre.id))
-			last = &up;
-		else if (rp == 0)
-			last = &pre;
-		if (last) {
-			json_decref(dialogs);
-			dialogs = store_dialogs(c->store, last->id);
-		}
-		if (ru == 0)
-			execution_clear(&up);
-		if (rp == 0)
-			execution_clear(&pre);
-	}
-	af = path_join(c->logdir, "answerfile");
-	json_t *asked = NULL;
-	char *err = NULL;
-	if (answerfile_load(af, &asked, &err) < 0) {
-		fprintf(stderr, "leapp answer: %s\n", err);
-		free(err);
-		asked = json_object();
-	}
+	return 0;
+}
+
+/* Check every answer; prints why one does not fit and returns EXIT_USAGE, else 0. */
+static int check_answers(json_t *given, json_t *dialogs, json_t *asked, const char *af, bool add)
+{
 	const char *scope;
 	json_t *kv;
 	json_object_foreach(given, scope, kv) {
@@ -157,13 +113,12 @@ int cmd_answer(int argc, char **argv, struct leapp_ctx *c)
 		json_array_foreach(dialogs, i, d)
 			if (!strcmp(json_string_value(json_object_get(d, "scope")) ?: "", scope))
 				dlg = d;
-		bool known = dlg || json_object_get(asked, scope);
-		if (!known && !add) {
-			fprintf(stderr, "leapp answer: no question '%s' in %s (the last run did not ask it); use --add to record "
-					"it anyway\n",
+		if (!dlg && !json_object_get(asked, scope) && !add) {
+			fprintf(stderr,
+				"leapp answer: no question '%s' was asked (it is neither in the last run nor in %s); check the "
+				"spelling, or use --add to record it anyway\n",
 				scope, af);
-			rc = EXIT_USAGE;
-			break;
+			return EXIT_USAGE;
 		}
 		const char *key;
 		json_t *v;
@@ -174,43 +129,86 @@ int cmd_answer(int argc, char **argv, struct leapp_ctx *c)
 				if (!strcmp(json_string_value(json_object_get(c2, "key")) ?: "", key))
 					comp = c2;
 			if (dlg && !comp && !add) {
-				fprintf(stderr, "leapp answer: question '%s' has no key '%s'\n", scope, key);
-				rc = EXIT_USAGE;
-				break;
+				struct buf b = {0};
+				json_array_foreach(json_object_get(dlg, "components"), k, c2)
+					buf_printf(&b, "%s%s", b.len ? ", " : "", json_string_value(json_object_get(c2, "key")) ?: "?");
+				fprintf(stderr, "leapp answer: question '%s' has no key '%s' (its keys: %s)\n", scope, key,
+					b.data ? b.data : "none");
+				buf_free(&b);
+				return EXIT_USAGE;
 			}
 			char *why = NULL;
 			if (comp && check_value(comp, json_string_value(v), &why) < 0) {
 				fprintf(stderr, "leapp answer: %s.%s=%s: %s\n", scope, key, json_string_value(v), why);
 				free(why);
-				rc = EXIT_USAGE;
-				break;
+				return EXIT_USAGE;
 			}
 		}
-		if (rc)
-			break;
 	}
-	if (rc == EXIT_OK) {
-		_cleanup_free_ char *uc = path_join(c->logdir, "answerfile.userchoices");
-		json_t *prev = NULL;
-		if (answerfile_load(uc, &prev, &err) < 0) {
-			fprintf(stderr, "leapp answer: %s\n", err);
-			free(err);
-			prev = json_object();
-		}
-		answers_merge(prev, given);
-		if (mkdir_p(c->logdir, 0755) < 0 || answers_write(uc, prev) < 0) {
-			fprintf(stderr, "leapp answer: cannot write %s: %s\n", uc, strerror(errno));
-			rc = EXIT_ERROR;
-		} else if (json_array_size(dialogs)) {
-			answerfile_write(af, dialogs, prev);
-		}
-		json_decref(prev);
+	return 0;
+}
+
+int cmd_answer(int argc, char **argv, struct leapp_ctx *c)
+{
+	struct cli_args a = {0};
+	int oi, rc = parse_options(argc, argv, &cmd, c, &a, &oi);
+	if (!rc)
+		rc = no_more_arguments(&cmd, argc, argv, oi);
+	if (!rc && a.n_sections == 0) {
+		fprintf(stderr, "leapp answer: nothing to answer: give --section SCOPE.KEY=VALUE (see leapp answer --help)\n");
+		rc = EXIT_USAGE;
 	}
+	if (rc) {
+		cli_args_clear(&a);
+		return rc == 1 ? EXIT_OK : rc;
+	}
+	json_t *given = sections_json(&a);
+	bool add = a.add;
+	cli_args_clear(&a);
+	json_t *dialogs = NULL, *asked = NULL, *prev = NULL;
+	_cleanup_free_ char *af = NULL, *uc = NULL;
+	char *err = NULL;
+	cli_setup_output(c, false);
+	if ((rc = cli_init(c)) || (rc = last_dialogs(c, &dialogs)))
+		goto out;
+	af = path_join(c->logdir, "answerfile");
+	uc = path_join(c->logdir, "answerfile.userchoices");
+	if (answerfile_load(af, &asked, &err) < 0) {
+		log_error("%s", err);
+		rc = EXIT_ERROR;
+		goto out;
+	}
+	if ((rc = check_answers(given, dialogs, asked, af, add)))
+		goto out;
+	if (answerfile_load(uc, &prev, &err) < 0) {
+		log_error("%s", err);
+		rc = EXIT_ERROR;
+		goto out;
+	}
+	answers_merge(prev, given);
+	int r = mkdir_p(c->logdir, 0755);
+	if (r == 0)
+		r = answers_write(uc, prev);
+	if (r < 0) {
+		log_error("cannot write %s: %s", uc, strerror(-r));
+		rc = EXIT_ERROR;
+		goto out;
+	}
+	if (json_array_size(dialogs) && (r = answerfile_write(af, dialogs, prev)) < 0)
+		log_warning("cannot update %s: %s", af, strerror(-r));
+	const char *scope;
+	json_t *kv;
+	json_object_foreach(given, scope, kv) {
+		const char *key;
+		json_t *v;
+		json_object_foreach(kv, key, v)
+			printf("Recorded the answer %s.%s=%s in %s\n", scope, key, json_string_value(v), uc);
+	}
+out:
+	free(err);
+	json_decref(prev);
 	json_decref(asked);
 	json_decref(dialogs);
-out:
-	free(af);
-	free(rest);
 	json_decref(given);
 	return rc;
 }

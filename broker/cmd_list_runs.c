@@ -4,9 +4,15 @@
 #include "cli.h"
 #include "output.h"
 
-static const char usage[] = "usage: leapp list-runs [--root DIR] [--json-progress]\n\n"
-			    "List the leapp executions recorded in /var/lib/leapp/leapp.db, oldest first.\n"
-			    "With --json-progress the list is one JSON array on stdout.\n\noptions:\n";
+static const struct cli_cmd cmd = {
+	"list-runs",
+	"usage: leapp list-runs [--json] [--root DIR]\n\n"
+	"List the runs recorded in /var/lib/leapp/leapp.db, oldest first: preupgrade, upgrade and\n"
+	"saved actor runs (leapp actor run --save-output), with their status (running, finished,\n"
+	"inhibited, failed, stopped, reboot, rerun) and command line. It only reads the store, so it\n"
+	"also works while another leapp is running. No store, or an empty one, is an empty list.\n",
+	OPT_ROOT | OPT_JSON | OPT_JSON_PROGRESS,
+};
 
 static void fmt_time(double t, char out[32])
 {
@@ -20,24 +26,48 @@ static void fmt_time(double t, char out[32])
 	strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+static const char *str_of(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k)) ?: "-";
+}
+
 int cmd_list_runs(int argc, char **argv, struct leapp_ctx *c)
 {
-	int oi, r = parse_options(argc, argv, OPT_ROOT | OPT_JSON, c, usage, &oi);
+	struct cli_args a = {0};
+	int oi, r = parse_options(argc, argv, &cmd, c, &a, &oi);
+	if (!r)
+		r = no_more_arguments(&cmd, argc, argv, oi);
+	bool as_json = a.json || c->opt.json_progress;
+	cli_args_clear(&a);
 	if (r)
 		return r == 1 ? EXIT_OK : r;
-	if (oi < argc) {
-		fprintf(stderr, "leapp list-runs: unexpected argument '%s'\n", argv[oi]);
-		return EXIT_USAGE;
+	/* --json-progress here means "JSON", not a progress stream */
+	c->opt.json_progress = false;
+	cli_setup_output(c, false);
+	if ((r = cli_init(c)))
+		return r;
+	/* read without the run lock: the store is SQLite in WAL mode, readers do not disturb a run */
+	_cleanup_free_ char *db = path_join(c->statedir, "leapp.db");
+	json_t *list = NULL;
+	if (access(db, F_OK) == 0) {
+		struct store *s = NULL;
+		char *err = NULL;
+		if ((r = store_open(db, false, &s, &err)) < 0) {
+			log_error("%s", err ? err : strerror(-r));
+			free(err);
+			return EXIT_ERROR;
+		}
+		list = store_executions_list(s);
+		store_close(s);
+	} else {
+		list = json_array();
 	}
-	if (ctx_init(c, "leapp") < 0)
-		return EXIT_USAGE;
-	if (ctx_open_store(c, false) < 0)
-		return EXIT_ERROR;
-	json_t *list = store_executions_list(c->store);
-	if (c->opt.json_progress) {
-		char *s = json_dumps(list, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		puts(s);
-		free(s);
+	if (as_json) {
+		char *out = json_dumps(list, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(out);
+		free(out);
+	} else if (json_array_size(list) == 0) {
+		fprintf(stderr, "no leapp runs are recorded in %s\n", db);
 	} else {
 		printf("%-36s  %-11s %-10s %-19s  %-19s  %s\n", "RUN", "KIND", "STATUS", "STARTED", "FINISHED", "COMMAND");
 		size_t i;
@@ -46,9 +76,8 @@ int cmd_list_runs(int argc, char **argv, struct leapp_ctx *c)
 			char st[32], fi[32];
 			fmt_time(json_real_value(json_object_get(e, "started")), st);
 			fmt_time(json_real_value(json_object_get(e, "finished")), fi);
-			printf("%-36s  %-11s %-10s %-19s  %-19s  %s\n", json_string_value(json_object_get(e, "uuid")),
-			       json_string_value(json_object_get(e, "kind")), json_string_value(json_object_get(e, "status")), st,
-			       fi, json_string_value(json_object_get(e, "cmdline")) ?: "");
+			printf("%-36s  %-11s %-10s %-19s  %-19s  %s\n", str_of(e, "uuid"), str_of(e, "kind"), str_of(e, "status"),
+			       st, fi, str_of(e, "cmdline"));
 		}
 	}
 	json_decref(list);

@@ -1,21 +1,25 @@
 /* leapp preupgrade: collect facts, check them, plan the transaction, write the report. */
 #include "cli.h"
 
-static const char usage[] =
+static const struct cli_cmd cmd = {
+	"preupgrade",
 	"usage: leapp preupgrade [OPTIONS]\n\n"
-	"Check whether this system can be upgraded, plan the upgrade, and write the report to\n"
-	"/var/log/leapp/leapp-report.{txt,json}. Nothing on the system changes except leapp's\n"
-	"own database, logs and report.\n\n"
-	"exit codes: 0 no inhibitor, 1 error, 2 usage, 3 inhibited\n\noptions:\n";
+	"Check whether this system can be upgraded and plan the upgrade: run the phases up to Reports,\n"
+	"then write /var/log/leapp/leapp-report.txt and leapp-report.json and print an overview.\n"
+	"Nothing on the system changes except leapp's own database, logs and report. The previous\n"
+	"report and log are moved to /var/log/leapp/archive/ first.\n\n"
+	"exit codes: 0 nothing inhibits the upgrade, 1 error, 2 usage, 3 inhibited\n",
+	OPT_WORKFLOW,
+};
 
 int cmd_preupgrade(int argc, char **argv, struct leapp_ctx *c)
 {
-	int oi, r = parse_options(argc, argv, OPT_WORKFLOW, c, usage, &oi);
+	struct cli_args a = {0};
+	int oi, r = parse_options(argc, argv, &cmd, c, &a, &oi);
+	if (!r)
+		r = no_more_arguments(&cmd, argc, argv, oi);
+	cli_args_clear(&a);
 	if (r)
 		return r == 1 ? EXIT_OK : r;
-	if (oi < argc) {
-		fprintf(stderr, "leapp preupgrade: unexpected argument '%s'\n", argv[oi]);
-		return EXIT_USAGE;
-	}
-	return workflow_command(c, RUN_PREUPGRADE);
+	return workflow_command(c, RUN_PREUPGRADE, cmd.name);
 }

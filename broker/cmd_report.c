@@ -2,56 +2,56 @@
 #include "cli.h"
 #include "output.h"
 
-static const char usage[] =
-	"usage: leapp report [--root DIR] [--report-schema VERSION] [RUN-ID]\n\n"
-	"Render /var/log/leapp/leapp-report.{json,txt} again from the audit store, for the last\n"
-	"preupgrade or upgrade run, or for RUN-ID (see leapp list-runs).\n\noptions:\n";
+static const struct cli_cmd cmd = {
+	"report",
+	"usage: leapp report [RUN-ID] [--report-schema VERSION] [--root DIR]\n\n"
+	"Write /var/log/leapp/leapp-report.txt and leapp-report.json again from the audit store, for\n"
+	"the last preupgrade or upgrade, or for RUN-ID (see leapp list-runs). The report schema is the\n"
+	"one the run used unless --report-schema is given. Report files that would change are moved\n"
+	"to /var/log/leapp/archive/ first.\n\n"
+	"exit codes: 0 written, 1 error (e.g. no run recorded), 2 usage (e.g. unknown RUN-ID)\n",
+	OPT_ROOT | OPT_REPORT_SCHEMA,
+};
 
 int cmd_report(int argc, char **argv, struct leapp_ctx *c)
 {
-	int oi, r = parse_options(argc, argv, OPT_ROOT | OPT_REPORT_SCHEMA, c, usage, &oi);
+	struct cli_args a = {0};
+	int oi, r = parse_options(argc, argv, &cmd, c, &a, &oi);
+	const char *run_id = !r && oi < argc ? argv[oi++] : NULL;
+	if (!r)
+		r = no_more_arguments(&cmd, argc, argv, oi);
+	cli_args_clear(&a);
 	if (r)
 		return r == 1 ? EXIT_OK : r;
-	if (argc - oi > 1) {
-		fprintf(stderr, "leapp report: unexpected argument '%s'\n", argv[oi + 1]);
-		return EXIT_USAGE;
-	}
-	c->out = output_global;
-	if (ctx_init(c, "leapp") < 0)
-		return EXIT_USAGE;
+	cli_setup_output(c, false);
+	if ((r = cli_init(c)))
+		return r;
 	if (ctx_open_store(c, false) < 0)
 		return EXIT_ERROR;
 	struct execution ex;
-	if (oi < argc) {
-		if (store_execution_get(c->store, argv[oi], &ex) < 0) {
-			fprintf(stderr, "leapp report: no run '%s' in %s (see leapp list-runs)\n", argv[oi], store_path(c->store));
+	if (run_id) {
+		if (store_execution_get(c->store, run_id, &ex) < 0) {
+			log_error("report: no run '%s' in %s (see leapp list-runs)", run_id, store_path(c->store));
 			return EXIT_USAGE;
 		}
-	} else {
-		struct execution up, pre;
-		int ru = store_execution_last(c->store, "upgrade", &up), rp = store_execution_last(c->store, "preupgrade", &pre);
-		if (ru < 0 && rp < 0) {
-			fprintf(stderr, "leapp report: no preupgrade or upgrade run is recorded in %s\n", store_path(c->store));
-			return EXIT_ERROR;
-		}
-		if (ru == 0 && (rp < 0 || up.id > pre.id)) {
-			ex = up;
-			if (rp == 0)
-				execution_clear(&pre);
-		} else {
-			ex = pre;
-			if (ru == 0)
-				execution_clear(&up);
-		}
+	} else if (last_workflow_execution(c->store, &ex) < 0) {
+		log_error("report: no preupgrade or upgrade run is recorded in %s", store_path(c->store));
+		return EXIT_ERROR;
 	}
-	if (mkdir_p(c->logdir, 0755) < 0) {
-		log_error("cannot create %s: %s", c->logdir, strerror(errno));
+	if (!c->opt.report_schema) {
+		const char *used = json_string_value(json_object_get(ex.config, "report_schema"));
+		if (used && (!strcmp(used, "1.0.0") || !strcmp(used, "1.1.0") || !strcmp(used, "1.2.0")))
+			c->opt.report_schema = xstrdup(used);
+	}
+	if ((r = mkdir_p(c->logdir, 0755)) < 0) {
+		log_error("cannot create %s: %s", c->logdir, strerror(-r));
 		execution_clear(&ex);
 		return EXIT_ERROR;
 	}
-	r = render_report(c, &ex, false, NULL);
+	r = render_report(c, &ex, NULL);
 	if (r == 0)
-		printf("Report of run %s written to %s/leapp-report.txt and leapp-report.json\n", ex.uuid, c->logdir);
+		printf("Report of run %s (%s, schema %s) written to %s/leapp-report.txt and leapp-report.json\n", ex.uuid,
+		       ex.kind ? ex.kind : "?", c->opt.report_schema ? c->opt.report_schema : "1.2.0", c->logdir);
 	execution_clear(&ex);
 	return r < 0 ? EXIT_ERROR : EXIT_OK;
 }

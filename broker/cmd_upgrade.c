@@ -1,21 +1,29 @@
 /* leapp upgrade: everything preupgrade does, then download, test, prepare and reboot; --resume. */
 #include "cli.h"
 
-static const char usage[] =
-	"usage: leapp upgrade [--resume [--force]] [--reboot] [OPTIONS]\n\n"
-	"Upgrade the system: the preupgrade checks, then download and test the packages, build the\n"
-	"upgrade initramfs and its one-time boot entry. Reboot to continue; the upgrade initramfs runs\n"
-	"leapp upgrade --resume, and so does the first boot of the upgraded system.\n\n"
-	"exit codes: 0 success or \"reboot to continue\", 1 error, 2 usage, 3 inhibited\n\noptions:\n";
+static const struct cli_cmd cmd = {
+	"upgrade",
+	"usage: leapp upgrade [--reboot] [OPTIONS]\n"
+	"       leapp upgrade --resume [--force] [--reboot] [OPTIONS]\n\n"
+	"Upgrade the system: the preupgrade checks, then download and test the target packages and\n"
+	"build the upgrade initramfs with its one-time boot entry. Then reboot (or give --reboot): the\n"
+	"upgrade initramfs runs leapp upgrade --resume for the RPM transaction and the phases up to\n"
+	"Finalization, and the first boot of the upgraded system runs it once more for FirstBoot.\n"
+	"While a reboot is pending, /var/lib/leapp/reboot-required exists.\n\n"
+	"--resume continues the last upgrade where it stopped; it refuses to run again an actor that\n"
+	"failed unless --force is given, and refuses to go on before the requested reboot happened.\n\n"
+	"exit codes: 0 success, also \"reboot to continue\", 1 error, 2 usage, 3 inhibited\n",
+	OPT_WORKFLOW | OPT_RESUME | OPT_FORCE | OPT_REBOOT,
+};
 
 int cmd_upgrade(int argc, char **argv, struct leapp_ctx *c)
 {
-	int oi, r = parse_options(argc, argv, OPT_WORKFLOW | OPT_RESUME | OPT_FORCE, c, usage, &oi);
+	struct cli_args a = {0};
+	int oi, r = parse_options(argc, argv, &cmd, c, &a, &oi);
+	if (!r)
+		r = no_more_arguments(&cmd, argc, argv, oi);
+	cli_args_clear(&a);
 	if (r)
 		return r == 1 ? EXIT_OK : r;
-	if (oi < argc) {
-		fprintf(stderr, "leapp upgrade: unexpected argument '%s'\n", argv[oi]);
-		return EXIT_USAGE;
-	}
-	return workflow_command(c, RUN_UPGRADE);
+	return workflow_command(c, RUN_UPGRADE, cmd.name);
 }

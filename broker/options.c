@@ -1,53 +1,100 @@
-/* Option parsing shared by the commands: leapp's options and ours, getopt_long based. */
+/* Option parsing shared by the commands: one table of leapp's options and ours, getopt_long based. */
+#include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
 
 #include "cli.h"
+#include "output.h"
 
 enum {
-	O_ROOT = 1000, O_JOBS, O_JSON, O_VERBOSE, O_DEBUG, O_FORCE, O_TARGET, O_ENABLEREPO, O_WHITELIST, O_FEATURE,
-	O_SCHEMA, O_NOGPG, O_RESUME, O_REBOOT, O_NOSANDBOX, O_HELP,
+	O_ROOT = 1000, O_JOBS, O_JSON_PROGRESS, O_VERBOSE, O_DEBUG, O_FORCE, O_TARGET, O_TARGET_VERSION, O_ENABLEREPO,
+	O_WHITELIST, O_FEATURE, O_SCHEMA, O_NOGPG, O_RESUME, O_REBOOT, O_NOSANDBOX, O_SECTION, O_ADD, O_FROM_PHASE,
+	O_INPUT, O_FROM_LAST_RUN, O_SAVE_OUTPUT, O_JSON, O_HELP,
 };
 
+/* One row per option; --help prints the rows of the bits a command accepts, in this order. */
 static const struct {
 	struct option o;
 	unsigned bit;
 	const char *arg, *help;
 } table[] = {
-	{{"root", required_argument, NULL, O_ROOT}, OPT_ROOT, "DIR", "upgrade the system under DIR instead of / (default /)"},
-	{{"jobs", required_argument, NULL, O_JOBS}, OPT_JOBS, "N", "run up to N independent actors at once (default 1)"},
-	{{"json-progress", no_argument, NULL, O_JSON}, OPT_JSON, NULL,
-	 "one JSON event per line on stdout (human output goes to stderr)"},
-	{{"verbose", no_argument, NULL, O_VERBOSE}, OPT_VERBOSE, NULL, "show the actors' log lines (info and above)"},
-	{{"debug", no_argument, NULL, O_DEBUG}, OPT_VERBOSE, NULL, "show every log line, debug included"},
-	{{"force", no_argument, NULL, O_FORCE}, OPT_FORCE, NULL, "with --resume: run a failed actor again and go on"},
+	{{"root", required_argument, NULL, O_ROOT}, OPT_ROOT, "DIR",
+	 "work on the system under DIR instead of / (every path and fact comes from DIR)"},
+	{{"jobs", required_argument, NULL, O_JOBS}, OPT_JOBS, "N", "run up to N independent actors at once (1-256, default 1)"},
+	{{"json-progress", no_argument, NULL, O_JSON_PROGRESS}, OPT_JSON_PROGRESS, NULL,
+	 "one JSON event per line on stdout; the human output goes to stderr"},
+	{{"verbose", no_argument, NULL, O_VERBOSE}, OPT_VERBOSE, NULL, "also show the actors' log lines (info and above)"},
+	{{"debug", no_argument, NULL, O_DEBUG}, OPT_VERBOSE, NULL, "also show every log line, debug included"},
+	{{"resume", no_argument, NULL, O_RESUME}, OPT_RESUME, NULL,
+	 "continue the last upgrade where it stopped (after the reboot)"},
+	{{"force", no_argument, NULL, O_FORCE}, OPT_FORCE, NULL,
+	 "with --resume: run the actor that failed again and go on"},
+	{{"reboot", no_argument, NULL, O_REBOOT}, OPT_REBOOT, NULL, "reboot by itself when the upgrade needs a reboot"},
 	{{"target", required_argument, NULL, O_TARGET}, OPT_TARGET, "VERSION",
-	 "the target release (e.g. 9.6); default: upgrade_paths.json's default"},
+	 "the target release, e.g. 9.6 (default: the default of upgrade_paths.json)"},
+	{{"target-version", required_argument, NULL, O_TARGET_VERSION}, OPT_TARGET, "VERSION", "the same as --target"},
 	{{"enablerepo", required_argument, NULL, O_ENABLEREPO}, OPT_ENABLEREPO, "REPOID",
-	 "enable a repository for the upgrade (repeatable)"},
-	{{"whitelist-experimental", required_argument, NULL, O_WHITELIST}, OPT_EXPERIMENTAL, "ACTOR",
-	 "run this experimental actor (repeatable)"},
+	 "also use this repository for the upgrade (repeatable)"},
+	{{"whitelist-experimental", required_argument, NULL, O_WHITELIST}, OPT_EXPERIMENTAL, "ACTOR[,ACTOR]",
+	 "run these experimental actors too (repeatable)"},
 	{{"enable-experimental-feature", required_argument, NULL, O_FEATURE}, OPT_EXPERIMENTAL, "FEATURE",
-	 "enable an experimental feature, e.g. livemode (repeatable)"},
+	 "enable an experimental feature: livemode (repeatable)"},
 	{{"report-schema", required_argument, NULL, O_SCHEMA}, OPT_REPORT_SCHEMA, "VERSION",
-	 "report format: 1.0.0, 1.1.0 or 1.2.0 (default 1.2.0)"},
-	{{"nogpgcheck", no_argument, NULL, O_NOGPG}, OPT_NOGPGCHECK, NULL, "do not check package signatures"},
-	{{"resume", no_argument, NULL, O_RESUME}, OPT_RESUME, NULL, "continue the upgrade after a reboot"},
-	{{"reboot", no_argument, NULL, O_REBOOT}, OPT_RESUME, NULL, "reboot by itself when a reboot is needed"},
+	 "format of leapp-report.json: 1.0.0, 1.1.0 or 1.2.0 (default 1.2.0)"},
+	{{"nogpgcheck", no_argument, NULL, O_NOGPG}, OPT_NOGPGCHECK, NULL,
+	 "do not check package signatures (as dnf --nogpgcheck)"},
 	{{"no-sandbox", no_argument, NULL, O_NOSANDBOX}, OPT_NO_SANDBOX, NULL,
-	 "debugging only: run actors without the sandbox (recorded and reported)"},
-	{{"help", no_argument, NULL, O_HELP}, ~0u, NULL, "show this help"},
+	 "debugging only: run actors without the sandbox (recorded in the report)"},
+	{{"section", required_argument, NULL, O_SECTION}, OPT_SECTION, "SCOPE.KEY=VALUE",
+	 "the answer to a question (repeatable; several may be joined with commas)"},
+	{{"add", no_argument, NULL, O_ADD}, OPT_SECTION, NULL,
+	 "record an answer to a question the last run did not ask"},
+	{{"from-phase", required_argument, NULL, O_FROM_PHASE}, OPT_FROM_PHASE, "PHASE",
+	 "the phase to run again from (InitRamStart or later)"},
+	{{"input", required_argument, NULL, O_INPUT}, OPT_ACTOR_INPUT, "FILE.json",
+	 "the messages to give the actor: {\"messages\": [{\"model\": M, \"data\": {...}}]}"},
+	{{"from-last-run", no_argument, NULL, O_FROM_LAST_RUN}, OPT_ACTOR_INPUT, NULL,
+	 "give the actor the messages of the last preupgrade or upgrade"},
+	{{"save-output", no_argument, NULL, O_SAVE_OUTPUT}, OPT_ACTOR_INPUT, NULL,
+	 "keep the run and what it produced in the audit store (see leapp list-runs)"},
+	{{"json", no_argument, NULL, O_JSON}, OPT_JSON, NULL, "print JSON instead of a table"},
+	{{"help", no_argument, NULL, O_HELP}, ~0u, NULL, "show this help and exit"},
 };
 
-void print_option_help(FILE *f, unsigned allowed)
+void cli_args_clear(struct cli_args *a)
 {
+	for (size_t i = 0; i < a->n_sections; i++)
+		free(a->sections[i]);
+	free(a->sections);
+	free(a->from_phase);
+	free(a->input);
+	memset(a, 0, sizeof(*a));
+}
+
+void print_command_help(FILE *f, const struct cli_cmd *cmd)
+{
+	fputs(cmd->usage, f);
+	fprintf(f, "\noptions:\n");
 	for (size_t i = 0; i < ELEMENTSOF(table); i++) {
-		if (!(table[i].bit & allowed))
+		if (!(table[i].bit & cmd->options))
 			continue;
 		char left[64];
-		snprintf(left, sizeof(left), "--%s%s%s", table[i].o.name, table[i].arg ? " " : "", table[i].arg ? table[i].arg : "");
-		fprintf(f, "  %-36s %s\n", left, table[i].help);
+		snprintf(left, sizeof(left), "--%s%s%s", table[i].o.name, table[i].arg ? " " : "",
+			 table[i].arg ? table[i].arg : "");
+		if (strlen(left) > 30)
+			fprintf(f, "  %s\n  %-30s %s\n", left, "", table[i].help);
+		else
+			fprintf(f, "  %-30s %s\n", left, table[i].help);
 	}
+	fprintf(f, "\nexit codes: 0 success (also \"reboot to continue\"), 1 error, 2 usage or bad input, 3 inhibited\n");
+}
+
+int no_more_arguments(const struct cli_cmd *cmd, int argc, char **argv, int optind_)
+{
+	if (optind_ >= argc)
+		return 0;
+	fprintf(stderr, "leapp %s: unexpected argument '%s' (see leapp %s --help)\n", cmd->name, argv[optind_], cmd->name);
+	return EXIT_USAGE;
 }
 
 static void push(char ***v, size_t *n, const char *s)
@@ -56,72 +103,259 @@ static void push(char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = xstrdup(s);
 }
 
-int parse_options(int argc, char **argv, unsigned allowed, struct leapp_ctx *c, const char *usage, int *ret_optind)
+/* Push every comma-separated item of s (leapp's options take "a,b" as well as repeats). */
+static void push_split(char ***v, size_t *n, const char *s)
+{
+	_cleanup_free_ char *copy = xstrdup(s);
+	char *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		t = str_strip(t);
+		if (*t)
+			push(v, n, t);
+	}
+}
+
+static bool is_name(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* Does s start a new "SCOPE.KEY=" item (when --section values are joined with commas)? */
+static bool starts_section(const char *s)
+{
+	const char *eq = strchr(s, '='), *dot = strchr(s, '.');
+	return eq && dot && dot < eq && is_name(s, (size_t)(dot - s)) && is_name(dot + 1, (size_t)(eq - dot - 1));
+}
+
+/*
+ * leapp answer --section a.b=1,c.d=2 gives two answers, but a multiple choice answer is a
+ * comma-separated list too: a comma starts a new answer only when SCOPE.KEY= follows it.
+ */
+static int add_sections(struct cli_args *a, const char *cmdname, const char *value)
+{
+	const char *p = value;
+	while (*p) {
+		const char *end = p;
+		for (;;) {
+			end = strchr(end, ',');
+			if (!end || starts_section(end + 1))
+				break;
+			end++;
+		}
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		_cleanup_free_ char *item = xstrndup(p, len);
+		if (!starts_section(item)) {
+			fprintf(stderr,
+				"leapp %s: malformed section '%s': expected SCOPE.KEY=VALUE (SCOPE and KEY made of letters, "
+				"digits, '_' and '-'), e.g. --section remove_pam_pkcs11_module_check.confirm=True\n",
+				cmdname, item);
+			return EXIT_USAGE;
+		}
+		if (!strchr(item, '=')[1]) {
+			fprintf(stderr, "leapp %s: malformed section '%s': the answer (after '=') is empty\n", cmdname, item);
+			return EXIT_USAGE;
+		}
+		push(&a->sections, &a->n_sections, item);
+		p = end ? end + 1 : p + len;
+	}
+	if (p == value) {
+		fprintf(stderr, "leapp %s: --section needs SCOPE.KEY=VALUE\n", cmdname);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static bool valid_target(const char *s)
+{
+	/* MAJOR.MINOR, as leapp's --target */
+	const char *dot = strchr(s, '.');
+	if (!dot || dot == s || !dot[1])
+		return false;
+	for (const char *p = s; *p; p++)
+		if (p != dot && !isdigit((unsigned char)*p))
+			return false;
+	return true;
+}
+
+static bool env_on(const char *name)
+{
+	const char *v = getenv(name);
+	return v && !strcmp(v, "1");
+}
+
+static void set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+int parse_options(int argc, char **argv, const struct cli_cmd *cmd, struct leapp_ctx *c, struct cli_args *a,
+		  int *ret_optind)
 {
 	struct option longopts[ELEMENTSOF(table) + 1];
 	size_t n = 0;
 	for (size_t i = 0; i < ELEMENTSOF(table); i++)
-		if (table[i].bit & allowed)
+		if (table[i].bit & cmd->options)
 			longopts[n++] = table[i].o;
 	memset(&longopts[n], 0, sizeof(longopts[n]));
 	struct options *o = &c->opt;
-	optind = 1;
+	const char *name = cmd->name;
+	/* leapp reads these from the environment too */
+	if (env_on("LEAPP_DEBUG") && (cmd->options & OPT_VERBOSE))
+		o->debug = o->verbose = true;
+	if (env_on("LEAPP_VERBOSE") && (cmd->options & OPT_VERBOSE))
+		o->verbose = true;
+	optind = 0; /* 0, not 1: a full reset of getopt's state (we parse several argv per process in tests) */
 	opterr = 0;
 	for (;;) {
-		int li = 0;
-		int ch = getopt_long(argc, argv, "+h", longopts, &li);
+		int ch = getopt_long(argc, argv, ":h", longopts, NULL);
 		if (ch == -1)
 			break;
 		switch (ch) {
-		case O_ROOT: free(o->root); o->root = xstrdup(optarg); break;
+		case O_ROOT: set_str(&o->root, optarg); break;
 		case O_JOBS: {
 			char *end;
+			errno = 0;
 			long v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > 256) {
-				fprintf(stderr, "leapp %s: --jobs needs a number from 1 to 256, not '%s'\n", argv[0], optarg);
+			if (errno || end == optarg || *end || v < 1 || v > 256) {
+				fprintf(stderr, "leapp %s: --jobs needs a number from 1 to 256, not '%s'\n", name, optarg);
 				return EXIT_USAGE;
 			}
 			o->jobs = (int)v;
 			break;
 		}
-		case O_JSON: o->json_progress = true; break;
+		case O_JSON_PROGRESS: o->json_progress = true; break;
 		case O_VERBOSE: o->verbose = true; break;
 		case O_DEBUG: o->debug = o->verbose = true; break;
 		case O_FORCE: o->force = true; break;
-		case O_TARGET: free(o->target); o->target = xstrdup(optarg); break;
-		case O_ENABLEREPO: push(&o->enablerepo, &o->n_enablerepo, optarg); break;
-		case O_WHITELIST: push(&o->whitelist, &o->n_whitelist, optarg); break;
-		case O_FEATURE: push(&o->features, &o->n_features, optarg); break;
-		case O_SCHEMA:
-			if (strcmp(optarg, "1.0.0") && strcmp(optarg, "1.1.0") && strcmp(optarg, "1.2.0")) {
-				fprintf(stderr, "leapp %s: --report-schema must be 1.0.0, 1.1.0 or 1.2.0, not '%s'\n", argv[0], optarg);
+		case O_TARGET:
+		case O_TARGET_VERSION:
+			if (!valid_target(optarg)) {
+				fprintf(stderr, "leapp %s: --target needs a release as MAJOR.MINOR, e.g. 9.6, not '%s'\n", name,
+					optarg);
 				return EXIT_USAGE;
 			}
-			free(o->report_schema);
-			o->report_schema = xstrdup(optarg);
+			set_str(&o->target, optarg);
+			break;
+		case O_ENABLEREPO: push_split(&o->enablerepo, &o->n_enablerepo, optarg); break;
+		case O_WHITELIST: push_split(&o->whitelist, &o->n_whitelist, optarg); break;
+		case O_FEATURE: push_split(&o->features, &o->n_features, optarg); break;
+		case O_SCHEMA:
+			if (strcmp(optarg, "1.0.0") && strcmp(optarg, "1.1.0") && strcmp(optarg, "1.2.0")) {
+				fprintf(stderr, "leapp %s: --report-schema must be 1.0.0, 1.1.0 or 1.2.0, not '%s'\n", name, optarg);
+				return EXIT_USAGE;
+			}
+			set_str(&o->report_schema, optarg);
 			break;
 		case O_NOGPG: o->nogpgcheck = true; break;
 		case O_RESUME: o->resume = true; break;
 		case O_REBOOT: o->reboot = true; break;
 		case O_NOSANDBOX: o->no_sandbox = true; break;
+		case O_SECTION: {
+			int r = add_sections(a, name, optarg);
+			if (r)
+				return r;
+			break;
+		}
+		case O_ADD: a->add = true; break;
+		case O_FROM_PHASE: set_str(&a->from_phase, optarg); break;
+		case O_INPUT: set_str(&a->input, optarg); break;
+		case O_FROM_LAST_RUN: a->from_last_run = true; break;
+		case O_SAVE_OUTPUT: a->save_output = true; break;
+		case O_JSON: a->json = true; break;
 		case 'h':
 		case O_HELP:
-			fputs(usage, stdout);
-			print_option_help(stdout, allowed);
+			print_command_help(stdout, cmd);
 			return 1;
 		case ':':
-			fprintf(stderr, "leapp %s: option '%s' needs a value\n", argv[0], argv[optind - 1]);
+			fprintf(stderr, "leapp %s: option '%s' needs a value (see leapp %s --help)\n", name, argv[optind - 1],
+				name);
 			return EXIT_USAGE;
-		default:
-			fprintf(stderr, "leapp %s: unknown option '%s'\n(run 'leapp %s --help' for the options)\n", argv[0],
-				argv[optind - 1], argv[0]);
+		default: {
+			const char *bad = argv[optind - 1];
+			/* a flag given a value (--resume=yes) is not an unknown option: say what is wrong */
+			const char *eq = str_startswith(bad, "--") ? strchr(bad, '=') : NULL;
+			if (eq)
+				for (size_t i = 0; i < n; i++)
+					if (longopts[i].has_arg == no_argument && strlen(longopts[i].name) == (size_t)(eq - bad - 2) &&
+					    !strncmp(longopts[i].name, bad + 2, (size_t)(eq - bad - 2))) {
+						fprintf(stderr, "leapp %s: option '--%s' takes no value\n", name, longopts[i].name);
+						return EXIT_USAGE;
+					}
+			if (optopt && optopt < 256 && !str_startswith(bad, "--"))
+				fprintf(stderr, "leapp %s: unknown option '-%c' (see leapp %s --help)\n", name, optopt, name);
+			else
+				fprintf(stderr, "leapp %s: unknown option '%s' (see leapp %s --help)\n", name, bad, name);
 			return EXIT_USAGE;
 		}
+		}
 	}
-	if (o->force && !o->resume && (allowed & OPT_RESUME)) {
-		fprintf(stderr, "leapp %s: --force only makes sense with --resume\n", argv[0]);
+	if (o->force && !o->resume && (cmd->options & OPT_RESUME)) {
+		fprintf(stderr, "leapp %s: --force only makes sense with --resume\n", name);
+		return EXIT_USAGE;
+	}
+	if (a->input && a->from_last_run) {
+		fprintf(stderr, "leapp %s: --input and --from-last-run exclude each other\n", name);
 		return EXIT_USAGE;
 	}
 	*ret_optind = optind;
+	return 0;
+}
+
+void cli_setup_output(struct leapp_ctx *c, bool human_to_stderr)
+{
+	output_free(output_global);
+	c->out = output_global = output_new(c->opt.json_progress, c->opt.verbose, c->opt.debug);
+	if (human_to_stderr)
+		output_human_to_stderr(c->out);
+}
+
+int cli_init(struct leapp_ctx *c)
+{
+	int r = ctx_init(c, "leapp");
+	if (r == -ENOTDIR)
+		return EXIT_USAGE;
+	return r < 0 ? EXIT_ERROR : 0;
+}
+
+int check_actor_options(struct leapp_ctx *c, const char *cmdname)
+{
+	for (size_t i = 0; i < c->opt.n_whitelist; i++) {
+		struct manifest *m = actor_set_find(&c->actors, c->opt.whitelist[i]);
+		if (!m) {
+			output_diag(c->out, "error", "%s: --whitelist-experimental: no such actor '%s' (see leapp actor list)",
+				    cmdname, c->opt.whitelist[i]);
+			return EXIT_USAGE;
+		}
+		if (!m->experimental)
+			output_diag(c->out, "warning", "--whitelist-experimental: actor %s is not experimental; it runs anyway",
+				    m->name);
+	}
+	for (size_t i = 0; i < c->opt.n_features; i++) {
+		const char *f = c->opt.features[i];
+		bool known = !strcmp(f, "livemode");
+		struct buf names = {0};
+		buf_printf(&names, "livemode");
+		for (size_t k = 0; k < c->actors.n; k++) {
+			const char *af = c->actors.v[k]->feature;
+			if (!af)
+				continue;
+			known |= !strcmp(af, f);
+			if (strcmp(af, "livemode") && !strstr(names.data, af))
+				buf_printf(&names, ", %s", af);
+		}
+		if (!known) {
+			output_diag(c->out, "error", "%s: --enable-experimental-feature: unknown feature '%s' (known: %s)", cmdname,
+				    f, names.data);
+			buf_free(&names);
+			return EXIT_USAGE;
+		}
+		buf_free(&names);
+	}
 	return 0;
 }

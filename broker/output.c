@@ -5,9 +5,14 @@
 
 #include "broker.h"
 
+#define PENDING_LOG_MAX (1u << 20)
+
 struct output {
-	bool json, verbose, debug;
+	bool json, verbose, debug, human_stderr;
 	FILE *log;
+	/* log lines written before the log file is open (loading, option checks), kept for it */
+	struct buf pending;
+	size_t pending_dropped;
 };
 
 struct output *output_global;
@@ -27,6 +32,7 @@ void output_free(struct output *o)
 		return;
 	if (o->log)
 		fclose(o->log);
+	buf_free(&o->pending);
 	if (output_global == o)
 		output_global = NULL;
 	free(o);
@@ -41,7 +47,19 @@ int output_open_log(struct output *o, const char *path)
 		fclose(o->log);
 	o->log = f;
 	setvbuf(f, NULL, _IOLBF, 0);
+	if (o->pending.len)
+		fwrite(o->pending.data, 1, o->pending.len, f);
+	if (o->pending_dropped)
+		fprintf(f, "(%zu earlier log lines were dropped)\n", o->pending_dropped);
+	buf_free(&o->pending);
+	o->pending_dropped = 0;
 	return 0;
+}
+
+void output_human_to_stderr(struct output *o)
+{
+	if (o)
+		o->human_stderr = true;
 }
 
 FILE *output_log_file(struct output *o)
@@ -56,16 +74,24 @@ bool output_json(const struct output *o)
 
 FILE *output_human(struct output *o)
 {
-	return o && o->json ? stderr : stdout;
+	return o && (o->json || o->human_stderr) ? stderr : stdout;
 }
 
 static void log_to_file(struct output *o, const char *level, const char *who, const char *msg)
 {
-	if (!o || !o->log)
+	if (!o)
 		return;
 	char ts[32];
 	format_timestamp(now_realtime(), ts);
-	fprintf(o->log, "%s %s %s: %s\n", ts, level, who ? who : "leapp", msg);
+	if (o->log) {
+		fprintf(o->log, "%s %s %s: %s\n", ts, level, who ? who : "leapp", msg);
+		return;
+	}
+	if (o->pending.len + strlen(msg) > PENDING_LOG_MAX) {
+		o->pending_dropped++;
+		return;
+	}
+	buf_printf(&o->pending, "%s %s %s: %s\n", ts, level, who ? who : "leapp", msg);
 }
 
 void output_event(struct output *o, const char *event, json_t *fields)
@@ -114,6 +140,8 @@ void output_diag(struct output *o, const char *level, const char *fmt, ...)
 			fprintf(stderr, "leapp: %s: %s\n", level, m);
 	}
 	log_to_file(o, level, NULL, m);
+	if (!strcmp(level, "error") || !strcmp(level, "warning"))
+		output_event(o, "diagnostic", json_pack("{s:s, s:s}", "level", level, "message", m));
 }
 
 void output_phase_start(struct output *o, const char *phase, int index)
@@ -124,7 +152,8 @@ void output_phase_start(struct output *o, const char *phase, int index)
 
 void output_phase_finish(struct output *o, const char *phase, int index, const char *status, double seconds)
 {
-	log_to_file(o, "debug", NULL, phase);
+	_cleanup_free_ char *m = xasprintf("phase %s finished: %s (%.1f ms)", phase, status, seconds * 1000.0);
+	log_to_file(o, "debug", NULL, m);
 	output_event(o, "phase-finish", json_pack("{s:s, s:i, s:s, s:f}", "phase", phase, "index", index, "status", status,
 						  "duration_ms", seconds * 1000.0));
 }
@@ -173,8 +202,10 @@ void output_actor_log(struct output *o, const char *actor, const char *level, co
 	if (!o)
 		return;
 	bool show = o->debug || (o->verbose && strcmp(level, "debug"));
-	if (show)
-		fprintf(output_human(o), "        %s [%s] %s\n", actor, level, msg);
+	if (!show)
+		return;
+	fprintf(output_human(o), "        %s [%s] %s\n", actor, level, msg);
+	output_event(o, "log", json_pack("{s:s, s:s, s:s}", "actor", actor, "level", level, "message", msg));
 }
 
 static void vlog(const char *level, const char *fmt, va_list ap)

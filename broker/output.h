@@ -9,17 +9,18 @@
 #include "leapp/util.h"
 
 /*
- * --json-progress puts one JSON object per line on stdout (the human lines go to stderr).
- * Every event has "event" and "ts" (ISO 8601 UTC). Events (docs/json-progress.md):
- *   start            {execution, kind, root}
+ * --json-progress puts one JSON object per line on stdout; the human lines then go to stderr.
+ * Every event has "event" and "ts" (ISO 8601 UTC). docs/json-progress.md is the schema:
+ *   start            {execution, kind, root, resume}
  *   phase-start      {phase, index}
  *   phase-finish     {phase, index, status: ok|failed|skipped, duration_ms}
  *   actor-start      {actor, phase}
  *   actor-finish     {actor, phase, status: ok|failed, duration_ms, exit_code?, signal?, failure?}
- *   report           {entry}     (a report entry as in leapp-report.json)
- *   download         {file, done_bytes, total_bytes}   (from actors that report progress)
- *   reboot-requested {reason, phase}
- *   done             {exit_code, inhibited, errors, report_json, report_txt}
+ *   log              {actor, level, message}          (only with --verbose / --debug)
+ *   diagnostic       {level: error|warning, message}  (leapp's own errors and warnings)
+ *   report           {entry}     (a report entry as in leapp-report.json, schema 1.2.0)
+ *   reboot-requested {phase, reason}
+ *   done             {exit_code, status, ...}         (always the last line)
  */
 struct output;
 
@@ -28,6 +29,8 @@ void output_free(struct output *o);
 /* Send everything also to a log file (debug level, whatever the console shows). */
 int output_open_log(struct output *o, const char *path);
 FILE *output_log_file(struct output *o);
+/* Human lines to stderr even without --json-progress (leapp actor run prints JSON on stdout). */
+void output_human_to_stderr(struct output *o);
 
 void output_event(struct output *o, const char *event, json_t *fields); /* takes fields */
 void output_phase_start(struct output *o, const char *phase, int index);

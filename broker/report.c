@@ -1,4 +1,4 @@
-/* Report entries: completion, ordering, and rendering leapp-report.json and leapp-report.txt. */
+/* Report entries: checking and completing them, ordering, rendering the report files, archiving. */
 #include "report.h"
 
 #include <dirent.h>
@@ -36,6 +36,97 @@ static void stable_key(const char *actor, const char *title, char out[41])
 	out[40] = 0;
 }
 
+static bool is_str(json_t *o, const char *k)
+{
+	return json_is_string(json_object_get(o, k));
+}
+
+/* detail as report-schema-v120.json has it; why gets the first problem. */
+static int check_detail(json_t *d, char *why, size_t n)
+{
+	if (!json_is_object(d)) {
+		snprintf(why, n, "detail must be a map");
+		return -EINVAL;
+	}
+	json_t *ext = json_object_get(d, "external"), *rem = json_object_get(d, "remediations"),
+	       *res = json_object_get(d, "related_resources");
+	if (!ext && !rem && !res) {
+		snprintf(why, n, "detail needs external, remediations or related_resources");
+		return -EINVAL;
+	}
+	size_t i;
+	json_t *x;
+	if (ext && !json_is_array(ext)) {
+		snprintf(why, n, "detail.external must be a list");
+		return -EINVAL;
+	}
+	json_array_foreach(ext, i, x)
+		if (!is_str(x, "url") || !is_str(x, "title")) {
+			snprintf(why, n, "detail.external[%zu] needs url and title strings", i);
+			return -EINVAL;
+		}
+	if (res && !json_is_array(res)) {
+		snprintf(why, n, "detail.related_resources must be a list");
+		return -EINVAL;
+	}
+	json_array_foreach(res, i, x)
+		if (!is_str(x, "scheme") || !is_str(x, "title")) {
+			snprintf(why, n, "detail.related_resources[%zu] needs scheme and title strings", i);
+			return -EINVAL;
+		}
+	if (rem && !json_is_array(rem)) {
+		snprintf(why, n, "detail.remediations must be a list");
+		return -EINVAL;
+	}
+	json_array_foreach(rem, i, x) {
+		const char *type = json_string_value(json_object_get(x, "type"));
+		json_t *ctx = json_object_get(x, "context");
+		if (type && (!strcmp(type, "hint") || !strcmp(type, "playbook"))) {
+			if (!json_is_string(ctx)) {
+				snprintf(why, n, "detail.remediations[%zu]: a %s needs a context string", i, type);
+				return -EINVAL;
+			}
+		} else if (type && !strcmp(type, "command")) {
+			size_t k;
+			json_t *a;
+			bool ok = json_is_array(ctx) && json_array_size(ctx) > 0;
+			json_array_foreach(ctx, k, a)
+				ok &= json_is_string(a);
+			if (!ok) {
+				snprintf(why, n, "detail.remediations[%zu]: a command needs a context list of strings", i);
+				return -EINVAL;
+			}
+		} else {
+			snprintf(why, n, "detail.remediations[%zu]: type must be hint, command or playbook", i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* leapp before report schema 1.2.0 had "flags" and "tags" where 1.2.0 has "groups". */
+static int merge_legacy_groups(json_t *e, json_t *groups)
+{
+	static const char *const legacy[] = {"flags", "tags"};
+	for (size_t l = 0; l < ELEMENTSOF(legacy); l++) {
+		json_t *v = json_object_get(e, legacy[l]);
+		if (!v)
+			continue;
+		if (!json_is_array(v))
+			return -EINVAL;
+		size_t i;
+		json_t *g;
+		json_array_foreach(v, i, g) {
+			if (!json_is_string(g))
+				return -EINVAL;
+			if (!report_entry_has_group(e, json_string_value(g)))
+				json_array_append(groups, g);
+		}
+		json_object_del(e, legacy[l]);
+	}
+	return 0;
+}
+
 int report_entry_complete(json_t *e, const char *actor, const char *hostname, const char *exec_uuid, int64_t run,
 			  uint32_t seq, char *err, size_t errlen)
 {
@@ -48,13 +139,19 @@ int report_entry_complete(json_t *e, const char *actor, const char *hostname, co
 		snprintf(err, errlen, "a report entry needs a non-empty title");
 		return -EINVAL;
 	}
-	if (!json_is_string(json_object_get(e, "summary"))) {
+	if (!is_str(e, "summary")) {
 		snprintf(err, errlen, "report entry '%.80s' needs a summary string", title);
 		return -EINVAL;
 	}
 	const char *sev = json_string_value(json_object_get(e, "severity"));
 	if (severity_rank(sev) >= (int)ELEMENTSOF(severities)) {
 		snprintf(err, errlen, "report entry '%.80s': severity must be info, low, medium or high", title);
+		return -EINVAL;
+	}
+	json_t *aud = json_object_get(e, "audience");
+	if (aud && (!json_is_string(aud) ||
+		    (strcmp(json_string_value(aud), "sysadmin") && strcmp(json_string_value(aud), "developer")))) {
+		snprintf(err, errlen, "report entry '%.80s': audience must be sysadmin or developer", title);
 		return -EINVAL;
 	}
 	json_t *groups = json_object_get(e, "groups");
@@ -64,25 +161,35 @@ int report_entry_complete(json_t *e, const char *actor, const char *hostname, co
 	}
 	size_t i;
 	json_t *g;
-	if (!json_is_array(groups)) {
+	bool groups_ok = json_is_array(groups);
+	json_array_foreach(groups, i, g)
+		groups_ok &= json_is_string(g);
+	if (!groups_ok || merge_legacy_groups(e, groups) < 0) {
 		snprintf(err, errlen, "report entry '%.80s': groups must be a list of strings", title);
 		return -EINVAL;
 	}
-	json_array_foreach(groups, i, g)
-		if (!json_is_string(g)) {
-			snprintf(err, errlen, "report entry '%.80s': groups must be a list of strings", title);
+	json_t *detail = json_object_get(e, "detail");
+	if (detail && json_is_object(detail) && json_object_size(detail) == 0) {
+		json_object_del(e, "detail");
+	} else if (detail) {
+		char why[160];
+		if (check_detail(detail, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "report entry '%.80s': %s", title, why);
 			return -EINVAL;
 		}
-	json_t *detail = json_object_get(e, "detail");
-	if (detail && (!json_is_object(detail) || json_object_size(detail) == 0))
-		json_object_del(e, "detail");
-	const char *key = json_string_value(json_object_get(e, "key"));
+	}
+	json_t *kv = json_object_get(e, "key");
+	if (kv && !json_is_null(kv) && !json_is_string(kv)) {
+		snprintf(err, errlen, "report entry '%.80s': key must be a string", title);
+		return -EINVAL;
+	}
+	const char *key = json_string_value(kv);
 	if (!key || !*key) {
 		char k[41];
 		stable_key(actor, title, k);
 		json_object_set_new(e, "key", json_string(k));
 	}
-	if (!json_is_string(json_object_get(e, "audience")))
+	if (!aud)
 		json_object_set_new(e, "audience", json_string("sysadmin"));
 	char ts[32];
 	format_timestamp(now_realtime(), ts);
@@ -118,22 +225,29 @@ json_t *report_entry_failure(const char *actor, const char *phase, const char *c
 	return e;
 }
 
+static int entry_class(json_t *e)
+{
+	return report_entry_has_group(e, "error") ? 0 : report_entry_has_group(e, "inhibitor") ? 1 : 2;
+}
+
 static int cmp_entries(const void *a, const void *b)
 {
 	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int cx = report_entry_has_group(x, "error") ? 0 : report_entry_has_group(x, "inhibitor") ? 1 : 2;
-	int cy = report_entry_has_group(y, "error") ? 0 : report_entry_has_group(y, "inhibitor") ? 1 : 2;
+	int cx = entry_class(x), cy = entry_class(y);
 	if (cx != cy)
 		return cx - cy;
 	int sx = severity_rank(json_string_value(json_object_get(x, "severity")));
 	int sy = severity_rank(json_string_value(json_object_get(y, "severity")));
 	if (sx != sy)
 		return sx - sy;
-	/* stable by title, then key, so two runs of the same system give the same file */
+	/* then by title and key, so that two runs of the same system give the same file */
 	int t = strcmp(json_string_value(json_object_get(x, "title")) ?: "", json_string_value(json_object_get(y, "title")) ?: "");
 	if (t)
 		return t;
-	return strcmp(json_string_value(json_object_get(x, "key")) ?: "", json_string_value(json_object_get(y, "key")) ?: "");
+	t = strcmp(json_string_value(json_object_get(x, "key")) ?: "", json_string_value(json_object_get(y, "key")) ?: "");
+	if (t)
+		return t;
+	return strcmp(json_string_value(json_object_get(x, "actor")) ?: "", json_string_value(json_object_get(y, "actor")) ?: "");
 }
 
 json_t *report_sorted(json_t *entries)
@@ -150,7 +264,8 @@ json_t *report_sorted(json_t *entries)
 	return out;
 }
 
-/* v1.0.0/v1.1.0 had "tags" and "flags" where v1.2.0 has "groups". */
+/* Schemas 1.0.0 and 1.1.0 had "flags" (failure, inhibitor) and "tags" where 1.2.0 has "groups";
+ * 1.0.0 had no key. */
 static json_t *entry_for_schema(json_t *e, const char *schema)
 {
 	json_t *c = json_deep_copy(e);
@@ -177,42 +292,138 @@ static json_t *entry_for_schema(json_t *e, const char *schema)
 	return c;
 }
 
-static void txt_entry(struct buf *b, json_t *e)
+/* One entry of leapp-report.txt, in leapp's layout. */
+static void txt_entry(struct buf *b, json_t *e, bool with_key)
 {
-	const char *sev = json_string_value(json_object_get(e, "severity"));
-	const char *kind = report_entry_has_group(e, "error") ? " (error)" : report_entry_has_group(e, "inhibitor") ? " (inhibitor)" : "";
-	buf_printf(b, "Risk Factor: %s%s\n", sev, kind);
+	const char *kind = report_entry_has_group(e, "error")       ? " (error)"
+			   : report_entry_has_group(e, "inhibitor") ? " (inhibitor)"
+								    : "";
+	buf_printf(b, "Risk Factor: %s%s\n", json_string_value(json_object_get(e, "severity")), kind);
 	buf_printf(b, "Title: %s\n", json_string_value(json_object_get(e, "title")));
 	buf_printf(b, "Summary: %s\n", json_string_value(json_object_get(e, "summary")));
 	json_t *detail = json_object_get(e, "detail");
-	json_t *links = json_object_get(detail, "external");
 	size_t i;
 	json_t *x;
+	json_t *links = json_object_get(detail, "external");
 	if (json_array_size(links)) {
 		buf_printf(b, "Related links:\n");
 		json_array_foreach(links, i, x)
 			buf_printf(b, "    - %s: %s\n", json_string_value(json_object_get(x, "title")),
 				   json_string_value(json_object_get(x, "url")));
 	}
-	json_array_foreach(json_object_get(detail, "remediations"), i, x) {
-		const char *type = json_string_value(json_object_get(x, "type"));
-		json_t *ctx = json_object_get(x, "context");
-		if (type && !strcmp(type, "command") && json_is_array(ctx)) {
-			buf_printf(b, "Remediation: [command] ");
-			size_t k;
-			json_t *a;
-			json_array_foreach(ctx, k, a)
-				buf_printf(b, "%s%s", k ? " " : "", json_string_value(a));
+	/* leapp: "Remediation: " once, then hints, commands and playbooks, one per line */
+	static const char *const order[] = {"hint", "command", "playbook"};
+	bool first = true;
+	for (size_t o = 0; o < ELEMENTSOF(order); o++)
+		json_array_foreach(json_object_get(detail, "remediations"), i, x) {
+			const char *type = json_string_value(json_object_get(x, "type"));
+			if (!type || strcmp(type, order[o]))
+				continue;
+			buf_printf(b, "%s[%s] ", first ? "Remediation: " : "", type);
+			first = false;
+			json_t *ctx = json_object_get(x, "context");
+			if (json_is_array(ctx)) {
+				size_t k;
+				json_t *a;
+				json_array_foreach(ctx, k, a)
+					buf_printf(b, "%s%s", k ? " " : "", json_string_value(a));
+			} else {
+				buf_printf(b, "%s", json_string_value(ctx) ?: "");
+			}
 			buf_printf(b, "\n");
-		} else {
-			buf_printf(b, "Remediation: [%s] %s\n", type ? type : "hint", json_string_value(ctx) ?: "");
 		}
-	}
-	buf_printf(b, "Key: %s\n", json_string_value(json_object_get(e, "key")));
+	if (with_key)
+		buf_printf(b, "Key: %s\n", json_string_value(json_object_get(e, "key")));
 	buf_printf(b, "----------------------------------------\n");
 }
 
-int report_write(const char *logdir, const char *run_id, json_t *entries, const char *schema, char **ret_err)
+/* A new, unique logdir/archive/leapp-<stamp>[-N] directory. */
+static int archive_dir_new(const char *logdir, time_t t, char **ret_path, char **ret_err)
+{
+	_cleanup_free_ char *arch = path_join(logdir, "archive");
+	int r = mkdir_p(arch, 0755);
+	if (r < 0) {
+		*ret_err = xasprintf("cannot create %s: %s", arch, strerror(-r));
+		return r;
+	}
+	struct tm tm;
+	localtime_r(&t, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
+	for (int n = 0; n < 1000; n++) {
+		char *d = n ? xasprintf("%s/leapp-%s-%d", arch, stamp, n) : xasprintf("%s/leapp-%s", arch, stamp);
+		if (mkdir(d, 0755) == 0) {
+			*ret_path = d;
+			return 0;
+		}
+		r = -errno;
+		free(d);
+		if (r != -EEXIST) {
+			*ret_err = xasprintf("cannot create a directory in %s: %s", arch, strerror(-r));
+			return r;
+		}
+	}
+	*ret_err = xasprintf("cannot create a directory in %s: too many archives from %s", arch, stamp);
+	return -EEXIST;
+}
+
+/* Move the names that exist in logdir into a new archive directory. */
+static int archive_files(const char *logdir, const char *const *names, size_t n, char **ret_err)
+{
+	time_t newest = 0;
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		if (!names[i])
+			continue;
+		_cleanup_free_ char *p = path_join(logdir, names[i]);
+		struct stat st;
+		if (stat(p, &st) < 0)
+			continue;
+		any = true;
+		if (st.st_mtime > newest)
+			newest = st.st_mtime;
+	}
+	if (!any)
+		return 0;
+	_cleanup_free_ char *dir = NULL;
+	int r = archive_dir_new(logdir, newest, &dir, ret_err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		if (!names[i])
+			continue;
+		_cleanup_free_ char *p = path_join(logdir, names[i]);
+		_cleanup_free_ char *dst = path_join(dir, names[i]);
+		if (rename(p, dst) < 0 && errno != ENOENT) {
+			r = -errno;
+			*ret_err = xasprintf("cannot archive %s to %s: %s", p, dst, strerror(-r));
+			return r;
+		}
+	}
+	return 0;
+}
+
+int report_archive_previous(const char *logdir, const char *log_name, char **ret_err)
+{
+	const char *names[] = {"leapp-report.json", "leapp-report.txt", log_name};
+	return archive_files(logdir, names, ELEMENTSOF(names), ret_err);
+}
+
+/* Does path hold exactly data? (A missing file does not count as different.) */
+static bool file_differs(const char *path, const char *data, size_t len)
+{
+	_cleanup_free_ char *old = NULL;
+	size_t olen = 0;
+	int r = read_file(path, 256u << 20, &old, &olen);
+	if (r == -ENOENT)
+		return false;
+	if (r < 0)
+		return true;
+	return olen != len || memcmp(old, data, len) != 0;
+}
+
+int report_write(const char *logdir, const char *run_id, json_t *entries, const char *schema, bool keep_replaced,
+		 char **ret_err)
 {
 	if (!schema)
 		schema = "1.2.0";
@@ -227,60 +438,31 @@ int report_write(const char *logdir, const char *run_id, json_t *entries, const 
 	json_array_foreach(sorted, i, e)
 		json_array_append_new(out, entry_for_schema(e, schema));
 	json_t *doc = json_pack("{s:s, s:o}", "leapp_run_id", run_id, "entries", out);
-	char *js = json_dumps(doc, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+	/* as leapp writes it: two-space indent, UTF-8, a final newline */
+	char *js = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
-	_cleanup_free_ char *jpath = path_join(logdir, "leapp-report.json");
-	_cleanup_free_ char *tpath = path_join(logdir, "leapp-report.txt");
 	size_t jl = strlen(js);
 	js = xrealloc(js, jl + 2);
 	js[jl++] = '\n';
 	js[jl] = 0;
-	int r = write_file_atomic(jpath, js, jl, 0644);
-	free(js);
-	if (r < 0) {
-		*ret_err = xasprintf("cannot write %s: %s", jpath, strerror(-r));
-		json_decref(sorted);
-		return r;
-	}
 	struct buf b = {0};
 	json_array_foreach(sorted, i, e)
-		txt_entry(&b, e);
-	r = write_file_atomic(tpath, b.data ? b.data : "", b.len, 0644);
-	buf_free(&b);
+		txt_entry(&b, e, strcmp(schema, "1.0.0") != 0);
 	json_decref(sorted);
-	if (r < 0) {
+	_cleanup_free_ char *jpath = path_join(logdir, "leapp-report.json");
+	_cleanup_free_ char *tpath = path_join(logdir, "leapp-report.txt");
+	int r = 0;
+	if (keep_replaced && (file_differs(jpath, js, jl) || file_differs(tpath, b.data ? b.data : "", b.len))) {
+		const char *names[] = {"leapp-report.json", "leapp-report.txt"};
+		r = archive_files(logdir, names, ELEMENTSOF(names), ret_err);
+	}
+	if (r == 0 && (r = write_file_atomic(jpath, js, jl, 0644)) < 0)
+		*ret_err = xasprintf("cannot write %s: %s", jpath, strerror(-r));
+	if (r == 0 && (r = write_file_atomic(tpath, b.data ? b.data : "", b.len, 0644)) < 0)
 		*ret_err = xasprintf("cannot write %s: %s", tpath, strerror(-r));
-		return r;
-	}
-	return 0;
-}
-
-void report_archive_previous(const char *logdir, const char *log_name)
-{
-	const char *names[] = {"leapp-report.json", "leapp-report.txt", log_name};
-	_cleanup_free_ char *arch = path_join(logdir, "archive");
-	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
-		if (!names[i])
-			continue;
-		_cleanup_free_ char *p = path_join(logdir, names[i]);
-		struct stat st;
-		if (stat(p, &st) < 0)
-			continue;
-		if (mkdir_p(arch, 0755) < 0)
-			return;
-		struct tm tm;
-		gmtime_r(&st.st_mtime, &tm);
-		char stamp[32];
-		strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
-		for (int n = 0; n < 1000; n++) {
-			_cleanup_free_ char *dst = n ? xasprintf("%s/%s.%s.%d", arch, names[i], stamp, n)
-						     : xasprintf("%s/%s.%s", arch, names[i], stamp);
-			if (access(dst, F_OK) == 0)
-				continue;
-			rename(p, dst);
-			break;
-		}
-	}
+	free(js);
+	buf_free(&b);
+	return r;
 }
 
 char *report_hostname(const char *root)
