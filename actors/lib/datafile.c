@@ -47,3 +47,27 @@ int datafile_load_json(const char *name, json_t **ret, char **ret_err)
 	*ret = j;
 	return 0;
 }
+
+void datafile_report_problem(const char *name, int r, const char *err)
+{
+	bool missing = r == -ENOENT;
+	_cleanup_free_ char *summary = xasprintf(
+		"leapp needs the data file %s to decide how to upgrade this system, and it is %s: %s. Without it the "
+		"upgrade cannot be planned safely.",
+		name, missing ? "missing" : "unreadable", err ? err : strerror(-r));
+	json_t *e = report_new(missing ? "A data file leapp needs is missing" : "A data file leapp needs cannot be read",
+			       summary, "high");
+	_cleanup_free_ char *key = xasprintf("data-file:%s", name);
+	report_set_key(e, key);
+	report_add_group(e, "inhibitor");
+	report_add_group(e, "sanity");
+	_cleanup_free_ char *hint =
+		missing ? xasprintf("Put %s in /etc/leapp/files/ (the leapp-data package of your distribution ships it).", name)
+			: xasprintf("Fix or remove /etc/leapp/files/%s; without the file leapp uses its built-in copy when "
+				    "there is one.",
+				    name);
+	report_add_hint(e, hint);
+	_cleanup_free_ char *res = xasprintf("/etc/leapp/files/%s", name);
+	report_add_resource(e, "file", res);
+	actor_report(e);
+}

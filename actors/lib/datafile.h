@@ -16,4 +16,11 @@ char *datafile_path(const char *name, char **ret_shown);
  * "/etc/leapp/files/NAME:LINE:COLUMN: problem" in *ret_err when it does not parse. */
 int datafile_load_json(const char *name, json_t **ret, char **ret_err);
 
+/*
+ * Inhibit the upgrade because a data file is missing (no /etc/leapp/files copy and no
+ * built-in default) or unreadable (it does not parse). r and err are what
+ * datafile_load_json() returned. The key is "data-file:NAME", stable per file.
+ */
+void datafile_report_problem(const char *name, int r, const char *err);
+
 #endif
