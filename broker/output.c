@@ -106,7 +106,7 @@ void output_event(struct output *o, const char *event, json_t *fields)
 	if (fields)
 		json_object_update(ev, fields);
 	json_decref(fields);
-	char *s = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
 	fputs(s, stdout);
 	fputc('\n', stdout);
 	fflush(stdout);

@@ -163,6 +163,45 @@ int main(int argc, char **argv)
 		actor_finish();
 		sleep(1);
 		return 0;
+	} else if (!strcmp(mode, "fullreport")) {
+		/* one report entry with every detail the report schema has (CLI report tests) */
+		json_t *e = report_new(cfg_str("title", "Full report"), "Every detail of a report entry.\nSecond line.",
+				       cfg_str("severity", "medium"));
+		report_add_group(e, "sanity");
+		report_add_group(e, "tools");
+		report_add_hint(e, "Read the documentation.");
+		const char *cmd[] = {"dnf", "remove", "-y", "foo", NULL};
+		report_add_command(e, cmd);
+		report_add_external(e, "https://example.com/doc", "The documentation");
+		report_add_resource(e, "package", "foo");
+		report_add_resource(e, "file", "/etc/foo.conf");
+		json_array_append_new(json_object_get(json_object_get(e, "detail"), "remediations"),
+				      json_pack("{s:s, s:s}", "type", "playbook", "context", "/usr/share/playbooks/foo.yml"));
+		json_object_set_new(e, "audience", json_string("developer"));
+		actor_report(e);
+		chain();
+	} else if (!strcmp(mode, "badreport")) {
+		/* a report entry whose detail does not fit the report schema */
+		json_t *e = report_new("Bad report", "A remediation of an unknown type.", "low");
+		json_object_set_new(e, "detail", json_pack("{s:[{s:s, s:s}]}", "remediations", "type", "magic", "context", "x"));
+		actor_report(e);
+		chain();
+	} else if (!strcmp(mode, "reports")) {
+		/* count reports of every severity (and one error-free inhibitor when count > 1) */
+		static const char *const sev[] = {"info", "low", "medium", "high"};
+		for (long long i = 0; i < cfg_int("count", 1); i++) {
+			char title[64];
+			snprintf(title, sizeof(title), "%s %lld", cfg_str("title", "Report"), i);
+			actor_report(report_new(title, "One of several reports.", sev[i % 4]));
+		}
+		chain();
+	} else if (!strcmp(mode, "env")) {
+		/* log the LEAPP_* environment the broker gave the actor (CLI option tests) */
+		extern char **environ;
+		for (char **v = environ; *v; v++)
+			if (!strncmp(*v, "LEAPP_", 6))
+				actor_info("env %s", *v);
+		chain();
 	} else {
 		actor_error("unknown test mode", "%s", mode);
 	}
