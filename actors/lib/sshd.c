@@ -247,3 +247,15 @@ char *sshd_config_add_directive(const char *data, size_t len, const char *keywor
 	buf_append(&b, "", 0);
 	return buf_steal(&b);
 }
+
+bool sshd_permit_root_login_needed(json_t *facts, int source_major, int target_major)
+{
+	if (!json_is_true(json_object_get(facts, "present")) || source_major != 8 || target_major < 9)
+		return false;
+	size_t i;
+	json_t *d;
+	json_array_foreach(json_object_get(facts, "permit_root_login"), i, d)
+		if (!json_is_true(json_object_get(d, "in_match")))
+			return false;
+	return true;
+}

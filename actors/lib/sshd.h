@@ -45,4 +45,12 @@ json_t *sshd_directive_to_json(const struct sshd_directive *d);
  */
 char *sshd_config_add_directive(const char *data, size_t len, const char *keyword, const char *value, const char *comment);
 
+/*
+ * The rule the check and the Applications actor share: from release 9 on, sshd's default for
+ * PermitRootLogin is prohibit-password (8's configuration allowed root password logins), so
+ * an 8 -> 9+ upgrade writes an explicit "PermitRootLogin yes" when the configuration does
+ * not set PermitRootLogin outside Match blocks. facts: an SshdConfig message.
+ */
+bool sshd_permit_root_login_needed(json_t *facts, int source_major, int target_major);
+
 #endif
