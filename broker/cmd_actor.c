@@ -282,6 +282,33 @@ static int read_input(struct leapp_ctx *c, struct manifest *m, const char *file,
 	return r;
 }
 
+/*
+ * Of the messages of the last run, keep those the actor got then: produced before its
+ * phase and stage, or in them by another actor (which ran first, in dependency order); not
+ * its own output, nor what later phases produced. Takes msgs.
+ */
+static json_t *last_run_input(struct leapp_ctx *c, struct manifest *m, json_t *msgs)
+{
+	const struct phase_def *ph = workflow_phase(&c->wf, m->phase);
+	json_t *out = json_array();
+	size_t i;
+	json_t *msg;
+	json_array_foreach(msgs, i, msg) {
+		const char *producer = json_string_value(json_object_get(msg, "producer"));
+		struct manifest *pm = producer ? actor_set_find(&c->actors, producer) : NULL;
+		const struct phase_def *pph = pm ? workflow_phase(&c->wf, pm->phase) : NULL;
+		bool keep = true;
+		if (pm == m)
+			keep = false;
+		else if (pph && ph)
+			keep = pph->index < ph->index || (pph->index == ph->index && pm->stage <= m->stage);
+		if (keep)
+			json_array_append(out, msg);
+	}
+	json_decref(msgs);
+	return out;
+}
+
 static int actor_run(struct leapp_ctx *c, const char *name, const struct cli_args *a)
 {
 	struct manifest *m = actor_set_find(&c->actors, name);
@@ -304,7 +331,7 @@ static int actor_run(struct leapp_ctx *c, const char *name, const struct cli_arg
 				  store_path(c->store));
 			return EXIT_ERROR;
 		}
-		msgs = store_messages_json(c->store, last.id, m->consumes, m->n_consumes);
+		msgs = last_run_input(c, m, store_messages_json(c->store, last.id, m->consumes, m->n_consumes));
 		output_diag(c->out, "info", "actor run: %zu message(s) from run %s (%s)", json_array_size(msgs), last.uuid,
 			    last.kind);
 		execution_clear(&last);
