@@ -56,6 +56,14 @@ int output_open_log(struct output *o, const char *path)
 	return 0;
 }
 
+void output_set_verbosity(struct output *o, bool verbose, bool debug)
+{
+	if (!o)
+		return;
+	o->verbose = verbose || debug;
+	o->debug = debug;
+}
+
 void output_human_to_stderr(struct output *o)
 {
 	if (o)

@@ -29,6 +29,8 @@ void output_free(struct output *o);
 /* Send everything also to a log file (debug level, whatever the console shows). */
 int output_open_log(struct output *o, const char *path);
 FILE *output_log_file(struct output *o);
+/* Change what the console shows (--resume takes --debug from the run it continues). */
+void output_set_verbosity(struct output *o, bool verbose, bool debug);
 /* Human lines to stderr even without --json-progress (leapp actor run prints JSON on stdout). */
 void output_human_to_stderr(struct output *o);
 

@@ -301,9 +301,60 @@ static int reboot_now(struct leapp_ctx *c, bool *ret_rebooting)
 	return 0;
 }
 
+static void strv_from_json(char ***v, size_t *n, json_t *a)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(a, i, x)
+		if (json_is_string(x)) {
+			*v = xrealloc(*v, (*n + 1) * sizeof(char *));
+			(*v)[(*n)++] = xstrdup(json_string_value(x));
+		}
+}
+
+/*
+ * --resume (and rerun) continue a run that was started with options and LEAPP_* variables
+ * the initramfs or the first boot does not repeat: take them from the run's record unless
+ * given again (leapp restores its environment from the run the same way).
+ */
+static void restore_run_options(struct leapp_ctx *c)
+{
+	struct execution ex;
+	if (store_execution_last(c->store, "upgrade", &ex) < 0)
+		return;
+	json_t *cfg = ex.config;
+	struct options *o = &c->opt;
+	const char *target = json_string_value(json_object_get(cfg, "target"));
+	if (!o->target && target)
+		o->target = xstrdup(target);
+	const char *schema = json_string_value(json_object_get(cfg, "report_schema"));
+	if (!o->report_schema && schema)
+		o->report_schema = xstrdup(schema);
+	if (json_is_true(json_object_get(cfg, "nogpgcheck")))
+		o->nogpgcheck = true;
+	if (json_is_true(json_object_get(cfg, "debug")) && !o->debug) {
+		o->debug = o->verbose = true;
+		output_set_verbosity(c->out, true, true);
+	}
+	if (!o->n_enablerepo)
+		strv_from_json(&o->enablerepo, &o->n_enablerepo, json_object_get(cfg, "enablerepo"));
+	if (!o->n_features)
+		strv_from_json(&o->features, &o->n_features, json_object_get(cfg, "experimental_features"));
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(cfg, "env"), k, v)
+		if (json_is_string(v) && !getenv(k) && str_startswith(k, "LEAPP_"))
+			setenv(k, json_string_value(v), 0);
+	output_diag(c->out, "debug", "resuming run %s with the options it was started with (target %s)", ex.uuid,
+		    o->target ? o->target : "default");
+	execution_clear(&ex);
+}
+
 int workflow_run(struct leapp_ctx *c, enum run_kind kind)
 {
 	struct engine_result res;
+	if (c->opt.resume)
+		restore_run_options(c);
 	int r = engine_run(c, kind, &res);
 	int rc = res.exit_code;
 	if (r < 0 && rc == EXIT_OK)

@@ -152,6 +152,20 @@ t_eq "the execution records jobs, target, repos" "3 9.6 ['r1', 'r2', 'r3'] True"
 t_hasnt "an actor of a feature does not run unless enabled" "$C_OUT" "====> * feat:"
 cli "$root" upgrade --enable-experimental-feature livemode
 t_has "--enable-experimental-feature livemode runs its actors" "$C_OUT" "====> * feat:"
+# --resume continues with the options of the run it resumes (the initramfs does not repeat them)
+mk_actor "$root" env2 InitRamStart env "" TestValue
+mk_actor "$root" feat2 InitRamStart chain "" TestValue "feature: livemode"
+mk_actor "$root" prep InterimPreparation chain "" ""
+sed -i 's/^produces: \[\]/produces: [TestValue]/' "$root/etc/leapp/repos.d/test/actors/prep/actor.yaml"
+LEAPP_UNSUPPORTED=1 cli "$root" upgrade --target 9.6 --enablerepo r9 --enable-experimental-feature livemode
+t_rc "upgrade with options to the reboot: exit 0" 0
+cli "$root" upgrade --resume
+t_rc "--resume without the options: exit 0" 0
+rlog=$(grep -A200 'upgrade --resume' "$root/var/log/leapp/leapp-upgrade.log")
+t_has "--resume: the target of the first run reaches the actors" "$rlog" "env LEAPP_UPGRADE_PATH_TARGET_RELEASE=9.6"
+t_has "--resume: the repositories of the first run" "$rlog" "env LEAPP_ENABLE_REPOS=r9"
+t_has "--resume: the LEAPP_* variables of the first run" "$rlog" "env LEAPP_UNSUPPORTED=1"
+t_has "--resume: the experimental feature of the first run stays enabled" "$C_OUT" "====> * feat2:"
 cli "$root" preupgrade --no-sandbox
 t_has "--no-sandbox is reported" "$(cat "$root/var/log/leapp/leapp-report.txt")" "Title: Actors ran without the sandbox (--no-sandbox)"
 
