@@ -83,6 +83,7 @@ include files/module.mk
 -include livemode/module.mk
 -include $(sort $(wildcard livemode/*/actor.mk))
 -include tests/module.mk
+-include tests/sandbox/module.mk
 
 check: all
 	tests/run-tests

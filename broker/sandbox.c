@@ -1,54 +1,1264 @@
-/* Actor sandbox: resource limits and privilege reduction applied between fork and exec. */
+/* Actor sandbox: namespaces, a read-only view of the system, private /dev /proc /tmp /run, cgroup
+ * and rlimit limits, capabilities and seccomp, planned in the broker and applied between fork and exec. */
 #include "sandbox.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "leapp/util.h"
 
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+#endif
+
+#define CAPBIT(c) (UINT64_C(1) << (c))
+#define MOUNTINFO_MAX (4u << 20)
+#define CG_MAX 2
+
+/* ---- the broker's side: state kept for the whole run ---- */
+
+struct cg_hier {
+	char *base;     /* .../leapp-<broker pid>: the actors' cgroups are made below it */
+	bool v2, pids, memory;
+};
+
+/* An actor cgroup (one directory per hierarchy) and the limits last written to it. */
+struct cg_slot {
+	char *dir[CG_MAX];
+	bool busy;
+	long long pids, memory_mb;
+};
+
+static struct {
+	bool ready;
+	int last_cap;
+	struct cg_hier cg[CG_MAX];
+	size_t n_cg;
+	struct cg_slot *slots;         /* the actors' cgroups, reused: see cg_take() */
+	size_t n_slots;
+	struct sock_fprog filter[2];   /* [declares mounts] */
+	char *mi_buf;                  /* the child reads its mountinfo here: it may not allocate */
+	int netns_fd;
+	char *netns_phase;
+} H = {.netns_fd = -1};
+
+static char *errf(const char *fmt, ...) _printf_(1, 2);
+static char *errf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = write(fd, s, strlen(s));
+	int r = n < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+static bool path_under(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return strncmp(p, dir, n) == 0 && (p[n] == 0 || p[n] == '/');
+}
+
+/* ---- cgroups: v1 (RHEL 8, this machine) or v2 (RHEL 9) ---- */
+
+/* The mount point of the v1 hierarchy holding controller `ctl`, or of cgroup2 when ctl is NULL. */
+static char *cg_mount_of(const char *mountinfo, const char *ctl)
+{
+	_cleanup_free_ char *copy = xstrdup(mountinfo);
+	char *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *sep = strstr(line, " - ");
+		if (!sep)
+			continue;
+		char fstype[32], source[64], opts[512];
+		if (sscanf(sep + 3, "%31s %63s %511s", fstype, source, opts) != 3)
+			continue;
+		char mp[PATH_MAX];
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		if (!ctl && !strcmp(fstype, "cgroup2"))
+			return xstrdup(mp);
+		if (ctl && !strcmp(fstype, "cgroup")) {
+			char *osave = NULL;
+			for (char *o = strtok_r(opts, ",", &osave); o; o = strtok_r(NULL, ",", &osave))
+				if (!strcmp(o, ctl))
+					return xstrdup(mp);
+		}
+	}
+	return NULL;
+}
+
+/* Our own cgroup in the v1 hierarchy of `ctl`, or in v2 when ctl is NULL ("/..."). */
+static char *cg_own_path(const char *proc_cgroup, const char *ctl)
+{
+	_cleanup_free_ char *copy = xstrdup(proc_cgroup);
+	char *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = 0;
+		const char *ctls = c1 + 1;
+		if (!ctl) {
+			if (!strcmp(line, "0") && !*ctls)
+				return xstrdup(c2 + 1);
+			continue;
+		}
+		_cleanup_free_ char *list = xstrdup(ctls);
+		char *lsave = NULL;
+		for (char *t = strtok_r(list, ",", &lsave); t; t = strtok_r(NULL, ",", &lsave))
+			if (!strcmp(t, ctl))
+				return xstrdup(c2 + 1);
+	}
+	return NULL;
+}
+
+static bool file_has_word(const char *path, const char *word)
+{
+	_cleanup_free_ char *d = NULL;
+	if (read_file(path, 1 << 16, &d, NULL) < 0)
+		return false;
+	char *save = NULL;
+	for (char *t = strtok_r(d, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+		if (!strcmp(t, word))
+			return true;
+	return false;
+}
+
+/* Remove the cgroups of brokers that died without cleaning up (leapp-<pid>, pid gone). */
+static void cg_clean_stale(const char *parent)
+{
+	DIR *d = opendir(parent);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "leapp-", 6))
+			continue;
+		char *end;
+		long pid = strtol(de->d_name + 6, &end, 10);
+		if (*end || pid <= 0 || pid == getpid() || !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+			continue;
+		_cleanup_free_ char *dir = path_join(parent, de->d_name);
+		DIR *sd = opendir(dir);
+		if (sd) {
+			struct dirent *se;
+			while ((se = readdir(sd)))
+				if (se->d_type == DT_DIR && se->d_name[0] != '.') {
+					_cleanup_free_ char *sub = path_join(dir, se->d_name);
+					rmdir(sub);
+				}
+			closedir(sd);
+		}
+		rmdir(dir);
+	}
+	closedir(d);
+}
+
+/* Makes <parent>/leapp-<pid>; on v2 also lets the actors' cgroups below it use the controllers. */
+static int cg_hier_add(const char *parent, bool v2, bool pids, bool memory, char **ret_err)
+{
+	cg_clean_stale(parent);
+	_cleanup_free_ char *name = xasprintf("leapp-%d", (int)getpid());
+	_cleanup_free_ char *base = path_join(parent, name);
+	if (v2) {
+		/* the root of a v2 hierarchy may hold processes and enable controllers for its children */
+		_cleanup_free_ char *sc = path_join(parent, "cgroup.subtree_control");
+		const char *want = pids && memory ? "+pids +memory" : pids ? "+pids" : "+memory";
+		int r = write_str(sc, want);
+		if (r < 0) {
+			*ret_err = errf("cannot enable the %s cgroup controller(s) in %s: %s", pids ? "pids" : "memory", sc,
+					strerror(-r));
+			return r;
+		}
+	}
+	if (mkdir(base, 0755) < 0 && errno != EEXIST) {
+		int r = -errno;
+		*ret_err = errf("cannot create the cgroup %s: %s", base, strerror(errno));
+		return r;
+	}
+	if (v2) {
+		_cleanup_free_ char *sc = path_join(base, "cgroup.subtree_control");
+		int r = write_str(sc, pids && memory ? "+pids +memory" : pids ? "+pids" : "+memory");
+		if (r < 0) {
+			*ret_err = errf("cannot enable the cgroup controllers in %s: %s", sc, strerror(-r));
+			rmdir(base);
+			return r;
+		}
+	}
+	H.cg[H.n_cg++] = (struct cg_hier){.base = TAKE_PTR(base), .v2 = v2, .pids = pids, .memory = memory};
+	return 0;
+}
+
+/* Finds the pids and memory controllers, v1 first (a hybrid system binds them there). The pids
+ * controller is required: RLIMIT_NPROC does not bind root. Without a memory controller the memory
+ * limit is RLIMIT_AS alone. */
+static int cg_setup(char **ret_err)
+{
+	_cleanup_free_ char *mi = NULL, *pc = NULL;
+	if (read_file("/proc/self/mountinfo", 8u << 20, &mi, NULL) < 0 || read_file("/proc/self/cgroup", 1 << 20, &pc, NULL) < 0) {
+		*ret_err = errf("cannot read /proc/self/mountinfo and /proc/self/cgroup: %s", strerror(errno));
+		return -EIO;
+	}
+	_cleanup_free_ char *v1p = cg_mount_of(mi, "pids"), *v1m = cg_mount_of(mi, "memory"), *v2 = cg_mount_of(mi, NULL);
+	bool v2p = false, v2m = false;
+	if (v2) {
+		_cleanup_free_ char *ctl = path_join(v2, "cgroup.controllers");
+		v2p = !v1p && file_has_word(ctl, "pids");
+		v2m = !v1m && file_has_word(ctl, "memory");
+	}
+	if (!v1p && !v2p) {
+		*ret_err = xstrdup("the actor sandbox needs the pids cgroup controller (a cgroup v1 'pids' hierarchy, or "
+				   "cgroup v2 with 'pids' in cgroup.controllers): none is mounted");
+		return -ENOTSUP;
+	}
+	int r;
+	if (v1p) {
+		_cleanup_free_ char *own = cg_own_path(pc, "pids");
+		_cleanup_free_ char *parent = path_join(v1p, own ? own : "/");
+		if ((r = cg_hier_add(parent, false, true, false, ret_err)) < 0)
+			return r;
+	}
+	if (v1m) {
+		/* below our own memory cgroup: whatever limits the broker, limits its actors too */
+		_cleanup_free_ char *own = cg_own_path(pc, "memory");
+		_cleanup_free_ char *parent = path_join(v1m, own ? own : "/");
+		char *err = NULL;
+		if (cg_hier_add(parent, false, false, true, &err) < 0)
+			free(err); /* the memory limit falls back to RLIMIT_AS */
+	}
+	if (v2p || v2m) {
+		/* v2 forbids processes in a cgroup whose children use controllers, so the actors' cgroups
+		 * hang off the hierarchy's root rather than off the broker's own cgroup */
+		char *err = NULL;
+		r = cg_hier_add(v2, true, v2p, v2m, &err);
+		if (r < 0 && v2p) {
+			*ret_err = err;
+			return r;
+		}
+		free(err);
+	}
+	return 0;
+}
+
+static void host_cleanup(void)
+{
+	for (size_t i = 0; i < H.n_slots; i++)
+		for (size_t k = 0; k < H.n_cg; k++)
+			if (H.slots[i].dir[k])
+				rmdir(H.slots[i].dir[k]);
+	for (size_t i = 0; i < H.n_cg; i++)
+		rmdir(H.cg[i].base);
+	if (H.netns_fd >= 0)
+		close(H.netns_fd);
+	H.netns_fd = -1;
+}
+
+/* ---- seccomp ---- */
+
+static const char *const denied_always[] = {
+	"reboot", "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
+	"bpf", "swapon", "swapoff", "open_by_handle_at",
+};
+static const char *const denied_mount[] = {
+	"mount", "umount", "umount2", "mount_setattr", "fsopen", "fsconfig", "fsmount", "fspick",
+	"move_mount", "open_tree", "pivot_root",
+};
+
+/* Compiled once per variant in the broker: libseccomp allocates, the child may not. */
+static int filter_build(bool mounts, bool sanitizer, struct sock_fprog *ret, char **ret_err)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx) {
+		*ret_err = xstrdup("seccomp_init failed");
+		return -ENOMEM;
+	}
+	int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0); /* the child sets no_new_privs itself */
+	for (size_t i = 0; i < ELEMENTSOF(denied_always) && r == 0; i++) {
+		int nr = seccomp_syscall_resolve_name(denied_always[i]);
+		if (nr != __NR_SCMP_ERROR)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(denied_mount) && r == 0 && !mounts; i++) {
+		int nr = seccomp_syscall_resolve_name(denied_mount[i]);
+		if (nr != __NR_SCMP_ERROR)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+	}
+	/* LeakSanitizer stops the threads with ptrace before it scans for leaks */
+	if (r == 0 && !sanitizer)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ptrace), 0);
+	/* no user namespaces: they would give an actor a fresh set of capabilities to attack the kernel
+	 * with. clone3 takes its flags in memory a filter cannot read: ENOSYS makes libc fall back to clone. */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+	if (r == 0)
+#if defined(__s390__) || defined(__s390x__)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+#else
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+#endif
+	if (r == 0) {
+		int nr = seccomp_syscall_resolve_name("clone3");
+		if (nr != __NR_SCMP_ERROR)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+	}
+	int p[2] = {-1, -1};
+	if (r == 0 && pipe2(p, O_CLOEXEC) < 0)
+		r = -errno;
+	if (r == 0)
+		r = seccomp_export_bpf(ctx, p[1]);
+	seccomp_release(ctx);
+	if (p[1] >= 0)
+		close(p[1]);
+	if (r < 0) {
+		if (p[0] >= 0)
+			close(p[0]);
+		*ret_err = errf("cannot build the seccomp filter: %s", strerror(-r));
+		return r;
+	}
+	struct buf b = {0};
+	char chunk[4096];
+	ssize_t n;
+	while ((n = read(p[0], chunk, sizeof(chunk))) > 0)
+		buf_append(&b, chunk, (size_t)n);
+	close(p[0]);
+	if (b.len == 0 || b.len % sizeof(struct sock_filter)) {
+		buf_free(&b);
+		*ret_err = xstrdup("cannot build the seccomp filter: libseccomp exported no program");
+		return -EINVAL;
+	}
+	ret->len = (unsigned short)(b.len / sizeof(struct sock_filter));
+	ret->filter = (struct sock_filter *)buf_steal(&b);
+	return 0;
+}
+
+/* ---- set-up once per run ---- */
+
+static int host_init(char **ret_err)
+{
+	if (H.ready)
+		return 0;
+	if (geteuid() != 0) {
+		*ret_err = xstrdup("the actor sandbox needs root (leapp runs as root); use --no-sandbox only to debug "
+				   "without isolation");
+		return -EPERM;
+	}
+	static const char *const ns[] = {"mnt", "pid", "ipc", "uts", "net"};
+	static const char *const cfg[] = {"CONFIG_NAMESPACES", "CONFIG_PID_NS", "CONFIG_IPC_NS", "CONFIG_UTS_NS",
+					  "CONFIG_NET_NS"};
+	for (size_t i = 0; i < ELEMENTSOF(ns); i++) {
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/self/ns/%s", ns[i]);
+		if (access(p, F_OK) < 0) {
+			*ret_err = errf("the kernel has no %s namespaces (%s), which the actor sandbox needs", ns[i], cfg[i]);
+			return -ENOTSUP;
+		}
+	}
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
+		*ret_err = xstrdup("the kernel has no seccomp (CONFIG_SECCOMP), which the actor sandbox needs");
+		return -ENOTSUP;
+	}
+	_cleanup_free_ char *lc = NULL;
+	H.last_cap = CAP_LAST_CAP;
+	if (read_file("/proc/sys/kernel/cap_last_cap", 64, &lc, NULL) == 0)
+		H.last_cap = atoi(lc);
+	if (H.last_cap > 63)
+		H.last_cap = 63;
+	int r;
+#ifdef LEAPP_SANITIZER_BUILD
+	bool san = true;
+#else
+	bool san = false;
+#endif
+	for (int m = 0; m < 2; m++)
+		if ((r = filter_build(m, san, &H.filter[m], ret_err)) < 0)
+			return r;
+	if ((r = cg_setup(ret_err)) < 0)
+		return r;
+	H.mi_buf = xmalloc(MOUNTINFO_MAX); /* untouched pages cost nothing */
+	atexit(host_cleanup);
+	H.ready = true;
+	return 0;
+}
+
+/* A network namespace with no interface but a loopback that is down, made by the broker
+ * switching into it and back (one syscall each, no process). */
+static int netns_new(int *ret_fd, char **ret_err)
+{
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0) {
+		*ret_err = errf("cannot open /proc/self/ns/net: %s", strerror(errno));
+		return -errno;
+	}
+	if (unshare(CLONE_NEWNET) < 0) {
+		int r = -errno;
+		*ret_err = errf("cannot create a network namespace: %s", strerror(errno));
+		close(self);
+		return r;
+	}
+	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int r = fd < 0 ? -errno : 0;
+	if (setns(self, CLONE_NEWNET) < 0)
+		abort(); /* the broker would be left without its network: cannot happen as root */
+	close(self);
+	if (r < 0) {
+		*ret_err = errf("cannot open the new network namespace: %s", strerror(-r));
+		return r;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+/* What each step of the sandbox needs from the kernel, tried once in a throw-away child. */
+static int trial_child(void)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return 10;
+	if (mount("tmpfs", "/tmp", "tmpfs", 0, "size=4k") < 0)
+		return 11;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return 12;
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &H.filter[0]) < 0)
+		return 13;
+	return 0;
+}
+
 int sandbox_check_host(char **ret_err)
 {
+	int r = host_init(ret_err);
+	if (r < 0)
+		return r;
+	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD | sandbox_clone_flags(&(struct sandbox_spec){.enabled = true}), NULL,
+				   NULL, NULL, NULL);
+	if (pid < 0) {
+		r = -errno;
+		*ret_err = errf("cannot create the mount, pid, ipc and uts namespaces of the actor sandbox: %s%s",
+				strerror(errno), errno == EPERM ? " (running in a container without CAP_SYS_ADMIN?)" : "");
+		return r;
+	}
+	if (pid == 0)
+		_exit(trial_child());
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	int code = WIFEXITED(st) ? WEXITSTATUS(st) : 255;
+	if (code) {
+		static const char *const what[] = {"making mounts private (mount)", "mounting a tmpfs",
+						   "setting no_new_privs", "loading a seccomp filter (CONFIG_SECCOMP_FILTER)"};
+		*ret_err = errf("the actor sandbox cannot work on this kernel: %s failed",
+				code >= 10 && code <= 13 ? what[code - 10] : "a namespace test");
+		return -ENOTSUP;
+	}
+	int fd;
+	if ((r = netns_new(&fd, ret_err)) < 0)
+		return r;
+	close(fd);
+	return 0;
+}
+
+/* ---- planning one actor's sandbox (parent) ---- */
+
+static char *dupcat(const char *a, const char *b)
+{
+	if (!strcmp(a, "/"))
+		return xstrdup(b);
+	return xasprintf("%s%s", a, b);
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int add_path(char **v, size_t *n, char *p, char **ret_err)
+{
+	if (*n >= SANDBOX_MAX_PATHS) {
+		*ret_err = errf("too many sandbox paths (at most %d): %s", SANDBOX_MAX_PATHS, p);
+		free(p);
+		return -E2BIG;
+	}
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(v[i], p)) {
+			free(p);
+			return 0;
+		}
+	v[(*n)++] = p;
+	return 0;
+}
+
+/* The entry of /tmp (or /run) that holds `p`, which must stay visible over the fresh tmpfs:
+ * its whole top-level directory, so that a test's sibling directories stay visible too. */
+static int keep_below(struct sandbox_run *r, const char *p, char **ret_err)
+{
+	static const char *const dirs[] = {"/tmp", "/run"};
+	if (!p || !*p)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		size_t n = strlen(dirs[i]);
+		if (strncmp(p, dirs[i], n))
+			continue;
+		if (p[n] == 0) {
+			/* the path is /tmp itself: leave the host's */
+			if (i == 0)
+				r->fresh_tmp = false;
+			else
+				r->fresh_run = false;
+			continue;
+		}
+		if (p[n] != '/')
+			continue;
+		const char *e = p + n + 1;
+		size_t len = strcspn(e, "/");
+		if (len == 0)
+			continue;
+		char *top = xstrndup(p, (size_t)(e - p) + len);
+		int rr = i == 0 ? add_path(r->keep_tmp, &r->n_keep_tmp, top, ret_err)
+				: add_path(r->keep_run, &r->n_keep_run, top, ret_err);
+		if (rr < 0)
+			return rr;
+	}
+	return 0;
+}
+
+static uint64_t caps_of(const struct sandbox_spec *s)
+{
+	/* reading every fact, as root can, is what the source phases do */
+	uint64_t c = CAPBIT(CAP_DAC_READ_SEARCH);
+	/* building a tree with rpm or dracut (the target userspace, the initramfs): owners, modes,
+	 * file capabilities, device nodes (harmless on the nodev writable binds), chroot */
+	uint64_t build = CAPBIT(CAP_CHOWN) | CAPBIT(CAP_DAC_OVERRIDE) | CAPBIT(CAP_FOWNER) | CAPBIT(CAP_FSETID) |
+			 CAPBIT(CAP_SETFCAP) | CAPBIT(CAP_MKNOD) | CAPBIT(CAP_SETUID) | CAPBIT(CAP_SETGID) |
+			 CAPBIT(CAP_SYS_CHROOT) | CAPBIT(CAP_AUDIT_WRITE);
+	if (s->profile == SANDBOX_INTERIM_PREP || s->profile == SANDBOX_READWRITE || s->n_writes)
+		c |= build;
+	/* the upgrade itself: rpm scriptlets signal their daemons, chattr, bind low ports */
+	if (s->profile == SANDBOX_READWRITE)
+		c |= CAPBIT(CAP_KILL) | CAPBIT(CAP_LINUX_IMMUTABLE) | CAPBIT(CAP_NET_BIND_SERVICE) |
+		     CAPBIT(CAP_SYS_RESOURCE);
+	if (s->mounts)
+		c |= CAPBIT(CAP_SYS_ADMIN);
+	return c;
+}
+
+static int plan_fs(struct sandbox_spec *s, char **ret_err)
+{
+	struct sandbox_run *r = &s->run;
+	int e;
+	const char *fixed[] = {s->root, s->statedir, s->logdir, s->scratch, s->exec, s->datadir, s->bindir};
+	for (size_t i = 0; i < ELEMENTSOF(fixed); i++)
+		if (fixed[i] && (path_under(fixed[i], "/proc") || path_under(fixed[i], "/dev"))) {
+			*ret_err = errf("%s is below /proc or /dev, which the sandbox replaces", fixed[i]);
+			return -EINVAL;
+		}
+	bool is_host = !strcmp(s->root, "/");
+	_cleanup_free_ char *boot = dupcat(s->root, "/boot");
+	/* the writable places of the profile */
+	if (s->profile == SANDBOX_READWRITE) {
+		r->ro_all = !is_host; /* a --root below the host: the host around it stays read-only */
+		if (!is_host && (e = add_path(r->rw, &r->n_rw, xstrdup(s->root), ret_err)) < 0)
+			return e;
+	} else {
+		r->ro_all = true;
+		r->rw_nodev = true;
+		const char *w[] = {s->statedir, s->logdir, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
+		for (size_t i = 0; i < ELEMENTSOF(w); i++)
+			if (w[i] && is_dir(w[i]) && (e = add_path(r->rw, &r->n_rw, xstrdup(w[i]), ret_err)) < 0)
+				return e;
+		/* declared writes: only below leapp's directories before the reboot */
+		for (size_t i = 0; i < s->n_writes; i++) {
+			_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
+			if (!path_under(p, s->statedir) && !path_under(p, s->logdir) &&
+			    !(s->profile == SANDBOX_INTERIM_PREP && s->boot && path_under(p, boot))) {
+				*ret_err = errf("its manifest declares writes: %s, outside leapp's directories, which the "
+						"read-only profile of phase %s does not allow",
+						s->writes[i], s->phase ? s->phase : "?");
+				return -EPERM;
+			}
+		}
+		/* the target userspace is read-only before InterimPreparation, unless declared */
+		if (s->profile == SANDBOX_SOURCE) {
+			DIR *d = opendir(s->statedir);
+			struct dirent *de;
+			while (d && (de = readdir(d))) {
+				if (strncmp(de->d_name, "el", 2) || !str_endswith(de->d_name, "userspace"))
+					continue;
+				char *u = path_join(s->statedir, de->d_name);
+				bool declared = false;
+				for (size_t i = 0; i < s->n_writes && !declared; i++) {
+					_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
+					declared = path_under(u, p);
+				}
+				if (declared || !is_dir(u)) {
+					free(u);
+					continue;
+				}
+				if ((e = add_path(r->ro, &r->n_ro, u, ret_err)) < 0) {
+					closedir(d);
+					return e;
+				}
+			}
+			if (d)
+				closedir(d);
+			for (size_t i = 0; i < s->n_writes; i++) {
+				char *p = dupcat(s->root, s->writes[i]);
+				bool inside = false;
+				for (size_t k = 0; k < r->n_ro && !inside; k++)
+					inside = path_under(p, r->ro[k]);
+				if (!inside || !is_dir(p)) {
+					free(p);
+					continue;
+				}
+				if ((e = add_path(r->rw2, &r->n_rw2, p, ret_err)) < 0)
+					return e;
+			}
+		}
+	}
+	r->efivars_rw = s->boot && s->profile != SANDBOX_SOURCE;
+	/* the audit store is never writable: hidden, so that no lock can be taken on it either */
+	if (s->store_path) {
+		const char *sfx[] = {"", "-wal", "-shm", "-journal"};
+		for (size_t i = 0; i < ELEMENTSOF(sfx); i++) {
+			char *p = xasprintf("%s%s", s->store_path, sfx[i]);
+			struct stat st;
+			if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
+				free(p);
+				continue;
+			}
+			if ((e = add_path(r->mask, &r->n_mask, p, ret_err)) < 0)
+				return e;
+		}
+	}
+	char *lock = path_join(s->statedir, "leapp.lock");
+	struct stat st;
+	if (stat(lock, &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((e = add_path(r->mask, &r->n_mask, lock, ret_err)) < 0)
+			return e;
+	} else
+		free(lock);
+	/* fresh /tmp and /run, keeping what the actor needs that lies below them */
+	r->fresh_tmp = is_dir("/tmp");
+	r->fresh_run = is_dir("/run");
+	const char *keep[] = {s->root, s->exec, s->datadir, s->bindir, s->statedir, s->logdir};
+	for (size_t i = 0; i < ELEMENTSOF(keep); i++)
+		if ((e = keep_below(r, keep[i], ret_err)) < 0)
+			return e;
+	snprintf(r->tmp_opts, sizeof(r->tmp_opts), "mode=1777,size=%lldm", s->memory_mb > 0 ? s->memory_mb : 64);
+	snprintf(r->run_opts, sizeof(r->run_opts), "mode=0755,size=%lldm", s->memory_mb > 0 ? s->memory_mb : 64);
+	r->chdir_to = xstrdup(s->scratch && is_dir(s->scratch) ? s->scratch : "/");
+	return 0;
+}
+
+static long long read_counter(const char *dir, const char *file, const char *key)
+{
+	_cleanup_free_ char *p = path_join(dir, file), *d = NULL;
+	if (read_file(p, 1 << 16, &d, NULL) < 0)
+		return 0;
+	size_t kl = strlen(key);
+	for (char *line = d; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = 0;
+		if (!strncmp(line, key, kl) && line[kl] == ' ')
+			return atoll(line + kl + 1);
+		line = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+static const char *oom_file(bool v2)
+{
+	return v2 ? "memory.events" : "memory.oom_control";
+}
+
+/* Writes the limits into slot k unless they are there already. */
+static int cg_limit(struct cg_slot *sl, const struct sandbox_spec *s, char **ret_err)
+{
+	char v[64];
+	for (size_t i = 0; i < H.n_cg; i++) {
+		const struct cg_hier *h = &H.cg[i];
+		int e = 0;
+		if (h->pids && sl->pids != s->pids) {
+			_cleanup_free_ char *f = path_join(sl->dir[i], "pids.max");
+			snprintf(v, sizeof(v), "%lld", s->pids);
+			e = write_str(f, v);
+		}
+		if (e == 0 && h->memory && sl->memory_mb != s->memory_mb) {
+			snprintf(v, sizeof(v), "%lld", s->memory_mb * 1024 * 1024);
+			_cleanup_free_ char *f = path_join(sl->dir[i], h->v2 ? "memory.max" : "memory.limit_in_bytes");
+			_cleanup_free_ char *sw = path_join(sl->dir[i], h->v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes");
+			if (!h->v2 && sl->memory_mb >= 0 && s->memory_mb > sl->memory_mb)
+				write_str(sw, v); /* v1 keeps memsw >= mem: raise memsw first */
+			e = write_str(f, v);
+			/* and no escape into swap */
+			if (e == 0)
+				write_str(sw, h->v2 ? "0" : v);
+		}
+		if (e < 0) {
+			*ret_err = errf("cannot set the limits of the cgroup %s: %s", sl->dir[i], strerror(-e));
+			sl->pids = sl->memory_mb = -1;
+			return e;
+		}
+	}
+	sl->pids = s->pids;
+	sl->memory_mb = s->memory_mb;
+	return 0;
+}
+
+/* The actor's cgroups. Making and removing a memory cgroup costs more than half a millisecond, so
+ * the broker keeps a pool: a slot is free again once its actor is reaped, and then it is empty,
+ * because the kernel reaps the whole pid namespace before its pid 1's exit is reported. Event
+ * counters are cumulative, so the ones the slot had before the actor are remembered. */
+static int cg_take(struct sandbox_spec *s, char **ret_err)
+{
+	struct sandbox_run *r = &s->run;
+	size_t k = 0;
+	while (k < H.n_slots && H.slots[k].busy)
+		k++;
+	if (k == H.n_slots) {
+		H.slots = xrealloc(H.slots, (H.n_slots + 1) * sizeof(*H.slots));
+		struct cg_slot *sl = &H.slots[H.n_slots++];
+		memset(sl, 0, sizeof(*sl));
+		sl->pids = sl->memory_mb = -1;
+		for (size_t i = 0; i < H.n_cg; i++) {
+			_cleanup_free_ char *name = xasprintf("actor%zu", k);
+			sl->dir[i] = path_join(H.cg[i].base, name);
+			if (mkdir(sl->dir[i], 0755) < 0 && errno != EEXIST) {
+				int e = -errno;
+				*ret_err = errf("cannot create the actor cgroup %s: %s", sl->dir[i], strerror(errno));
+				for (size_t j = 0; j <= i; j++) {
+					rmdir(sl->dir[j]);
+					free(sl->dir[j]);
+				}
+				H.n_slots--;
+				return e;
+			}
+		}
+	}
+	struct cg_slot *sl = &H.slots[k];
+	int e = cg_limit(sl, s, ret_err);
+	if (e < 0)
+		return e;
+	sl->busy = true;
+	r->cg_slot = (int)k;
+	for (size_t i = 0; i < H.n_cg; i++) {
+		const struct cg_hier *h = &H.cg[i];
+		r->cg_dir[i] = sl->dir[i];
+		r->cg_pids[i] = h->pids;
+		r->cg_memory[i] = h->memory;
+		r->cg_v2[i] = h->v2;
+		if (h->pids)
+			r->cg_max0[i] = read_counter(sl->dir[i], "pids.events", "max");
+		if (h->memory)
+			r->cg_oom0[i] = read_counter(sl->dir[i], oom_file(h->v2), "oom_kill");
+		_cleanup_free_ char *procs = path_join(sl->dir[i], "cgroup.procs");
+		r->cg_fd[i] = open(procs, O_WRONLY | O_CLOEXEC);
+		if (r->cg_fd[i] < 0) {
+			e = -errno;
+			*ret_err = errf("cannot open %s: %s", procs, strerror(errno));
+			return e;
+		}
+	}
 	return 0;
 }
 
 int sandbox_prepare(struct sandbox_spec *s, char **ret_err)
 {
-	return 0;
-}
-
-static int set_limit(int resource, long long value)
-{
-	struct rlimit rl = {.rlim_cur = (rlim_t)value, .rlim_max = (rlim_t)value};
-	return setrlimit(resource, &rl) < 0 ? -errno : 0;
-}
-
-int sandbox_enter(const struct sandbox_spec *s, const char **ret_what)
-{
+	struct sandbox_run *r = &s->run;
+	memset(r, 0, sizeof(*r));
+	r->cg_fd[0] = r->cg_fd[1] = -1;
+	r->cg_slot = -1;
 	if (!s->enabled)
 		return 0;
-	if (set_limit(RLIMIT_NOFILE, s->open_files) < 0) {
-		*ret_what = "setrlimit(RLIMIT_NOFILE)";
-		return -errno;
+	int e = host_init(ret_err);
+	if (e < 0)
+		return e;
+	r->prepared = true;
+	if (!s->network && s->netns_fd < 0) {
+		const char *ph = s->phase ? s->phase : "";
+		if (H.netns_fd < 0 || !H.netns_phase || strcmp(H.netns_phase, ph)) {
+			int fd;
+			if ((e = netns_new(&fd, ret_err)) < 0)
+				goto fail;
+			if (H.netns_fd >= 0)
+				close(H.netns_fd);
+			H.netns_fd = fd;
+			free(H.netns_phase);
+			H.netns_phase = xstrdup(ph);
+		}
+		s->netns_fd = H.netns_fd;
 	}
-	if (set_limit(RLIMIT_CPU, s->cpu_seconds) < 0) {
-		*ret_what = "setrlimit(RLIMIT_CPU)";
-		return -errno;
-	}
-	if (!s->sanitizer && set_limit(RLIMIT_AS, s->memory_mb * 1024 * 1024) < 0) {
-		*ret_what = "setrlimit(RLIMIT_AS)";
-		return -errno;
-	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		*ret_what = "PR_SET_NO_NEW_PRIVS";
-		return -errno;
-	}
+	r->caps = caps_of(s);
+	r->filter = &H.filter[s->mounts ? 1 : 0];
+	if ((e = plan_fs(s, ret_err)) < 0)
+		goto fail;
+	if ((e = cg_take(s, ret_err)) < 0)
+		goto fail;
+	bool memcg = false;
+	for (size_t i = 0; i < CG_MAX; i++)
+		memcg |= r->cg_dir[i] && r->cg_memory[i];
+	/* with a memory cgroup the limit is on what the actor really uses; the address-space limit is
+	 * then only a backstop (glibc arenas and runtimes reserve far more than they touch) */
+	r->as_limit_mb = s->sanitizer ? 0 : memcg ? 2 * s->memory_mb + 1024 : s->memory_mb;
 	return 0;
+fail:
+	sandbox_release(s);
+	return e;
+}
+
+unsigned long sandbox_clone_flags(const struct sandbox_spec *s)
+{
+	return s && s->enabled ? CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS : 0;
+}
+
+char *sandbox_explain_exit(const struct sandbox_spec *s, int wstatus)
+{
+	const struct sandbox_run *r = &s->run;
+	if (!s->enabled || !r->prepared)
+		return NULL;
+	struct buf b = {0};
+	for (size_t i = 0; i < CG_MAX; i++) {
+		if (!r->cg_dir[i])
+			continue;
+		long long n;
+		if (r->cg_pids[i] && (n = read_counter(r->cg_dir[i], "pids.events", "max") - r->cg_max0[i]) > 0)
+			buf_printf(&b, "%sthe sandbox's process limit of %lld was reached (%lld forks refused)", b.len ? "; " : "",
+				   s->pids, n);
+		if (r->cg_memory[i] &&
+		    (n = read_counter(r->cg_dir[i], oom_file(r->cg_v2[i]), "oom_kill") - r->cg_oom0[i]) > 0)
+			buf_printf(&b, "%sthe sandbox's memory limit of %lld MB was reached (%lld process%s killed by the OOM killer)",
+				   b.len ? "; " : "", s->memory_mb, n, n == 1 ? "" : "es");
+	}
+	if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGXCPU)
+		buf_printf(&b, "%sthe sandbox's CPU-time limit of %lld s was reached", b.len ? "; " : "", s->cpu_seconds);
+	return b.len ? buf_steal(&b) : (buf_free(&b), NULL);
 }
 
 void sandbox_release(struct sandbox_spec *s)
 {
+	struct sandbox_run *r = &s->run;
+	if (!r->prepared)
+		return;
+	for (size_t i = 0; i < CG_MAX; i++)
+		if (r->cg_fd[i] >= 0)
+			close(r->cg_fd[i]);
+	if (r->cg_slot >= 0 && (size_t)r->cg_slot < H.n_slots)
+		H.slots[r->cg_slot].busy = false;
+	char **lists[] = {r->rw, r->ro, r->rw2, r->mask, r->keep_tmp, r->keep_run};
+	size_t ns[] = {r->n_rw, r->n_ro, r->n_rw2, r->n_mask, r->n_keep_tmp, r->n_keep_run};
+	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
+		for (size_t i = 0; i < ns[l]; i++)
+			free(lists[l][i]);
+	free(r->chdir_to);
+	memset(r, 0, sizeof(*r));
+	r->cg_fd[0] = r->cg_fd[1] = -1;
+	r->cg_slot = -1;
+}
+
+/* ---- the child: from here on only async-signal-safe calls, no allocation ---- */
+
+#define TRY(expr, step)                       \
+	do {                                  \
+		if ((expr) < 0) {             \
+			*ret_what = (step);   \
+			return -errno;        \
+		}                             \
+	} while (0)
+
+int sandbox_enter_early(const struct sandbox_spec *s, const char **ret_what)
+{
+	const struct sandbox_run *r = &s->run;
+	if (!s->enabled)
+		return 0;
+	/* the cgroups first, so that everything the actor will start is counted */
+	for (size_t i = 0; i < CG_MAX; i++)
+		if (r->cg_fd[i] >= 0)
+			TRY(write(r->cg_fd[i], "0", 1), "joining the actor's cgroup");
+	if (!s->network && s->netns_fd >= 0)
+		TRY(setns(s->netns_fd, CLONE_NEWNET), "joining the phase's network namespace (setns)");
+	return 0;
+}
+
+static size_t scat(char *dst, size_t cap, size_t at, const char *src)
+{
+	while (*src && at + 1 < cap)
+		dst[at++] = *src++;
+	dst[at] = 0;
+	return at;
+}
+
+/* Remounts one mount (by path) read-only, keeping its other per-mount flags. */
+static int remount_ro(const char *path, unsigned long keep)
+{
+	return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
+}
+
+static int bind_self(const char *path, bool ro, unsigned long extra)
+{
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -1;
+	struct statvfs sv;
+	unsigned long f = extra;
+	if (statvfs(path, &sv) == 0) {
+		if (sv.f_flag & ST_NOSUID)
+			f |= MS_NOSUID;
+		if (sv.f_flag & ST_NODEV)
+			f |= MS_NODEV;
+		if (sv.f_flag & ST_NOEXEC)
+			f |= MS_NOEXEC;
+	}
+	if (!ro && f == 0)
+		return 0;
+	return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | (ro ? MS_RDONLY : 0) | f, NULL);
+}
+
+static bool has_opt(const char *opts, const char *o)
+{
+	size_t n = strlen(o);
+	for (const char *p = opts; p && *p;) {
+		if (!strncmp(p, o, n) && (p[n] == ',' || p[n] == 0))
+			return true;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+static unsigned long opt_flags(const char *opts)
+{
+	unsigned long f = 0;
+	if (has_opt(opts, "nosuid"))
+		f |= MS_NOSUID;
+	if (has_opt(opts, "nodev"))
+		f |= MS_NODEV;
+	if (has_opt(opts, "noexec"))
+		f |= MS_NOEXEC;
+	if (has_opt(opts, "nosymfollow"))
+		f |= MS_NOSYMFOLLOW;
+	if (has_opt(opts, "noatime"))
+		f |= MS_NOATIME;
+	else if (has_opt(opts, "relatime"))
+		f |= MS_RELATIME;
+	else
+		f |= MS_STRICTATIME;
+	if (has_opt(opts, "nodiratime"))
+		f |= MS_NODIRATIME;
+	return f;
+}
+
+static bool is_kernel_fs(const char *t)
+{
+	static const char *const kfs[] = {"sysfs", "cgroup", "cgroup2", "securityfs", "debugfs", "tracefs", "bpf",
+					  "configfs", "pstore", "efivarfs", "fusectl", "binfmt_misc"};
+	for (size_t i = 0; i < ELEMENTSOF(kfs); i++)
+		if (!strcmp(t, kfs[i]))
+			return true;
+	return false;
+}
+
+/* Whether mount point mp stays visible over a fresh tmpfs on dir (else it will be covered). */
+static bool survives(const char *mp, const char *dir, bool fresh, char *const *keep, size_t n)
+{
+	if (!fresh || !path_under(mp, dir))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (path_under(mp, keep[i]) || path_under(keep[i], mp))
+			return true;
+	return false;
+}
+
+static bool should_ro(const struct sandbox_run *r, const char *mp, const char *opts, const char *fstype)
+{
+	if (has_opt(opts, "ro") || !strcmp(fstype, "autofs"))
+		return false;
+	if (path_under(mp, "/proc") || path_under(mp, "/dev"))
+		return false; /* replaced by the sandbox's own */
+	if (!survives(mp, "/tmp", r->fresh_tmp, r->keep_tmp, r->n_keep_tmp) ||
+	    !survives(mp, "/run", r->fresh_run, r->keep_run, r->n_keep_run))
+		return false;
+	/* kernel interfaces (sysfs, cgroups: the actor's limits) are read-only in every profile */
+	if (is_kernel_fs(fstype))
+		return !(r->efivars_rw && !strcmp(fstype, "efivarfs"));
+	if (!r->ro_all)
+		return false;
+	char *const *lists[] = {r->rw, r->ro, r->rw2};
+	size_t ns[] = {r->n_rw, r->n_ro, r->n_rw2};
+	for (size_t l = 0; l < 3; l++)
+		for (size_t i = 0; i < ns[l]; i++)
+			if (path_under(mp, lists[l][i]))
+				return false;
+	return true;
+}
+
+static void unescape_octal(char *s)
+{
+	char *w = s;
+	for (char *p = s; *p; p++) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+			*w++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+			p += 3;
+		} else
+			*w++ = *p;
+	}
+	*w = 0;
+}
+
+/* Every mount of the namespace, one by one (4.18 has no mount_setattr(AT_RECURSIVE)), read from our
+ * own mountinfo after the namespace became private, so that no mount can slip in later. */
+static int ro_pass(const struct sandbox_run *r, const char **ret_what)
+{
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	TRY(fd, "reading /proc/self/mountinfo");
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(fd, H.mi_buf + len, MOUNTINFO_MAX - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			*ret_what = "reading /proc/self/mountinfo";
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len >= MOUNTINFO_MAX - 1) {
+			close(fd);
+			*ret_what = "reading /proc/self/mountinfo (over 4 MiB of mounts)";
+			return -E2BIG;
+		}
+	}
+	close(fd);
+	H.mi_buf[len] = 0;
+	for (char *line = H.mi_buf; *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = 0;
+		char *f[8] = {0};
+		int nf = 0;
+		char *p = line;
+		while (nf < 6 && p) {
+			f[nf++] = p;
+			p = strchr(p, ' ');
+			if (p)
+				*p++ = 0;
+		}
+		char *sep = p ? strstr(p, "- ") : NULL;
+		if (sep && (sep == p || sep[-1] == ' ') && nf == 6) {
+			char *fstype = sep + 2;
+			char *sp = strchr(fstype, ' ');
+			if (sp)
+				*sp = 0;
+			char *mp = f[4], *opts = f[5];
+			unescape_octal(mp);
+			if (should_ro(r, mp, opts, fstype) && remount_ro(mp, opt_flags(opts)) < 0 && errno != EINVAL &&
+			    errno != ENOENT) {
+				/* EINVAL/ENOENT: over-mounted, not reachable by its path, nothing to protect */
+				*ret_what = "remounting a mount read-only";
+				return -errno;
+			}
+		}
+		line = nl ? nl + 1 : line + strlen(line);
+	}
+	return 0;
+}
+
+/* A fresh tmpfs on dir, with the entries in keep bound back in from the host's. */
+static int fresh_tmpfs(const char *dir, const char *opts, char *const *keep, size_t n, const char **ret_what)
+{
+	int fds[SANDBOX_MAX_PATHS];
+	for (size_t i = 0; i < n; i++) {
+		fds[i] = open(keep[i], O_PATH | O_CLOEXEC);
+		if (fds[i] < 0) {
+			int e = -errno;
+			for (size_t k = 0; k < i; k++)
+				close(fds[k]);
+			*ret_what = "opening a path to keep below /tmp or /run";
+			return e;
+		}
+	}
+	int e = 0;
+	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
+		e = -errno;
+		*ret_what = "mounting a tmpfs on /tmp or /run";
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (e == 0) {
+			struct stat st;
+			if (fstat(fds[i], &st) == 0 && S_ISDIR(st.st_mode))
+				mkdir(keep[i], 0755);
+			else
+				close(open(keep[i], O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+			char src[64] = "/proc/self/fd/";
+			char num[16];
+			int k = 15, v = fds[i];
+			num[k] = 0;
+			do
+				num[--k] = (char)('0' + v % 10);
+			while ((v /= 10) && k > 0);
+			scat(src, sizeof(src), strlen(src), num + k);
+			if (mount(src, keep[i], NULL, MS_BIND | MS_REC, NULL) < 0) {
+				e = -errno;
+				*ret_what = "binding a kept path back over the fresh /tmp or /run";
+			}
+		}
+		close(fds[i]);
+	}
+	return e;
+}
+
+static int make_dev(const struct sandbox_run *r, const char **ret_what)
+{
+	static const struct {
+		const char *name;
+		unsigned maj, min;
+	} nodes[] = {{"/dev/null", 1, 3}, {"/dev/zero", 1, 5}, {"/dev/full", 1, 7},
+		     {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0}};
+	TRY(mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=64"), "mounting /dev");
+	for (size_t i = 0; i < ELEMENTSOF(nodes); i++)
+		TRY(mknod(nodes[i].name, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)), "creating a /dev node");
+	TRY(symlink("/proc/self/fd", "/dev/fd"), "creating /dev/fd");
+	TRY(symlink("/proc/self/fd/0", "/dev/stdin"), "creating /dev/stdin");
+	TRY(symlink("/proc/self/fd/1", "/dev/stdout"), "creating /dev/stdout");
+	TRY(symlink("/proc/self/fd/2", "/dev/stderr"), "creating /dev/stderr");
+	if (r->fresh_run)
+		TRY(symlink("/run/shm", "/dev/shm"), "creating /dev/shm");
+	if (r->n_mask) {
+		static const char empty[] = "/dev/.leapp-masked";
+		int fd = open(empty, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+		TRY(fd, "creating the mask of the audit store");
+		close(fd);
+		for (size_t i = 0; i < r->n_mask; i++) {
+			TRY(mount(empty, r->mask[i], NULL, MS_BIND, NULL), "hiding the audit store");
+			TRY(remount_ro(r->mask[i], MS_NOSUID | MS_NODEV | MS_NOEXEC), "hiding the audit store");
+		}
+		unlink(empty);
+	}
+	TRY(remount_ro("/dev", MS_NOSUID | MS_NOEXEC), "making /dev read-only");
+	return 0;
+}
+
+static int setup_mounts(const struct sandbox_spec *s, const char **ret_what)
+{
+	const struct sandbox_run *r = &s->run;
+	int e;
+	/* nothing done here may propagate to the host, and nothing from the host may come in */
+	TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "making the mounts private");
+	for (size_t i = 0; i < r->n_rw; i++)
+		if (strcmp(r->rw[i], "/"))
+			TRY(bind_self(r->rw[i], false, r->rw_nodev ? MS_NOSUID | MS_NODEV : 0), "binding a writable directory");
+	for (size_t i = 0; i < r->n_ro; i++)
+		TRY(bind_self(r->ro[i], true, MS_NOSUID | MS_NODEV), "binding the target userspace read-only");
+	for (size_t i = 0; i < r->n_rw2; i++)
+		TRY(bind_self(r->rw2[i], false, MS_NOSUID | MS_NODEV), "binding a declared writable directory");
+	if ((e = ro_pass(r, ret_what)) < 0)
+		return e;
+	if (r->fresh_tmp && (e = fresh_tmpfs("/tmp", r->tmp_opts, r->keep_tmp, r->n_keep_tmp, ret_what)) < 0)
+		return e;
+	if (r->fresh_run) {
+		if ((e = fresh_tmpfs("/run", r->run_opts, r->keep_run, r->n_keep_run, ret_what)) < 0)
+			return e;
+		TRY(mkdir("/run/shm", 01777), "creating /run/shm");
+	}
+	if ((e = make_dev(r, ret_what)) < 0)
+		return e;
+	/* last: the keeping above went through the host's /proc/self/fd */
+	TRY(mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL), "mounting /proc");
+	TRY(bind_self("/proc/sys", true, MS_NOSUID | MS_NODEV | MS_NOEXEC), "making /proc/sys read-only");
+	/* absent when the kernel has no CONFIG_MAGIC_SYSRQ */
+	if (bind_self("/proc/sysrq-trigger", true, MS_NOSUID | MS_NODEV | MS_NOEXEC) < 0 && errno != ENOENT) {
+		*ret_what = "masking /proc/sysrq-trigger";
+		return -errno;
+	}
+	if (chdir(r->chdir_to) < 0 && chdir("/") < 0) {
+		*ret_what = "chdir";
+		return -errno;
+	}
+	return 0;
+}
+
+static int set_limit(int resource, long long cur, long long max)
+{
+	struct rlimit rl = {.rlim_cur = (rlim_t)cur, .rlim_max = (rlim_t)max};
+	return setrlimit(resource, &rl);
+}
+
+static int drop_caps(uint64_t keep, const char **ret_what)
+{
+	for (int c = 0; c <= H.last_cap; c++)
+		if (!(keep & CAPBIT(c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) {
+			*ret_what = "dropping capabilities (PR_CAPBSET_DROP)";
+			return -errno;
+		}
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); /* EINVAL before 4.3: nothing to clear */
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct d[2] = {
+		{.effective = (uint32_t)keep, .permitted = (uint32_t)keep, .inheritable = 0},
+		{.effective = (uint32_t)(keep >> 32), .permitted = (uint32_t)(keep >> 32), .inheritable = 0},
+	};
+	TRY(syscall(SYS_capset, &hdr, d), "dropping capabilities (capset)");
+	return 0;
+}
+
+int sandbox_enter(const struct sandbox_spec *s, const char **ret_what)
+{
+	const struct sandbox_run *r = &s->run;
+	if (!s->enabled)
+		return 0;
+	mode_t old = umask(0);
+	int e = setup_mounts(s, ret_what);
+	umask(old);
+	if (e < 0)
+		return e;
+	TRY(set_limit(RLIMIT_NOFILE, s->open_files, s->open_files), "setrlimit(RLIMIT_NOFILE)");
+	/* SIGXCPU at the limit names the cause; SIGKILL a little later if it is ignored */
+	TRY(set_limit(RLIMIT_CPU, s->cpu_seconds, s->cpu_seconds + 5), "setrlimit(RLIMIT_CPU)");
+	if (r->as_limit_mb > 0)
+		TRY(set_limit(RLIMIT_AS, r->as_limit_mb * 1024 * 1024, r->as_limit_mb * 1024 * 1024), "setrlimit(RLIMIT_AS)");
+	TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS");
+	if ((e = drop_caps(r->caps, ret_what)) < 0)
+		return e;
+	TRY(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, r->filter), "loading the seccomp filter");
+	return 0;
 }

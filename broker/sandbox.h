@@ -3,6 +3,8 @@
 #define BROKER_SANDBOX_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum sandbox_profile {
@@ -11,25 +13,55 @@ enum sandbox_profile {
 	SANDBOX_READWRITE,     /* InitRamStart ... FirstBoot */
 };
 
+#define SANDBOX_MAX_PATHS 16
+
+/* What sandbox_prepare() works out in the parent for the child, which may not allocate.
+ * Private to sandbox.c; it lives in the spec so that the caller owns the memory. */
+struct sandbox_run {
+	bool prepared;
+	int cg_slot;                /* the actor's cgroup: a slot of the broker's pool, or -1 */
+	int cg_fd[2];               /* its cgroup.procs, per hierarchy, or -1 */
+	const char *cg_dir[2];      /* borrowed from the pool */
+	bool cg_pids[2], cg_memory[2], cg_v2[2];
+	long long cg_max0[2], cg_oom0[2]; /* its event counters before the actor started */
+	uint64_t caps;              /* capabilities kept (bit n = capability n) */
+	const void *filter;         /* struct sock_fprog */
+	long long as_limit_mb;      /* RLIMIT_AS, 0: none */
+	bool ro_all;                /* remount every mount read-only, except below rw[] */
+	bool rw_nodev;              /* the writable binds get nosuid,nodev */
+	bool efivars_rw;
+	char *rw[SANDBOX_MAX_PATHS];    /* bound writable */
+	char *ro[SANDBOX_MAX_PATHS];    /* bound read-only inside a writable one (el*userspace) */
+	char *rw2[SANDBOX_MAX_PATHS];   /* bound writable again inside a read-only one (declared writes) */
+	char *mask[SANDBOX_MAX_PATHS];  /* hidden behind an empty read-only file (the audit store) */
+	char *keep_tmp[SANDBOX_MAX_PATHS], *keep_run[SANDBOX_MAX_PATHS]; /* kept visible under the fresh /tmp, /run */
+	size_t n_rw, n_ro, n_rw2, n_mask, n_keep_tmp, n_keep_run;
+	bool fresh_tmp, fresh_run;
+	char tmp_opts[64], run_opts[64];
+	char *chdir_to;
+};
+
 /* Everything the child needs, prepared by the parent before fork (the child only applies
  * it: after fork it may use async-signal-safe calls alone). */
 struct sandbox_spec {
 	bool enabled;               /* false with --no-sandbox */
 	enum sandbox_profile profile;
 	const char *actor;
+	const char *phase;          /* the actors of one phase share one network namespace */
 	const char *root;           /* --root, "/" for the host */
 	const char *statedir;       /* <root>/var/lib/leapp */
 	const char *logdir;         /* <root>/var/log/leapp */
 	const char *scratch;        /* the actor's scratch dir */
 	const char *store_path;     /* leapp.db: never writable */
-	const char *userspace;      /* target userspace dir (writable in InterimPreparation) */
+	const char *userspace;      /* unused: every <statedir>/el*userspace is the target userspace */
+	const char *exec, *datadir, *bindir; /* must stay visible, even below /tmp (NULL: none) */
 	bool network, mounts, boot;
-	char *const *writes;        /* extra writable paths */
+	char *const *writes;        /* extra writable paths, relative to root */
 	size_t n_writes;
 	long long memory_mb, cpu_seconds, open_files, pids;
-	int netns_fd;               /* network namespace to join, or -1 */
-	char cgroup_procs[512];     /* cgroup.procs file to join, or "" */
+	int netns_fd;               /* network namespace to join, or -1: the phase's own, without interfaces */
 	bool sanitizer;             /* sanitizer build: relax address-space limit and ptrace rule */
+	struct sandbox_run run;     /* filled by sandbox_prepare */
 };
 
 /* Defaults for resource limits, overridable per manifest. */
@@ -38,16 +70,35 @@ struct sandbox_spec {
 #define SANDBOX_DEFAULT_OPEN_FILES 1024
 #define SANDBOX_DEFAULT_PIDS 256
 
-/* Parent side, before fork: create the actor's cgroup etc. Returns 0 or -errno. */
-int sandbox_prepare(struct sandbox_spec *s, char **ret_err);
-/* Child side, after fork, before exec. Returns 0 or -errno (the child then exits 127 after
- * writing why to fd 2). */
-int sandbox_enter(const struct sandbox_spec *s, const char **ret_what);
-/* Parent side, after the actor is reaped: kill what is left in its cgroup, remove it. */
-void sandbox_release(struct sandbox_spec *s);
+/* What a sanitizer build relaxes, for the record of the execution. */
+#define SANDBOX_SANITIZER_RELAXES "address-space limit (RLIMIT_AS)", "ptrace"
 
-/* Check once per run that the machine can sandbox (root, namespaces, seccomp); a clear
- * message naming what is missing otherwise. */
+/* Check once per run that the machine can sandbox (root, namespaces, seccomp, a pids cgroup);
+ * 0, or -errno with a message naming what is missing. It also sets up the broker's cgroup. */
 int sandbox_check_host(char **ret_err);
+
+/* Parent side, before fork: the actor's cgroup, the phase's network namespace, the mount plan.
+ * Returns 0 or -errno with *ret_err. On failure nothing is left to release. */
+int sandbox_prepare(struct sandbox_spec *s, char **ret_err);
+
+/* The clone(2) flags that give the child its namespaces (0 when the sandbox is off): the child
+ * is pid 1 of its own pid namespace, so every process it starts dies with it. */
+unsigned long sandbox_clone_flags(const struct sandbox_spec *s);
+
+/* Child side, first thing after clone: join the network namespace and the cgroups (this uses
+ * fds the parent opened). Returns 0 or -errno, *ret_what naming the step. */
+int sandbox_enter_early(const struct sandbox_spec *s, const char **ret_what);
+
+/* Child side, with fds 0-3 in place and every other fd closed: the filesystem view, limits,
+ * no_new_privs, capabilities, seccomp; then the caller execs. Returns 0 or -errno. */
+int sandbox_enter(const struct sandbox_spec *s, const char **ret_what);
+
+/* Parent side, after the actor is reaped: why a limit of the sandbox stopped it (the process or
+ * memory limit was hit, SIGXCPU), or NULL. The caller frees it. */
+char *sandbox_explain_exit(const struct sandbox_spec *s, int wstatus);
+
+/* Parent side, after the actor is reaped (or could not start): remove its cgroup, free the plan.
+ * Idempotent; accepts a spec that was never prepared. */
+void sandbox_release(struct sandbox_spec *s);
 
 #endif

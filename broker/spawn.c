@@ -1,8 +1,9 @@
-/* Actor processes: fork, wire fds 0-3, apply the sandbox, exec. */
+/* Actor processes: clone into the sandbox's namespaces, wire fds 0-3, apply the sandbox, exec. */
 #include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,12 +15,12 @@
 #include "leapp/util.h"
 
 /* After fork only async-signal-safe calls: no malloc, no stdio. */
-static void child_fail(const char *what, int err)
+static _noreturn_ void child_fail(int fd, const char *what, int err)
 {
 	const char *e = strerror(err);
 	const char *parts[] = {"leapp: cannot start actor: ", what, ": ", e, "\n"};
 	for (size_t i = 0; i < ELEMENTSOF(parts); i++) {
-		ssize_t r _unused_ = write(2, parts[i], strlen(parts[i]));
+		ssize_t r _unused_ = write(fd, parts[i], strlen(parts[i]));
 	}
 	_exit(127);
 }
@@ -34,10 +35,24 @@ static void close_from(int lowfd)
 		close((int)fd);
 }
 
+/* The broker is gone when the other end of the channel is: with a pid namespace getppid() says 0,
+ * so this is how the child notices that the broker died before PR_SET_PDEATHSIG was armed. Only
+ * valid once the child closed its own copy of the broker's end (close_from). */
+static bool broker_alive(void)
+{
+	struct pollfd p = {.fd = 3, .events = POLLIN | POLLRDHUP};
+	if (poll(&p, 1, 0) < 0)
+		return true;
+	return !(p.revents & (POLLHUP | POLLRDHUP | POLLNVAL));
+}
+
 int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid)
 {
-	pid_t parent = getpid();
-	pid_t pid = fork();
+	const struct sandbox_spec *sb = o->sandbox && o->sandbox->enabled ? o->sandbox : NULL;
+	unsigned long ns = sandbox_clone_flags(sb);
+	/* a raw clone, not fork(): the child must be created inside its new pid namespace so that it
+	 * is that namespace's pid 1 and the broker's own child (wait4 on its pid keeps working) */
+	pid_t pid = ns ? (pid_t)syscall(SYS_clone, SIGCHLD | ns, NULL, NULL, NULL, NULL) : fork();
 	if (pid < 0)
 		return -errno;
 	if (pid > 0) {
@@ -46,33 +61,35 @@ int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid)
 	}
 	/* child */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		child_fail("PR_SET_PDEATHSIG", errno);
-	if (getppid() != parent)
-		_exit(127); /* the broker died before we could ask to die with it */
-	setsid();
+		child_fail(o->out_fd, "PR_SET_PDEATHSIG", errno);
 	sigset_t all;
 	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	setsid();
+	const char *what = "sandbox";
+	int r = sb ? sandbox_enter_early(sb, &what) : 0;
+	if (r < 0)
+		child_fail(o->out_fd, what, -r);
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull < 0)
-		child_fail("open /dev/null", errno);
+		child_fail(o->out_fd, "open /dev/null", errno);
 	/* move the inputs out of the way of 0-3 first */
 	int chan = fcntl(o->chan_fd, F_DUPFD_CLOEXEC, 10), out = fcntl(o->out_fd, F_DUPFD_CLOEXEC, 10);
 	int dn = fcntl(devnull, F_DUPFD_CLOEXEC, 10);
 	if (chan < 0 || out < 0 || dn < 0)
-		child_fail("dup", errno);
+		child_fail(o->out_fd, "dup", errno);
 	if (dup2(dn, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0 || dup2(chan, 3) < 0)
-		child_fail("dup2", errno);
+		child_fail(out, "dup2", errno);
 	close_from(4);
-	const char *what = "sandbox";
-	int r = o->sandbox ? sandbox_enter(o->sandbox, &what) : 0;
+	if (!broker_alive())
+		_exit(127);
+	r = sb ? sandbox_enter(sb, &what) : 0;
 	if (r < 0)
-		child_fail(what, -r);
+		child_fail(2, what, -r);
 	execve(o->path, o->argv, o->envp);
-	child_fail(o->path, errno);
-	return 0;
+	child_fail(2, o->path, errno);
 }
 
 int spawn_bare(const char *path, char *const *argv, char *const *envp, int *ret_status)

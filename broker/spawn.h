@@ -12,11 +12,14 @@ struct spawn_opts {
 	char *const *envp;
 	int chan_fd;            /* becomes fd 3 */
 	int out_fd;             /* becomes fds 1 and 2 (stdout and stderr, merged) */
-	const struct sandbox_spec *sandbox;
+	const struct sandbox_spec *sandbox; /* prepared with sandbox_prepare(), or NULL */
 };
 
-/* Fork and exec. The child dies with the broker (PR_SET_PDEATHSIG), leads its own process
- * group, and holds fds 0-3 only. Returns 0 with *ret_pid, or -errno. */
+/* Fork (clone, into the sandbox's namespaces) and exec. The child dies with the broker
+ * (PR_SET_PDEATHSIG), leads its own session and process group, and holds fds 0-3 only. With
+ * the sandbox on, it is pid 1 of its own pid namespace: when it exits, the kernel kills and
+ * reaps everything it started before its exit status reaches the broker. A child that cannot
+ * set up its sandbox writes why to its output and exits 127. Returns 0 with *ret_pid, or -errno. */
 int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid);
 
 /* Same without any sandbox or channel: the "bare fork+exec+wait" of the benchmark. */

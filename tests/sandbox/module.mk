@@ -1,0 +1,6 @@
+# tests/sandbox: hostile test actors and helpers for the sandbox tests (tests/sandbox/test-*.sh)
+# and the sandbox benchmark (scripts/bench-sandbox).
+$(BUILD)/tests/bench_sandbox: $(BUILD)/tests/sandbox/bench_sandbox.o $(BUILD)/broker/sandbox.o $(BUILD)/broker/spawn.o $(BUILD)/libmsg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libseccomp) $(LIBMSG_LIBS)
+all: $(BUILD)/tests/bench_sandbox
