@@ -69,7 +69,8 @@ static char **list_dirs(const char *dir, size_t *ret_n)
 		v[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(v, n, sizeof(char *), cmp_str);
+	if (n)
+		qsort(v, n, sizeof(char *), cmp_str);
 	*ret_n = n;
 	return v;
 }
@@ -121,7 +122,8 @@ int actor_set_load(struct actor_set *s, struct leapp_ctx *c, char **ret_err)
 	free(repos);
 	if (r < 0)
 		return r;
-	qsort(s->v, s->n, sizeof(*s->v), cmp_manifest);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_manifest);
 	return 0;
 }
 

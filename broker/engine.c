@@ -688,6 +688,13 @@ static void proc_finish(struct proc *p)
 		else
 			proc_set_failure(p, "exited without finishing the protocol (no done frame)");
 	}
+	/* the sandbox knows whether one of its limits stopped the actor */
+	_cleanup_free_ char *limit = ok ? NULL : sandbox_explain_exit(&p->sb, p->wstatus);
+	if (limit) {
+		char *f = xasprintf("%s: %s", p->failure, limit);
+		free(p->failure);
+		p->failure = f;
+	}
 	const char *status = ok ? "ok" : "failed";
 	if (!ok && !p->error_frame) {
 		_cleanup_free_ char *last = joined_last_logs(p);
@@ -892,6 +899,10 @@ static int proc_start(struct proc *p)
 	p->sb.enabled = !c->opt.no_sandbox;
 	p->sb.profile = profile_of(sr->phase);
 	p->sb.actor = p->m->name;
+	p->sb.phase = sr->phase->name;
+	p->sb.exec = p->m->exec;
+	p->sb.datadir = c->datadir;
+	p->sb.bindir = c->argv0_dir;
 	p->sb.root = c->root;
 	p->sb.statedir = c->statedir;
 	p->sb.logdir = c->logdir;
@@ -1260,6 +1271,8 @@ static json_t *execution_config(struct leapp_ctx *c)
 	json_object_set_new(cfg, "enablerepo", a);
 #ifdef LEAPP_SANITIZER_BUILD
 	json_object_set_new(cfg, "sanitizer_build", json_true());
+	if (!c->opt.no_sandbox)
+		json_object_set_new(cfg, "sandbox_relaxed", json_pack("[s,s]", SANDBOX_SANITIZER_RELAXES));
 #endif
 	return cfg;
 }
@@ -1423,10 +1436,24 @@ static void load_workflow_cfg(struct engine *e)
 	free(data);
 }
 
+static int sandbox_check(struct leapp_ctx *c)
+{
+	char *err = NULL;
+	if (c->opt.no_sandbox || sandbox_check_host(&err) == 0)
+		return 0;
+	output_diag(c->out, "error", "%s", err);
+	free(err);
+	return -ENOTSUP;
+}
+
 int engine_run(struct leapp_ctx *c, enum run_kind kind, struct engine_result *res)
 {
 	struct engine e = {0};
 	memset(res, 0, sizeof(*res));
+	if (sandbox_check(c) < 0) {
+		res->exit_code = EXIT_ERROR;
+		return -ENOTSUP;
+	}
 	engine_setup(&e, c);
 	e.kind = kind;
 	load_answers(&e);
@@ -1476,6 +1503,14 @@ int engine_run(struct leapp_ctx *c, enum run_kind kind, struct engine_result *re
 	res->inhibited = e.inhibited;
 	res->errors = e.errors;
 	store_flush(c->store, true);
+	/* the broker's own footprint, for the log and for benchmarks */
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double cpu_user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+	double cpu_sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	output_diag(c->out, "debug", "broker: peak RSS %ld KiB, CPU %.3f s user + %.3f s system", ru.ru_maxrss, cpu_user, cpu_sys);
+	output_event(c->out, "stats", json_pack("{s:I, s:f, s:f}", "broker_peak_rss_kb", (json_int_t)ru.ru_maxrss,
+						 "broker_cpu_user_s", cpu_user, "broker_cpu_sys_s", cpu_sys));
 	engine_teardown(&e);
 	return 0;
 }
@@ -1485,6 +1520,8 @@ int engine_run(struct leapp_ctx *c, enum run_kind kind, struct engine_result *re
 int engine_run_single(struct leapp_ctx *c, struct manifest *m, json_t *input, json_t **ret_output)
 {
 	struct engine e = {0};
+	if (sandbox_check(c) < 0)
+		return -ENOTSUP;
 	engine_setup(&e, c);
 	load_answers(&e);
 	e.single = true;

@@ -141,6 +141,11 @@ int store_open(const char *path, bool create, struct store **ret, char **ret_err
 	if (exec_sql(s, "PRAGMA journal_mode=WAL") < 0 || exec_sql(s, "PRAGMA foreign_keys=ON") < 0 ||
 	    exec_sql(s, "PRAGMA synchronous=NORMAL") < 0) {
 		r = sql_err(s, ret_err, "cannot set up the database");
+		if (r == -EBADMSG && ret_err) {
+			free(*ret_err);
+			*ret_err = xasprintf("%s is damaged (%s); it was left untouched: move it away to start over",
+					     path, sqlite3_errmsg(s->db));
+		}
 		store_close(s);
 		return r;
 	}

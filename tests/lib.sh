@@ -54,3 +54,11 @@ t_done() {
 	echo "# $T_COUNT checks, $T_FAILS failed"
 	[ "$T_FAILS" -eq 0 ]
 }
+
+# t_pid_dead PID: true when the process is gone or a zombie (this machine's PID 1 may reap
+# orphans late; a zombie has already died).
+t_pid_dead() {
+	local st
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
+	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
+}

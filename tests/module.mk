@@ -6,3 +6,6 @@ $(BUILD)/tests/models/test.yaml: tests/models/test.yaml
 	@mkdir -p $(dir $@)
 	cp $< $@
 all: $(BUILD)/tests/testactor $(BUILD)/tests/models/test.yaml
+
+$(eval $(call cmocka_test,test_frame,tests/unit/test_frame.c,,$(BUILD)/libmsg.a))
+$(eval $(call cmocka_test,test_model,tests/unit/test_model.c,,$(BUILD)/libmsg.a))

@@ -127,12 +127,27 @@ static int check_keys(const struct ynode *map, const char *const *known, size_t 
 	return 0;
 }
 
+static int manifest_from_doc(const char *path, struct ydoc *doc, struct manifest **ret, char **ret_err);
+
 int manifest_load(const char *path, struct manifest **ret, char **ret_err)
 {
 	struct ydoc *doc = NULL;
-	int r = ydoc_load_file(path, &doc, ret_err);
-	if (r < 0)
+	if (ydoc_load_file(path, &doc, ret_err) < 0)
 		return -EINVAL;
+	return manifest_from_doc(path, doc, ret, ret_err);
+}
+
+int manifest_load_string(const char *path, const char *data, size_t len, struct manifest **ret, char **ret_err)
+{
+	struct ydoc *doc = NULL;
+	if (ydoc_load_string(path, data, len, &doc, ret_err) < 0)
+		return -EINVAL;
+	return manifest_from_doc(path, doc, ret, ret_err);
+}
+
+static int manifest_from_doc(const char *path, struct ydoc *doc, struct manifest **ret, char **ret_err)
+{
+	int r;
 	struct manifest *m = xcalloc(1, sizeof(*m));
 	m->file = xstrdup(path);
 	{

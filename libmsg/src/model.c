@@ -399,12 +399,27 @@ const struct model *model_registry_at(const struct model_registry *r, size_t i)
 	return i < r->n ? r->models[i] : NULL;
 }
 
+static int load_doc(struct model_registry *r, const char *path, struct ydoc *doc, char **ret_err);
+
 int model_registry_load_file(struct model_registry *r, const char *path, char **ret_err)
 {
 	struct ydoc *doc = NULL;
-	int ret = ydoc_load_file(path, &doc, ret_err);
-	if (ret < 0)
+	if (ydoc_load_file(path, &doc, ret_err) < 0)
 		return -EINVAL;
+	return load_doc(r, path, doc, ret_err);
+}
+
+int model_registry_load_string(struct model_registry *r, const char *name, const char *data, size_t len, char **ret_err)
+{
+	struct ydoc *doc = NULL;
+	if (ydoc_load_string(name, data, len, &doc, ret_err) < 0)
+		return -EINVAL;
+	return load_doc(r, name, doc, ret_err);
+}
+
+static int load_doc(struct model_registry *r, const char *path, struct ydoc *doc, char **ret_err)
+{
+	int ret = 0;
 	const struct ynode *root = doc->root;
 	if (!root) {
 		ydoc_free(doc);
@@ -492,7 +507,8 @@ int model_registry_load_dir(struct model_registry *r, const char *dir, char **re
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	int ret = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (ret == 0) {
@@ -521,7 +537,8 @@ int ftypespec_resolve(struct ftypespec *s, const struct model_registry *r, const
 
 int model_registry_resolve(struct model_registry *r, char **ret_err)
 {
-	qsort(r->models, r->n, sizeof(*r->models), cmp_model);
+	if (r->n)
+		qsort(r->models, r->n, sizeof(*r->models), cmp_model);
 	r->sorted = true;
 	for (size_t i = 0; i < r->n; i++) {
 		struct model *m = r->models[i];
@@ -613,7 +630,7 @@ static int check_model_mp(const struct model *m, const msgpack_object *o, msgpac
 		bool found = false;
 		for (size_t f = 0; f < m->n_fields && !found; f++)
 			found = strlen(m->fields[f].name) == k->via.str.size &&
-				!memcmp(m->fields[f].name, k->via.str.ptr, k->via.str.size);
+				mem_eq(m->fields[f].name, k->via.str.ptr, k->via.str.size);
 		if (!found) {
 			size_t saved;
 			path_push_key(c, k->via.str.ptr, k->via.str.size, &saved);
@@ -621,7 +638,7 @@ static int check_model_mp(const struct model *m, const msgpack_object *o, msgpac
 		}
 		for (uint32_t j = 0; j < i; j++) {
 			const msgpack_object *k2 = &mp->ptr[j].key;
-			if (k2->via.str.size == k->via.str.size && !memcmp(k2->via.str.ptr, k->via.str.ptr, k->via.str.size))
+			if (k2->via.str.size == k->via.str.size && mem_eq(k2->via.str.ptr, k->via.str.ptr, k->via.str.size))
 				return verr(c, "duplicate key '%.*s'", (int)k->via.str.size, k->via.str.ptr);
 		}
 	}
@@ -632,7 +649,7 @@ static int check_model_mp(const struct model *m, const msgpack_object *o, msgpac
 		const msgpack_object *v = NULL;
 		size_t nl = strlen(fd->name);
 		for (uint32_t i = 0; i < mp->size && !v; i++)
-			if (mp->ptr[i].key.via.str.size == nl && !memcmp(mp->ptr[i].key.via.str.ptr, fd->name, nl))
+			if (mp->ptr[i].key.via.str.size == nl && mem_eq(mp->ptr[i].key.via.str.ptr, fd->name, nl))
 				v = &mp->ptr[i].val;
 		size_t saved;
 		path_push_key(c, fd->name, nl, &saved);
@@ -684,7 +701,7 @@ static int check_mp(const struct ftypespec *s, const msgpack_object *o, msgpack_
 		if (s->type == FT_ENUM) {
 			bool ok = false;
 			for (size_t i = 0; i < s->n_enum && !ok; i++)
-				ok = strlen(s->enum_values[i]) == o->via.str.size && !memcmp(s->enum_values[i], o->via.str.ptr, o->via.str.size);
+				ok = strlen(s->enum_values[i]) == o->via.str.size && mem_eq(s->enum_values[i], o->via.str.ptr, o->via.str.size);
 			if (!ok)
 				return verr(c, "'%.*s' is not one of the allowed values", (int)(o->via.str.size > 64 ? 64 : o->via.str.size), o->via.str.ptr);
 		}

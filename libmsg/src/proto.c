@@ -25,7 +25,7 @@ const char *frame_type_name(enum frame_type t)
 enum frame_type frame_type_from_name(const char *s, size_t len)
 {
 	for (size_t i = 1; i < ELEMENTSOF(frame_names); i++)
-		if (strlen(frame_names[i]) == len && !memcmp(frame_names[i], s, len))
+		if (strlen(frame_names[i]) == len && mem_eq(frame_names[i], s, len))
 			return (enum frame_type)i;
 	return FRAME_UNKNOWN;
 }
@@ -54,8 +54,10 @@ void frame_reader_clear(struct frame_reader *r)
 
 void frame_reader_feed(struct frame_reader *r, const void *data, size_t len)
 {
+	if (len == 0)
+		return;
 	/* compact once the consumed prefix dominates, so the buffer does not creep */
-	if (r->off > 0 && (r->off == r->len || r->off > r->cap / 2)) {
+	if (r->buf && r->off > 0 && (r->off == r->len || r->off > r->cap / 2)) {
 		memmove(r->buf, r->buf + r->off, r->len - r->off);
 		r->len -= r->off;
 		r->off = 0;
@@ -69,6 +71,82 @@ void frame_reader_feed(struct frame_reader *r, const void *data, size_t len)
 	}
 	memcpy(r->buf + r->len, data, len);
 	r->len += len;
+}
+
+static uint32_t be16(const unsigned char *p) { return (uint32_t)p[0] << 8 | p[1]; }
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+int mp_prescan(const void *data, size_t len)
+{
+	/* Walk the msgpack structure without allocating. Every element takes at least one
+	 * byte, so the elements still owed can never exceed the bytes left: a container that
+	 * declares more is a lie that would make msgpack-c allocate for it up front. */
+	const unsigned char *p = data, *end = p + len;
+	uint64_t owed = 1, objects = 0;
+	while (owed > 0) {
+		if (p >= end)
+			return -EBADMSG;
+		owed--;
+		if (++objects > MP_MAX_OBJECTS)
+			return -E2BIG;
+		unsigned char c = *p++;
+		uint64_t skip = 0, items = 0;
+		if (c <= 0x7f || c >= 0xe0 || (c >= 0xc0 && c <= 0xc3))
+			; /* fixint, nil, bool */
+		else if (c >= 0x80 && c <= 0x8f)
+			items = 2u * (c & 0x0f);
+		else if (c >= 0x90 && c <= 0x9f)
+			items = c & 0x0f;
+		else if (c >= 0xa0 && c <= 0xbf)
+			skip = c & 0x1f;
+		else {
+			size_t need;
+			switch (c) {
+			case 0xc4: case 0xd9: need = 1; break;
+			case 0xc5: case 0xda: need = 2; break;
+			case 0xc6: case 0xdb: need = 4; break;
+			case 0xcc: case 0xd0: skip = 1; need = 0; break;
+			case 0xcd: case 0xd1: skip = 2; need = 0; break;
+			case 0xce: case 0xd2: case 0xca: skip = 4; need = 0; break;
+			case 0xcf: case 0xd3: case 0xcb: skip = 8; need = 0; break;
+			case 0xd4: skip = 2; need = 0; break;
+			case 0xd5: skip = 3; need = 0; break;
+			case 0xd6: skip = 5; need = 0; break;
+			case 0xd7: skip = 9; need = 0; break;
+			case 0xd8: skip = 17; need = 0; break;
+			case 0xc7: need = 1; break;
+			case 0xc8: need = 2; break;
+			case 0xc9: need = 4; break;
+			case 0xdc: case 0xde: need = 2; break;
+			case 0xdd: case 0xdf: need = 4; break;
+			default: return -EBADMSG; /* 0xc1: never used */
+			}
+			if (need) {
+				if ((size_t)(end - p) < need)
+					return -EBADMSG;
+				uint64_t v = need == 1 ? p[0] : need == 2 ? be16(p) : be32(p);
+				p += need;
+				if (c == 0xdc || c == 0xdd)
+					items = v;
+				else if (c == 0xde || c == 0xdf)
+					items = 2 * v;
+				else if (c >= 0xc7 && c <= 0xc9)
+					skip = v + 1; /* ext: type byte + data */
+				else
+					skip = v;
+			}
+		}
+		if (skip > (uint64_t)(end - p))
+			return -EBADMSG;
+		p += skip;
+		owed += items;
+		if (owed > (uint64_t)(end - p))
+			return -EBADMSG;
+	}
+	return p == end ? 0 : -EBADMSG;
 }
 
 int frame_reader_next(struct frame_reader *r, msgpack_object *ret_obj, enum frame_type *ret_type, const char **ret_body,
@@ -86,6 +164,8 @@ int frame_reader_next(struct frame_reader *r, msgpack_object *ret_obj, enum fram
 	if (avail < FRAME_HEADER_SIZE + (size_t)n)
 		return 0;
 	const char *body = r->buf + r->off + FRAME_HEADER_SIZE;
+	if (mp_prescan(body, n) < 0)
+		return -EBADMSG;
 	msgpack_zone_clear(r->zone);
 	size_t used = 0;
 	msgpack_object obj;
@@ -112,7 +192,7 @@ const msgpack_object *mp_map_get(const msgpack_object *map, const char *key)
 	size_t kl = strlen(key);
 	for (uint32_t i = 0; i < map->via.map.size; i++) {
 		const msgpack_object *k = &map->via.map.ptr[i].key;
-		if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == kl && !memcmp(k->via.str.ptr, key, kl))
+		if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == kl && mem_eq(k->via.str.ptr, key, kl))
 			return &map->via.map.ptr[i].val;
 	}
 	return NULL;
@@ -155,7 +235,7 @@ int mp_map_get_int(const msgpack_object *map, const char *key, int64_t *ret)
 
 int mp_str_eq(const msgpack_object *o, const char *s)
 {
-	return o && o->type == MSGPACK_OBJECT_STR && o->via.str.size == strlen(s) && !memcmp(o->via.str.ptr, s, o->via.str.size);
+	return o && o->type == MSGPACK_OBJECT_STR && o->via.str.size == strlen(s) && mem_eq(o->via.str.ptr, s, o->via.str.size);
 }
 
 void mp_pack_str(msgpack_packer *pk, const char *s)

@@ -47,9 +47,13 @@ static void set_err(struct yparse *y, int line, int col, const char *fmt, ...)
 static int next_event(struct yparse *y, yaml_event_t *ev)
 {
 	if (!yaml_parser_parse(&y->p, ev)) {
-		set_err(y, (int)y->p.problem_mark.line + 1, (int)y->p.problem_mark.column + 1, "%s%s%s",
-			y->p.problem ? y->p.problem : "syntax error", y->p.context ? " " : "",
-			y->p.context ? y->p.context : "");
+		if (y->p.context)
+			set_err(y, (int)y->p.problem_mark.line + 1, (int)y->p.problem_mark.column + 1,
+				"%s %s started at line %d", y->p.problem ? y->p.problem : "syntax error", y->p.context,
+				(int)y->p.context_mark.line + 1);
+		else
+			set_err(y, (int)y->p.problem_mark.line + 1, (int)y->p.problem_mark.column + 1, "%s",
+				y->p.problem ? y->p.problem : "syntax error");
 		return -EINVAL;
 	}
 	return 0;

@@ -52,6 +52,16 @@ int main(int argc, char **argv)
 	actor_info("mode %s", mode);
 	if (!strcmp(mode, "chain")) {
 		chain();
+	} else if (!strcmp(mode, "relay")) {
+		/* consume everything, produce one message of the configured model (benchmarks) */
+		long long sum = 0;
+		const char *model;
+		json_t *data;
+		while (actor_next(&model, &data) > 0) {
+			sum += json_integer_value(json_object_get(data, "n"));
+			json_decref(data);
+		}
+		actor_produce(cfg_str("out", "TestValue"), json_pack("{s:I}", "n", (json_int_t)(sum + 1)));
 	} else if (!strcmp(mode, "segfault")) {
 		actor_info("about to crash");
 		volatile int *p = NULL;
@@ -120,7 +130,9 @@ int main(int argc, char **argv)
 				      "Confirm the test?", "description", "Say True to go on.");
 		json_t *a = actor_dialog(d);
 		json_t *v = json_object_get(a, "confirm");
-		actor_info("answer: %s", json_is_string(v) ? json_string_value(v) : "(none)");
+		char *txt = v ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
+		actor_info("answer: %s", txt ? txt : "(none)");
+		free(txt);
 		json_decref(a);
 		chain();
 	} else if (!strcmp(mode, "stop")) {

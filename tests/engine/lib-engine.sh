@@ -26,7 +26,7 @@ mk_actor() {
 		echo "exec: $T_BUILD/tests/testactor"
 		echo "consumes: [${cons}]"
 		echo "produces: [${prod}]"
-		echo "timeout: 20"
+		case "$extra" in *timeout:*) ;; *) echo "timeout: 20" ;; esac
 		[ -n "$extra" ] && printf '%s\n' "$extra"
 		echo "config:"
 		echo "  section: t_$name"

@@ -64,6 +64,8 @@ struct manifest {
 
 /* Parse an actor.yaml. Errors name file:line and the key. */
 int manifest_load(const char *path, struct manifest **ret, char **ret_err);
+/* Parse a manifest held in memory; path names it (and its folder) in errors. */
+int manifest_load_string(const char *path, const char *data, size_t len, struct manifest **ret, char **ret_err);
 void manifest_free(struct manifest *m);
 
 /* Check consumes/produces against a registry; -ENOENT names the unknown model. */

@@ -81,6 +81,8 @@ void model_registry_free(struct model_registry *r);
  * "file:line: ..." in *ret_err; -EEXIST for a model declared twice (both places named). */
 int model_registry_load_file(struct model_registry *r, const char *path, char **ret_err);
 int model_registry_load_dir(struct model_registry *r, const char *dir, char **ret_err);
+/* Same as load_file for a schema held in memory; name is used in errors. */
+int model_registry_load_string(struct model_registry *r, const char *name, const char *data, size_t len, char **ret_err);
 /* Resolve nested model references; -ENOENT names the unknown model and where it is used. */
 int model_registry_resolve(struct model_registry *r, char **ret_err);
 

@@ -78,6 +78,12 @@ void frame_reader_feed(struct frame_reader *r, const void *data, size_t len);
 int frame_reader_next(struct frame_reader *r, msgpack_object *ret_obj, enum frame_type *ret_type,
 		      const char **ret_body, size_t *ret_len);
 
+/* At most this many msgpack objects in one frame: each costs ~24 bytes once unpacked. */
+#define MP_MAX_OBJECTS (4u * 1024u * 1024u)
+/* Check that data is exactly one well-formed msgpack object whose containers do not declare
+ * more elements than the bytes could hold, without allocating. 0, -EBADMSG or -E2BIG. */
+int mp_prescan(const void *data, size_t len);
+
 /* Helpers to read fields of a frame map. NULL / -ENOENT when absent or of another type. */
 const msgpack_object *mp_map_get(const msgpack_object *map, const char *key);
 int mp_map_get_str(const msgpack_object *map, const char *key, const char **ret, size_t *ret_len);
