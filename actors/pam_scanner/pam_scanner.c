@@ -27,9 +27,14 @@ static char *line_module(char *l)
 		if (!end)
 			return NULL;
 		l = end + 1;
-	} else
+	} else {
+		char *ctl = l;
 		while (*l && !isspace((unsigned char)*l))
 			l++;
+		/* "include" and "substack" name another pam.d file, not a module */
+		if ((l - ctl == 7 && !strncmp(ctl, "include", 7)) || (l - ctl == 8 && !strncmp(ctl, "substack", 8)))
+			return NULL;
+	}
 	while (isspace((unsigned char)*l))
 		l++;
 	char *m = l;

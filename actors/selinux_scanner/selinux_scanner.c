@@ -24,7 +24,7 @@ static bool cmdline_has(const char *cmdline, const char *word)
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *f = json_object();
+	json_t *f = json_pack("{s:b}", "config_present", false);
 	_cleanup_free_ char *data = NULL;
 	size_t len;
 	int r = fact_read("/etc/selinux/config", 1u << 20, &data, &len);
