@@ -1,0 +1,1 @@
+"""mksr: the synthetic RPM system generator behind scripts/mksysroot (see ../README.md)."""
