@@ -1,0 +1,1 @@
+$(eval $(call c_actor,repositories_mapping,actors/repositories_mapping,repositories_mapping.c,,))

@@ -1,0 +1,419 @@
+/* TargetTransactionFactsCollection: the planned RPM transaction. The installed rpmdb and the
+ * target repositories go into libsolv with the PES and admin tasks and the module streams; the
+ * result is the PlannedTransaction message and /var/log/leapp/transaction.json (written
+ * atomically, and only for a complete plan). */
+#include <sys/stat.h>
+
+#include "facts.h"
+#include "leapp/actor.h"
+#include "modules.h"
+#include "planutil.h"
+#include "repofile.h"
+#include "solve.h"
+
+/* dnf's default installonlypkgs, plus the kernel subpackages the upgrade installs beside */
+static const char *const default_installonly[] = {"kernel",
+						  "kernel-core",
+						  "kernel-modules",
+						  "kernel-modules-extra",
+						  "kernel-PAE",
+						  "installonlypkg(kernel)",
+						  "installonlypkg(kernel-module)",
+						  "installonlypkg(vm)",
+						  "multiversion(kernel)"};
+
+struct tasks {
+	struct solve_task *v;
+	size_t n;
+	char **owned; /* strings the tasks point to */
+	size_t n_owned;
+};
+
+static const char *own(struct tasks *t, char *s)
+{
+	t->owned = xrealloc(t->owned, (t->n_owned + 1) * sizeof(char *));
+	t->owned[t->n_owned++] = s;
+	return s;
+}
+
+static bool has_task(const struct tasks *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i].name, name))
+			return true;
+	return false;
+}
+
+static void add_task(struct tasks *t, enum solve_task_kind kind, const char *name, const char *reason)
+{
+	t->v = xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
+	t->v[t->n++] = (struct solve_task){kind, own(t, xstrdup(name)), own(t, xstrdup(reason))};
+}
+
+static void add_pes_tasks(struct tasks *t, json_t *list, enum solve_task_kind kind)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v) {
+		const char *name = json_string_value(json_object_get(v, "name"));
+		const char *reason = json_string_value(json_object_get(v, "reason"));
+		if (name && reason)
+			add_task(t, kind, name, reason);
+	}
+}
+
+static const char *const kind_names[] = {"install", "remove", "keep", "lock", "note"};
+
+static json_t *item_json(const struct solve_item *it, bool full)
+{
+	json_t *j = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "action", solve_action_name(it->action), "name",
+			      it->name, "epoch", (json_int_t)it->epoch, "version", it->version, "release", it->release,
+			      "arch", it->arch, "repo", it->repo, "reason", it->reason);
+	json_object_set_new(j, "from", it->from ? json_string(it->from) : json_null());
+	if (full || it->location) {
+		json_object_set_new(j, "location", it->location ? json_string(it->location) : json_null());
+		json_object_set_new(j, "checksum_type", it->checksum_type ? json_string(it->checksum_type) : json_null());
+		json_object_set_new(j, "checksum", it->checksum ? json_string(it->checksum) : json_null());
+		json_object_set_new(j, "size", json_integer((json_int_t)it->size));
+	}
+	json_object_set_new(j, "installonly", json_boolean(it->installonly));
+	return j;
+}
+
+static void report_repo_errors(char **errors, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *summary = xasprintf(
+			"The upgrade cannot be planned, because a target repository cannot be used: %s. The transaction "
+			"would miss the packages it holds.",
+			errors[i]);
+		json_t *e = report_new("A target repository cannot be used", summary, "high");
+		_cleanup_free_ char *key = xasprintf("target-repo-unusable:%zu", i);
+		report_set_key(e, key);
+		report_add_group(e, "inhibitor");
+		report_add_group(e, "repository");
+		report_add_hint(e, "Check the repository's baseurl in /etc/leapp/files/leapp_upgrade_repositories.repo "
+				   "(or the --enablerepo given) and that its metadata (repodata/repomd.xml and the files "
+				   "it lists) is complete; recreate it with createrepo_c if it is damaged.");
+		actor_report(e);
+	}
+}
+
+static void push(char ***v, size_t *n, char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
+	(*v)[(*n)++] = s;
+}
+
+static bool strv_has(char **v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	actor_init(argc, argv);
+	double t_start = now_monotonic();
+	json_t *ipu = ipu_config_get();
+	if (!ipu)
+		actor_error("no workflow configuration (IPUConfig)", "ipu_workflow_config did not decide the upgrade path");
+	/* a plan of an earlier run must not outlive this one */
+	_cleanup_free_ char *plan_path = actor_path("/var/log/leapp/transaction.json");
+	if (unlink(plan_path) < 0 && errno != ENOENT)
+		actor_error("cannot remove the previous plan", "%s: %s", plan_path, strerror(errno));
+	json_t *pes = actor_consume_last("PESRpmTransactionTasks");
+	json_t *trepos = actor_consume_last("TargetRepositories");
+	if (!pes || !trepos) {
+		/* the actor that should have produced it reported why (an inhibitor or an error) */
+		actor_warning("not planning the transaction: no %s", !pes ? "PESRpmTransactionTasks" : "TargetRepositories");
+		json_decref(pes);
+		json_decref(trepos);
+		json_decref(ipu);
+		return actor_finish();
+	}
+	json_t *third = actor_consume_last("ThirdPartyRPM");
+	json_t *dnf = actor_consume_last("DNFConfig");
+	json_t *mods = actor_consume_last("EnabledModules");
+	const char *arch = ipu_str(ipu, "architecture") ? ipu_str(ipu, "architecture") : "x86_64";
+
+	struct solve_ctx *s = solve_new(arch);
+	_cleanup_free_ char *err = NULL;
+	if (solve_load_installed(s, actor_root(), &err) < 0)
+		actor_error("cannot read the installed packages", "%s", err);
+
+	/* the repositories */
+	char **errors = NULL;
+	size_t n_errors = 0;
+	size_t i, k;
+	json_t *r, *v;
+	json_array_foreach(json_object_get(trepos, "errors"), i, v)
+		push(&errors, &n_errors, xstrdup(json_string_value(v) ?: "?"));
+	json_t *used_repos = json_array();
+	json_array_foreach(json_object_get(trepos, "repos"), i, r) {
+		const char *id = json_string_value(json_object_get(r, "repoid"));
+		json_t *bu = json_object_get(r, "baseurl");
+		const char *url = json_string_value(json_array_get(bu, 0));
+		if (!url) {
+			const char *ml = json_string_value(json_object_get(r, "mirrorlist"));
+			const char *mt = json_string_value(json_object_get(r, "metalink"));
+			push(&errors, &n_errors,
+			     xasprintf("repository %s: no baseurl (%s%s): the planner reads local (file://) metadata only",
+				       id, ml ? "mirrorlist " : mt ? "metalink " : "nothing else is set", ml ? ml : mt ? mt : ""));
+			continue;
+		}
+		size_t n_ex = 0, n_inc = 0;
+		char **ex = plan_json_strv(json_object_get(r, "exclude"), &n_ex);
+		char **inc = plan_json_strv(json_object_get(r, "includepkgs"), &n_inc);
+		json_t *prio = json_object_get(r, "priority");
+		struct solve_repo_opts o = {
+			.id = id,
+			.baseurl = url,
+			.exclude = ex,
+			.n_exclude = n_ex,
+			.includepkgs = inc,
+			.n_includepkgs = n_inc,
+			.module_hotfixes = json_is_true(json_object_get(r, "module_hotfixes")),
+			.priority = json_is_integer(prio) ? (int)json_integer_value(prio) : 99,
+		};
+		free(err);
+		err = NULL;
+		if (solve_add_repo(s, &o, &err) < 0)
+			push(&errors, &n_errors, TAKE_PTR(err));
+		else
+			json_array_append(used_repos, r);
+		strv_free(ex, n_ex);
+		strv_free(inc, n_inc);
+	}
+	json_t *excludes = json_object_get(dnf, "exclude");
+	json_array_foreach(excludes, i, v)
+		if (json_is_string(v))
+			solve_add_exclude(s, json_string_value(v));
+	char **installonly = NULL;
+	size_t n_installonly = 0;
+	for (i = 0; i < ELEMENTSOF(default_installonly); i++)
+		push(&installonly, &n_installonly, xstrdup(default_installonly[i]));
+	json_array_foreach(json_object_get(dnf, "installonlypkgs"), i, v)
+		if (json_is_string(v) && !strv_has(installonly, n_installonly, json_string_value(v)))
+			push(&installonly, &n_installonly, xstrdup(json_string_value(v)));
+	for (i = 0; i < n_installonly; i++)
+		solve_add_installonly(s, installonly[i]);
+
+	/* module streams: the target stream of each enabled source stream */
+	struct modules_index *idx = modules_index_new();
+	json_array_foreach(used_repos, i, r) {
+		const char *id = json_string_value(json_object_get(r, "repoid"));
+		const char *mp = solve_repo_modules_path(s, id);
+		free(err);
+		err = NULL;
+		if (mp && modules_index_add_file(idx, mp, id, &err) < 0)
+			push(&errors, &n_errors, TAKE_PTR(err));
+	}
+	char **active = NULL;
+	size_t n_active = 0;
+	json_t *stream_maps = json_array();
+	json_t *m;
+	json_array_foreach(json_object_get(mods, "modules"), i, m) {
+		const char *name = json_string_value(json_object_get(m, "name"));
+		const char *stream = json_string_value(json_object_get(m, "stream"));
+		const char *state = json_string_value(json_object_get(m, "state"));
+		if (!name || !stream || !state || strcmp(state, "enabled") || !*stream)
+			continue;
+		_cleanup_free_ char *src = xasprintf("%s:%s", name, stream);
+		const char *target = NULL, *how = "none";
+		json_int_t event = 0;
+		bool mapped = false;
+		json_array_foreach(json_object_get(pes, "stream_maps"), k, v)
+			if (!mapped && !strcmp(json_string_value(json_object_get(v, "source")) ?: "", src)) {
+				mapped = true;
+				target = json_string_value(json_object_get(v, "target"));
+				event = json_integer_value(json_object_get(v, "event"));
+				how = target ? "pes" : "none";
+			}
+		_cleanup_free_ char *tgt = target ? xstrdup(target) : NULL;
+		if (!mapped) {
+			json_array_foreach(json_object_get(pes, "modules_to_enable"), k, v)
+				if (!tgt && !strcmp(json_string_value(json_object_get(v, "name")) ?: "", name)) {
+					tgt = xasprintf("%s:%s", name, json_string_value(json_object_get(v, "stream")));
+					how = "pes";
+				}
+		}
+		if (!mapped && !tgt && modules_index_has_stream(idx, name, stream)) {
+			tgt = xstrdup(src);
+			how = "same";
+		}
+		if (!mapped && !tgt) {
+			_cleanup_free_ char *def = modules_index_default_stream(idx, name);
+			if (def) {
+				tgt = xasprintf("%s:%s", name, def);
+				how = "default";
+			}
+		}
+		if (tgt && !strv_has(active, n_active, tgt))
+			push(&active, &n_active, xstrdup(tgt));
+		json_array_append_new(stream_maps, json_pack("{s:s, s:s?, s:I, s:s}", "source", src, "target", tgt, "event",
+							     event, "how", how));
+		actor_info("module stream %s -> %s (%s)", src, tgt ? tgt : "no target stream", how);
+	}
+	/* modules the source never touched: their default streams are active, as dnf does */
+	char **names = modules_index_names(idx);
+	for (i = 0; names[i]; i++) {
+		bool known = false;
+		json_array_foreach(json_object_get(mods, "modules"), k, m)
+			known |= !strcmp(json_string_value(json_object_get(m, "name")) ?: "", names[i]);
+		_cleanup_free_ char *def = known ? NULL : modules_index_default_stream(idx, names[i]);
+		if (def) {
+			char *a = xasprintf("%s:%s", names[i], def);
+			if (!strv_has(active, n_active, a))
+				push(&active, &n_active, a);
+			else
+				free(a);
+		}
+	}
+	for (i = 0; names[i]; i++)
+		free(names[i]);
+	free(names);
+	struct solve_module_filter filter;
+	modules_index_filter(idx, active, n_active, &filter);
+	if (filter.n_modular)
+		solve_set_module_filter(s, &filter);
+	module_filter_free(&filter);
+	modules_index_free(idx);
+
+	json_t *out = json_object();
+	json_object_set_new(out, "repos", used_repos);
+	json_object_set_new(out, "excludes", json_deep_copy(excludes ? excludes : json_array()));
+	json_object_set_new(out, "installonly", plan_strv_json(installonly, n_installonly));
+	json_object_set_new(out, "active_streams", plan_strv_json(active, n_active));
+	json_object_set_new(out, "stream_maps", stream_maps);
+	_cleanup_free_ char *fp = solve_installed_fingerprint(s);
+	char **nevras = solve_installed_nevras(s);
+	size_t n_nevras = 0;
+	while (nevras[n_nevras])
+		n_nevras++;
+	json_object_set_new(out, "rpmdb_fingerprint", json_string(fp));
+	json_object_set_new(out, "installed", plan_strv_json(nevras, n_nevras));
+	strv_free(nevras, n_nevras);
+	json_object_set_new(out, "items", json_array());
+	json_object_set_new(out, "kept", json_array());
+	json_object_set_new(out, "problems", json_array());
+	json_object_set_new(out, "counts", json_object());
+	json_object_set_new(out, "transaction_file", json_null());
+
+	if (n_errors) {
+		report_repo_errors(errors, n_errors);
+		for (i = 0; i < n_errors; i++)
+			actor_warning("%s", errors[i]);
+		json_object_set_new(out, "status", json_string("failed"));
+		json_object_set_new(out, "errors", plan_strv_json(errors, n_errors));
+		json_object_set_new(out, "tasks", json_array());
+		actor_produce("PlannedTransaction", out);
+		goto done;
+	}
+
+	/* the tasks */
+	struct tasks t = {0};
+	add_pes_tasks(&t, json_object_get(pes, "to_install"), SOLVE_TASK_INSTALL);
+	add_pes_tasks(&t, json_object_get(pes, "to_remove"), SOLVE_TASK_REMOVE);
+	add_pes_tasks(&t, json_object_get(pes, "to_keep"), SOLVE_TASK_KEEP);
+	add_pes_tasks(&t, json_object_get(pes, "notes"), SOLVE_TASK_NOTE);
+	json_array_foreach(json_object_get(third, "items"), i, v) {
+		const char *name = json_string_value(json_object_get(v, "name"));
+		const char *vendor = json_string_value(json_object_get(v, "vendor"));
+		if (!name || !strcmp(name, "gpg-pubkey") || has_task(&t, name))
+			continue;
+		if (vendor && solve_repo_has_name(s, name, vendor))
+			continue; /* its vendor ships a target build: distro-sync it like the rest */
+		add_task(&t, SOLVE_TASK_LOCK, name,
+			 "third-party package (not signed by the distribution): kept as installed");
+	}
+	json_t *jt = json_array();
+	for (i = 0; i < t.n; i++)
+		json_array_append_new(jt, json_pack("{s:s, s:s, s:s}", "kind", kind_names[t.v[i].kind], "name", t.v[i].name,
+						    "reason", t.v[i].reason));
+	json_object_set_new(out, "tasks", jt);
+	json_object_set_new(out, "errors", json_array());
+
+	struct solve_result res;
+	free(err);
+	err = NULL;
+	if (solve_run(s, t.v, t.n, &res, &err) < 0)
+		actor_error("cannot plan the transaction", "%s", err);
+	const struct solve_stats *st = solve_get_stats(s);
+	json_object_set_new(out, "timings",
+			    json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "rpmdb", st->t_installed, "repos", st->t_repos,
+				      "filelists", st->t_filelists, "filter", st->t_filter, "solve", st->t_solve, "total",
+				      now_monotonic() - t_start));
+	actor_info("solver: %zu installed, %zu available (%zu excluded, %zu hidden by module filtering), filelists %s; "
+		   "rpmdb %.1f ms, metadata %.1f ms, solve %.1f ms",
+		   st->n_installed, st->n_available, st->n_excluded, st->n_modular_hidden,
+		   st->filelists_loaded ? "loaded" : "not needed", st->t_installed * 1000,
+		   (st->t_repos + st->t_filelists) * 1000, st->t_solve * 1000);
+	if (res.n_problems) {
+		json_t *probs = json_object_get(out, "problems");
+		for (i = 0; i < res.n_problems; i++) {
+			const struct solve_problem *p = &res.problems[i];
+			json_array_append_new(probs, json_pack("{s:s, s:o, s:o, s:o}", "summary", p->summary, "rules",
+							       plan_strv_json(p->rules, p->n_rules), "packages",
+							       plan_strv_json(p->packages, p->n_packages), "solutions",
+							       plan_strv_json(p->solutions, p->n_solutions)));
+			actor_warning("unsolvable: %s", p->summary);
+		}
+		json_object_set_new(out, "status", json_string("unsolvable"));
+		actor_produce("PlannedTransaction", out);
+	} else {
+		json_t *items = json_object_get(out, "items"), *kept = json_object_get(out, "kept");
+		json_t *counts = json_object_get(out, "counts");
+		json_t *file_items = json_array(), *file_kept = json_array();
+		for (i = 0; i < res.n_items; i++) {
+			const struct solve_item *it = &res.items[i];
+			bool keep = it->action == SOLVE_ACTION_KEEP;
+			json_array_append_new(keep ? kept : items, item_json(it, true));
+			json_array_append_new(keep ? file_kept : file_items, item_json(it, false));
+		}
+		for (int a = 0; a < _SOLVE_ACTION_MAX; a++)
+			json_object_set_new(counts, solve_action_name((enum solve_action)a),
+					    json_integer((json_int_t)res.counts[a]));
+		char ts[32];
+		format_timestamp(now_realtime(), ts);
+		json_t *file = json_pack("{s:o, s:o, s:O, s:s, s:s}", "transaction", file_items, "kept", file_kept, "counts",
+					 counts, "rpmdb_fingerprint", fp, "planned_at", ts);
+		_cleanup_free_ char *text = json_dumps(file, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_decref(file);
+		_cleanup_free_ char *dir = actor_path("/var/log/leapp");
+		int wr = mkdir_p(dir, 0755);
+		if (wr >= 0) {
+			size_t len = strlen(text);
+			text[len] = '\n';
+			wr = write_file_atomic(plan_path, text, len + 1, 0644);
+			text[len] = 0;
+		}
+		if (wr < 0)
+			actor_error("cannot write the planned transaction", "%s: %s", plan_path, strerror(-wr));
+		json_object_set_new(out, "transaction_file", json_string("/var/log/leapp/transaction.json"));
+		json_object_set_new(out, "status", json_string("planned"));
+		actor_info("planned transaction: %zu to upgrade, %zu to install, %zu to remove, %zu obsoleted, %zu to "
+			   "downgrade, %zu kept; written to /var/log/leapp/transaction.json",
+			   res.counts[SOLVE_ACTION_UPGRADE], res.counts[SOLVE_ACTION_INSTALL], res.counts[SOLVE_ACTION_REMOVE],
+			   res.counts[SOLVE_ACTION_OBSOLETE], res.counts[SOLVE_ACTION_DOWNGRADE],
+			   res.counts[SOLVE_ACTION_KEEP]);
+		actor_produce("PlannedTransaction", out);
+	}
+	solve_result_free(&res);
+	free(t.v);
+	strv_free(t.owned, t.n_owned);
+done:
+	strv_free(errors, n_errors);
+	strv_free(installonly, n_installonly);
+	strv_free(active, n_active);
+	solve_free(s);
+	json_decref(pes);
+	json_decref(trepos);
+	json_decref(third);
+	json_decref(dnf);
+	json_decref(mods);
+	json_decref(ipu);
+	return actor_finish();
+}
