@@ -1,0 +1,39 @@
+#!/bin/bash
+# Acceptance on the demo system: `leapp preupgrade --root <demo>` exits 0, reports the
+# third-party packages and the sshd change, validates against the 1.2.0 schema, has stable
+# keys, and leaves the --root tree byte-identical (rpmdb side files included) apart from
+# leapp's own var/lib/leapp and var/log/leapp.
+. "$(dirname "$0")/../lib.sh"
+. "$T_TOP/tests/facts/lib-facts.sh"
+
+sysroot demo || { t_fail "mksysroot demo"; t_done; exit 1; }
+R=$SR/root
+REP=$R/var/log/leapp/leapp-report.json
+shm_before=$(sha256sum "$R/var/lib/rpm/rpmdb.sqlite-shm" | cut -d' ' -f1)
+h0=$(tree_hash "$R")
+OUT=$("$T_LEAPP" preupgrade --root "$R" 2>&1); RC=$?
+t_eq "preupgrade exits 0" 0 "$RC"
+t_eq "the tree is byte-identical afterwards" "$h0" "$(tree_hash "$R")"
+t_eq "rpmdb.sqlite-shm unchanged" "$shm_before" "$(sha256sum "$R/var/lib/rpm/rpmdb.sqlite-shm" | cut -d' ' -f1)"
+t_check "the report validates against schema 1.2.0" validate_report "$REP"
+t_eq "no inhibitors" "" "$(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .key] | join(" ")' "$REP")"
+keys=$(jq -r '[.entries[].key] | sort | join(" ")' "$REP")
+for k in $(jq -r '.expected.warnings[]' "$SR/manifest.json"); do
+	t_check "expected warning $k reported" grep -qw -- "$k" <<<"$keys"
+done
+tp=$(jq -r '.entries[] | select(.key == "third-party-packages") | .summary' "$REP")
+for p in $(jq -r '.expected.kept[]' "$SR/manifest.json"); do
+	t_check "third-party package $p named" grep -q -- "- $p-" <<<"$tp"
+done
+t_check "the SHA-1 package is named" grep -q "legacy-monitor" <<<"$(jq -r '.entries[] | select(.key == "sha1-signature") | .summary' "$REP")"
+t_check "the sshd change is reported" grep -q 'explicit "PermitRootLogin yes"' <<<"$(jq -r '.entries[] | select(.key == "sshd-permitrootlogin-default") | .summary' "$REP")"
+t_check "the text report has them too" grep -q "acme-agent" "$R/var/log/leapp/leapp-report.txt"
+t_check "every entry has a remediation or is informational" test "$(jq '[.entries[] | select(.severity != "info" and (.detail.remediations // [] | length) == 0)] | length' "$REP")" -eq 0
+t_check "every entry has a key" test "$(jq '[.entries[] | select((.key // "") == "")] | length' "$REP")" -eq 0
+
+# a second run: the same keys (stable), still nothing changed
+OUT=$("$T_LEAPP" preupgrade --root "$R" 2>&1); RC=$?
+t_eq "second run exits 0" 0 "$RC"
+t_eq "the same report keys" "$keys" "$(jq -r '[.entries[].key] | sort | join(" ")' "$REP")"
+t_eq "still byte-identical" "$h0" "$(tree_hash "$R")"
+t_done
