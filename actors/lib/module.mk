@@ -14,3 +14,6 @@ all: $(BUILD)/libactor.a
 # compile flags for the optional pieces (an actor links only the libraries of the objects it uses)
 ACTOR_LIB_PKGS := rpm libsolv libsolvext libcurl mount blkid modulemd-2.0 glib-2.0
 CFLAGS_actors_lib_ += $(shell $(PKG_CONFIG) --cflags $(ACTOR_LIB_PKGS) 2>/dev/null)
+
+# unit tests of the shared code (build/tests/test_actorlib, run by tests/run-tests)
+$(eval $(call cmocka_test,test_actorlib,actors/lib/tests/test_actorlib.c,mount blkid,$(BUILD)/libactor.a $(BUILD)/libmsg.a))
