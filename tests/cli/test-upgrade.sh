@@ -161,7 +161,7 @@ LEAPP_UNSUPPORTED=1 cli "$root" upgrade --target 9.6 --enablerepo r9 --enable-ex
 t_rc "upgrade with options to the reboot: exit 0" 0
 cli "$root" upgrade --resume
 t_rc "--resume without the options: exit 0" 0
-rlog=$(grep -A200 'upgrade --resume' "$root/var/log/leapp/leapp-upgrade.log")
+rlog=$(sed -n '/command: .*--resume/,$p' "$root/var/log/leapp/leapp-upgrade.log")
 t_has "--resume: the target of the first run reaches the actors" "$rlog" "env LEAPP_UPGRADE_PATH_TARGET_RELEASE=9.6"
 t_has "--resume: the repositories of the first run" "$rlog" "env LEAPP_ENABLE_REPOS=r9"
 t_has "--resume: the LEAPP_* variables of the first run" "$rlog" "env LEAPP_UNSUPPORTED=1"
