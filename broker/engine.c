@@ -924,6 +924,7 @@ static int proc_start(struct proc *p)
 	char *err = NULL;
 	if ((r = sandbox_prepare(&p->sb, &err)) < 0) {
 		proc_log(p, "error", err ? err : "sandbox preparation failed");
+		proc_set_failure(p, "its sandbox could not be set up: %s", err ? err : strerror(-r));
 		free(err);
 		close(sv[0]);
 		close(sv[1]);
@@ -1000,7 +1001,7 @@ static void stage_schedule(struct stage_run *sr)
 			sr->finished++;
 			e->errors = true;
 			if (p->run > 0) {
-				_cleanup_free_ char *cause = xasprintf("could not be started: %s", strerror(-r));
+				_cleanup_free_ char *cause = xasprintf("could not be started: %s", p->failure ? p->failure : strerror(-r));
 				json_t *entry = report_entry_failure(p->m->name, p->m->phase, cause, "", e->hostname,
 								     e->exec->uuid, p->run);
 				store_report_add(e->c->store, e->exec->id, p->run, "broker", entry);

@@ -1166,7 +1166,7 @@ static int make_dev(const struct sandbox_run *r, const char **ret_what)
 		TRY(symlink("/run/shm", "/dev/shm"), "creating /dev/shm");
 	if (r->n_mask) {
 		static const char empty[] = "/dev/.leapp-masked";
-		int fd = open(empty, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+		int fd = open(empty, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
 		TRY(fd, "creating the mask of the audit store");
 		close(fd);
 		for (size_t i = 0; i < r->n_mask; i++) {

@@ -4,3 +4,10 @@ $(BUILD)/tests/bench_sandbox: $(BUILD)/tests/sandbox/bench_sandbox.o $(BUILD)/br
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libseccomp) $(LIBMSG_LIBS)
 all: $(BUILD)/tests/bench_sandbox
+$(BUILD)/tests/hostile: $(BUILD)/tests/sandbox/hostile.o $(BUILD)/libmsg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBMSG_LIBS)
+$(BUILD)/tests/tcplisten: $(BUILD)/tests/sandbox/tcplisten.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+all: $(BUILD)/tests/hostile $(BUILD)/tests/tcplisten
