@@ -46,14 +46,14 @@ static const struct cli_cmd cmd_run = {
 	OPT_ROOT | OPT_ACTOR_INPUT | OPT_VERBOSE | OPT_NO_SANDBOX | OPT_NOGPGCHECK | OPT_TARGET | OPT_ENABLEREPO,
 };
 
-static int load(struct leapp_ctx *c)
+static int load(struct leapp_ctx *c, const struct cli_cmd *cmd)
 {
 	int r = cli_init(c);
 	if (r)
 		return r;
 	if (ctx_load(c) < 0)
 		return EXIT_ERROR;
-	return 0;
+	return check_actor_options(c, cmd->name);
 }
 
 static int cmp_listed(const void *a, const void *b)
@@ -391,12 +391,12 @@ int cmd_actor(int argc, char **argv, struct leapp_ctx *c)
 	char **args = argv + 1 + oi;
 	cli_setup_output(c, true); /* stdout is for the JSON */
 	if (cmd == &cmd_list) {
-		if (!(r = no_more_arguments(cmd, argc - 1, argv + 1, oi)) && !(r = load(c)))
+		if (!(r = no_more_arguments(cmd, argc - 1, argv + 1, oi)) && !(r = load(c, cmd)))
 			r = actor_list(c, a.json);
 	} else if (nargs < 1) {
 		fprintf(stderr, "leapp %s: which actor? (leapp %s NAME; see leapp actor list)\n", cmd->name, cmd->name);
 		r = EXIT_USAGE;
-	} else if (!(r = no_more_arguments(cmd, argc - 1, argv + 1, oi + 1)) && !(r = load(c))) {
+	} else if (!(r = no_more_arguments(cmd, argc - 1, argv + 1, oi + 1)) && !(r = load(c, cmd))) {
 		r = cmd == &cmd_describe ? actor_describe(c, args[0]) : actor_run(c, args[0], &a);
 	}
 	cli_args_clear(&a);

@@ -28,6 +28,9 @@ cli "$root" actor list --whitelist-experimental xp --json
 t_eq "actor list --whitelist-experimental: enabled" "True" \
 	"$(printf '%s' "$C_OUT" | "$PY" -c 'import json,sys; print([x["enabled"] for x in json.load(sys.stdin) if x["name"] == "xp"][0])')"
 
+cli "$root" actor list --whitelist-experimental nosuch
+t_rc "actor list --whitelist-experimental of an unknown actor: exit 2" 2
+
 # ---- actor describe ----
 cli "$root" actor describe cons
 t_rc "actor describe: exit 0" 0

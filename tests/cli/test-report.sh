@@ -153,6 +153,12 @@ t_hasnt "console: no actor log lines by default" "$C_OUT" "talk [info] mode chai
 t_has "log: the actor's debug lines without --debug" "$(cat "$log")" "debug talk: consumed 0 messages, sum 0"
 t_has "log: the console lines" "$(cat "$log")" "info leapp: ====> * talk: test actor talk (chain)"
 t_has "log: the command line" "$(cat "$log")" "debug leapp: command: $T_LEAPP preupgrade --root $root"
+mkdir -p "$root/etc/leapp/actor_conf.d"
+printf 'nosuchsection:\n  x: 1\n' >"$root/etc/leapp/actor_conf.d/extra.yaml"
+cli "$root" preupgrade
+t_has "a warning while loading (before the log is open) is on the console" "$C_ERR" "unknown key 'nosuchsection'"
+t_has "... and in the log too" "$(cat "$log")" "warning leapp: /etc/leapp/actor_conf.d/extra.yaml:1: unknown key 'nosuchsection'"
+rm -r "$root/etc/leapp/actor_conf.d"
 cli "$root" preupgrade --verbose
 t_has "--verbose: the actor's info lines" "$C_OUT" "talk [info] mode chain"
 t_hasnt "--verbose: not its debug lines" "$C_OUT" "talk [debug] consumed"
