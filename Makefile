@@ -1,10 +1,13 @@
 # Top-level build: one make invocation; each folder contributes a module.mk / actor.mk fragment.
 #
-#   make            build everything into build/ (the command is build/leapp)
-#   make check      build, then run every test (ends with "N passed, N failed")
-#   make SAN=1 ...  the same with AddressSanitizer + UBSan, into build-san/
-#   make bench      print the benchmark figures
-#   make demo       build and run the demo upgrade
+#   make              build everything into build/ (the command is build/leapp)
+#   make check        build plain and sanitized, run every test on both
+#                     (ends with "N passed, N failed")
+#   make check-plain  the plain build only
+#   make SAN=1 ...    AddressSanitizer + UBSan build, into build-san/
+#   make bench        print the benchmark figures
+#   make demo         build and run the demo upgrade
+#   make fuzz-run     run the libFuzzer targets (FUZZ_SECONDS=60 each)
 
 SAN ?=
 ifeq ($(SAN),1)
@@ -31,7 +34,9 @@ SHARE = $(BUILD)/share/leapp
 pc = $(shell $(PKG_CONFIG) --cflags --libs $(1))
 PC_MSGPACK := $(shell $(PKG_CONFIG) --exists msgpack-c && echo msgpack-c || echo msgpack)
 
-.PHONY: all check check-unit check-san bench demo clean fuzz vm-test
+.PHONY: all check check-plain bench demo clean fuzz vm-test
+# keep intermediate objects (pattern-rule chains would delete them and rebuild every time)
+.SECONDARY:
 all:
 
 $(BUILD)/%.o: %.c
@@ -87,12 +92,20 @@ include files/module.mk
 -include tests/sandbox/module.mk
 -include tests/fuzz/module.mk
 
+# every test on the plain build, then again on the sanitizer build
 check: all
+	$(MAKE) SAN=1 all
+	tests/run-tests --san
+
+# the plain build only (quicker while developing)
+check-plain: all
 	tests/run-tests
 
-check-san:
-	$(MAKE) SAN=1 all
-	T_BUILD=$(CURDIR)/build-san tests/run-tests
+bench: all
+	scripts/bench-engine
+
+demo:
+	scripts/demo.sh
 
 clean:
 	rm -rf build build-san

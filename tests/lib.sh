@@ -29,23 +29,28 @@ t_eq() {
 	if [ "$2" = "$3" ]; then t_ok "$1"; else t_fail "$1" "expected: $2" "actual:   $3"; fi
 }
 
+# One scratch parent per test file, made here in the test's own shell, so that t_tmpdir works
+# from command substitutions (subshells) and everything is removed when the test exits.
+T_SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/leapp-test.XXXXXX")
+trap 't_cleanup' EXIT
+
 # t_tmpdir: a scratch directory removed when the test exits.
 t_tmpdir() {
-	local d
-	d=$(mktemp -d "${TMPDIR:-/tmp}/leapp-test.XXXXXX")
-	T_TMPDIRS="${T_TMPDIRS:-} $d"
-	trap 't_cleanup' EXIT
-	echo "$d"
+	mktemp -d "$T_SCRATCH/d.XXXXXX"
 }
 
 t_cleanup() {
+	[ -n "${T_CLEANUP_HOOK:-}" ] && eval "$T_CLEANUP_HOOK"
 	local d
-	for d in ${T_TMPDIRS:-}; do
+	# T_TMPDIRS: directories a test library registered itself (older style)
+	for d in "$T_SCRATCH" ${T_TMPDIRS:-}; do
+		[ -d "$d" ] || continue
 		# unmount anything a test left mounted below it, deepest first
-		grep -o " $d[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+		awk -v d="$d" 'index($2, d) == 1 {print $2}' /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do
+			umount -l "$m" 2>/dev/null
+		done
 		rm -rf "$d"
 	done
-	[ -n "${T_CLEANUP_HOOK:-}" ] && eval "$T_CLEANUP_HOOK"
 	return 0
 }
 

@@ -1,15 +1,16 @@
 # Helpers for engine tests: a test root whose only actors are test actors in repos.d.
 # Source after tests/lib.sh.
 
-E_EMPTY_ACTORS=""
+# the project's own actors are switched off: only the test actors of each root run
+E_EMPTY_ACTORS=$(t_tmpdir)
+export LEAPP_ACTORS_DIR=$E_EMPTY_ACTORS
 
 # mk_root: a fresh root with the test models; the project's own actors are switched off.
 mk_root() {
 	local root
 	root=$(t_tmpdir)
-	mkdir -p "$root/etc/leapp/repos.d/test/models" "$root/etc/leapp/repos.d/test/actors" "$root/empty-actors"
+	mkdir -p "$root/etc/leapp/repos.d/test/models" "$root/etc/leapp/repos.d/test/actors"
 	cp "$T_BUILD/tests/models/test.yaml" "$root/etc/leapp/repos.d/test/models/"
-	export LEAPP_ACTORS_DIR="$root/empty-actors"
 	echo "$root"
 }
 
