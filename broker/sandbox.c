@@ -1233,6 +1233,10 @@ static int drop_caps(uint64_t keep, const char **ret_what)
 		}
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); /* EINVAL before 4.3: nothing to clear */
 	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct cur[2];
+	/* what leapp itself was started without (a container's bounding set) cannot be kept */
+	TRY(syscall(SYS_capget, &hdr, cur), "reading capabilities (capget)");
+	keep &= (uint64_t)cur[0].permitted | (uint64_t)cur[1].permitted << 32;
 	struct __user_cap_data_struct d[2] = {
 		{.effective = (uint32_t)keep, .permitted = (uint32_t)keep, .inheritable = 0},
 		{.effective = (uint32_t)(keep >> 32), .permitted = (uint32_t)(keep >> 32), .inheritable = 0},
