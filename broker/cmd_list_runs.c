@@ -10,7 +10,8 @@ static const struct cli_cmd cmd = {
 	"List the runs recorded in /var/lib/leapp/leapp.db, oldest first: preupgrade, upgrade and\n"
 	"saved actor runs (leapp actor run --save-output), with their status (running, finished,\n"
 	"inhibited, failed, stopped, reboot, rerun) and command line. It only reads the store, so it\n"
-	"also works while another leapp is running. No store, or an empty one, is an empty list.\n",
+	"also works while another leapp is running. No store, or an empty one, is an empty list.\n\n"
+	"exit codes: 0 listed (also an empty list), 1 error (e.g. a damaged store), 2 usage\n",
 	OPT_ROOT | OPT_JSON | OPT_JSON_PROGRESS,
 };
 

@@ -86,7 +86,8 @@ void print_command_help(FILE *f, const struct cli_cmd *cmd)
 		else
 			fprintf(f, "  %-30s %s\n", left, table[i].help);
 	}
-	fprintf(f, "\nexit codes: 0 success (also \"reboot to continue\"), 1 error, 2 usage or bad input, 3 inhibited\n");
+	if (!strstr(cmd->usage, "exit codes:"))
+		fprintf(f, "\nexit codes: 0 success, 1 error, 2 usage or bad input\n");
 }
 
 int no_more_arguments(const struct cli_cmd *cmd, int argc, char **argv, int optind_)
