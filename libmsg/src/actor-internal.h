@@ -9,6 +9,8 @@
 void actor_attach(json_t *hello, json_t *sa_out);
 /* The standalone output accumulated so far (borrowed), NULL under a broker. */
 json_t *actor_standalone_output(void);
+/* Write out the frames still buffered (each leapp-msg call is its own process). */
+void actor_flush(void);
 /* Read all remaining input and return it as a JSON array of {model, data}. */
 json_t *actor_take_all_input(void);
 

@@ -651,6 +651,11 @@ void actor_attach(json_t *hello, json_t *sa_out)
 		standalone_load_schemas();
 }
 
+void actor_flush(void)
+{
+	out_flush();
+}
+
 json_t *actor_standalone_output(void)
 {
 	return A.sa_out;

@@ -193,6 +193,7 @@ int main(int argc, char **argv)
 	} else {
 		usage();
 	}
+	actor_flush();
 	save_output();
 	return rc;
 }
