@@ -11,6 +11,7 @@
 #include "broker.h"
 #include "leapp/proto.h"
 #include "output.h"
+#include "progress.h"
 #include "report.h"
 #include "spawn.h"
 
@@ -507,6 +508,14 @@ static void process_frames(struct proc *p)
 		case FRAME_DIALOG: handle_dialog(p, &f); break;
 		case FRAME_COMMAND: handle_command(p, &f); break;
 		case FRAME_DONE: p->got_done = true; break;
+		case FRAME_PROGRESS: {
+			_cleanup_free_ char *what = mp_map_dup_str(&f, "what");
+			int64_t done = 0, total = 0;
+			mp_map_get_int(&f, "done", &done);
+			mp_map_get_int(&f, "total", &total);
+			progress_show(p->e->c->out, p->m->name, what ? what : "", done, total);
+			break;
+		}
 		default: {
 			char why[128];
 			snprintf(why, sizeof(why), "sent a frame of type '%s', which actors may not send", frame_type_name(t));

@@ -599,6 +599,29 @@ json_t *actor_dialog(json_t *dialog)
 	return ret;
 }
 
+void actor_progress(const char *what, uint64_t done, uint64_t total)
+{
+	static double last;
+	double now = now_monotonic();
+	/* throttle, but never drop the final "all done" update */
+	if (now - last < 0.1 && !(total && done >= total))
+		return;
+	last = now;
+	if (!A.broker)
+		return;
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	msgpack_sbuffer_init(&sb);
+	frame_begin(&sb, &pk, 4, "progress");
+	mp_pack_kv_str(&pk, "what", what ? what : "");
+	mp_pack_str(&pk, "done");
+	msgpack_pack_uint64(&pk, done);
+	mp_pack_str(&pk, "total");
+	msgpack_pack_uint64(&pk, total);
+	out_frame(&sb, true);
+	msgpack_sbuffer_destroy(&sb);
+}
+
 int actor_stop_after_phase(const char *reason)
 {
 	if (!A.broker) {

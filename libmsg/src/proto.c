@@ -15,6 +15,7 @@ static const char *const frame_names[] = {
 	[FRAME_DIALOG] = "dialog",
 	[FRAME_COMMAND] = "command",
 	[FRAME_DONE] = "done",
+	[FRAME_PROGRESS] = "progress",
 };
 
 const char *frame_type_name(enum frame_type t)
@@ -32,7 +33,7 @@ enum frame_type frame_type_from_name(const char *s, size_t len)
 
 int frame_type_from_actor(enum frame_type t)
 {
-	return t >= FRAME_PRODUCE && t <= FRAME_DONE;
+	return (t >= FRAME_PRODUCE && t <= FRAME_DONE) || t == FRAME_PROGRESS;
 }
 
 void frame_reader_init(struct frame_reader *r, uint32_t max)

@@ -92,6 +92,11 @@ _noreturn_ void actor_error(const char *message, const char *details_fmt, ...) _
  */
 json_t *actor_dialog(json_t *dialog);
 
+/* Progress of a long step (e.g. bytes downloaded of total; total 0 when unknown). The broker
+ * shows it as a progress bar on a terminal and as "progress" events with --json-progress;
+ * it is not stored. Cheap to call often: at most ~10 frames a second are sent. */
+void actor_progress(const char *what, uint64_t done, uint64_t total);
+
 /* Ask the workflow to stop after the current phase. */
 int actor_stop_after_phase(const char *reason);
 

@@ -26,6 +26,7 @@
  *   error         {type, severity, message, details}   stops the actor
  *   dialog        {type, dialog}     dialog: scope, reason, title, components[]
  *   command       {type, command, args?}   command: "stop-after-phase"
+ *   progress      {type, what, done, total}   e.g. bytes downloaded; shown, not stored
  *   done          {type}             the actor finished; it then exits 0
  *
  * Any other type, a frame over the size limit, or bytes that are not msgpack is a protocol
@@ -50,6 +51,7 @@ enum frame_type {
 	FRAME_DIALOG,
 	FRAME_COMMAND,
 	FRAME_DONE,
+	FRAME_PROGRESS,
 };
 
 const char *frame_type_name(enum frame_type t);
