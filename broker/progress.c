@@ -18,16 +18,16 @@ void progress_clear(void)
 	bar_shown = false;
 }
 
-static void human_size(int64_t n, char out[16])
+static void human_size(int64_t n, char out[32])
 {
 	if (n >= 1024 * 1024 * 1024)
-		snprintf(out, 16, "%.1f GiB", (double)n / (1024.0 * 1024 * 1024));
+		snprintf(out, 32, "%.1f GiB", (double)n / (1024.0 * 1024 * 1024));
 	else if (n >= 1024 * 1024)
-		snprintf(out, 16, "%.1f MiB", (double)n / (1024.0 * 1024));
+		snprintf(out, 32, "%.1f MiB", (double)n / (1024.0 * 1024));
 	else if (n >= 1024)
-		snprintf(out, 16, "%.1f KiB", (double)n / 1024.0);
+		snprintf(out, 32, "%.1f KiB", (double)n / 1024.0);
 	else
-		snprintf(out, 16, "%lld B", (long long)n);
+		snprintf(out, 32, "%lld B", (long long)n);
 }
 
 void progress_show(struct output *o, const char *actor, const char *what, int64_t done, int64_t total)
@@ -40,7 +40,7 @@ void progress_show(struct output *o, const char *actor, const char *what, int64_
 	/* a bar only for a person at a terminal; logs and pipes get nothing */
 	if (!isatty(2))
 		return;
-	char d[16], t[16];
+	char d[32], t[32];
 	human_size(done, d);
 	human_size(total, t);
 	if (total > 0) {
