@@ -161,6 +161,13 @@ static int add_sections(struct cli_args *a, const char *cmdname, const char *val
 			fprintf(stderr, "leapp %s: malformed section '%s': the answer (after '=') is empty\n", cmdname, item);
 			return EXIT_USAGE;
 		}
+		for (const char *q = item; *q; q++)
+			if (iscntrl((unsigned char)*q)) {
+				/* the answer file is INI: a newline would start a line of its own */
+				fprintf(stderr, "leapp %s: malformed section '%.*s...': the answer has a control character\n",
+					cmdname, (int)(q - item), item);
+				return EXIT_USAGE;
+			}
 		push(&a->sections, &a->n_sections, item);
 		p = end ? end + 1 : p + len;
 	}

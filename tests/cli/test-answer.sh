@@ -33,6 +33,9 @@ t_ok "malformed sections: exit 2, each named, with the expected form"
 cli "$root" answer --section test_scope.confirm=
 t_rc "an empty answer: exit 2" 2
 t_has "an empty answer is named" "$C_ERR" "malformed section 'test_scope.confirm=': the answer (after '=') is empty"
+cli "$root" answer --add --section "$(printf 'x.y=1\n[evil]\nk = v')"
+t_rc "an answer with a newline: exit 2" 2
+t_has "it says why" "$C_ERR" "malformed section 'x.y=1...': the answer has a control character"
 cli "$root" answer
 t_rc "answer without --section: exit 2" 2
 t_has "it says what is missing" "$C_ERR" "nothing to answer: give --section SCOPE.KEY=VALUE"
