@@ -16,6 +16,12 @@ mk_actor "$root" first FirstBoot chain TestValue TestValue
 state=$root/var/lib/leapp/reboot-required
 ulog=$root/var/log/leapp/leapp-upgrade.log
 
+cli "$root" upgrade --resume
+t_rc "--resume with no upgrade recorded: exit 1" 1
+t_has "it says there is none" "$C_ERR" "there is no upgrade to resume"
+t_has "... in the upgrade log too" "$(cat "$ulog")" "error leapp: there is no upgrade to resume"
+rm -r "$root/var"
+
 # ---- the part before the reboot ----
 cli "$root" upgrade
 t_rc "upgrade to the reboot: exit 0" 0
