@@ -4,9 +4,8 @@ PY=/usr/bin/python3   # Debian's python3, with python3-jsonschema (PATH may hold
 SCHEMA_DIR=${SCHEMA_DIR:-$T_TOP/../shared/data/leapp-report-schema}
 
 # new_root: a fresh test root in $ROOT whose only actors are test actors (mk_actor), with the
-# test models. Call it directly, not in $(...): the export of LEAPP_ACTORS_DIR and the cleanup
-# trap must be set in the test's own shell (a trap set in a command substitution fires when
-# it ends, which removes the directory at once).
+# test models and its own empty LEAPP_ACTORS_DIR. Call it directly (not in $(...)) so that
+# ROOT and the export reach the test's shell.
 new_root() {
 	ROOT=$(mktemp -d "${TMPDIR:-/tmp}/leapp-cli.XXXXXX")
 	T_TMPDIRS="${T_TMPDIRS:-} $ROOT"
