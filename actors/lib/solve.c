@@ -748,7 +748,7 @@ static const struct solve_task *task_for(const struct solve_task *tasks, size_t 
 	return NULL;
 }
 
-static char *decision_reason(Solver *solv, Id p)
+static char *decision_reason(Solver *solv, Id p, bool erased)
 {
 	Pool *pool = solv->pool;
 	Id info = 0;
@@ -756,6 +756,9 @@ static char *decision_reason(Solver *solv, Id p)
 	if ((reason == SOLVER_REASON_RESOLVE || reason == SOLVER_REASON_UNIT_RULE) && info > 0) {
 		Id from, to, dep;
 		SolverRuleinfo type = solver_ruleinfo(solv, info, &from, &to, &dep);
+		if (type == SOLVER_RULE_PKG_REQUIRES && from == p && erased)
+			return xasprintf("no target version, and its requirement %s goes away: removed with it",
+					 pool_dep2str(pool, dep));
 		if (type == SOLVER_RULE_PKG_REQUIRES && from > 0)
 			return xasprintf("dependency: %s requires %s", pool_solvid2str(pool, from), pool_dep2str(pool, dep));
 		if (type == SOLVER_RULE_PKG_CONFLICTS && from > 0)
@@ -984,7 +987,10 @@ int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_task
 	solver_set_flag(solv, SOLVER_FLAG_ALLOW_VENDORCHANGE, 1);
 	solver_set_flag(solv, SOLVER_FLAG_BEST_OBEY_POLICY, 1);
 	solver_set_flag(solv, SOLVER_FLAG_YUM_OBSOLETES, 1);
-	solver_set_flag(solv, SOLVER_FLAG_KEEP_ORPHANS, 1);
+	/* Not dnf's --allowerasing (leapp's default): a package that has a target version but
+	 * cannot get it is a problem to show, not a package to drop. Orphans (no target
+	 * version) may still go when what they require goes (SOLVER_FLAG_KEEP_ORPHANS off),
+	 * as they would with dnf; the plan lists them with the requirement that broke. */
 	solver_set_flag(solv, SOLVER_FLAG_ALLOW_UNINSTALL, 0);
 	int nprob = solver_solve(solv, &job);
 	s->stats.t_solve += now_monotonic() - t0;
@@ -1024,7 +1030,7 @@ int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_task
 			MAPSET(&touched, p);
 			if (type == SOLVER_TRANSACTION_ERASE) {
 				it.action = SOLVE_ACTION_REMOVE;
-				reason = t ? xstrdup(t->reason) : decision_reason(solv, p);
+				reason = t ? xstrdup(t->reason) : decision_reason(solv, p, true);
 				if (!reason)
 					reason = xstrdup("erased by the solver");
 			} else if (type == SOLVER_TRANSACTION_OBSOLETED) {
@@ -1086,7 +1092,7 @@ int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_task
 							 ? "distro-sync"
 							 : "distro-sync (same version, from the target repository)");
 			else
-				reason = decision_reason(solv, p);
+				reason = decision_reason(solv, p, false);
 			if (!reason)
 				reason = xstrdup("distro-sync");
 			buf_free(&obsn);

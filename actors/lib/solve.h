@@ -157,9 +157,10 @@ struct solve_result {
 /*
  * Solve: a distribution upgrade of every installed package, with the install-only names
  * multiversion (the newest target kernel is installed beside the installed ones, which stay),
- * orphans kept (an installed package that no repository has stays unless something requires
- * its removal, which is then a problem, not a silent erase), vendor changes allowed, no
- * erasing to make room. Returns 0 with either items or problems in *ret; -errno on failure.
+ * vendor changes allowed. Unlike dnf --allowerasing, an installed package that has a target
+ * version it cannot get is a problem, never a silent erase. An orphan (no target version)
+ * stays, unless what it requires goes away (a PES removal): then it is removed, and the item
+ * names the requirement. Returns 0 with either items or problems in *ret; -errno on failure.
  */
 int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_tasks, struct solve_result *ret,
 	      char **ret_err);

@@ -346,6 +346,8 @@ int main(int argc, char **argv)
 			    json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "rpmdb", st->t_installed, "repos", st->t_repos,
 				      "filelists", st->t_filelists, "filter", st->t_filter, "solve", st->t_solve, "total",
 				      now_monotonic() - t_start));
+	actor_info("timings: rpmdb=%.4f repos=%.4f filelists=%.4f filter=%.4f solve=%.4f total=%.4f", st->t_installed,
+		   st->t_repos, st->t_filelists, st->t_filter, st->t_solve, now_monotonic() - t_start);
 	actor_info("solver: %zu installed, %zu available (%zu excluded, %zu hidden by module filtering), filelists %s; "
 		   "rpmdb %.1f ms, metadata %.1f ms, solve %.1f ms",
 		   st->n_installed, st->n_available, st->n_excluded, st->n_modular_hidden,
