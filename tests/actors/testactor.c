@@ -68,8 +68,8 @@ int main(int argc, char **argv)
 		 * kernel's default, so both builds see a real SIGSEGV */
 		signal(SIGSEGV, SIG_DFL);
 		/* not NULL: UBSan would report a null store before the fault */
-		volatile int *p = (volatile int *)(uintptr_t)16;
-		*p = 1;
+		volatile uintptr_t addr = 16; /* volatile: the compiler may not prove it bad */
+		*(volatile int *)addr = 1;
 	} else if (!strcmp(mode, "exit3")) {
 		actor_warning("exiting with code 3");
 		exit(3);
