@@ -771,7 +771,7 @@ static void on_sigchld(uv_signal_t *h, int signum)
 		if (r != p->pid)
 			continue;
 		p->exited = true;
-		p->wstatus = st;
+		p->wstatus = sandbox_exit_status(&p->sb, st);
 		p->ru = ru;
 		/* every process it started dies with it */
 		kill(-p->pid, SIGKILL);
@@ -1279,6 +1279,10 @@ static json_t *execution_config(struct leapp_ctx *c)
 	for (size_t i = 0; i < c->opt.n_enablerepo; i++)
 		json_array_append_new(a, json_string(c->opt.enablerepo[i]));
 	json_object_set_new(cfg, "enablerepo", a);
+	a = json_array();
+	for (size_t i = 0; i < c->opt.n_whitelist; i++)
+		json_array_append_new(a, json_string(c->opt.whitelist[i]));
+	json_object_set_new(cfg, "whitelist_experimental", a);
 #ifdef LEAPP_SANITIZER_BUILD
 	json_object_set_new(cfg, "sanitizer_build", json_true());
 	if (!c->opt.no_sandbox)

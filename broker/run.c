@@ -340,6 +340,8 @@ static void restore_run_options(struct leapp_ctx *c)
 		strv_from_json(&o->enablerepo, &o->n_enablerepo, json_object_get(cfg, "enablerepo"));
 	if (!o->n_features)
 		strv_from_json(&o->features, &o->n_features, json_object_get(cfg, "experimental_features"));
+	if (!o->n_whitelist)
+		strv_from_json(&o->whitelist, &o->n_whitelist, json_object_get(cfg, "whitelist_experimental"));
 	const char *k;
 	json_t *v;
 	json_object_foreach(json_object_get(cfg, "env"), k, v)
