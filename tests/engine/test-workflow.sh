@@ -53,6 +53,18 @@ leapp_run "$root" upgrade --resume
 t_eq "report-only: the workflow goes on to Finalization (reboot, exit 0)" "0 1 1" "$E_RC $(db "$root" "select count(*) from actor_runs where actor='third'") $(db "$root" "select count(*) from actor_runs where actor='fin'")"
 grep -q "Actor app_bad failed: exited with code 3" "$root/var/log/leapp/leapp-report.txt" && t_ok "report-only: the error is in the report" || t_fail "report-only error"
 
+# an experimental actor whitelisted at upgrade time still runs after the reboot (--resume)
+root=$(mk_root)
+mk_actor "$root" exp Applications chain "" TestValue "experimental: true"
+"$T_LEAPP" upgrade --root "$root" --whitelist-experimental exp >/dev/null 2>&1
+leapp_run "$root" upgrade --resume
+t_eq "--resume restores --whitelist-experimental" "0 1" "$E_RC $(db "$root" "select count(*) from actor_runs where actor='exp'")"
+root=$(mk_root)
+mk_actor "$root" exp Applications chain "" TestValue "experimental: true"
+"$T_LEAPP" upgrade --root "$root" >/dev/null 2>&1
+leapp_run "$root" upgrade --resume
+t_eq "an experimental actor that was not whitelisted does not run" "0 0" "$E_RC $(db "$root" "select count(*) from actor_runs where actor='exp'")"
+
 # checkpoint (Download): an error so far stops the workflow there
 root=$(mk_root)
 mk_actor "$root" d_bad Download error "" TestValue
