@@ -17,3 +17,8 @@ CFLAGS_actors_lib_ += $(shell $(PKG_CONFIG) --cflags $(ACTOR_LIB_PKGS) 2>/dev/nu
 
 # unit tests of the shared code (build/tests/test_actorlib, run by tests/run-tests)
 $(eval $(call cmocka_test,test_actorlib,actors/lib/tests/test_actorlib.c,mount blkid,$(BUILD)/libactor.a $(BUILD)/libmsg.a))
+# a test actor asking one question of each dialog component (tests/facts/test-dialog-components.sh)
+$(BUILD)/tests/dialogactor: $(BUILD)/actors/lib/tests/dialogactor.o $(BUILD)/libmsg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBMSG_LIBS)
+all: $(BUILD)/tests/dialogactor
