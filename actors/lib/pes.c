@@ -854,6 +854,12 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 			if (target.keys[i] && !strmap_has(&seen, target.keys[i]))
 				strmap_put(&seen, target.keys[i], spkg_dup(target.vals[i]));
 	}
+	if (!crossed && in->target[0] > in->source[0])
+		/* no event crossed into the target major: modular packages lose their stream all the
+		 * same (as if an empty release of the target major had been processed) */
+		for (size_t i = 0; i < target.n; i++)
+			if (target.keys[i] && ((struct spkg *)target.vals[i])->ms)
+				strmap_put(&demod, target.keys[i], NULL);
 	res->n_applied = strmap_size(&applied);
 	strmap_clear(&applied, NULL);
 	/* demodularize: the package stays, without its stream */
