@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -38,6 +39,7 @@
 #define CAPBIT(c) (UINT64_C(1) << (c))
 #define MOUNTINFO_MAX (4u << 20)
 #define CG_MAX 2
+#define STATUS_SLOTS 4096
 
 /* ---- the broker's side: state kept for the whole run ---- */
 
@@ -62,6 +64,7 @@ static struct {
 	size_t n_slots;
 	struct sock_fprog filter[2];   /* [declares mounts] */
 	char *mi_buf;                  /* the child reads its mountinfo here: it may not allocate */
+	int *status;                   /* MAP_SHARED: two ints per slot, written by the inits */
 	int netns_fd;
 	char *netns_phase;
 } H = {.netns_fd = -1};
@@ -415,6 +418,12 @@ static int host_init(char **ret_err)
 	if ((r = cg_setup(ret_err)) < 0)
 		return r;
 	H.mi_buf = xmalloc(MOUNTINFO_MAX); /* untouched pages cost nothing */
+	H.status = mmap(NULL, STATUS_SLOTS * 2 * sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (H.status == MAP_FAILED) {
+		H.status = NULL;
+		*ret_err = errf("cannot map the status page of the actor inits: %s", strerror(errno));
+		return -ENOMEM;
+	}
 	atexit(host_cleanup);
 	H.ready = true;
 	return 0;
@@ -755,6 +764,10 @@ static int cg_take(struct sandbox_spec *s, char **ret_err)
 	size_t k = 0;
 	while (k < H.n_slots && H.slots[k].busy)
 		k++;
+	if (k >= STATUS_SLOTS) {
+		*ret_err = errf("more than %d actors at once", STATUS_SLOTS);
+		return -EMFILE;
+	}
 	if (k == H.n_slots) {
 		H.slots = xrealloc(H.slots, (H.n_slots + 1) * sizeof(*H.slots));
 		struct cg_slot *sl = &H.slots[H.n_slots++];
@@ -781,6 +794,8 @@ static int cg_take(struct sandbox_spec *s, char **ret_err)
 		return e;
 	sl->busy = true;
 	r->cg_slot = (int)k;
+	r->status = H.status + 2 * k;
+	r->status[0] = r->status[1] = 0;
 	for (size_t i = 0; i < H.n_cg; i++) {
 		const struct cg_hier *h = &H.cg[i];
 		r->cg_dir[i] = sl->dir[i];
@@ -849,6 +864,14 @@ fail:
 unsigned long sandbox_clone_flags(const struct sandbox_spec *s)
 {
 	return s && s->enabled ? CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS : 0;
+}
+
+int sandbox_exit_status(const struct sandbox_spec *s, int raw)
+{
+	const struct sandbox_run *r = &s->run;
+	if (!s->enabled || !r->prepared || !r->status || !r->status[0])
+		return raw;
+	return r->status[1];
 }
 
 char *sandbox_explain_exit(const struct sandbox_spec *s, int wstatus)

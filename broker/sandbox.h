@@ -24,6 +24,7 @@ struct sandbox_run {
 	const char *cg_dir[2];      /* borrowed from the pool */
 	bool cg_pids[2], cg_memory[2], cg_v2[2];
 	long long cg_max0[2], cg_oom0[2]; /* its event counters before the actor started */
+	volatile int *status;       /* shared with the sandbox's init: {set, wait status of the actor} */
 	uint64_t caps;              /* capabilities kept (bit n = capability n) */
 	const void *filter;         /* struct sock_fprog */
 	long long as_limit_mb;      /* RLIMIT_AS, 0: none */
@@ -82,7 +83,7 @@ int sandbox_check_host(char **ret_err);
 int sandbox_prepare(struct sandbox_spec *s, char **ret_err);
 
 /* The clone(2) flags that give the child its namespaces (0 when the sandbox is off): the child
- * is pid 1 of its own pid namespace, so every process it starts dies with it. */
+ * is pid 1 of its own pid namespace, so every process started in it dies with it. */
 unsigned long sandbox_clone_flags(const struct sandbox_spec *s);
 
 /* Child side, first thing after clone: join the network namespace and the cgroups (this uses
@@ -92,6 +93,11 @@ int sandbox_enter_early(const struct sandbox_spec *s, const char **ret_what);
 /* Child side, with fds 0-3 in place and every other fd closed: the filesystem view, limits,
  * no_new_privs, capabilities, seccomp; then the caller execs. Returns 0 or -errno. */
 int sandbox_enter(const struct sandbox_spec *s, const char **ret_what);
+
+/* Parent side, after reaping the child: the wait status of the actor itself. The child is the
+ * sandbox's init (pid 1 of the namespace, see spawn.c); it leaves the actor's status in memory it
+ * shares with the broker. Without the sandbox, or when the init itself was killed, raw is it. */
+int sandbox_exit_status(const struct sandbox_spec *s, int raw);
 
 /* Parent side, after the actor is reaped: why a limit of the sandbox stopped it (the process or
  * memory limit was hit, SIGXCPU), or NULL. The caller frees it. */

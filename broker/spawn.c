@@ -46,6 +46,75 @@ static bool broker_alive(void)
 	return !(p.revents & (POLLHUP | POLLRDHUP | POLLNVAL));
 }
 
+/* ---- the sandbox's init ----
+ *
+ * With the sandbox, the broker's child is pid 1 of a new pid namespace, and the actor is its
+ * child. Running the actor itself as pid 1 would be one process less, but the kernel protects
+ * a namespace's init from every signal it has no handler for, except SIGKILL from outside:
+ * SIGTERM at the timeout, SIGXCPU at the CPU limit, SIGABRT from abort(), SIGPIPE would all be
+ * lost on an ordinary actor, and the orphans of its children would stay zombies, counted by the
+ * pids limit. So pid 1 is this small loop instead: it starts the actor, forwards the signals
+ * meant for it, reaps every orphan, and when the actor ends it leaves the actor's exact wait
+ * status where the broker reads it (sandbox_exit_status) and exits. The kernel then kills and
+ * reaps whatever is left in the namespace before the broker sees the init's exit. */
+
+static volatile pid_t init_actor_pid;
+
+static void init_forward(int sig)
+{
+	/* also runs in the vfork child before its exec, which must not forward anything */
+	if (init_actor_pid > 0 && getpid() == 1)
+		kill(init_actor_pid, sig);
+}
+
+static _noreturn_ void init_main(const struct spawn_opts *o, volatile int *status)
+{
+	static const int fwd[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	/* nothing in the namespace may read or write the broker's memory that this process shares */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	sigset_t all, none;
+	sigfillset(&all);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	struct sigaction sa = {.sa_handler = init_forward, .sa_flags = SA_RESTART};
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < ELEMENTSOF(fwd); i++)
+		sigaction(fwd[i], &sa, NULL);
+#ifdef LEAPP_SANITIZER_BUILD
+	pid_t pid = fork(); /* ASan does not follow a vfork child */
+#else
+	pid_t pid = vfork();
+#endif
+	if (pid == 0) {
+		struct sigaction dfl = {.sa_handler = SIG_DFL};
+		for (size_t i = 0; i < ELEMENTSOF(fwd); i++)
+			sigaction(fwd[i], &dfl, NULL);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execve(o->path, o->argv, o->envp);
+		child_fail(2, o->path, errno);
+	}
+	if (pid < 0)
+		child_fail(2, "fork (the actor, from the sandbox's init)", errno);
+	init_actor_pid = pid;
+	/* the actor alone holds the channel and the output: their EOF must mean it closed them */
+	for (int fd = 0; fd <= 3; fd++)
+		close(fd);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (;;) {
+		int st;
+		pid_t r = waitpid(-1, &st, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			_exit(127); /* cannot happen: the actor is our child until we reap it */
+		if (r == pid) {
+			status[1] = st;
+			status[0] = 1;
+			_exit(0);
+		}
+	}
+}
+
 int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid)
 {
 	const struct sandbox_spec *sb = o->sandbox && o->sandbox->enabled ? o->sandbox : NULL;
@@ -88,6 +157,8 @@ int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid)
 	r = sb ? sandbox_enter(sb, &what) : 0;
 	if (r < 0)
 		child_fail(2, what, -r);
+	if (sb)
+		init_main(o, sb->run.status);
 	execve(o->path, o->argv, o->envp);
 	child_fail(2, o->path, errno);
 }

@@ -17,9 +17,11 @@ struct spawn_opts {
 
 /* Fork (clone, into the sandbox's namespaces) and exec. The child dies with the broker
  * (PR_SET_PDEATHSIG), leads its own session and process group, and holds fds 0-3 only. With
- * the sandbox on, it is pid 1 of its own pid namespace: when it exits, the kernel kills and
- * reaps everything it started before its exit status reaches the broker. A child that cannot
- * set up its sandbox writes why to its output and exits 127. Returns 0 with *ret_pid, or -errno. */
+ * the sandbox on, the child is the sandbox's init, pid 1 of a new pid namespace, and the actor
+ * runs as its child: when the actor exits, the init exits and the kernel kills and reaps
+ * everything left in the namespace before the broker sees that exit; sandbox_exit_status() gives
+ * the actor's own status. A child that cannot set up its sandbox writes why to its output and
+ * exits 127. Returns 0 with *ret_pid, or -errno. */
 int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid);
 
 /* Same without any sandbox or channel: the "bare fork+exec+wait" of the benchmark. */

@@ -61,6 +61,7 @@ static double one(const char *exe, const char *root, bool sandbox, int *ret_stat
 			perror("waitpid");
 			exit(1);
 		}
+	st = sandbox_exit_status(&sb, st);
 	double tw = now_us();
 	sandbox_release(&sb);
 	double t1 = now_us();

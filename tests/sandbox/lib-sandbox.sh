@@ -39,7 +39,7 @@ mk_hostile() {
 		echo "exec: $HOSTILE"
 		echo "consumes: []"
 		echo "produces: [TestValue]"
-		echo "timeout: 20"
+		case "$extra" in *timeout:*) ;; *) echo "timeout: 20" ;; esac
 		[ -n "$extra" ] && printf '%s\n' "$extra"
 		echo "config:"
 		echo "  section: h_$name"
