@@ -126,14 +126,19 @@ int main(int argc, char **argv)
 		actor_error("cannot remove the previous plan", "%s: %s", plan_path, strerror(errno));
 	json_t *pes = actor_consume_last("PESRpmTransactionTasks");
 	json_t *trepos = actor_consume_last("TargetRepositories");
-	if (!pes || !trepos) {
-		/* the actor that should have produced it reported why (an inhibitor or an error) */
-		actor_warning("not planning the transaction: no %s", !pes ? "PESRpmTransactionTasks" : "TargetRepositories");
+	json_t *map = actor_consume_last("RepositoriesMapping");
+	if (!pes || !trepos || !map) {
+		/* the actor that should have produced it reported why (an inhibitor or an error);
+		 * a plan from partial data would be worse than none */
+		actor_warning("not planning the transaction: no %s",
+			      !pes ? "PESRpmTransactionTasks" : !trepos ? "TargetRepositories" : "RepositoriesMapping");
 		json_decref(pes);
 		json_decref(trepos);
+		json_decref(map);
 		json_decref(ipu);
 		return actor_finish();
 	}
+	json_decref(map);
 	json_t *third = actor_consume_last("ThirdPartyRPM");
 	json_t *dnf = actor_consume_last("DNFConfig");
 	json_t *mods = actor_consume_last("EnabledModules");
