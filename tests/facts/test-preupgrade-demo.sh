@@ -36,4 +36,20 @@ OUT=$("$T_LEAPP" preupgrade --root "$R" 2>&1); RC=$?
 t_eq "second run exits 0" 0 "$RC"
 t_eq "the same report keys" "$keys" "$(jq -r '[.entries[].key] | sort | join(" ")' "$REP")"
 t_eq "still byte-identical" "$h0" "$(tree_hash "$R")"
+
+# --target: an allowed one is used; one the path does not allow inhibits
+OUT=$("$T_LEAPP" preupgrade --root "$R" --target 9.6 2>&1); RC=$?
+t_eq "--target 9.6: exit 0" 0 "$RC"
+ipu_has() { sqlite3 "$R/var/lib/leapp/leapp.db" "select count(*) from messages where model = 'IPUConfig' and instr(data, cast('$1' as blob)) > 0 and execution = (select max(id) from executions)"; }
+t_eq "--target 9.6: IPUConfig targets 9.6, not the default 9.9" "1 0" "$(ipu_has 9.6) $(ipu_has 9.9)"
+OUT=$("$T_LEAPP" preupgrade --root "$R" --target 9.20 2>&1); RC=$?
+t_eq "--target 9.20: exit 3 with the path inhibitor" "3 upgrade-target-not-allowed" "$RC $(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .key] | join(" ")' "$REP")"
+
+# missing fact files: unknown facts are low warnings, not errors, and the run goes on
+rm "$R/proc/meminfo" "$R/proc/cpuinfo" "$R/proc/modules"
+OUT=$("$T_LEAPP" preupgrade --root "$R" 2>&1); RC=$?
+t_eq "fact files missing: exit 0" 0 "$RC"
+t_eq "fact files missing: low warnings" "unknown-fact:/proc/cpuinfo:low unknown-fact:/proc/meminfo:low unknown-fact:/proc/modules:low" \
+	"$(jq -r '[.entries[] | select(.key | startswith("unknown-fact:")) | "\(.key):\(.severity)"] | sort | join(" ")' "$REP")"
+t_check "fact files missing: the report still validates" validate_report "$REP"
 t_done
