@@ -60,7 +60,6 @@ static void number_fstab_lines(const char *path, struct parse_ctx *p, size_t fir
 		return;
 	size_t idx = first;
 	int lineno = 0;
-	char *save = NULL;
 	char *cur = data;
 	while (cur && idx < p->l->n) {
 		char *nl = strchr(cur, '\n');
@@ -77,7 +76,6 @@ static void number_fstab_lines(const char *path, struct parse_ctx *p, size_t fir
 			p->l->v[idx++].line = lineno;
 		cur = nl ? nl + 1 : NULL;
 	}
-	(void)save;
 }
 
 static int load_table(struct mount_list *ret, const char *shown, bool fstab, const char *path, FILE *stream)
