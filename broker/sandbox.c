@@ -25,6 +25,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <uv.h>
 
 #include "leapp/util.h"
 
@@ -65,9 +66,10 @@ static struct {
 	struct sock_fprog filter[2];   /* [declares mounts] */
 	char *mi_buf;                  /* the child reads its mountinfo here: it may not allocate */
 	int *status;                   /* MAP_SHARED: two ints per slot, written by the inits */
+	int reaper_fd;                 /* write end: fds the reaper thread closes, or -1 */
 	int netns_fd;
 	char *netns_phase;
-} H = {.netns_fd = -1};
+} H = {.netns_fd = -1, .reaper_fd = -1};
 
 static char *errf(const char *fmt, ...) _printf_(1, 2);
 static char *errf(const char *fmt, ...)
@@ -291,6 +293,43 @@ static void host_cleanup(void)
 	if (H.netns_fd >= 0)
 		close(H.netns_fd);
 	H.netns_fd = -1;
+	if (H.reaper_fd >= 0)
+		close(H.reaper_fd); /* the thread ends at EOF, or with the process */
+	H.reaper_fd = -1;
+}
+
+/* ---- deferred namespace teardown ---- */
+
+static void reaper_main(void *arg)
+{
+	int rfd = (int)(intptr_t)arg;
+	int fd;
+	while (read(rfd, &fd, sizeof(fd)) == (ssize_t)sizeof(fd))
+		close(fd); /* the last reference: the kernel tears the namespace down here */
+	close(rfd);
+}
+
+/* Without the thread everything still works, only with the teardown in the actor's exit. */
+static void reaper_start(void)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return;
+	static uv_thread_t t;
+	if (uv_thread_create(&t, reaper_main, (void *)(intptr_t)p[0]) != 0) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	H.reaper_fd = p[1];
+}
+
+static void reaper_close(int fd)
+{
+	if (fd < 0)
+		return;
+	if (H.reaper_fd < 0 || write(H.reaper_fd, &fd, sizeof(fd)) != (ssize_t)sizeof(fd))
+		close(fd);
 }
 
 /* ---- seccomp ---- */
@@ -424,6 +463,7 @@ static int host_init(char **ret_err)
 		*ret_err = errf("cannot map the status page of the actor inits: %s", strerror(errno));
 		return -ENOMEM;
 	}
+	reaper_start();
 	atexit(host_cleanup);
 	H.ready = true;
 	return 0;
@@ -823,6 +863,7 @@ int sandbox_prepare(struct sandbox_spec *s, char **ret_err)
 	memset(r, 0, sizeof(*r));
 	r->cg_fd[0] = r->cg_fd[1] = -1;
 	r->cg_slot = -1;
+	r->mntns_fd = -1;
 	if (!s->enabled)
 		return 0;
 	int e = host_init(ret_err);
@@ -859,6 +900,15 @@ int sandbox_prepare(struct sandbox_spec *s, char **ret_err)
 fail:
 	sandbox_release(s);
 	return e;
+}
+
+void sandbox_started(struct sandbox_spec *s, pid_t pid)
+{
+	if (!s->enabled || !s->run.prepared || H.reaper_fd < 0)
+		return;
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int)pid);
+	s->run.mntns_fd = open(p, O_RDONLY | O_CLOEXEC);
 }
 
 unsigned long sandbox_clone_flags(const struct sandbox_spec *s)
@@ -907,6 +957,7 @@ void sandbox_release(struct sandbox_spec *s)
 			close(r->cg_fd[i]);
 	if (r->cg_slot >= 0 && (size_t)r->cg_slot < H.n_slots)
 		H.slots[r->cg_slot].busy = false;
+	reaper_close(r->mntns_fd);
 	char **lists[] = {r->rw, r->ro, r->rw2, r->mask, r->keep_tmp, r->keep_run};
 	size_t ns[] = {r->n_rw, r->n_ro, r->n_rw2, r->n_mask, r->n_keep_tmp, r->n_keep_run};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
@@ -916,6 +967,7 @@ void sandbox_release(struct sandbox_spec *s)
 	memset(r, 0, sizeof(*r));
 	r->cg_fd[0] = r->cg_fd[1] = -1;
 	r->cg_slot = -1;
+	r->mntns_fd = -1;
 }
 
 /* ---- the child: from here on only async-signal-safe calls, no allocation ---- */

@@ -117,7 +117,7 @@ static _noreturn_ void init_main(const struct spawn_opts *o, volatile int *statu
 
 int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid)
 {
-	const struct sandbox_spec *sb = o->sandbox && o->sandbox->enabled ? o->sandbox : NULL;
+	struct sandbox_spec *sb = o->sandbox && o->sandbox->enabled ? o->sandbox : NULL;
 	unsigned long ns = sandbox_clone_flags(sb);
 	/* a raw clone, not fork(): the child must be created inside its new pid namespace so that it
 	 * is that namespace's pid 1 and the broker's own child (wait4 on its pid keeps working) */
@@ -125,6 +125,8 @@ int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid)
 	if (pid < 0)
 		return -errno;
 	if (pid > 0) {
+		if (sb)
+			sandbox_started(sb, pid);
 		*ret_pid = pid;
 		return 0;
 	}

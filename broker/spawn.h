@@ -12,7 +12,7 @@ struct spawn_opts {
 	char *const *envp;
 	int chan_fd;            /* becomes fd 3 */
 	int out_fd;             /* becomes fds 1 and 2 (stdout and stderr, merged) */
-	const struct sandbox_spec *sandbox; /* prepared with sandbox_prepare(), or NULL */
+	struct sandbox_spec *sandbox; /* prepared with sandbox_prepare(), or NULL */
 };
 
 /* Fork (clone, into the sandbox's namespaces) and exec. The child dies with the broker

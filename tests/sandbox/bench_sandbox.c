@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -12,6 +13,16 @@
 
 #include "../../broker/spawn.h"
 #include "leapp/util.h"
+
+/* CPU time of this process and its reaped children, us */
+static double cpu_us(void)
+{
+	struct rusage a, b;
+	getrusage(RUSAGE_SELF, &a);
+	getrusage(RUSAGE_CHILDREN, &b);
+	return (double)(a.ru_utime.tv_sec + a.ru_stime.tv_sec + b.ru_utime.tv_sec + b.ru_stime.tv_sec) * 1e6 +
+	       (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec + b.ru_utime.tv_usec + b.ru_stime.tv_usec);
+}
 
 static double now_us(void)
 {
@@ -21,7 +32,7 @@ static double now_us(void)
 }
 
 /* One start: prepare, spawn, wait for the exit, release. Returns its wall time in us. */
-static double one(const char *exe, const char *root, bool sandbox, int *ret_status)
+static double one(const char *exe, const char *root, bool sandbox, int *ret_status, double *ret_cpu)
 {
 	_cleanup_free_ char *statedir = path_join(root, "var/lib/leapp");
 	_cleanup_free_ char *logdir = path_join(root, "var/log/leapp");
@@ -37,7 +48,7 @@ static double one(const char *exe, const char *root, bool sandbox, int *ret_stat
 		perror("socketpair");
 		exit(1);
 	}
-	double t0 = now_us();
+	double t0 = now_us(), c0 = cpu_us();
 	char *err = NULL;
 	if (sandbox_prepare(&sb, &err) < 0) {
 		fprintf(stderr, "sandbox_prepare: %s\n", err);
@@ -65,6 +76,7 @@ static double one(const char *exe, const char *root, bool sandbox, int *ret_stat
 	double tw = now_us();
 	sandbox_release(&sb);
 	double t1 = now_us();
+	*ret_cpu = cpu_us() - c0;
 	if (getenv("BENCH_SPLIT"))
 		fprintf(stderr, "%s prep %.0f spawn %.0f wait %.0f release %.0f\n", sandbox ? "on" : "off", tp - t0, ts - tp, tw - ts, t1 - tw);
 	char buf[512];
@@ -101,22 +113,25 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	double *on = xcalloc((size_t)n, sizeof(double)), *off = xcalloc((size_t)n, sizeof(double));
-	double son = 0, soff = 0;
+	double con = 0, coff = 0, c;
 	int st;
-	one(exe, root, true, &st); /* warm up: the phase's network namespace, caches */
-	one(exe, root, false, &st);
+	one(exe, root, true, &st, &c); /* warm up: the phase's network namespace, caches */
+	one(exe, root, false, &st, &c);
 	for (int i = 0; i < n; i++) {
-		son += on[i] = one(exe, root, true, &st);
+		on[i] = one(exe, root, true, &st, &c);
+		con += c;
 		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 			fprintf(stderr, "the sandboxed start failed (status %d)\n", st);
 			return 1;
 		}
-		soff += off[i] = one(exe, root, false, &st);
+		off[i] = one(exe, root, false, &st, &c);
+		coff += c;
 	}
 	qsort(on, (size_t)n, sizeof(double), cmp);
 	qsort(off, (size_t)n, sizeof(double), cmp);
-	printf("sandbox %.1f %.1f nosandbox %.1f %.1f extra %.1f %.1f\n", on[n / 2], son / n, off[n / 2], soff / n,
-	       on[n / 2] - off[n / 2], (son - soff) / n);
+	/* wall: median per start; CPU: mean per start (broker side and child side together) */
+	printf("wall_us sandbox %.0f nosandbox %.0f extra %.0f cpu_us sandbox %.0f nosandbox %.0f extra %.0f\n", on[n / 2],
+	       off[n / 2], on[n / 2] - off[n / 2], con / n, coff / n, (con - coff) / n);
 	free(on);
 	free(off);
 	return 0;

@@ -2,7 +2,7 @@
 # and the sandbox benchmark (scripts/bench-sandbox).
 $(BUILD)/tests/bench_sandbox: $(BUILD)/tests/sandbox/bench_sandbox.o $(BUILD)/broker/sandbox.o $(BUILD)/broker/spawn.o $(BUILD)/libmsg.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libseccomp) $(LIBMSG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libseccomp libuv) $(LIBMSG_LIBS)
 all: $(BUILD)/tests/bench_sandbox
 $(BUILD)/tests/hostile: $(BUILD)/tests/sandbox/hostile.o $(BUILD)/libmsg.a
 	@mkdir -p $(dir $@)
