@@ -12,7 +12,7 @@ rpm createrepo-c busybox-static gnupg cpio xz-utils zstd
 dracut dracut-core squashfs-tools e2fsprogs
 qemu-system-x86 linux-image-cloud-amd64
 dnf python3-dnf
-python3 python3-jsonschema python3-yaml jq
+python3 python3-jsonschema python3-yaml jq python3-gi gir1.2-modulemd-2.0
 iproute2 procps psmisc util-linux
 "
 

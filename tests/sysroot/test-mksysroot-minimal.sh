@@ -44,7 +44,7 @@ t_eq "gpg-signatures.json names the vendor key as rpm -q gpg-pubkey does" \
 # scriptlets ran inside the tree (busybox /bin/sh)
 t_eq "rpm's %post really ran in the tree" "rpm %post ran" "$(cat "$R/var/lib/rpm-state/mksysroot-post-ran" 2>&1)"
 t_check "/bin/sh in the tree is a static busybox that runs" \
-	bash -c "file -L '$R/bin/sh' | grep -q 'statically linked' && '$R/bin/sh' -c 'exit 0'"
+	bash -c "! readelf -l '$R/usr/bin/bash' | grep -q INTERP && '$R/bin/sh' -c 'exit 0'"
 
 # release files
 . "$R/etc/os-release"
@@ -146,6 +146,14 @@ t_check "device_driver_deprecation_data.json is the shipped one" \
 	cmp "$F/device_driver_deprecation_data.json" "$T_TOP/scripts/sysroot/data/device_driver_deprecation_data.json"
 t_check "dnf history records the repo each package came from" \
 	bash -c "$SR_PY -c \"import sqlite3; db=sqlite3.connect('file:$R/var/lib/dnf/history.sqlite?mode=ro', uri=True); print(db.execute('select r.repoid from rpm p join trans_item t on t.item_id=p.item_id join repo r on r.id=t.repo_id where p.name=\\\"bash\\\"').fetchone()[0])\" | grep -qx baseos"
+
+# what later stages ask for when they build the upgrade userspace and boot images
+missing=""
+for n in dracut dracut-live dracut-squash dracut-network systemd kexec-tools NetworkManager \
+	openssh-server strace squashfs-tools util-linux bash rpm e2fsprogs xfsprogs kbd kernel kernel-core; do
+	ls "$out"/repos/*/Packages/"$n"-[0-9]*.rpm >/dev/null 2>&1 || missing="$missing $n"
+done
+t_eq "the target repos hold every package the upgrade userspace and boot images need" "" "$missing"
 
 # the target kernel: the host's real kernel, with its real uname string
 kv=$(sr_json "$M" 'd["kernel"]["target"]["kver"]')

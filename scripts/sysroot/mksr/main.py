@@ -221,7 +221,7 @@ def manifest(system, outdir, by_repo):
         "schema": MANIFEST_SCHEMA,
         "spec": system.name,
         "spec_files": [display_path(f) for f in system.spec_files],
-        "description": system.spec.get("description"),
+        "description": system.spec.get("description") or spec_summary(system.spec_files[0]),
         "outdir": outdir,
         "root": os.path.join(outdir, "root"),
         "repos_dir": os.path.join(outdir, "repos"),
@@ -250,6 +250,7 @@ def manifest(system, outdir, by_repo):
             "modules": k["modules"],
             "target": {"nevra": tk["nevra"], "kver": tk["kver"], "repo": tk["repo"],
                        "version": tk["version"], "release": tk["release"],
+                       "rpm_uname": tk["rpm_uname"],
                        "packages": tk["packages"],
                        "vmlinuz": f"/lib/modules/{tk['kver']}/vmlinuz",
                        "modules_dir": f"/lib/modules/{tk['kver']}"},
@@ -396,6 +397,21 @@ def relocate(outdir):
     return True
 
 
+def spec_summary(path):
+    """The text after 'NAME:' in a spec's first comment line."""
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith("#") and line.strip("# \n"):
+                    text = line.strip("# \n")
+                    return text.split(": ", 1)[1] if ": " in text else text
+                if line.strip() and not line.startswith("#"):
+                    break
+    except OSError:
+        pass
+    return None
+
+
 def list_specs():
     for n in sorted(os.listdir(SPEC_DIR)):
         if not n.endswith(".yaml"):
@@ -406,6 +422,8 @@ def list_specs():
                 if line.startswith("#") and line.strip("# \n"):
                     first = line.strip("# \n")
                     break
+        if first.startswith(n[:-5] + ": "):
+            first = first[len(n[:-5]) + 2:]
         print(f"{n[:-5]:<20} {first}")
 
 

@@ -218,6 +218,8 @@ class MapOf(T):
         for k, item in v.items():
             if self.key_pattern and not self.key_pattern.fullmatch(k):
                 raise SpecError(f"'{k}' is not a valid {self.what}", v.where(k))
+            if self.what == "absolute path":
+                PATH.check(k, v.where(k))
             out[k] = self.val.check(item, v.where(k), v.raw.get(k))
         return out
 
@@ -290,10 +292,21 @@ class FalseOnly(T):
 # ---------------------------------------------------------------------------------------
 # The spec schema. README.md documents every key.
 
+class PathStr(Str):
+    """An absolute path with no '.', '..' or empty components: it is joined to build and
+    tree directories, and must stay inside them."""
+
+    def check(self, v, w, raw=None):
+        v = super().check(v, w, raw)
+        if v != "/" and any(c in ("", ".", "..") for c in v[1:].rstrip("/").split("/")):
+            raise SpecError(f"'{v}' is not a clean absolute path (no '.', '..' or '//')", w)
+        return v
+
+
 NAME = Str(r"[A-Za-z0-9_.+-][A-Za-z0-9_.+~^-]*", "a package name")
 VERPART = Str(r"[A-Za-z0-9._+~^]+", "a version (letters, digits, . _ + ~ ^; no '-')")
 DEP = Str(r"[^\n]+", "a dependency")
-PATH = Str(r"/[^\n]*", "an absolute path")
+PATH = PathStr(r"/[^\n]*", "an absolute path")
 MODE = Str(r"0?[0-7]{3,4}", "an octal mode such as \"0644\"")
 KEY = Enum("vendor", "other", "none")
 DIGEST = Enum("sha256", "sha1", "sha512")
