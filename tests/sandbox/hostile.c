@@ -35,6 +35,21 @@ static long long cfg_int(const char *k, long long def)
 	return json_is_integer(v) ? json_integer_value(v) : def;
 }
 
+/* printf into one of a few static buffers: messages that live until the actor exits, without
+ * leaks for LeakSanitizer to report */
+static const char *sfmt(const char *fmt, ...) _printf_(1, 2);
+static const char *sfmt(const char *fmt, ...)
+{
+	static char bufs[8][1024];
+	static unsigned k;
+	char *b = bufs[k++ % 8];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b, sizeof(bufs[0]), fmt, ap);
+	va_end(ap);
+	return b;
+}
+
 static _noreturn_ void escaped(const char *fmt, ...) _printf_(1, 2);
 static _noreturn_ void escaped(const char *fmt, ...)
 {
@@ -80,7 +95,7 @@ static void try_write(const char *path)
 		escaped("truncated %s", path);
 	REFUSED("truncate");
 	/* a new file beside it, unless it lies in a directory the actor may write (the audit store) */
-	_cleanup_free_ char *sib = xasprintf("%s.hostile", path);
+	const char *sib = sfmt("%s.hostile", path);
 	if (strcmp(cfg_str("expect", ""), "file-only")) {
 		fd = open(sib, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd >= 0)
@@ -100,7 +115,7 @@ static void try_write(const char *path)
 		escaped("removed %s", path);
 	REFUSED("unlink");
 #undef REFUSED
-	actor_error(xasprintf("writing %s was refused: %s", path, strerror(first)), "%s", why.data);
+	actor_error(sfmt("writing %s was refused: %s", path, strerror(first)), "%s", why.data);
 }
 
 /* The positive control: this write must work. */
@@ -108,7 +123,7 @@ static void must_write(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, "written by the sandboxed actor\n", 31) != 31)
-		actor_error(xasprintf("writing %s failed: %s", path, strerror(errno)), "the profile should allow it");
+		actor_error(sfmt("writing %s failed: %s", path, strerror(errno)), "the profile should allow it");
 	close(fd);
 	produce(path, 1);
 }
@@ -125,7 +140,7 @@ static void try_connect(const char *addr)
 	inet_pton(AF_INET, host, &sa.sin_addr);
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		actor_error(xasprintf("socket() failed: %s", strerror(errno)), "no TCP socket at all");
+		actor_error(sfmt("socket() failed: %s", strerror(errno)), "no TCP socket at all");
 	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
 		if (!strcmp(cfg_str("expect", ""), "ok")) {
 			produce("connected", 1);
@@ -134,7 +149,7 @@ static void try_connect(const char *addr)
 		}
 		escaped("connected to %s", addr);
 	}
-	actor_error(xasprintf("connecting to %s failed: %s", addr, strerror(errno)), "the actor has no network");
+	actor_error(sfmt("connecting to %s failed: %s", addr, strerror(errno)), "the actor has no network");
 }
 
 /* ---- syscalls (harmless arguments: unsandboxed root gets another error than EPERM) ---- */
@@ -179,7 +194,7 @@ static long call(const char *name)
 		h.fh.handle_bytes = 128;
 		int mnt;
 		if (name_to_handle_at(AT_FDCWD, "/etc", &h.fh, &mnt, 0) < 0)
-			actor_error(xasprintf("name_to_handle_at failed: %s", strerror(errno)), "cannot set up the test");
+			actor_error(sfmt("name_to_handle_at failed: %s", strerror(errno)), "cannot set up the test");
 		int mfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		return syscall(SYS_open_by_handle_at, mfd, &h.fh, O_RDONLY);
 	}
@@ -221,7 +236,7 @@ static long call(const char *name)
 		return 0;
 	}
 	if (!strcmp(name, "mknod")) {
-		_cleanup_free_ char *p = xasprintf("%s/sda", actor_scratch_dir());
+		const char *p = sfmt("%s/sda", actor_scratch_dir());
 		return mknod(p, S_IFBLK | 0600, makedev(8, 0));
 	}
 	actor_error("unknown syscall test", "%s", name);
@@ -239,7 +254,7 @@ static void try_syscall(const char *name)
 		escaped("%s succeeded", name);
 	}
 	int e = errno;
-	actor_error(xasprintf("%s failed: %s", name, strerror(e)), "errno %d", e);
+	actor_error(sfmt("%s failed: %s", name, strerror(e)), "errno %d", e);
 }
 
 /* ---- processes and limits ---- */
@@ -299,7 +314,7 @@ static _noreturn_ void memory_hog(void)
 	for (;;) {
 		char *p = malloc(1 << 20);
 		if (!p)
-			actor_error(xasprintf("out of memory after %zu MB", mb), "malloc failed");
+			actor_error(sfmt("out of memory after %zu MB", mb), "malloc failed");
 		memset(p, 0x5a, 1 << 20);
 		mb++;
 	}
@@ -323,7 +338,7 @@ static void fd_hog(void)
 	for (;;) {
 		int fd = open("/dev/null", O_RDONLY);
 		if (fd < 0)
-			actor_error(xasprintf("open failed after %d files: %s", n, strerror(errno)), "the open-files limit");
+			actor_error(sfmt("open failed after %d files: %s", n, strerror(errno)), "the open-files limit");
 		if (++n > 1000000)
 			escaped("opened a million files");
 	}
@@ -363,7 +378,7 @@ static void inspect(void)
 	struct buf dev = {0};
 	static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty", "sda", "vda", "kmsg", "mem"};
 	for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
-		_cleanup_free_ char *p = xasprintf("/dev/%s", nodes[i]);
+		const char *p = sfmt("/dev/%s", nodes[i]);
 		if (access(p, F_OK) == 0)
 			buf_printf(&dev, "%s%s", dev.len ? "," : "", nodes[i]);
 	}
@@ -382,24 +397,25 @@ static void inspect(void)
 			target[n] = 0;
 		buf_printf(&ns, "%s%s", ns.len ? " " : "", target);
 	}
-	produce(xasprintf("ns=%s", ns.data), 0);
+	produce(sfmt("ns=%s", ns.data), 0);
 	buf_free(&ns);
-	produce(xasprintf("capeff=%s", capeff), 0);
-	produce(xasprintf("pid=%d", (int)getpid()), getpid());
-	produce(xasprintf("fds=%d", nfd), nfd);
-	produce(xasprintf("env=%s", env.data ? env.data : ""), 0);
-	produce(xasprintf("dev=%s", dev.data ? dev.data : ""), 0);
-	produce(xasprintf("hostname=%s", host), 0);
-	produce(xasprintf("cwd=%s", cwd), 0);
+	produce(sfmt("capeff=%s", capeff), 0);
+	produce(sfmt("pid=%d", (int)getpid()), getpid());
+	produce(sfmt("fds=%d", nfd), nfd);
+	produce(sfmt("env=%s", env.data ? env.data : ""), 0);
+	produce(sfmt("dev=%s", dev.data ? dev.data : ""), 0);
+	produce(sfmt("hostname=%s", host), 0);
+	produce(sfmt("cwd=%s", cwd), 0);
 	/* a private /tmp: what the previous actor left there is gone */
-	produce(xasprintf("tmp-marker=%s", access("/tmp/leapp-hostile-marker", F_OK) == 0 ? "seen" : "absent"), 0);
+	produce(sfmt("tmp-marker=%s", access("/tmp/leapp-hostile-marker", F_OK) == 0 ? "seen" : "absent"), 0);
 	int fd = open("/tmp/leapp-hostile-marker", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	produce(xasprintf("tmp-writable=%s", fd >= 0 ? "yes" : "no"), 0);
+	produce(sfmt("tmp-writable=%s", fd >= 0 ? "yes" : "no"), 0);
 	if (fd >= 0)
 		close(fd);
 	buf_free(&env);
 	buf_free(&dev);
 }
+
 
 int main(int argc, char **argv)
 {
