@@ -52,6 +52,9 @@ struct cg_hier {
 /* An actor cgroup (one directory per hierarchy) and the limits last written to it. */
 struct cg_slot {
 	char *dir[CG_MAX];
+	int procs_fd[CG_MAX];   /* cgroup.procs, kept open: the child writes "0" to it */
+	int pev_fd[CG_MAX];     /* pids.events, or -1 */
+	int oom_fd[CG_MAX];     /* the OOM-kill counter: memory.oom_control (v1) or memory.events (v2), or -1 */
 	bool busy;
 	long long pids, memory_mb;
 };
@@ -285,9 +288,16 @@ static int cg_setup(char **ret_err)
 static void host_cleanup(void)
 {
 	for (size_t i = 0; i < H.n_slots; i++)
-		for (size_t k = 0; k < H.n_cg; k++)
+		for (size_t k = 0; k < H.n_cg; k++) {
+			if (H.slots[i].procs_fd[k] >= 0)
+				close(H.slots[i].procs_fd[k]);
+			if (H.slots[i].pev_fd[k] >= 0)
+				close(H.slots[i].pev_fd[k]);
+			if (H.slots[i].oom_fd[k] >= 0)
+				close(H.slots[i].oom_fd[k]);
 			if (H.slots[i].dir[k])
 				rmdir(H.slots[i].dir[k]);
+		}
 	for (size_t i = 0; i < H.n_cg; i++)
 		rmdir(H.cg[i].base);
 	if (H.netns_fd >= 0)
@@ -738,11 +748,14 @@ static int plan_fs(struct sandbox_spec *s, char **ret_err)
 	return 0;
 }
 
-static long long read_counter(const char *dir, const char *file, const char *key)
+/* The value of `key` in a flat-keyed cgroup file ("max 3\n"), read again from its start. */
+static long long read_counter(int fd, const char *key)
 {
-	_cleanup_free_ char *p = path_join(dir, file), *d = NULL;
-	if (read_file(p, 1 << 16, &d, NULL) < 0)
+	char d[4096];
+	ssize_t n = fd < 0 ? -1 : pread(fd, d, sizeof(d) - 1, 0);
+	if (n <= 0)
 		return 0;
+	d[n] = 0;
 	size_t kl = strlen(key);
 	for (char *line = d; line && *line;) {
 		char *nl = strchr(line, '\n');
@@ -813,19 +826,37 @@ static int cg_take(struct sandbox_spec *s, char **ret_err)
 		struct cg_slot *sl = &H.slots[H.n_slots++];
 		memset(sl, 0, sizeof(*sl));
 		sl->pids = sl->memory_mb = -1;
+		for (size_t i = 0; i < CG_MAX; i++)
+			sl->procs_fd[i] = sl->pev_fd[i] = sl->oom_fd[i] = -1;
 		for (size_t i = 0; i < H.n_cg; i++) {
+			const struct cg_hier *h = &H.cg[i];
 			_cleanup_free_ char *name = xasprintf("actor%zu", k);
-			sl->dir[i] = path_join(H.cg[i].base, name);
-			if (mkdir(sl->dir[i], 0755) < 0 && errno != EEXIST) {
+			sl->dir[i] = path_join(h->base, name);
+			_cleanup_free_ char *procs = path_join(sl->dir[i], "cgroup.procs");
+			_cleanup_free_ char *pev = path_join(sl->dir[i], "pids.events");
+			_cleanup_free_ char *oom = path_join(sl->dir[i], oom_file(h->v2));
+			if ((mkdir(sl->dir[i], 0755) < 0 && errno != EEXIST) ||
+			    (sl->procs_fd[i] = open(procs, O_WRONLY | O_CLOEXEC)) < 0) {
 				int e = -errno;
 				*ret_err = errf("cannot create the actor cgroup %s: %s", sl->dir[i], strerror(errno));
 				for (size_t j = 0; j <= i; j++) {
+					if (sl->procs_fd[j] >= 0)
+						close(sl->procs_fd[j]);
+					if (sl->pev_fd[j] >= 0)
+						close(sl->pev_fd[j]);
+					if (sl->oom_fd[j] >= 0)
+						close(sl->oom_fd[j]);
 					rmdir(sl->dir[j]);
 					free(sl->dir[j]);
 				}
 				H.n_slots--;
 				return e;
 			}
+			/* -1: no counter, no explanation */
+			if (h->pids)
+				sl->pev_fd[i] = open(pev, O_RDONLY | O_CLOEXEC);
+			if (h->memory)
+				sl->oom_fd[i] = open(oom, O_RDONLY | O_CLOEXEC);
 		}
 	}
 	struct cg_slot *sl = &H.slots[k];
@@ -842,17 +873,9 @@ static int cg_take(struct sandbox_spec *s, char **ret_err)
 		r->cg_pids[i] = h->pids;
 		r->cg_memory[i] = h->memory;
 		r->cg_v2[i] = h->v2;
-		if (h->pids)
-			r->cg_max0[i] = read_counter(sl->dir[i], "pids.events", "max");
-		if (h->memory)
-			r->cg_oom0[i] = read_counter(sl->dir[i], oom_file(h->v2), "oom_kill");
-		_cleanup_free_ char *procs = path_join(sl->dir[i], "cgroup.procs");
-		r->cg_fd[i] = open(procs, O_WRONLY | O_CLOEXEC);
-		if (r->cg_fd[i] < 0) {
-			e = -errno;
-			*ret_err = errf("cannot open %s: %s", procs, strerror(errno));
-			return e;
-		}
+		r->cg_max0[i] = read_counter(sl->pev_fd[i], "max");
+		r->cg_oom0[i] = read_counter(sl->oom_fd[i], "oom_kill");
+		r->cg_fd[i] = sl->procs_fd[i];
 	}
 	return 0;
 }
@@ -930,15 +953,15 @@ char *sandbox_explain_exit(const struct sandbox_spec *s, int wstatus)
 	if (!s->enabled || !r->prepared)
 		return NULL;
 	struct buf b = {0};
-	for (size_t i = 0; i < CG_MAX; i++) {
+	for (size_t i = 0; i < CG_MAX && r->cg_slot >= 0; i++) {
 		if (!r->cg_dir[i])
 			continue;
 		long long n;
-		if (r->cg_pids[i] && (n = read_counter(r->cg_dir[i], "pids.events", "max") - r->cg_max0[i]) > 0)
+		const struct cg_slot *sl = &H.slots[r->cg_slot];
+		if (r->cg_pids[i] && (n = read_counter(sl->pev_fd[i], "max") - r->cg_max0[i]) > 0)
 			buf_printf(&b, "%sthe sandbox's process limit of %lld was reached (%lld forks refused)", b.len ? "; " : "",
 				   s->pids, n);
-		if (r->cg_memory[i] &&
-		    (n = read_counter(r->cg_dir[i], oom_file(r->cg_v2[i]), "oom_kill") - r->cg_oom0[i]) > 0)
+		if (r->cg_memory[i] && (n = read_counter(sl->oom_fd[i], "oom_kill") - r->cg_oom0[i]) > 0)
 			buf_printf(&b, "%sthe sandbox's memory limit of %lld MB was reached (%lld process%s killed by the OOM killer)",
 				   b.len ? "; " : "", s->memory_mb, n, n == 1 ? "" : "es");
 	}
@@ -952,9 +975,6 @@ void sandbox_release(struct sandbox_spec *s)
 	struct sandbox_run *r = &s->run;
 	if (!r->prepared)
 		return;
-	for (size_t i = 0; i < CG_MAX; i++)
-		if (r->cg_fd[i] >= 0)
-			close(r->cg_fd[i]);
 	if (r->cg_slot >= 0 && (size_t)r->cg_slot < H.n_slots)
 		H.slots[r->cg_slot].busy = false;
 	reaper_close(r->mntns_fd);

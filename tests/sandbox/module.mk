@@ -11,3 +11,9 @@ $(BUILD)/tests/tcplisten: $(BUILD)/tests/sandbox/tcplisten.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 all: $(BUILD)/tests/hostile $(BUILD)/tests/tcplisten
+
+# make bench prints the sandbox's figures with the core benchmark
+.PHONY: bench-sandbox
+bench: bench-sandbox
+bench-sandbox: all
+	scripts/bench-sandbox $(BUILD)
