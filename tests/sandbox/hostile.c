@@ -417,6 +417,31 @@ static void inspect(void)
 }
 
 
+/* The host's mountinfo, as the broker captured it before sandboxing, against the actor's own. */
+static void host_info(void)
+{
+	const char *hmi = json_string_value(json_object_get(json_object_get(actor_hello(), "host"), "mountinfo"));
+	_cleanup_free_ char *own = NULL;
+	read_file("/proc/self/mountinfo", 1 << 22, &own, NULL);
+	produce(sfmt("host-mountinfo=%s", hmi ? "yes" : "no"), 0);
+	/* the root mount: read-write on the host, read-only in the sandbox of a source phase */
+	const char *mis[] = {hmi, own};
+	const char *names[] = {"host-root", "own-root"};
+	for (int i = 0; i < 2; i++) {
+		const char *opts = "absent";
+		char o[64] = "";
+		for (const char *l = mis[i]; l && *l;) {
+			char mp[256];
+			if (sscanf(l, "%*s %*s %*s %*s %255s %63s", mp, o) == 2 && !strcmp(mp, "/"))
+				opts = strncmp(o, "ro", 2) == 0 && (o[2] == ',' || !o[2]) ? "ro" : "rw";
+			l = strchr(l, '\n');
+			if (l)
+				l++;
+		}
+		produce(sfmt("%s=%s", names[i], opts), 0);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
@@ -460,6 +485,8 @@ int main(int argc, char **argv)
 		sleep(600);
 	else if (!strcmp(mode, "inspect"))
 		inspect();
+	else if (!strcmp(mode, "hostinfo"))
+		host_info();
 	else
 		actor_error("unknown hostile mode", "%s", mode);
 	return actor_finish();
