@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 
@@ -19,6 +20,8 @@
 #include <solv/repo_repomdxml.h>
 #include <solv/repo_rpmdb.h>
 #include <solv/repo_rpmmd.h>
+#include <solv/repo_solv.h>
+#include <solv/repo_write.h>
 #include <solv/selection.h>
 #include <solv/solv_xfopen.h>
 #include <solv/solver.h>
@@ -43,6 +46,7 @@ struct srepo {
 
 struct solve_ctx {
 	Pool *pool;
+	char *arch;
 	Repo *installed;
 	struct srepo *repos;
 	size_t n_repos;
@@ -70,7 +74,8 @@ struct solve_ctx *solve_new(const char *arch)
 	/* Debian's libsolv is built for several package formats; without this, versions are
 	 * compared the Debian way (1.0~rc1 < 1.0, no epochs in release...) */
 	pool_setdisttype(s->pool, DISTTYPE_RPM);
-	pool_setarch(s->pool, arch && *arch ? arch : "x86_64");
+	s->arch = xstrdup(arch && *arch ? arch : "x86_64");
+	pool_setarch(s->pool, s->arch);
 	pool_set_flag(s->pool, POOL_FLAG_IMPLICITOBSOLETEUSESCOLORS, 1);
 	strmap_init(&s->mod_all);
 	strmap_init(&s->mod_active);
@@ -85,21 +90,25 @@ static void strv_free_n(char **v, size_t n)
 	free(v);
 }
 
+static void srepo_clear(struct srepo *r)
+{
+	free(r->id);
+	free(r->path);
+	strv_free_n(r->exclude, r->n_exclude);
+	strv_free_n(r->include, r->n_include);
+	free(r->modules);
+	free(r->filelists);
+	free(r->filelists_chk);
+}
+
 void solve_free(struct solve_ctx *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_repos; i++) {
-		struct srepo *r = &s->repos[i];
-		free(r->id);
-		free(r->path);
-		strv_free_n(r->exclude, r->n_exclude);
-		strv_free_n(r->include, r->n_include);
-		free(r->modules);
-		free(r->filelists);
-		free(r->filelists_chk);
-	}
+	for (size_t i = 0; i < s->n_repos; i++)
+		srepo_clear(&s->repos[i]);
 	free(s->repos);
+	free(s->arch);
 	strv_free_n(s->excludes, s->n_excludes);
 	strv_free_n(s->installonly, s->n_installonly);
 	strmap_clear(&s->mod_all, NULL);
@@ -360,9 +369,12 @@ static int verify_checksum(const char *repoid, const char *path, const char *hre
 	return r;
 }
 
-int solve_add_repo(struct solve_ctx *s, const struct solve_repo_opts *o, char **ret_err)
+/* Parse one repository's repomd.xml and primary metadata into a new repo of pool; fill sr
+ * (without .repo) with what the context keeps of it. Touches nothing but pool: the parallel
+ * loader runs it on a private pool per thread. */
+static int load_repo_into(Pool *pool, const struct solve_repo_opts *o, Repo **ret_repo, struct srepo *sr,
+			  char **ret_err)
 {
-	double t0 = now_monotonic();
 	_cleanup_free_ char *path = o->baseurl ? url_to_path(o->baseurl) : NULL;
 	if (!path) {
 		*ret_err = xasprintf("repository %s: baseurl %s is not a local directory (file:// URL or path): the planner "
@@ -383,9 +395,9 @@ int solve_add_repo(struct solve_ctx *s, const struct solve_repo_opts *o, char **
 					     strerror(-r));
 		return r;
 	}
-	Repo *repo = repo_create(s->pool, o->id);
+	Repo *repo = repo_create(pool, o->id);
 	if (repo_add_repomdxml(repo, fp, 0) != 0) {
-		*ret_err = xasprintf("repository %s: %s: corrupt repomd.xml: %s", o->id, mdpath, pool_errstr(s->pool));
+		*ret_err = xasprintf("repository %s: %s: corrupt repomd.xml: %s", o->id, mdpath, pool_errstr(pool));
 		fclose(fp);
 		repo_free(repo, 1);
 		return -EINVAL;
@@ -405,25 +417,44 @@ int solve_add_repo(struct solve_ctx *s, const struct solve_repo_opts *o, char **
 		repo_free(repo, 1);
 		return r;
 	}
+	_cleanup_free_ char *modules = NULL, *filelists = NULL;
+	unsigned char *fl_chk = NULL;
+	Id fl_chktype = 0;
+	const char *mod = repomd_lookup(repo, "modules", &chk, &chktype);
+	if (mod) {
+		modules = xasprintf("%s/%s", path, mod);
+		r = verify_checksum(o->id, modules, mod, chktype, chk, ret_err);
+		if (r < 0) {
+			repo_free(repo, 1);
+			return r;
+		}
+	}
+	const char *fl = repomd_lookup(repo, "filelists", &chk, &chktype);
+	if (fl) {
+		filelists = xasprintf("%s/%s", path, fl);
+		if (chk) {
+			int len = solv_chksum_len(chktype);
+			fl_chk = xmalloc((size_t)len);
+			memcpy(fl_chk, chk, (size_t)len);
+			fl_chktype = chktype;
+		}
+	}
 	FILE *pf = solv_xfopen(ppath, "r");
 	if (!pf) {
 		*ret_err = xasprintf("repository %s: %s: %s", o->id, primary, strerror(errno ? errno : EIO));
+		free(fl_chk);
 		repo_free(repo, 1);
 		return -EIO;
 	}
-	int before = repo->nsolvables;
 	if (repo_add_rpmmd(repo, pf, NULL, REPO_NO_INTERNALIZE) != 0) {
-		*ret_err = xasprintf("repository %s: %s: corrupt primary metadata: %s", o->id, primary, pool_errstr(s->pool));
+		*ret_err = xasprintf("repository %s: %s: corrupt primary metadata: %s", o->id, primary, pool_errstr(pool));
 		fclose(pf);
+		free(fl_chk);
 		repo_free(repo, 1);
 		return -EINVAL;
 	}
 	fclose(pf);
 	repo_internalize(repo);
-	/* libsolv prefers the higher priority; dnf the lower number */
-	repo->priority = -(o->priority > 0 ? o->priority : 99);
-	s->repos = xrealloc(s->repos, (s->n_repos + 1) * sizeof(*s->repos));
-	struct srepo *sr = &s->repos[s->n_repos++];
 	*sr = (struct srepo){
 		.id = xstrdup(o->id),
 		.path = TAKE_PTR(path),
@@ -432,28 +463,163 @@ int solve_add_repo(struct solve_ctx *s, const struct solve_repo_opts *o, char **
 		.include = strv_copy(o->includepkgs, o->n_includepkgs),
 		.n_include = o->n_includepkgs,
 		.hotfixes = o->module_hotfixes,
-		.repo = repo,
+		.modules = TAKE_PTR(modules),
+		.filelists = TAKE_PTR(filelists),
+		.filelists_chk = fl_chk,
+		.filelists_chktype = fl_chktype,
 	};
-	const char *mod = repomd_lookup(repo, "modules", &chk, &chktype);
-	if (mod) {
-		sr->modules = xasprintf("%s/%s", sr->path, mod);
-		r = verify_checksum(o->id, sr->modules, mod, chktype, chk, ret_err);
-		if (r < 0)
-			return r; /* the repo stays in the pool; the caller stops anyway */
-	}
-	const char *fl = repomd_lookup(repo, "filelists", &chk, &chktype);
-	if (fl) {
-		sr->filelists = xasprintf("%s/%s", sr->path, fl);
-		if (chk) {
-			int len = solv_chksum_len(chktype);
-			sr->filelists_chk = xmalloc((size_t)len);
-			memcpy(sr->filelists_chk, chk, (size_t)len);
-			sr->filelists_chktype = chktype;
-		}
-	}
-	s->stats.n_available += (size_t)(repo->nsolvables - before);
+	*ret_repo = repo;
+	return 0;
+}
+
+static void add_srepo(struct solve_ctx *s, struct srepo *sr, Repo *repo, const struct solve_repo_opts *o)
+{
+	/* libsolv prefers the higher priority; dnf the lower number */
+	repo->priority = -(o->priority > 0 ? o->priority : 99);
+	sr->repo = repo;
+	s->repos = xrealloc(s->repos, (s->n_repos + 1) * sizeof(*s->repos));
+	s->repos[s->n_repos++] = *sr;
+	s->stats.n_available += (size_t)repo->nsolvables;
+}
+
+int solve_add_repo(struct solve_ctx *s, const struct solve_repo_opts *o, char **ret_err)
+{
+	double t0 = now_monotonic();
+	Repo *repo;
+	struct srepo sr;
+	int r = load_repo_into(s->pool, o, &repo, &sr, ret_err);
+	if (r < 0)
+		return r;
+	add_srepo(s, &sr, repo, o);
 	s->stats.t_repos += now_monotonic() - t0;
 	return 0;
+}
+
+/* ---- loading in parallel ---- */
+
+/* One thread's work: the rpmdb (o == NULL) or one repository, parsed into a private pool and
+ * handed over in libsolv's own "solv" format, which the main pool reads back quickly. */
+struct load_job {
+	const struct solve_repo_opts *o;
+	const char *root;
+	const char *arch;
+	int r;
+	char *err;
+	struct srepo sr;
+	char *solv;
+	size_t solv_len;
+	double t;
+	pthread_t thread;
+};
+
+static void *load_job_run(void *userdata)
+{
+	struct load_job *j = userdata;
+	double t0 = now_monotonic();
+	Pool *pool = pool_create();
+	pool_setdisttype(pool, DISTTYPE_RPM);
+	pool_setarch(pool, j->arch);
+	Repo *repo = NULL;
+	if (j->o)
+		j->r = load_repo_into(pool, j->o, &repo, &j->sr, &j->err);
+	else {
+		repo = repo_create(pool, "@System");
+		j->r = load_rpmdb_into(repo, j->root, &j->err);
+	}
+	if (j->r >= 0) {
+		FILE *f = open_memstream(&j->solv, &j->solv_len);
+		if (!f || repo_write(repo, f) != 0) {
+			j->r = -EIO;
+			j->err = xasprintf("%s: cannot hand the metadata over: %s", j->o ? j->o->id : j->root,
+					   pool_errstr(pool));
+		}
+		if (f)
+			fclose(f);
+	}
+	pool_free(pool);
+	j->t = now_monotonic() - t0;
+	return NULL;
+}
+
+static int adopt(struct solve_ctx *s, struct load_job *j, Repo **ret_repo, char **ret_err)
+{
+	FILE *f = fmemopen(j->solv, j->solv_len, "r");
+	Repo *repo = repo_create(s->pool, j->o ? j->o->id : "@System");
+	if (!f || repo_add_solv(repo, f, 0) != 0) {
+		*ret_err = xasprintf("%s: cannot read the metadata back: %s", j->o ? j->o->id : j->root,
+				     pool_errstr(s->pool));
+		if (f)
+			fclose(f);
+		repo_free(repo, 1);
+		return -EIO;
+	}
+	fclose(f);
+	*ret_repo = repo;
+	return 0;
+}
+
+int solve_load(struct solve_ctx *s, const char *root, const struct solve_repo_opts *repos, size_t n,
+	       char **ret_rpmdb_err, char ***ret_errors, size_t *ret_n_errors)
+{
+	double t0 = now_monotonic();
+	struct load_job *jobs = xcalloc(n + 1, sizeof(*jobs));
+	for (size_t i = 0; i <= n; i++) {
+		jobs[i].o = i < n ? &repos[i] : NULL;
+		jobs[i].root = root;
+		jobs[i].arch = s->arch;
+	}
+	/* a few threads at most: the work is parsing, bound by the cores */
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t width = ncpu > 1 ? (size_t)(ncpu > 8 ? 8 : ncpu) : 1;
+	for (size_t start = 0; start <= n; start += width) {
+		size_t end = start + width > n + 1 ? n + 1 : start + width;
+		for (size_t i = start; i < end; i++)
+			if (pthread_create(&jobs[i].thread, NULL, load_job_run, &jobs[i]) != 0)
+				load_job_run(&jobs[i]), jobs[i].thread = 0;
+		for (size_t i = start; i < end; i++)
+			if (jobs[i].thread)
+				pthread_join(jobs[i].thread, NULL);
+	}
+	char **errors = NULL;
+	size_t n_errors = 0;
+	int r = 0;
+	/* the rpmdb first: its failure is not a repository's */
+	struct load_job *inst = &jobs[n];
+	Repo *repo;
+	if (inst->r < 0 || adopt(s, inst, &repo, &inst->err) < 0) {
+		*ret_rpmdb_err = TAKE_PTR(inst->err);
+		r = inst->r < 0 ? inst->r : -EIO;
+	} else {
+		pool_set_installed(s->pool, repo);
+		s->installed = repo;
+		s->stats.n_installed = (size_t)repo->nsolvables;
+		s->stats.t_installed = inst->t;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *err = NULL;
+		if (jobs[i].r < 0 || adopt(s, &jobs[i], &repo, &err) < 0) {
+			errors = xrealloc(errors, (n_errors + 1) * sizeof(char *));
+			errors[n_errors++] = jobs[i].err ? TAKE_PTR(jobs[i].err) : err;
+			if (jobs[i].r >= 0)
+				srepo_clear(&jobs[i].sr);
+			continue;
+		}
+		add_srepo(s, &jobs[i].sr, repo, &repos[i]);
+	}
+	double *jobs_t = xcalloc(n + 1, sizeof(double));
+	for (size_t i = 0; i <= n; i++) {
+		jobs_t[i] = jobs[i].t;
+		free(jobs[i].solv);
+		free(jobs[i].err);
+	}
+	free(jobs);
+	for (size_t i = 0; i < n; i++)
+		s->stats.t_repos += jobs_t[i];
+	free(jobs_t);
+	s->stats.t_load = now_monotonic() - t0;
+	*ret_errors = errors;
+	*ret_n_errors = n_errors;
+	return r;
 }
 
 static struct srepo *find_repo(struct solve_ctx *s, const char *id)
@@ -630,7 +796,8 @@ static bool unresolved_file_deps(Pool *pool)
 			if (*dp == SOLVABLE_PREREQMARKER || ISRELDEP(*dp))
 				continue;
 			const char *str = pool_id2str(pool, *dp);
-			if (str[0] == '/' && !pool_whatprovides(pool, *dp))
+			/* an empty provider list is offset 1 (a lone 0), not 0 */
+			if (str[0] == '/' && !pool->whatprovidesdata[pool_whatprovides(pool, *dp)])
 				return true;
 		}
 	}

@@ -60,6 +60,16 @@ int solve_load_installed(struct solve_ctx *s, const char *root, char **ret_err);
  */
 int solve_add_repo(struct solve_ctx *s, const struct solve_repo_opts *o, char **ret_err);
 
+/*
+ * The rpmdb and every repository at once, each parsed in its own thread (into a private pool,
+ * handed over in libsolv's solv format): the same as solve_load_installed() and a
+ * solve_add_repo() per repository, in a fraction of the time on several cores. Returns -errno
+ * with *ret_rpmdb_err when the rpmdb cannot be read; otherwise 0, with one message per
+ * repository that failed in *ret_errors (malloc'd; the ones that loaded are in the context).
+ */
+int solve_load(struct solve_ctx *s, const char *root, const struct solve_repo_opts *repos, size_t n,
+	       char **ret_rpmdb_err, char ***ret_errors, size_t *ret_n_errors);
+
 /* The repository's modules.yaml (maybe compressed) as listed in repomd.xml, or NULL. */
 const char *solve_repo_modules_path(struct solve_ctx *s, const char *repoid);
 /* Its local directory (the one holding repodata/), or NULL. */
@@ -141,7 +151,8 @@ struct solve_problem {
 };
 
 struct solve_stats {
-	double t_installed, t_repos, t_filelists, t_filter, t_solve;  /* seconds */
+	double t_installed, t_repos, t_filelists, t_filter, t_solve;  /* seconds (per-thread sums) */
+	double t_load;           /* wall time of solve_load() (rpmdb and repositories in parallel) */
 	size_t n_installed, n_available, n_excluded, n_modular_hidden;
 	bool filelists_loaded;
 };

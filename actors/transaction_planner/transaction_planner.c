@@ -146,21 +146,20 @@ int main(int argc, char **argv)
 
 	struct solve_ctx *s = solve_new(arch);
 	_cleanup_free_ char *err = NULL;
-	if (solve_load_installed(s, actor_root(), &err) < 0)
-		actor_error("cannot read the installed packages", "%s", err);
 
-	/* the repositories */
+	/* the repositories: their options, then the rpmdb and all of them loaded in parallel */
 	char **errors = NULL;
 	size_t n_errors = 0;
 	size_t i, k;
 	json_t *r, *v;
 	json_array_foreach(json_object_get(trepos, "errors"), i, v)
 		push(&errors, &n_errors, xstrdup(json_string_value(v) ?: "?"));
-	json_t *used_repos = json_array();
+	json_t *used_repos = json_array(), *cand = json_array();
+	struct solve_repo_opts *opts = xcalloc(json_array_size(json_object_get(trepos, "repos")) + 1, sizeof(*opts));
+	size_t n_opts = 0;
 	json_array_foreach(json_object_get(trepos, "repos"), i, r) {
 		const char *id = json_string_value(json_object_get(r, "repoid"));
-		json_t *bu = json_object_get(r, "baseurl");
-		const char *url = json_string_value(json_array_get(bu, 0));
+		const char *url = json_string_value(json_array_get(json_object_get(r, "baseurl"), 0));
 		if (!url) {
 			const char *ml = json_string_value(json_object_get(r, "mirrorlist"));
 			const char *mt = json_string_value(json_object_get(r, "metalink"));
@@ -169,11 +168,11 @@ int main(int argc, char **argv)
 				       id, ml ? "mirrorlist " : mt ? "metalink " : "nothing else is set", ml ? ml : mt ? mt : ""));
 			continue;
 		}
+		json_t *prio = json_object_get(r, "priority");
 		size_t n_ex = 0, n_inc = 0;
 		char **ex = plan_json_strv(json_object_get(r, "exclude"), &n_ex);
 		char **inc = plan_json_strv(json_object_get(r, "includepkgs"), &n_inc);
-		json_t *prio = json_object_get(r, "priority");
-		struct solve_repo_opts o = {
+		opts[n_opts++] = (struct solve_repo_opts){
 			.id = id,
 			.baseurl = url,
 			.exclude = ex,
@@ -183,15 +182,23 @@ int main(int argc, char **argv)
 			.module_hotfixes = json_is_true(json_object_get(r, "module_hotfixes")),
 			.priority = json_is_integer(prio) ? (int)json_integer_value(prio) : 99,
 		};
-		free(err);
-		err = NULL;
-		if (solve_add_repo(s, &o, &err) < 0)
-			push(&errors, &n_errors, TAKE_PTR(err));
-		else
-			json_array_append(used_repos, r);
-		strv_free(ex, n_ex);
-		strv_free(inc, n_inc);
+		json_array_append(cand, r);
 	}
+	char **load_errors = NULL;
+	size_t n_load_errors = 0;
+	if (solve_load(s, actor_root(), opts, n_opts, &err, &load_errors, &n_load_errors) < 0)
+		actor_error("cannot read the installed packages", "%s", err);
+	for (i = 0; i < n_load_errors; i++)
+		push(&errors, &n_errors, load_errors[i]);
+	free(load_errors);
+	for (i = 0; i < n_opts; i++) {
+		if (solve_repo_path(s, opts[i].id))
+			json_array_append(used_repos, json_array_get(cand, i));
+		strv_free((char **)opts[i].exclude, opts[i].n_exclude);
+		strv_free((char **)opts[i].includepkgs, opts[i].n_includepkgs);
+	}
+	free(opts);
+	json_decref(cand);
 	json_t *excludes = json_object_get(dnf, "exclude");
 	json_array_foreach(excludes, i, v)
 		if (json_is_string(v))
@@ -348,15 +355,17 @@ int main(int argc, char **argv)
 		actor_error("cannot plan the transaction", "%s", err);
 	const struct solve_stats *st = solve_get_stats(s);
 	json_object_set_new(out, "timings",
-			    json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "rpmdb", st->t_installed, "repos", st->t_repos,
+			    json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "load", st->t_load, "rpmdb", st->t_installed,
+				      "repos", st->t_repos,
 				      "filelists", st->t_filelists, "filter", st->t_filter, "solve", st->t_solve, "total",
 				      now_monotonic() - t_start));
-	actor_info("timings: rpmdb=%.4f repos=%.4f filelists=%.4f filter=%.4f solve=%.4f total=%.4f", st->t_installed,
-		   st->t_repos, st->t_filelists, st->t_filter, st->t_solve, now_monotonic() - t_start);
+	actor_info("timings: load=%.4f rpmdb=%.4f repos=%.4f filelists=%.4f filter=%.4f solve=%.4f total=%.4f",
+		   st->t_load, st->t_installed, st->t_repos, st->t_filelists, st->t_filter, st->t_solve,
+		   now_monotonic() - t_start);
 	actor_info("solver: %zu installed, %zu available (%zu excluded, %zu hidden by module filtering), filelists %s; "
-		   "rpmdb %.1f ms, metadata %.1f ms, solve %.1f ms",
+		   "loaded in %.1f ms (rpmdb %.1f ms, metadata %.1f ms, in parallel), solved in %.1f ms",
 		   st->n_installed, st->n_available, st->n_excluded, st->n_modular_hidden,
-		   st->filelists_loaded ? "loaded" : "not needed", st->t_installed * 1000,
+		   st->filelists_loaded ? "loaded" : "not needed", st->t_load * 1000, st->t_installed * 1000,
 		   (st->t_repos + st->t_filelists) * 1000, st->t_solve * 1000);
 	if (res.n_problems) {
 		json_t *probs = json_object_get(out, "problems");
