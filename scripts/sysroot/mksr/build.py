@@ -265,7 +265,7 @@ class Builder:
                 dest = p.rpm
                 os.makedirs(os.path.dirname(dest), exist_ok=True)
                 os.utime(path, (self.epoch, self.epoch))
-                tmp = dest + ".tmp"
+                tmp = dest + f".tmp{os.getpid()}"
                 shutil.move(path, tmp)
                 os.replace(tmp, dest)
                 self.stats["built"] += 1

@@ -113,6 +113,16 @@ def generate(system, g):
                            "split" if f < 0.04 else "moved" if f < 0.06 else "keep")
         elif rng.random() < 0.02:
             app["fate"] = "moved"
+    # releases: an el9 rebuild of an unchanged version has a release at least the el8 one
+    # (else distro-sync would downgrade it); a new version starts again low
+    for comp in libs + apps:
+        comp["rel"] = rng.randint(1, 20)
+        comp["trel"] = (comp["rel"] + rng.randint(0, 3) if comp["tver"] == comp["ver"]
+                        else rng.randint(1, 5))
+
+    def _rel(comp, side):
+        return str(comp["rel"] if side == "s" else comp["trel"])
+
     # the installed set: closure of randomly picked applications
     chosen_libs, chosen_apps = set(), set()
 
@@ -163,7 +173,7 @@ def generate(system, g):
     def lib_pkgs(lib, side):
         so = lib["so"] if side == "s" else lib["tso"]
         ver = lib["ver"] if side == "s" else lib["tver"]
-        rel = f"{rng.randint(1, 20)}"
+        rel = _rel(lib, side)
         repo = lib["repo"] if side == "s" else tgt[lib["repo"]]
         devrepo = "powertools" if side == "s" else tgt["powertools"]
         c = lib["c"]
@@ -183,7 +193,7 @@ def generate(system, g):
 
     def app_pkgs(app, side, name=None):
         ver = app["ver"] if side == "s" else app["tver"]
-        rel = f"{rng.randint(1, 30)}"
+        rel = _rel(app, side)
         c = app["c"]
         name = name or c
         srepo = app["repo"]
@@ -230,21 +240,28 @@ def generate(system, g):
         tpkgs += lib_pkgs(lib, "t")
     inst_names = {e["name"] for e in pkgs}
     renamed, removed, split, moved = [], [], [], []
+    def subpkgs(app, name):
+        return [name] + ([f"{name}-doc"] if app["doc"] else []) + \
+            ([f"python3-{name}"] if app["py"] else [])
     for app in apps:
         c = app["c"]
         if app["fate"] == "removed":
-            if c in inst_names:
-                removed.append(c)
+            # the application and its -doc and python3- subpackages go, in one event
+            gone = subpkgs(app, c)
+            removed += [n for n in gone if n in inst_names]
             eid += 1
-            pes.append({"id": eid, "action": "removed", "in": [f"{c}@{app['repo']}"]})
+            pes.append({"id": eid, "action": "removed",
+                        "in": [f"{n}@{app['repo']}" for n in gone]})
             continue
         if app["fate"] == "renamed":
             tpkgs += app_pkgs(app, "t", name=f"{c}-ng")
-            if c in inst_names:
-                renamed.append((c, f"{c}-ng"))
-            eid += 1
-            pes.append({"id": eid, "action": "renamed", "in": [f"{c}@{app['repo']}"],
-                        "out": [f"{c}-ng@{tgt[app['repo']]}"]})
+            # one rename event per subpackage: c -> c-ng, c-doc -> c-ng-doc, ...
+            for old, new in zip(subpkgs(app, c), subpkgs(app, f"{c}-ng")):
+                if old in inst_names:
+                    renamed.append((old, new))
+                eid += 1
+                pes.append({"id": eid, "action": "renamed", "in": [f"{old}@{app['repo']}"],
+                            "out": [f"{new}@{tgt[app['repo']]}"]})
             continue
         tp = app_pkgs(app, "t")
         tpkgs += tp
