@@ -886,7 +886,7 @@ int sandbox_prepare(struct sandbox_spec *s, char **ret_err)
 	memset(r, 0, sizeof(*r));
 	r->cg_fd[0] = r->cg_fd[1] = -1;
 	r->cg_slot = -1;
-	r->mntns_fd = -1;
+	r->hold_fd[0] = r->hold_fd[1] = -1;
 	if (!s->enabled)
 		return 0;
 	int e = host_init(ret_err);
@@ -929,9 +929,12 @@ void sandbox_started(struct sandbox_spec *s, pid_t pid)
 {
 	if (!s->enabled || !s->run.prepared || H.reaper_fd < 0)
 		return;
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int)pid);
-	s->run.mntns_fd = open(p, O_RDONLY | O_CLOEXEC);
+	static const char *const kinds[] = {"mnt", "ipc"};
+	for (size_t i = 0; i < ELEMENTSOF(kinds); i++) {
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/%d/ns/%s", (int)pid, kinds[i]);
+		s->run.hold_fd[i] = open(p, O_RDONLY | O_CLOEXEC);
+	}
 }
 
 unsigned long sandbox_clone_flags(const struct sandbox_spec *s)
@@ -977,7 +980,8 @@ void sandbox_release(struct sandbox_spec *s)
 		return;
 	if (r->cg_slot >= 0 && (size_t)r->cg_slot < H.n_slots)
 		H.slots[r->cg_slot].busy = false;
-	reaper_close(r->mntns_fd);
+	reaper_close(r->hold_fd[0]);
+	reaper_close(r->hold_fd[1]);
 	char **lists[] = {r->rw, r->ro, r->rw2, r->mask, r->keep_tmp, r->keep_run};
 	size_t ns[] = {r->n_rw, r->n_ro, r->n_rw2, r->n_mask, r->n_keep_tmp, r->n_keep_run};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
@@ -987,7 +991,7 @@ void sandbox_release(struct sandbox_spec *s)
 	memset(r, 0, sizeof(*r));
 	r->cg_fd[0] = r->cg_fd[1] = -1;
 	r->cg_slot = -1;
-	r->mntns_fd = -1;
+	r->hold_fd[0] = r->hold_fd[1] = -1;
 }
 
 /* ---- the child: from here on only async-signal-safe calls, no allocation ---- */

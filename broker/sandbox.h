@@ -25,7 +25,7 @@ struct sandbox_run {
 	bool cg_pids[2], cg_memory[2], cg_v2[2];
 	long long cg_max0[2], cg_oom0[2]; /* its event counters before the actor started */
 	volatile int *status;       /* shared with the sandbox's init: {set, wait status of the actor} */
-	int mntns_fd;               /* holds the actor's mount namespace: see sandbox_started() */
+	int hold_fd[2];             /* hold the actor's mount and ipc namespaces: see sandbox_started() */
 	uint64_t caps;              /* capabilities kept (bit n = capability n) */
 	const void *filter;         /* struct sock_fprog */
 	long long as_limit_mb;      /* RLIMIT_AS, 0: none */
@@ -87,9 +87,9 @@ int sandbox_prepare(struct sandbox_spec *s, char **ret_err);
  * is pid 1 of its own pid namespace, so every process started in it dies with it. */
 unsigned long sandbox_clone_flags(const struct sandbox_spec *s);
 
-/* Parent side, right after the clone: the broker takes a reference on the child's mount
- * namespace, so that the namespace (dozens of mounts, an RCU grace period) is torn down by a
- * helper thread after the actor is reaped, not in the exit path the broker waits for. */
+/* Parent side, right after the clone: the broker takes references on the child's mount and
+ * ipc namespaces, so that they (dozens of mounts, an mqueue mount, RCU grace periods) are torn
+ * down by a helper thread after the actor is reaped, not in the exit the broker waits for. */
 void sandbox_started(struct sandbox_spec *s, pid_t pid);
 
 /* Child side, first thing after clone: join the network namespace and the cgroups (this uses
