@@ -1,0 +1,58 @@
+#!/bin/sh
+# upgrade-post hook of sys-upgrade-redhat: append the journal of this boot to
+# /var/log/leapp/leapp-upgrade.log, leave the failure flag when the upgrade failed, then undo
+# upgrade-mount.sh: SELinux mode, the mounts it made, the options of those it remounted.
+
+type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
+
+NEWROOT=${NEWROOT:-/sysroot}
+UPGRADE_SELINUXFS=${UPGRADE_SELINUXFS:-/sys/fs/selinux}
+UPGRADE_FAILED_FLAG=${UPGRADE_FAILED_FLAG:-$NEWROOT/var/lib/leapp/upgrade-initramfs.failed}
+
+upgrade_save_journal() {
+    _log=$NEWROOT/var/log/leapp/leapp-upgrade.log
+    mkdir -p "${_log%/*}" 2>/dev/null
+    {
+        echo "==== journal of the upgrade initramfs, $(date -u '+%Y-%m-%d %H:%M:%S UTC') ===="
+        journalctl -a -m -b --no-pager -o short-monotonic
+    } >> "$_log" 2>/dev/null || warn "upgrade: cannot save the journal into $_log"
+}
+
+upgrade_flag_failure() {
+    [ "${UPGRADE_RC:-0}" -eq 0 ] && return 0
+    [ -e "$UPGRADE_FAILED_FLAG" ] && return 0
+    mkdir -p "${UPGRADE_FAILED_FLAG%/*}" 2>/dev/null
+    echo "exit $UPGRADE_RC at $(date -u '+%Y-%m-%d %H:%M:%S UTC')" > "$UPGRADE_FAILED_FLAG" || \
+        warn "upgrade: cannot write $UPGRADE_FAILED_FLAG"
+}
+
+upgrade_restore() {
+    if [ -n "${UPGRADE_ENFORCE_OLD:-}" ] && [ -f "$UPGRADE_SELINUXFS/enforce" ]; then
+        echo "$UPGRADE_ENFORCE_OLD" > "$UPGRADE_SELINUXFS/enforce" 2>/dev/null
+    fi
+    # newest first
+    _rev=""
+    _ifs=$IFS
+    IFS='
+'
+    for _m in ${UPGRADE_MOUNTED:-}; do _rev="$_m
+$_rev"; done
+    for _m in $_rev; do
+        umount -R "$_m" 2>/dev/null || umount -l "$_m" || warn "upgrade: cannot unmount $_m"
+    done
+    _rev=""
+    for _m in ${UPGRADE_REMOUNTED:-}; do _rev="$_m
+$_rev"; done
+    IFS=$_ifs
+    echo "$_rev" | while read -r _mp _opts; do
+        [ -n "$_mp" ] || continue
+        mount -o "remount,$_opts" "$_mp" || warn "upgrade: cannot restore the options of $_mp ($_opts)"
+    done
+    UPGRADE_MOUNTED=""
+    UPGRADE_REMOUNTED=""
+}
+
+upgrade_save_journal
+upgrade_flag_failure
+sync
+upgrade_restore

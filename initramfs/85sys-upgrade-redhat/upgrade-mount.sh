@@ -1,0 +1,152 @@
+#!/bin/sh
+# upgrade-pre hook of sys-upgrade-redhat: make /sysroot the system the upgrade needs. The root
+# read-write, every local filesystem of its fstab mounted read-write below it (/usr, /var,
+# /boot, /boot/efi...), /proc /sys /dev /run bound into it for the scriptlets, SELinux
+# permissive unless enforcing=1. upgrade-finish.sh undoes it all.
+# Sets UPGRADE_RC=1 when the system cannot be made ready.
+
+type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
+
+NEWROOT=${NEWROOT:-/sysroot}
+UPGRADE_PROC=${UPGRADE_PROC:-/proc}
+UPGRADE_SELINUXFS=${UPGRADE_SELINUXFS:-/sys/fs/selinux}
+UPGRADE_RUNDIR=${UPGRADE_RUNDIR:-/run/leapp-upgrade}
+# what to undo, one mount point a line, in the order it was done
+UPGRADE_MOUNTED=""       # mounted here: unmount
+UPGRADE_REMOUNTED=""     # "MOUNTPOINT OPTIONS": remount with the options it had
+UPGRADE_ENFORCE_OLD=""
+
+# the per-mount options of the last mount on a mount point ("" when not mounted)
+upgrade_mount_opts() {
+    _uo=""
+    while read -r _id _parent _majmin _root _mp _opts _rest; do
+        [ "$_mp" = "$1" ] && _uo=$_opts
+    done < "$UPGRADE_PROC/self/mountinfo"
+    echo "$_uo"
+}
+
+# OPTIONS with ro made rw
+upgrade_opts_rw() {
+    _out=""
+    _ifs=$IFS
+    IFS=,
+    for _o in $1; do
+        [ "$_o" = ro ] && _o=rw
+        _out="${_out:+$_out,}$_o"
+    done
+    IFS=$_ifs
+    echo "${_out:-rw}"
+}
+
+upgrade_has_opt() {
+    case ",$1," in *",$2,"*) return 0 ;; esac
+    return 1
+}
+
+# remount a mounted filesystem read-write, remembering its options
+upgrade_remount_rw() {
+    _opts=$(upgrade_mount_opts "$1")
+    upgrade_has_opt "$_opts" ro || return 0
+    mount -o remount,rw "$1" || return 1
+    UPGRADE_REMOUNTED="$UPGRADE_REMOUNTED$1 $_opts
+"
+}
+
+upgrade_mount_fstab() {
+    _fstab=$NEWROOT/etc/fstab
+    [ -f "$_fstab" ] || return 0
+    mkdir -p "$UPGRADE_RUNDIR"
+    # parents before children: sort by mount point
+    sed -e 's/#.*//' "$_fstab" | while read -r _src _mp _type _opts _rest; do
+        [ -n "$_src" ] && [ -n "$_mp" ] && echo "$_mp $_src ${_type:-auto} ${_opts:-defaults}"
+    done | sort > "$UPGRADE_RUNDIR/fstab"
+    _failed=0
+    while read -r _mp _src _type _opts; do
+        case "$_mp" in /*) ;; *) continue ;; esac
+        [ "$_mp" = / ] && continue
+        case "$_type" in
+            swap|proc|sysfs|devpts|devtmpfs|tmpfs|mqueue|hugetlbfs|debugfs|securityfs|cgroup|cgroup2|efivarfs|binfmt_misc|autofs|configfs|tracefs|bpf)
+                continue ;;
+            nfs|nfs4|cifs|smb3|smbfs|ceph|glusterfs|9p|sshfs|fuse.sshfs|davfs|afs|ncpfs|gfs2|ocfs2)
+                warn "upgrade: not mounting $_mp ($_type): a network filesystem"
+                continue ;;
+        esac
+        upgrade_has_opt "$_opts" noauto && continue
+        if upgrade_has_opt "$_opts" _netdev; then
+            warn "upgrade: not mounting $_mp: _netdev"
+            continue
+        fi
+        _target=$NEWROOT$_mp
+        if [ -n "$(upgrade_mount_opts "$_target")" ]; then
+            upgrade_remount_rw "$_target" || { warn "upgrade: cannot remount $_mp read-write"; _failed=1; }
+            continue
+        fi
+        _rw=$(upgrade_opts_rw "$_opts")
+        if upgrade_has_opt "$_opts" bind; then
+            _src=$NEWROOT$_src
+            set -- --bind "$_src" "$_target"
+        elif [ "$_type" = auto ]; then
+            set -- -o "$_rw" "$_src" "$_target"
+        else
+            set -- -t "$_type" -o "$_rw" "$_src" "$_target"
+        fi
+        mkdir -p "$_target" 2>/dev/null
+        if mount "$@"; then
+            UPGRADE_MOUNTED="$UPGRADE_MOUNTED$_target
+"
+            info "upgrade: mounted $_mp"
+        elif upgrade_has_opt "$_opts" nofail; then
+            warn "upgrade: cannot mount $_mp ($_src), nofail: going on without it"
+        else
+            warn "upgrade: cannot mount $_mp ($_src)"
+            _failed=1
+        fi
+    done < "$UPGRADE_RUNDIR/fstab"
+    return $_failed
+}
+
+# /proc /sys /dev /run of the initramfs inside the system, for the RPM scriptlets
+upgrade_bind_api() {
+    for _d in proc sys dev run; do
+        _target=$NEWROOT/$_d
+        [ -n "$(upgrade_mount_opts "$_target")" ] && continue
+        mkdir -p "$_target" 2>/dev/null
+        if mount --rbind "/$_d" "$_target"; then
+            mount --make-rslave "$_target" 2>/dev/null
+            UPGRADE_MOUNTED="$UPGRADE_MOUNTED$_target
+"
+        else
+            warn "upgrade: cannot bind /$_d into $NEWROOT"
+            return 1
+        fi
+    done
+}
+
+upgrade_selinux_permissive() {
+    [ -f "$UPGRADE_SELINUXFS/enforce" ] || return 0
+    UPGRADE_ENFORCE_OLD=$(cat "$UPGRADE_SELINUXFS/enforce")
+    if getargbool 0 enforcing; then
+        info "upgrade: enforcing=1: SELinux stays enforcing"
+        return 0
+    fi
+    echo 0 > "$UPGRADE_SELINUXFS/enforce" || warn "upgrade: cannot make SELinux permissive"
+}
+
+upgrade_prepare() {
+    UPGRADE_ROOT_OPTS=$(upgrade_mount_opts "$NEWROOT")
+    if [ -z "$UPGRADE_ROOT_OPTS" ]; then
+        warn "upgrade: $NEWROOT is not mounted"
+        UPGRADE_RC=1
+        return
+    fi
+    if ! upgrade_remount_rw "$NEWROOT"; then
+        warn "upgrade: cannot remount $NEWROOT read-write"
+        UPGRADE_RC=1
+        return
+    fi
+    upgrade_mount_fstab || UPGRADE_RC=1
+    upgrade_bind_api || UPGRADE_RC=1
+    upgrade_selinux_permissive
+}
+
+upgrade_prepare
