@@ -15,7 +15,7 @@ import tempfile
 import time
 
 from .errors import MksrError, ToolError
-from .model import HERE, read_key
+from .model import read_key
 
 TOOLS = {
     # tool -> Debian package that provides it
@@ -116,7 +116,6 @@ def recipe_hash():
     if _RECIPE is None:
         import inspect
         h = hashlib.sha256()
-        from . import sign
         for fn in (fragment, populate, Builder._build_batch, Builder._rpmsign, Builder._gnupg,
                    clean_env, _esc, _one_line, _qpath):
             h.update(inspect.getsource(fn).encode())

@@ -58,7 +58,6 @@ def generate(system, g):
     want_target = g.get("target", 10000)
     n_third = g.get("third_party", 20)
     sign_target = g.get("sign_target", True)
-    src_major = system.distro["source_major"]
     tgt = {"baseos": system.default_target_repo("baseos") or system.target_repos[0]["id"],
            "appstream": system.default_target_repo("appstream") or system.target_repos[0]["id"],
            "powertools": system.default_target_repo("powertools") or system.target_repos[0]["id"]}

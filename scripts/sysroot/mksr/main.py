@@ -377,7 +377,6 @@ def relocate(outdir):
     with open(repo_file, "w") as f:
         f.write(text)
     os.utime(repo_file, (m["source_date_epoch"], m["source_date_epoch"]))
-    mtext = json.dumps(m)
 
     def fix(o):
         if isinstance(o, dict):
@@ -390,7 +389,6 @@ def relocate(outdir):
             if o.startswith(f"file://{old}/"):
                 return f"file://{outdir}/" + o[len(f"file://{old}/"):]
         return o
-    del mtext
     with open(os.path.join(outdir, "manifest.json"), "w") as f:
         json.dump(fix(m), f, indent=2)
         f.write("\n")

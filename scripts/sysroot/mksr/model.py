@@ -686,7 +686,6 @@ class System:
             (self.source_pkgs if side == "source" else self.target_pkgs).insert(0, p)
 
     def _kernel_packages(self):
-        prof = self.distro["profile"]
         first_src = next((r["id"] for r in self.source_repos if r["distro"]),
                          self.source_repos[0]["id"])
         for k in self.kernel["installed"]:

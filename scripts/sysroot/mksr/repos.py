@@ -14,7 +14,6 @@ import subprocess
 import yaml
 
 from .build import need_tool, run
-from .model import stable_hex
 
 
 def modules_yaml(system, repo_id):

@@ -7,17 +7,14 @@ cached and copied; the one path-dependent file is written by main.py.
 
 import gzip
 import io
-import json
 import os
 import shutil
 import sqlite3
-import subprocess
-import tempfile
 
 from . import leappdata
-from .build import busybox_path, clean_env, need_tool, run
+from .build import clean_env, need_tool, run
 from .errors import MksrError
-from .model import HERE, stable_hex
+from .model import HERE, MODULE_DEPS, read_key, repo_stanza, stable_hex
 
 SKELETON_DIRS = ["usr/bin", "usr/sbin", "usr/lib", "usr/lib64", "usr/share", "etc", "var/lib/rpm",
                  "var/tmp", "var/log", "boot", "proc", "sys", "dev", "run", "tmp", "root", "home",
@@ -185,12 +182,10 @@ def write_system_files(system, root):
     # third-party repos: files an admin dropped in (the distro's belong to the release package)
     for r in system.source_repos:
         if not r["distro"] and r["id"] != "@commandline":
-            from .model import repo_stanza
             write(root, f"/etc/yum.repos.d/{r['file']}",
                   repo_stanza(r, system.distro["profile"],
                               gpgkey_path=f"/etc/pki/rpm-gpg/RPM-GPG-KEY-{r['id']}"))
             if r["gpgcheck"]:
-                from .model import read_key
                 write(root, f"/etc/pki/rpm-gpg/RPM-GPG-KEY-{r['id']}", read_key(r["key"]
                       if r["key"] != "none" else "other"))
     for m in system.dnf_modules:
@@ -206,8 +201,7 @@ def write_system_files(system, root):
     for e in system.services["enabled"]:
         for t in e["wantedby"]:
             symlink(root, f"{sysd}/{t}.wants/{e['unit']}", f"/usr/lib/systemd/system/{e['unit']}")
-    for u in system.services["disabled"]:
-        pass    # disabled = no symlink; listed in the manifest
+    # a disabled unit simply has no symlink; the manifest lists them
 
 
 def newc_cpio(entries):
@@ -237,7 +231,6 @@ def newc_cpio(entries):
 def write_boot(system, root, tmpdir):
     """Kernel files, BLS entries, grubenv and grub.cfg of the source system's /boot."""
     mid = system.machine_id
-    prof = system.distro["profile"]
     d = system.distro
     version_str = d["source"] + (f" ({d['codename']})" if d["codename"] else "")
     opts = kernelopts(system)
@@ -391,7 +384,6 @@ def meminfo(system):
 
 
 def modules(system):
-    from .model import MODULE_DEPS
     loaded = system.kernel["modules"]
     users = {m: [] for m in loaded}
     for m in loaded:
@@ -404,8 +396,7 @@ def modules(system):
         size = 16384 + int(stable_hex("modsize", m, n=4), 16) % 64 * 4096
         u = users[m]
         ustr = "".join(x + "," for x in u) or "-"
-        taint = ""
-        lines.append(f"{m} {size} {len(u)} {ustr} Live 0x{addr:016x}{taint}")
+        lines.append(f"{m} {size} {len(u)} {ustr} Live 0x{addr:016x}")
         addr += (size + 0xfff) & ~0xfff
     return "\n".join(reversed(lines)) + "\n"
 
