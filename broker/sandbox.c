@@ -640,6 +640,22 @@ static uint64_t caps_of(const struct sandbox_spec *s)
 	return c;
 }
 
+/* The path with symlinks resolved, as mountinfo names mount points; the path itself when it does
+ * not exist. */
+static char *canon(const char *p)
+{
+	char *c = realpath(p, NULL);
+	return c ? c : xstrdup(p);
+}
+
+static bool has_dotdot(const char *p)
+{
+	for (const char *c = p; (c = strstr(c, "..")); c += 2)
+		if ((c == p || c[-1] == '/') && (c[2] == 0 || c[2] == '/'))
+			return true;
+	return false;
+}
+
 static int plan_fs(struct sandbox_spec *s, char **ret_err)
 {
 	struct sandbox_run *r = &s->run;
@@ -651,97 +667,89 @@ static int plan_fs(struct sandbox_spec *s, char **ret_err)
 			return -EINVAL;
 		}
 	bool is_host = !strcmp(s->root, "/");
-	_cleanup_free_ char *boot = dupcat(s->root, "/boot");
+	_cleanup_free_ char *root = canon(s->root), *state = canon(s->statedir), *logd = canon(s->logdir);
+	_cleanup_free_ char *boot0 = dupcat(s->root, "/boot");
+	_cleanup_free_ char *boot = canon(boot0);
+	if (!path_under(boot, root)) { /* a /boot that points out of the root is not the root's */
+		free(boot);
+		boot = xstrdup(boot0);
+	}
 	/* the writable places of the profile */
 	if (s->profile == SANDBOX_READWRITE) {
 		r->ro_all = !is_host; /* a --root below the host: the host around it stays read-only */
-		if (!is_host && (e = add_path(r->rw, &r->n_rw, xstrdup(s->root), ret_err)) < 0)
+		if (!is_host && (e = add_path(r->rw, &r->n_rw, xstrdup(root), ret_err)) < 0)
 			return e;
 	} else {
 		r->ro_all = true;
 		r->rw_nodev = true;
-		const char *w[] = {s->statedir, s->logdir, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
+		const char *w[] = {state, logd, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
 		for (size_t i = 0; i < ELEMENTSOF(w); i++)
 			if (w[i] && is_dir(w[i]) && (e = add_path(r->rw, &r->n_rw, xstrdup(w[i]), ret_err)) < 0)
 				return e;
-		/* declared writes: only below leapp's directories before the reboot */
-		for (size_t i = 0; i < s->n_writes; i++) {
+		/* declared writes: only below leapp's directories before the reboot; there they lift the
+		 * read-only target userspace (the whole el*userspace that holds one) */
+		char **declared = xcalloc(s->n_writes + 1, sizeof(char *));
+		e = 0;
+		for (size_t i = 0; i < s->n_writes && e == 0; i++) {
 			_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
-			if (!path_under(p, s->statedir) && !path_under(p, s->logdir) &&
-			    !(s->profile == SANDBOX_INTERIM_PREP && s->boot && path_under(p, boot))) {
+			declared[i] = canon(p);
+			if (has_dotdot(s->writes[i]) ||
+			    (!path_under(declared[i], state) && !path_under(declared[i], logd) &&
+			     !(s->profile == SANDBOX_INTERIM_PREP && s->boot && path_under(declared[i], boot)))) {
 				*ret_err = errf("its manifest declares writes: %s, outside leapp's directories, which the "
 						"read-only profile of phase %s does not allow",
 						s->writes[i], s->phase ? s->phase : "?");
-				return -EPERM;
+				e = -EPERM;
 			}
 		}
 		/* the target userspace is read-only before InterimPreparation, unless declared */
-		if (s->profile == SANDBOX_SOURCE) {
-			DIR *d = opendir(s->statedir);
-			struct dirent *de;
-			while (d && (de = readdir(d))) {
-				if (strncmp(de->d_name, "el", 2) || !str_endswith(de->d_name, "userspace"))
-					continue;
-				char *u = path_join(s->statedir, de->d_name);
-				bool declared = false;
-				for (size_t i = 0; i < s->n_writes && !declared; i++) {
-					_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
-					declared = path_under(u, p);
-				}
-				if (declared || !is_dir(u)) {
-					free(u);
-					continue;
-				}
-				if ((e = add_path(r->ro, &r->n_ro, u, ret_err)) < 0) {
-					closedir(d);
-					return e;
-				}
-			}
-			if (d)
-				closedir(d);
-			for (size_t i = 0; i < s->n_writes; i++) {
-				char *p = dupcat(s->root, s->writes[i]);
-				bool inside = false;
-				for (size_t k = 0; k < r->n_ro && !inside; k++)
-					inside = path_under(p, r->ro[k]);
-				if (!inside || !is_dir(p)) {
-					free(p);
-					continue;
-				}
-				if ((e = add_path(r->rw2, &r->n_rw2, p, ret_err)) < 0)
-					return e;
-			}
+		DIR *d = e == 0 && s->profile == SANDBOX_SOURCE ? opendir(state) : NULL;
+		struct dirent *de;
+		while (d && e == 0 && (de = readdir(d))) {
+			if (strncmp(de->d_name, "el", 2) || !str_endswith(de->d_name, "userspace"))
+				continue;
+			char *u = path_join(state, de->d_name);
+			struct stat st;
+			bool keep_rw = lstat(u, &st) < 0 || !S_ISDIR(st.st_mode);
+			for (size_t i = 0; i < s->n_writes && !keep_rw; i++)
+				keep_rw = path_under(declared[i], u) || path_under(u, declared[i]);
+			if (keep_rw)
+				free(u);
+			else
+				e = add_path(r->ro, &r->n_ro, u, ret_err);
 		}
+		if (d)
+			closedir(d);
+		for (size_t i = 0; i < s->n_writes; i++)
+			free(declared[i]);
+		free(declared);
+		if (e < 0)
+			return e;
 	}
 	r->efivars_rw = s->boot && s->profile != SANDBOX_SOURCE;
 	/* the audit store is never writable: hidden, so that no lock can be taken on it either */
-	if (s->store_path) {
-		const char *sfx[] = {"", "-wal", "-shm", "-journal"};
-		for (size_t i = 0; i < ELEMENTSOF(sfx); i++) {
-			char *p = xasprintf("%s%s", s->store_path, sfx[i]);
-			struct stat st;
-			if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
-				free(p);
-				continue;
-			}
-			if ((e = add_path(r->mask, &r->n_mask, p, ret_err)) < 0)
-				return e;
-		}
-	}
-	char *lock = path_join(s->statedir, "leapp.lock");
-	struct stat st;
-	if (stat(lock, &st) == 0 && S_ISREG(st.st_mode)) {
-		if ((e = add_path(r->mask, &r->n_mask, lock, ret_err)) < 0)
+	const char *sfx[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < ELEMENTSOF(sfx) && s->store_path; i++) {
+		_cleanup_free_ char *p = xasprintf("%s%s", s->store_path, sfx[i]);
+		struct stat st;
+		if (stat(p, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if ((e = add_path(r->mask, &r->n_mask, canon(p), ret_err)) < 0)
 			return e;
-	} else
-		free(lock);
+	}
+	_cleanup_free_ char *lock = path_join(state, "leapp.lock");
+	struct stat st;
+	if (stat(lock, &st) == 0 && S_ISREG(st.st_mode) && (e = add_path(r->mask, &r->n_mask, canon(lock), ret_err)) < 0)
+		return e;
 	/* fresh /tmp and /run, keeping what the actor needs that lies below them */
 	r->fresh_tmp = is_dir("/tmp");
 	r->fresh_run = is_dir("/run");
-	const char *keep[] = {s->root, s->exec, s->datadir, s->bindir, s->statedir, s->logdir};
-	for (size_t i = 0; i < ELEMENTSOF(keep); i++)
-		if ((e = keep_below(r, keep[i], ret_err)) < 0)
+	const char *keep[] = {root, s->exec, s->datadir, s->bindir, state, logd};
+	for (size_t i = 0; i < ELEMENTSOF(keep); i++) {
+		_cleanup_free_ char *k = keep[i] ? canon(keep[i]) : NULL;
+		if ((e = keep_below(r, k, ret_err)) < 0)
 			return e;
+	}
 	snprintf(r->tmp_opts, sizeof(r->tmp_opts), "mode=1777,size=%lldm", s->memory_mb > 0 ? s->memory_mb : 64);
 	snprintf(r->run_opts, sizeof(r->run_opts), "mode=0755,size=%lldm", s->memory_mb > 0 ? s->memory_mb : 64);
 	r->chdir_to = xstrdup(s->scratch && is_dir(s->scratch) ? s->scratch : "/");
@@ -982,8 +990,8 @@ void sandbox_release(struct sandbox_spec *s)
 		H.slots[r->cg_slot].busy = false;
 	reaper_close(r->hold_fd[0]);
 	reaper_close(r->hold_fd[1]);
-	char **lists[] = {r->rw, r->ro, r->rw2, r->mask, r->keep_tmp, r->keep_run};
-	size_t ns[] = {r->n_rw, r->n_ro, r->n_rw2, r->n_mask, r->n_keep_tmp, r->n_keep_run};
+	char **lists[] = {r->rw, r->ro, r->mask, r->keep_tmp, r->keep_run};
+	size_t ns[] = {r->n_rw, r->n_ro, r->n_mask, r->n_keep_tmp, r->n_keep_run};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
 		for (size_t i = 0; i < ns[l]; i++)
 			free(lists[l][i]);
@@ -1121,9 +1129,9 @@ static bool should_ro(const struct sandbox_run *r, const char *mp, const char *o
 		return !(r->efivars_rw && !strcmp(fstype, "efivarfs"));
 	if (!r->ro_all)
 		return false;
-	char *const *lists[] = {r->rw, r->ro, r->rw2};
-	size_t ns[] = {r->n_rw, r->n_ro, r->n_rw2};
-	for (size_t l = 0; l < 3; l++)
+	char *const *lists[] = {r->rw, r->ro};
+	size_t ns[] = {r->n_rw, r->n_ro};
+	for (size_t l = 0; l < 2; l++)
 		for (size_t i = 0; i < ns[l]; i++)
 			if (path_under(mp, lists[l][i]))
 				return false;
@@ -1289,8 +1297,6 @@ static int setup_mounts(const struct sandbox_spec *s, const char **ret_what)
 			TRY(bind_self(r->rw[i], false, r->rw_nodev ? MS_NOSUID | MS_NODEV : 0), "binding a writable directory");
 	for (size_t i = 0; i < r->n_ro; i++)
 		TRY(bind_self(r->ro[i], true, MS_NOSUID | MS_NODEV), "binding the target userspace read-only");
-	for (size_t i = 0; i < r->n_rw2; i++)
-		TRY(bind_self(r->rw2[i], false, MS_NOSUID | MS_NODEV), "binding a declared writable directory");
 	if ((e = ro_pass(r, ret_what)) < 0)
 		return e;
 	if (r->fresh_tmp && (e = fresh_tmpfs("/tmp", r->tmp_opts, r->keep_tmp, r->n_keep_tmp, ret_what)) < 0)

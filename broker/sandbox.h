@@ -34,10 +34,9 @@ struct sandbox_run {
 	bool efivars_rw;
 	char *rw[SANDBOX_MAX_PATHS];    /* bound writable */
 	char *ro[SANDBOX_MAX_PATHS];    /* bound read-only inside a writable one (el*userspace) */
-	char *rw2[SANDBOX_MAX_PATHS];   /* bound writable again inside a read-only one (declared writes) */
 	char *mask[SANDBOX_MAX_PATHS];  /* hidden behind an empty read-only file (the audit store) */
 	char *keep_tmp[SANDBOX_MAX_PATHS], *keep_run[SANDBOX_MAX_PATHS]; /* kept visible under the fresh /tmp, /run */
-	size_t n_rw, n_ro, n_rw2, n_mask, n_keep_tmp, n_keep_run;
+	size_t n_rw, n_ro, n_mask, n_keep_tmp, n_keep_run;
 	bool fresh_tmp, fresh_run;
 	char tmp_opts[64], run_opts[64];
 	char *chdir_to;

@@ -31,6 +31,8 @@ mk_hostile "$root" ok_log FactsCollection must-write "$root/var/log/leapp/ok-log
 mk_hostile "$root" ok_declared FactsCollection must-write "$state/el9userspace/etc/declared" \
 	"sandbox: {writes: [/var/lib/leapp/el9userspace]}"
 mk_hostile "$root" bad_declared FactsCollection must-write "$root/etc/declared" "sandbox: {writes: [/etc]}"
+mk_hostile "$root" bad_dotdot FactsCollection must-write "$root/etc/dotdot" \
+	"sandbox: {writes: [/var/lib/leapp/el9userspace/../../../../etc]}"
 # well-behaved actors around them
 mk_actor "$root" good1 FactsCollection chain "" TestValue
 mk_actor "$root" good2 FactsCollection chain TestValue TestValue "stage: after"
@@ -72,6 +74,11 @@ case "$(error_title "$root" bad_declared)" in
 	*) t_fail "bad_declared: the entry says why it was not started" "$(error_title "$root" bad_declared)" ;;
 esac
 t_check "bad_declared wrote nothing" test ! -e "$root/etc/declared"
+case "$(error_title "$root" bad_dotdot)" in
+	*"declares writes: /var/lib/leapp/el9userspace/../../../../etc"*) t_ok "bad_dotdot: a declared write cannot climb out with .." ;;
+	*) t_fail "bad_dotdot: a declared write cannot climb out with .." "$(error_title "$root" bad_dotdot)" ;;
+esac
+t_check "bad_dotdot wrote nothing" test ! -e "$root/etc/dotdot"
 
 t_eq "good1 committed its message" 1 "$(committed_count "$root" good1)"
 t_eq "good2 committed its message" 1 "$(committed_count "$root" good2)"
