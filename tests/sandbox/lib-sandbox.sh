@@ -17,14 +17,14 @@ sb_root() {
 	echo "$root"
 }
 
-# sb_outside: a directory outside the root and outside /tmp (which the sandbox replaces), with a
-# file in it; removed when the test exits.
+# sb_outside: sets SB_OUT to a new directory outside the root and outside /tmp (which the sandbox
+# replaces), with a file "target" in it; removed when the test exits. (Not $(sb_outside): the
+# cleanup must be registered in the test's own shell.)
 sb_outside() {
-	local d
-	d=$(mktemp -d /var/tmp/leapp-sbx-outside.XXXXXX)
-	echo "a host file outside the root" >"$d/target"
-	T_CLEANUP_HOOK="${T_CLEANUP_HOOK:-}${T_CLEANUP_HOOK:+; }rm -rf '$d'"
-	echo "$d"
+	SB_OUT=$(mktemp -d /var/tmp/leapp-sbx-outside.XXXXXX)
+	echo "a host file outside the root" >"$SB_OUT/target"
+	T_CLEANUP_HOOK="${T_CLEANUP_HOOK:-}${T_CLEANUP_HOOK:+; }rm -rf '$SB_OUT'"
+	trap 't_cleanup' EXIT
 }
 
 # mk_hostile ROOT NAME PHASE MODE TEXT [EXTRA-MANIFEST-YAML] [EXPECT]

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib-sandbox.sh"
 
 root=$(sb_root)
-out=$(sb_outside)
+sb_outside
+out=$SB_OUT
 state=$root/var/lib/leapp
 declare -A target=(
 	[w_etc]="$root/etc/target"

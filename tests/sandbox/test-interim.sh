@@ -17,7 +17,8 @@ build=(0 1 2 3 4 6 7 18 27 29 31)
 
 # --- InterimPreparation: refusals
 root=$(sb_root)
-out=$(sb_outside)
+sb_outside
+out=$SB_OUT
 mk_hostile "$root" ip_etc InterimPreparation write "$root/etc/target"
 mk_hostile "$root" ip_boot_undeclared InterimPreparation write "$root/boot/target"
 mk_hostile "$root" ip_userspace InterimPreparation must-write "$root/var/lib/leapp/el9userspace/etc/new"

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib-sandbox.sh"
 
 tmp=$(t_tmpdir)
-out=$(sb_outside) # a file on the host's root filesystem
+sb_outside
+out=$SB_OUT # a file on the host's root filesystem
 created=()
 for d in /etc/leapp /var/lib/leapp /var/log/leapp; do
 	[ -d "$d" ] || { mkdir -p "$d" && created+=("$d"); }
