@@ -101,8 +101,10 @@ check: all
 check-plain: all
 	tests/run-tests
 
+# every benchmark; each prints its figures (docs/benchmarks.md records them)
+BENCHES := bench-engine bench-sandbox bench-preupgrade bench-plan bench-download bench-upgrade bench-sysroot
 bench: all
-	scripts/bench-engine
+	@for b in $(BENCHES); do if [ -x scripts/$$b ]; then echo "### scripts/$$b"; scripts/$$b || exit 1; fi; done
 
 demo:
 	scripts/demo.sh

@@ -87,6 +87,7 @@ struct leapp_ctx {
 	int lock_fd;
 	struct output *out;
 	char *cmdline;
+	json_t *workflow_override;  /* leapp actor run: the "workflow" of the input file */
 };
 
 /* Paths and setup (context.c). Fills datadir, statedir, logdir from options. */

@@ -221,10 +221,19 @@ static int check_input(struct leapp_ctx *c, struct manifest *m, const char *file
 			log_error("actor run: %s: $.%s: unknown key (expected messages, config or workflow)", file, key);
 			return EXIT_USAGE;
 		}
-		if (json_object_get(in, "workflow"))
-			log_warning("actor run: %s: $.workflow is ignored: under leapp the actor gets the workflow "
-				    "configuration of the last run",
-				    file);
+		json_t *wf = json_object_get(in, "workflow");
+		if (wf) {
+			/* the workflow configuration is an IPUConfig: check it as one */
+			const struct model *md = model_registry_find(c->models, "IPUConfig");
+			char err[512];
+			if (!json_is_object(wf) || (md && model_pack_json(md, wf, NULL, err, sizeof(err)) < 0)) {
+				log_error("actor run: %s: $.workflow: IPUConfig: %s", file,
+					  json_is_object(wf) ? err : "expected an object");
+				return EXIT_USAGE;
+			}
+			json_decref(c->workflow_override);
+			c->workflow_override = json_incref(wf);
+		}
 		msgs = json_object_get(in, "messages");
 		where = ".messages";
 		if (!msgs) {

@@ -89,6 +89,7 @@ void ctx_clear(struct leapp_ctx *c)
 	workflow_def_clear(&c->wf);
 	json_decref(c->actor_config);
 	json_decref(c->config_warnings);
+	json_decref(c->workflow_override);
 	free(c->argv0_dir);
 	free(c->datadir);
 	free(c->root);

@@ -1552,9 +1552,13 @@ int engine_run_single(struct leapp_ctx *c, struct manifest *m, json_t *input, js
 		return r;
 	}
 	e.exec = &ex;
-	/* the workflow configuration of the last run, so that actors which need it can run alone */
+	/* the workflow configuration given with the input, else that of the last run, so that
+	 * actors which need it can run alone */
 	struct execution last;
-	if (store_execution_last(c->store, "upgrade", &last) == 0 || store_execution_last(c->store, "preupgrade", &last) == 0) {
+	if (c->workflow_override) {
+		e.workflow_cfg = json_incref(c->workflow_override);
+	} else if (store_execution_last(c->store, "upgrade", &last) == 0 ||
+		   store_execution_last(c->store, "preupgrade", &last) == 0) {
 		struct execution *keep = e.exec;
 		e.exec = &last;
 		load_workflow_cfg(&e);

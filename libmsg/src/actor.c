@@ -163,9 +163,19 @@ static void standalone_load_schemas(void)
 static json_t *load_json_file(const char *path)
 {
 	json_error_t e;
-	json_t *j = strcmp(path, "-") ? json_load_file(path, 0, &e) : json_loadf(stdin, 0, &e);
+	json_t *j;
+	if (strcmp(path, "-")) {
+		j = json_load_file(path, 0, &e);
+	} else {
+		/* an empty stdin (</dev/null, an empty pipe) means "no input" */
+		_cleanup_free_ char *data = NULL;
+		size_t len = 0;
+		if (read_file("/dev/stdin", 64u << 20, &data, &len) < 0 || strspn(data, " \t\r\n") == len)
+			return NULL;
+		j = json_loadb(data, len, 0, &e);
+	}
 	if (!j)
-		die("%s:%d:%d: %s", path, e.line, e.column, e.text);
+		die("%s:%d:%d: %s", strcmp(path, "-") ? path : "stdin", e.line, e.column, e.text);
 	return j;
 }
 

@@ -62,6 +62,11 @@ int main(int argc, char **argv)
 			json_decref(data);
 		}
 		actor_produce(cfg_str("out", "TestValue"), json_pack("{s:I}", "n", (json_int_t)(sum + 1)));
+	} else if (!strcmp(mode, "workflow")) {
+		/* report the workflow configuration the actor was given */
+		const char *tv = json_string_value(json_object_get(actor_workflow_config(), "target_version"));
+		actor_produce("TestValue", json_pack("{s:s, s:i, s:s}", "producer", actor_name(), "n", 0, "text",
+						    tv ? tv : "(none)"));
 	} else if (!strcmp(mode, "segfault")) {
 		actor_info("about to crash");
 		/* under ASan its own SEGV handler would turn the crash into exit 1: take the

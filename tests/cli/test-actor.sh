@@ -202,4 +202,21 @@ cli "$ROOT" report
 t_rc "report without any leapp state: exit 1" 1
 t_has "it says why" "$C_ERR" "no leapp state here"
 
+# the input's "workflow" is the actor's workflow configuration (an IPUConfig, checked)
+new_root
+mk_actor "$ROOT" wf Checks workflow "" TestValue
+wfin=$ROOT/wf.json
+cat >"$wfin" <<'JSON'
+{"workflow": {"source_distro": "almalinux", "source_version": "8.10", "source_major": 8,
+              "target_distro": "almalinux", "target_version": "9.6", "target_major": 9,
+              "architecture": "x86_64"}}
+JSON
+cli "$ROOT" actor run wf --input "$wfin"
+t_rc "actor run with a workflow configuration: exit 0" 0
+t_has "the actor got the input's workflow configuration" "$C_OUT" '"text": "9.6"'
+echo '{"workflow": {"source_distro": "almalinux"}}' >"$wfin"
+cli "$ROOT" actor run wf --input "$wfin"
+t_rc "an incomplete workflow configuration: exit 2" 2
+t_has "it names the field" "$C_ERR" "\$.workflow: IPUConfig: field 'source_version': required field of IPUConfig is missing"
+
 t_done
