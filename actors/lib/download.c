@@ -4,7 +4,6 @@
 
 #include <fcntl.h>
 #include <inttypes.h>
-#include <math.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
@@ -204,6 +203,14 @@ struct dl {
 	int fatal;              /* -ENOSPC, or the first item failure */
 	char *fatal_msg;
 };
+
+/* base * 2^n without libm */
+static double doubled(double base, int n)
+{
+	while (n-- > 0)
+		base *= 2;
+	return base;
+}
 
 static void dlog(struct dl *d, const char *fmt, ...) _printf_(2, 3);
 static void dlog(struct dl *d, const char *fmt, ...)
@@ -495,7 +502,7 @@ static void schedule_next_url(struct dl *d, struct xfer *x)
 static void retry_or_next(struct dl *d, struct xfer *x, const char *why, bool retryable)
 {
 	if (retryable && x->attempt < d->o->retries) {
-		double delay = d->o->backoff * pow(2, x->attempt);
+		double delay = doubled(d->o->backoff, x->attempt);
 		x->attempt++;
 		dlog(d, "%s: %s; retry %d of %d in %.1f s", x->url, why, x->attempt, d->o->retries, delay);
 		x->state = X_QUEUED;
@@ -869,7 +876,7 @@ int dl_fetch_small(const struct dl_opts *o, const char *url, size_t limit, char 
 		if (res == CURLE_WRITE_ERROR || (code >= 400 && code < 500))
 			break;
 		if (attempt < retries)
-			usleep((useconds_t)(backoff * pow(2, attempt) * 1e6));
+			usleep((useconds_t)(doubled(backoff, attempt) * 1e6));
 	}
 	curl_easy_cleanup(e);
 	if (r < 0)

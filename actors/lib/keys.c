@@ -149,6 +149,15 @@ static void set_add(struct keys_set *set, struct keys_key *k)
 	memset(k, 0, sizeof(*k));
 }
 
+void keys_set_merge(struct keys_set *dst, struct keys_set *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		set_add(dst, &src->v[i]);
+	free(src->v);
+	src->v = NULL;
+	src->n = 0;
+}
+
 /* Every certificate in a run of binary packets. */
 static int add_certs(const uint8_t *pkt, size_t len, const char *origin, bool in_rpmdb, struct keys_set *set,
 		     char **ret_err)

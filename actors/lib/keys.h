@@ -46,6 +46,9 @@ int keys_read_file(const char *path, struct keys_set *set, char **ret_err);
 /* The same from armored text; `origin` names it in messages and becomes key->file. */
 int keys_read_armored(const char *armored, const char *origin, struct keys_set *set, char **ret_err);
 
+/* Move every key of src into dst (merging duplicates, as the readers do); src ends empty. */
+void keys_set_merge(struct keys_set *dst, struct keys_set *src);
+
 /* The key whose primary or subkey id is key_id (16 hex, any case), or NULL. */
 struct keys_key *keys_find(const struct keys_set *set, const char *key_id);
 /* The key with this gpg-pubkey NVR, or NULL. */

@@ -186,3 +186,15 @@ int rpmenv_rpmdb_copy(const char *root, const char *parent, char **ret_dir, char
 	*ret_dir = TAKE_PTR(dir);
 	return 0;
 }
+
+char *rpmenv_in_root(const char *root, const char *p)
+{
+	if (!root || !strcmp(root, "/"))
+		return xstrdup(p);
+	size_t l = strlen(root);
+	while (l > 1 && root[l - 1] == '/')
+		l--;
+	if (!strncmp(p, root, l) && (p[l] == '/' || p[l] == 0))
+		return xstrdup(p[l] ? p + l : "/");
+	return xstrdup(p);
+}

@@ -35,6 +35,10 @@ const char *rpmenv_dbpath(const char *root);
  */
 int rpmenv_rpmdb_copy(const char *root, const char *parent, char **ret_dir, char **ret_err);
 
+/* path relative to root ("/" when they are the same), malloc'd; path itself when it is not
+ * below root. librpm joins its root and %_dbpath, so a dbpath must be given this way. */
+char *rpmenv_in_root(const char *root, const char *path);
+
 /* Copy one file (O_EXCL on the target), preserving nothing but the content. 0 or -errno. */
 int rpmenv_copy_file(const char *src, const char *dst);
 
