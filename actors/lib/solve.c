@@ -1414,3 +1414,111 @@ int solve_rpmdb_fingerprint(const char *root, char **ret_fingerprint, char ***re
 	pool_free(pool);
 	return r;
 }
+
+/* ---- an installation into an empty root (the target userspace) ---- */
+
+int solve_run_install(struct solve_ctx *s, const struct solve_task *tasks, size_t n_tasks, struct solve_result *res,
+		      char **ret_err)
+{
+	memset(res, 0, sizeof(*res));
+	if (s->installed) {
+		*ret_err = xstrdup("solve_run_install: the root must be empty (no installed packages loaded)");
+		return -EINVAL;
+	}
+	if (s->solved) {
+		*ret_err = xstrdup("solve_run_install: one solve per context");
+		return -EALREADY;
+	}
+	s->solved = true;
+	Pool *pool = s->pool;
+	apply_filters(s);
+	pool_addfileprovides(pool);
+	pool_createwhatprovides(pool);
+	if (unresolved_file_deps(pool)) {
+		int r = load_filelists(s, ret_err);
+		if (r < 0)
+			return r;
+		pool_addfileprovides(pool);
+		pool_createwhatprovides(pool);
+	}
+	double t0 = now_monotonic();
+	Queue job;
+	queue_init(&job);
+	struct job_origin *origins = xcalloc(n_tasks + 1, sizeof(*origins));
+	size_t n_orig = 0;
+	for (size_t i = 0; i < n_tasks; i++) {
+		const struct solve_task *t = &tasks[i];
+		if (t->kind != SOLVE_TASK_INSTALL)
+			continue;
+		Id dep = pool_str2id(pool, t->name, 0);
+		bool any = false;
+		Id p, pp;
+		if (dep) {
+			FOR_PROVIDES(p, pp, dep) {
+				if (pool_installable(pool, pool->solvables + p))
+					any = true;
+			}
+		}
+		if (!any) {
+			res->problems = xrealloc(res->problems, (res->n_problems + 1) * sizeof(*res->problems));
+			struct solve_problem *pr = &res->problems[res->n_problems++];
+			memset(pr, 0, sizeof(*pr));
+			pr->summary = xasprintf("package %s is not available in the target repositories%s", t->name,
+						dep ? " (it is excluded or filtered out)" : "");
+			strv_push_unique(&pr->rules, &pr->n_rules, t->reason);
+			strv_push_unique(&pr->packages, &pr->n_packages, t->name);
+			continue;
+		}
+		queue_push2(&job, SOLVER_INSTALL | SOLVER_SOLVABLE_PROVIDES, dep);
+		origins[n_orig++] = (struct job_origin){t, NULL};
+	}
+	if (res->n_problems) {
+		free(origins);
+		queue_free(&job);
+		return 0;
+	}
+	Solver *solv = solver_create(pool);
+	/* what is asked for and what it requires; weak dependencies stay out, as the userspace is
+	 * only a tool chest for the upgrade */
+	solver_set_flag(solv, SOLVER_FLAG_IGNORE_RECOMMENDED, 1);
+	int nprob = solver_solve(solv, &job);
+	s->stats.t_solve += now_monotonic() - t0;
+	if (nprob > 0) {
+		explain_problems(s, solv, origins, n_orig, nprob, res);
+		free(origins);
+		solver_free(solv);
+		queue_free(&job);
+		return 0;
+	}
+	Transaction *trans = solver_create_transaction(solv);
+	res->items = xcalloc((size_t)trans->steps.count + 1, sizeof(*res->items));
+	for (int i = 0; i < trans->steps.count; i++) {
+		Id p = trans->steps.elements[i];
+		struct solve_item it = {.action = SOLVE_ACTION_INSTALL};
+		item_fill(s, &it, p);
+		const struct solve_task *t = NULL;
+		for (size_t k = 0; k < n_tasks && !t; k++) {
+			if (tasks[k].kind != SOLVE_TASK_INSTALL)
+				continue;
+			Id dep = pool_str2id(pool, tasks[k].name, 0), q, qq;
+			if (!dep)
+				continue;
+			FOR_PROVIDES(q, qq, dep) {
+				if (q == p)
+					t = &tasks[k];
+			}
+		}
+		it.reason = t ? xstrdup(t->reason) : decision_reason(solv, p, false);
+		if (!it.reason)
+			it.reason = xstrdup("dependency");
+		res->items[res->n_items++] = it;
+	}
+	if (res->n_items)
+		qsort(res->items, res->n_items, sizeof(*res->items), cmp_item);
+	res->counts[SOLVE_ACTION_INSTALL] = res->n_items;
+	transaction_free(trans);
+	solver_free(solv);
+	queue_free(&job);
+	free(origins);
+	return 0;
+}

@@ -196,4 +196,14 @@ int solve_rpmdb_fingerprint(const char *root, char **ret_fingerprint, char ***re
 /* The installed NEVRAs (name-[E:]V-R.arch, sorted, NULL-terminated) of a loaded context. */
 char **solve_installed_nevras(struct solve_ctx *s);
 
+/*
+ * Solve an installation into an empty root (the target userspace): the tasks of kind
+ * SOLVE_TASK_INSTALL (a package name or a provide each) and what they require, from the loaded
+ * repositories with their filters; weak dependencies are left out. No installed packages may be
+ * loaded. Every item is SOLVE_ACTION_INSTALL, with the task's reason or why the solver pulled it
+ * in. A task nothing provides is a problem naming it. 0 with items or problems; -errno on failure.
+ */
+int solve_run_install(struct solve_ctx *s, const struct solve_task *tasks, size_t n_tasks, struct solve_result *ret,
+		      char **ret_err);
+
 #endif
