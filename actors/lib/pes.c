@@ -431,7 +431,8 @@ int pes_merge_json(struct pes_data *d, json_t *doc, const char *shown, bool vend
 		return r;
 	}
 	d->ev = xrealloc(d->ev, (d->n + n_evs + 1) * sizeof(*d->ev));
-	memcpy(d->ev + d->n, evs, n_evs * sizeof(*evs));
+	if (n_evs)
+		memcpy(d->ev + d->n, evs, n_evs * sizeof(*evs));
 	d->n += n_evs;
 	d->n_entries += json_array_size(pi);
 	free(evs);
@@ -651,7 +652,8 @@ static char *conflict_key(const struct pes_event *ev)
 	char **names = xcalloc(ev->n_in + 1, sizeof(char *));
 	for (size_t i = 0; i < ev->n_in; i++)
 		names[i] = pkey(ev->in[i].name, ev->in[i].ms);
-	qsort(names, ev->n_in, sizeof(char *), cmp_str);
+	if (ev->n_in)
+		qsort(names, ev->n_in, sizeof(char *), cmp_str);
 	struct buf b = {0};
 	buf_printf(&b, "%d.%d", ev->from[0], ev->from[1]);
 	for (size_t i = 0; i < ev->n_in; i++) {
@@ -949,10 +951,15 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 			   : xstrdup("admin to_keep (/etc/leapp/transaction/to_keep)");
 		task_push(&res->keep, &res->n_keep, n, p->repo, NULL, NULL, why);
 	}
-	qsort(res->install, res->n_install, sizeof(*res->install), cmp_task);
-	qsort(res->remove, res->n_remove, sizeof(*res->remove), cmp_task);
-	qsort(res->keep, res->n_keep, sizeof(*res->keep), cmp_task);
-	qsort(res->notes, res->n_notes, sizeof(*res->notes), cmp_task);
+	/* qsort and memcpy want real pointers even for zero elements */
+	if (res->n_install)
+		qsort(res->install, res->n_install, sizeof(*res->install), cmp_task);
+	if (res->n_remove)
+		qsort(res->remove, res->n_remove, sizeof(*res->remove), cmp_task);
+	if (res->n_keep)
+		qsort(res->keep, res->n_keep, sizeof(*res->keep), cmp_task);
+	if (res->n_notes)
+		qsort(res->notes, res->n_notes, sizeof(*res->notes), cmp_task);
 	if (res->n_target_pesids)
 		qsort(res->target_pesids, res->n_target_pesids, sizeof(char *), cmp_str);
 	if (res->n_modules_enable)

@@ -226,10 +226,12 @@ int repomap_merge_json(struct repomap *m, json_t *doc, const char *shown, const 
 	}
 	/* move everything over */
 	m->repos = xrealloc(m->repos, (m->n_repos + tmp.n_repos + 1) * sizeof(*m->repos));
-	memcpy(m->repos + m->n_repos, tmp.repos, tmp.n_repos * sizeof(*m->repos));
+	if (tmp.n_repos)
+		memcpy(m->repos + m->n_repos, tmp.repos, tmp.n_repos * sizeof(*m->repos));
 	m->n_repos += tmp.n_repos;
 	m->map = xrealloc(m->map, (m->n_map + tmp.n_map + 1) * sizeof(*m->map));
-	memcpy(m->map + m->n_map, tmp.map, tmp.n_map * sizeof(*m->map));
+	if (tmp.n_map)
+		memcpy(m->map + m->n_map, tmp.map, tmp.n_map * sizeof(*m->map));
 	m->n_map += tmp.n_map;
 	for (size_t i = 0; i < tmp.n_pesids; i++) {
 		if (!strv_has(m->pesids, m->n_pesids, tmp.pesids[i]))

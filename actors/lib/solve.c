@@ -31,6 +31,10 @@
 #include "leapp/util.h"
 #include "strmap.h"
 
+#ifdef LEAPP_SANITIZER_BUILD
+#include <sanitizer/lsan_interface.h>
+#endif
+
 struct srepo {
 	char *id;
 	char *path;             /* local directory holding repodata/ */
@@ -254,7 +258,14 @@ static int load_rpmdb_into(Repo *repo, const char *root, char **ret_err)
 	 * end up at the copy */
 	pool_set_rootdir(pool, top);
 	int nbefore = repo->nsolvables;
+#ifdef LEAPP_SANITIZER_BUILD
+	/* Debian's patched repo_add_rpmdb leaks the small path string it builds for %_dbpath */
+	__lsan_disable();
+#endif
 	int rr = repo_add_rpmdb(repo, NULL, RPM_ADD_WITH_PKGID | RPM_ADD_WITH_HDRID | REPO_REUSE_REPODATA);
+#ifdef LEAPP_SANITIZER_BUILD
+	__lsan_enable();
+#endif
 	pool_set_rootdir(pool, NULL);
 	rpmPopMacro(NULL, "_dbpath");
 	rm_rf(top);
@@ -1165,7 +1176,8 @@ int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_task
 		if (nprob > 0)
 			explain_problems(s, solv, origins, n_orig, nprob, res);
 		res->problems = xrealloc(res->problems, (res->n_problems + n_own + 1) * sizeof(*res->problems));
-		memcpy(res->problems + res->n_problems, own, n_own * sizeof(*own));
+		if (n_own)
+			memcpy(res->problems + res->n_problems, own, n_own * sizeof(*own));
 		res->n_problems += n_own;
 		free(own);
 		free(io_best);
@@ -1295,7 +1307,8 @@ int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_task
 		}
 		res->items[res->n_items++] = it;
 	}
-	qsort(res->items, res->n_items, sizeof(*res->items), cmp_item);
+	if (res->n_items)
+		qsort(res->items, res->n_items, sizeof(*res->items), cmp_item);
 	for (size_t i = 0; i < res->n_items; i++)
 		res->counts[res->items[i].action]++;
 	queue_free(&q);
@@ -1362,7 +1375,8 @@ static char *fingerprint_of(Repo *repo)
 		lines[n++] = xasprintf("%s %s %llu", pool_solvid2str(pool, p), hdr ? hdr : "-",
 				       solvable_lookup_num(sv, SOLVABLE_INSTALLTIME, 0));
 	}
-	qsort(lines, n, sizeof(char *), cmp_strp);
+	if (n)
+		qsort(lines, n, sizeof(char *), cmp_strp);
 	struct sha256_ctx c;
 	sha256_init(&c);
 	for (size_t i = 0; i < n; i++) {
@@ -1386,7 +1400,8 @@ static char **nevras_of(Repo *repo)
 	FOR_REPO_SOLVABLES(repo, p, sv) {
 		v[n++] = solvable_nevra(repo->pool, p);
 	}
-	qsort(v, n, sizeof(char *), cmp_strp);
+	if (n)
+		qsort(v, n, sizeof(char *), cmp_strp);
 	return v;
 }
 
