@@ -776,7 +776,8 @@ int dracut_build_run(struct dracut_build *b, char **ret_err)
 	struct buf keep = {0};
 	argv[n++] = dracut;
 	argv[n++] = "--force";
-	argv[n++] = b->hostonly ? "--hostonly" : "--no-hostonly";
+	if (b->hostonly >= 0)
+		argv[n++] = b->hostonly ? "--hostonly" : "--no-hostonly";
 	argv[n++] = "--kver";
 	argv[n++] = b->kver;
 	argv[n++] = "--kmoddir";
@@ -870,4 +871,151 @@ void dracut_build_clear(struct dracut_build *b)
 	free(b->log_path);
 	free(b->command);
 	b->log_path = b->command = NULL;
+}
+
+/* ---- the upgrade boot entry ---- */
+
+char *upgrade_entry_id(const char *root, const char *arch)
+{
+	char *mid = machine_id_read(root);
+	if (!mid) {
+		struct bls_entry *v = NULL;
+		size_t n = 0;
+		if (bls_entries_load(root, &v, &n) == 0)
+			for (size_t i = 0; i < n && !mid; i++)
+				if (v[i].machine_id && strlen(v[i].machine_id) == 32)
+					mid = xstrdup(v[i].machine_id);
+		bls_entries_free(v, n);
+	}
+	if (!mid)
+		return NULL;
+	char *id = xasprintf("%s-upgrade.%s", mid, arch);
+	free(mid);
+	return id;
+}
+
+char *scratch_log(const char *name)
+{
+	const char *dir = actor_scratch_dir();
+	if (dir && is_dir(dir))
+		return xasprintf("%s/%s.log", dir, name);
+	return xasprintf("/tmp/leapp-%s-%s.log", actor_name() ? actor_name() : "actor", name);
+}
+
+int upgrade_entry_remove(const char *root, const char *id, const char *kernel, bool *ret_changed, char **ret_err)
+{
+	bool changed = false;
+	_cleanup_free_ char *rel = xasprintf("/boot/loader/entries/%s.conf", id);
+	_cleanup_free_ char *file = path_join(root, rel);
+	if (access(file, F_OK) == 0 && grubby_find(root)) {
+		_cleanup_free_ char *arg = xasprintf("--remove-kernel=%s", kernel);
+		_cleanup_free_ char *log = scratch_log("grubby");
+		const char *args[] = {arg, NULL};
+		int r = grubby_run(root, args, log);
+		if (r < 0)
+			actor_warning("grubby %s failed (%s): removing %s itself", arg, strerror(-r), rel);
+		else
+			changed = true;
+	}
+	if (unlink(file) == 0)
+		changed = true;
+	else if (errno != ENOENT) {
+		*ret_err = xasprintf("cannot remove %s: %s", rel, strerror(errno));
+		return -errno;
+	}
+	_cleanup_free_ char *shown = NULL;
+	_cleanup_free_ char *gpath = grubenv_locate(root, &shown);
+	struct grubenv env = {0};
+	int r = grubenv_load(gpath, &env);
+	if (r == -ENOENT) {
+		*ret_changed = changed;
+		return 0;
+	}
+	if (r < 0) {
+		*ret_err = xasprintf("%s: %s", shown, r == -EINVAL ? "not a GRUB environment block" : strerror(-r));
+		return r;
+	}
+	bool env_changed = false;
+	static const char *const names[] = {"next_entry", "saved_entry"};
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+		const char *v = grubenv_get(&env, names[i]);
+		if (v && !strcmp(v, id)) {
+			if (i == 1)
+				actor_warning("%s named the upgrade entry as the default: unset", names[i]);
+			grubenv_set(&env, names[i], NULL);
+			env_changed = true;
+		}
+	}
+	if (env_changed && (r = grubenv_save(gpath, &env)) < 0) {
+		*ret_err = xasprintf("cannot write %s: %s", shown, strerror(-r));
+		grubenv_clear(&env);
+		return r;
+	}
+	grubenv_clear(&env);
+	*ret_changed = changed || env_changed;
+	return 0;
+}
+
+/* ---- initramfs tasks ---- */
+
+void json_append_unique_str(json_t *list, const char *s)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(list, i, x)
+		if (!strcmp(json_string_value(x), s))
+			return;
+	json_array_append_new(list, json_string(s));
+}
+
+void initramfs_tasks_collect(const char *model, json_t **ret_mods, json_t **ret_kmods, json_t **ret_files)
+{
+	json_t *mods = json_array(), *kmods = json_array(), *files = json_array();
+	json_t *tasks = actor_consume(model);
+	size_t i, k;
+	json_t *t, *x;
+	json_array_foreach(tasks, i, t) {
+		json_array_foreach(json_object_get(t, "include_dracut_modules"), k, x) {
+			const char *name = json_string_value(json_object_get(x, "name"));
+			const char *path = json_string_value(json_object_get(x, "module_path"));
+			if (!name || !*name)
+				continue;
+			size_t j;
+			json_t *have = NULL, *y;
+			json_array_foreach(mods, j, y)
+				if (!strcmp(json_string_value(json_object_get(y, "name")), name))
+					have = y;
+			if (!have) {
+				json_array_append_new(mods, json_pack("{s:s, s:s?}", "name", name, "module_path", path));
+				continue;
+			}
+			const char *hp = json_string_value(json_object_get(have, "module_path"));
+			if (path && hp && strcmp(path, hp))
+				actor_error("two different dracut modules of one name were asked for",
+					    "dracut module %s: %s and %s", name, hp, path);
+			if (path && !hp)
+				json_object_set_new(have, "module_path", json_string(path));
+		}
+		json_array_foreach(json_object_get(t, "include_kernel_modules"), k, x) {
+			const char *name = json_string_value(json_object_get(x, "name"));
+			if (!name || !*name)
+				continue;
+			size_t j;
+			json_t *have = NULL, *y;
+			json_array_foreach(kmods, j, y)
+				if (!strcmp(json_string_value(json_object_get(y, "name")), name))
+					have = y;
+			if (!have)
+				json_array_append(kmods, x);
+			else if (json_is_string(json_object_get(x, "module_path")))
+				json_object_set(have, "module_path", json_object_get(x, "module_path"));
+		}
+		json_array_foreach(json_object_get(t, "include_files"), k, x)
+			if (json_is_string(x) && json_string_value(x)[0] == '/')
+				json_append_unique_str(files, json_string_value(x));
+	}
+	json_decref(tasks);
+	*ret_mods = mods;
+	*ret_kmods = kmods;
+	*ret_files = files;
 }

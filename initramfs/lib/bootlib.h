@@ -115,7 +115,7 @@ struct dracut_build {
 	json_t *drivers;             /* [names]: --add-drivers */
 	json_t *files;               /* [paths as dracut sees them]: --install */
 	const char *payload;         /* host path exported as LEAPP_INITRAMFS_PAYLOAD (inside sysroot when set) */
-	bool hostonly;               /* false: --no-hostonly */
+	int hostonly;                /* 1: --hostonly, 0: --no-hostonly, -1: as dracut's configuration says */
 	bool own_config;             /* true: --conf /dev/null, an empty --confdir, no mdadm/lvm configs */
 	json_t *extra_args;          /* [strings] appended before the output */
 	/* out */
@@ -133,5 +133,33 @@ int dracut_depmod(const char *sysroot, const char *tree, const char *kver, const
 /* Build the image. 0, or -errno with the reason (and dracut's last lines) in *ret_err. */
 int dracut_build_run(struct dracut_build *b, char **ret_err);
 void dracut_build_clear(struct dracut_build *b);
+
+/* ---- initramfs tasks ---- */
+
+/* Append s to a JSON list of strings unless it is there. */
+void json_append_unique_str(json_t *list, const char *s);
+/*
+ * The union of every consumed message of model (UpgradeInitramfsTasks, TargetInitramfsTasks):
+ * dracut modules by name (a module_path wins over none; two different paths for one name stop
+ * the actor with an error), kernel modules by name, absolute file paths. New references.
+ */
+void initramfs_tasks_collect(const char *model, json_t **ret_mods, json_t **ret_kmods, json_t **ret_files);
+
+
+/* ---- the upgrade boot entry ---- */
+
+#define UPGRADE_ENTRY_TITLE "RHEL-Upgrade-Initramfs"
+
+/* <machine-id>-upgrade.<arch>, the id of the upgrade entry (malloc'd), or NULL without a
+ * machine id (from /etc/machine-id, else from the default entry's machine-id key). */
+char *upgrade_entry_id(const char *root, const char *arch);
+/* A log file for a command's output: in the actor's scratch directory (or /tmp). malloc'd. */
+char *scratch_log(const char *name);
+/*
+ * Remove the upgrade entry: with the system's grubby when it has one (--remove-kernel), the
+ * file itself otherwise (and when grubby left it); then grubenv's next_entry and saved_entry
+ * when they name it. Safe to repeat. *ret_changed tells whether anything was removed.
+ */
+int upgrade_entry_remove(const char *root, const char *id, const char *kernel, bool *ret_changed, char **ret_err);
 
 #endif

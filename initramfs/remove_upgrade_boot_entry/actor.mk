@@ -1,0 +1,1 @@
+$(eval $(call initramfs_actor,remove_upgrade_boot_entry,remove_upgrade_boot_entry.c,,))

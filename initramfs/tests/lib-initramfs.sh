@@ -1,0 +1,75 @@
+# Helpers for the upgrade-initramfs and boot-entry tests (issue 9). Source after tests/lib.sh.
+
+IR_ACTORS=$T_BUILD/share/leapp/actors
+export LEAPP_DATADIR=$T_BUILD/share/leapp
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+PY=/usr/bin/python3
+
+# ir_sysroot SPEC: build a synthetic system; OUTDIR in $IR_SR, its root in $IR_ROOT.
+ir_sysroot() {
+	IR_SR=$(mktemp -d "${TMPDIR:-/tmp}/leapp-initramfs.XXXXXX")
+	T_TMPDIRS="${T_TMPDIRS:-} $IR_SR"
+	IR_ROOT=$IR_SR/out/root
+	"$T_TOP/scripts/mksysroot" -q "$1" "$IR_SR/out" >"$IR_SR/mksysroot.log" 2>&1 || {
+		tail -5 "$IR_SR/mksysroot.log"
+		return 1
+	}
+}
+
+# ir_manifest EXPR: a value of OUTDIR/manifest.json (python expression on m)
+ir_manifest() { "$PY" -c "import json,sys; m=json.load(open(sys.argv[1])); print($1)" "$IR_SR/out/manifest.json"; }
+
+# ir_kernel_rpm: the target kernel-core package in the target repos
+ir_kernel_rpm() { ls "$IR_SR"/out/repos/*/Packages/kernel-core-*.el9.*.rpm | head -1; }
+
+# ir_userspace ROOT: a stand-in target userspace (issue 8 makes the real one): the target
+# kernel package unpacked into ROOT/var/lib/leapp/el9userspace
+ir_userspace() {
+	local us=$1/var/lib/leapp/el9userspace
+	mkdir -p "$us"
+	(cd "$us" && rpm2cpio "$(ir_kernel_rpm)" | cpio -idm --quiet)
+}
+
+# ir_actors NAME...: export a LEAPP_ACTORS_DIR holding only these actors of the build
+ir_actors() {
+	local d
+	d=$(mktemp -d "$IR_SR/actors.XXXXXX")
+	for a in "$@"; do ln -s "$IR_ACTORS/$a" "$d/$a"; done
+	export LEAPP_ACTORS_DIR=$d
+}
+
+# ir_shell_actor ROOT NAME PHASE CONSUMES PRODUCES BODY: a shell actor in ROOT's repos.d/test;
+# BODY runs after leapp-msg init (leapp-msg is in PATH)
+ir_shell_actor() {
+	local root=$1 name=$2 phase=$3 cons=$4 prod=$5 body=$6
+	local d=$root/etc/leapp/repos.d/test/actors/$name
+	mkdir -p "$d"
+	printf 'name: %s\ndescription: test actor %s\nphase: %s\nexec: run.sh\nconsumes: [%s]\nproduces: [%s]\ntimeout: 60\n' \
+		"$name" "$name" "$phase" "$cons" "$prod" >"$d/actor.yaml"
+	printf '#!/bin/sh\nset -e\neval "$(leapp-msg init "$@")"\n%s\nleapp-msg done\n' "$body" >"$d/run.sh"
+	chmod +x "$d/run.sh"
+}
+
+# ir_run ROOT ARGS...: build/leapp ARGS --root ROOT; output in $IR_OUT, exit code in $IR_RC
+ir_run() {
+	local root=$1; shift
+	IR_OUT=$("$T_LEAPP" "$@" --root "$root" 2>&1); IR_RC=$?
+}
+
+# ir_list IMG: the paths in an initramfs image, one a line
+ir_list() { lsinitrd "$1" 2>/dev/null | awk 'NF >= 9 && $1 ~ /^[-dlcbps][-rwxsStT]/ {print $9}'; }
+
+# ir_report_keys ROOT: keys of the report entries, space-separated, sorted
+ir_report_keys() { jq -r '[.entries[].key] | sort | join(" ")' "$1/var/log/leapp/leapp-report.json"; }
+# ir_report ROOT KEY FIELD: a field of the report entry with that key
+ir_report() { jq -r --arg k "$2" "[.entries[] | select(.key == \$k)] | last | .$3" "$1/var/log/leapp/leapp-report.json"; }
+
+# ir_grubenv ROOT NAME: a grubenv variable (grub-editenv when installed: it also proves the block valid)
+ir_grubenv() {
+	local f=$1/boot/grub2/grubenv
+	if command -v grub-editenv >/dev/null; then
+		grub-editenv "$f" list | sed -n "s/^$2=//p"
+	else
+		head -c 1024 "$f" | tr -d '#' | sed -n "s/^$2=//p"
+	fi
+}
