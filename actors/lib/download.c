@@ -560,8 +560,11 @@ static void on_done(struct dl *d, struct xfer *x, CURLcode res)
 		x->next_at = 0;
 		return;
 	}
-	_cleanup_free_ char *why = code >= 400 ? xasprintf("HTTP error %ld", code)
-					       : xasprintf("%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(res));
+	const char *detail = x->errbuf[0] ? x->errbuf : curl_easy_strerror(res);
+	_cleanup_free_ char *why = code >= 400			      ? xasprintf("HTTP error %ld", code)
+				   : res == CURLE_OPERATION_TIMEDOUT ? xasprintf("timed out: no answer for %ld s (%s)",
+										 d->o->timeout, detail)
+								     : xasprintf("%s", detail);
 	bool missing = code == 404 || code == 403 || code == 410 || res == CURLE_REMOTE_FILE_NOT_FOUND;
 	retry_or_next(d, x, why, !missing && !(code >= 400 && code < 500 && code != 408 && code != 429));
 }
@@ -870,9 +873,10 @@ int dl_fetch_small(const struct dl_opts *o, const char *url, size_t limit, char 
 		}
 		buf_free(&m.b);
 		free(err);
-		err = res == CURLE_WRITE_ERROR ? xasprintf("%s: larger than %zu bytes", url, limit)
-			   : code >= 400	    ? xasprintf("%s: HTTP error %ld", url, code)
-						    : xasprintf("%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(res));
+		err = res == CURLE_WRITE_ERROR		? xasprintf("%s: larger than %zu bytes", url, limit)
+		      : res == CURLE_OPERATION_TIMEDOUT ? xasprintf("%s: timed out: no answer for %ld s", url, timeout)
+		      : code >= 400			? xasprintf("%s: HTTP error %ld", url, code)
+							: xasprintf("%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(res));
 		if (res == CURLE_WRITE_ERROR || (code >= 400 && code < 500))
 			break;
 		if (attempt < retries)

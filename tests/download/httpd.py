@@ -5,7 +5,7 @@
 #   httpd.py --dir DIR --port-file F [--delay S] [--fail N] [--no-range] [--hang] [--log F]
 #
 # --delay S     sleep S seconds after each 64 KiB sent (a slow link)
-# --fail N      answer the first N GETs with 503 (retries)
+# --fail N      answer the first N GETs of each path with 503 (retries)
 # --no-range    ignore Range headers (a server that cannot resume: 200 and the whole file)
 # --hang        accept connections and never send a byte (an unreachable service: timeouts)
 # --log F       append "METHOD PATH RANGE STATUS" per request
@@ -30,7 +30,7 @@ def main():
     ap.add_argument("--log")
     a = ap.parse_args()
     lock = threading.Lock()
-    state = {"failed": 0}
+    failed = {}
 
     def log(line):
         if a.log:
@@ -57,9 +57,9 @@ def main():
         def do_GET(self):
             rng = self.headers.get("Range")
             with lock:
-                fail = state["failed"] < a.fail
+                fail = failed.get(self.path, 0) < a.fail
                 if fail:
-                    state["failed"] += 1
+                    failed[self.path] = failed.get(self.path, 0) + 1
             if fail:
                 log(f"GET {self.path} {rng} 503")
                 self.send_response(503)
