@@ -360,8 +360,10 @@ static void add_problem(struct rpmtrans_result *res, rpmProblem p)
 		pr.kind = rpmProblemGetType(p) == RPMPROB_REQUIRES   ? RPMTRANS_PROB_REQUIRES
 			  : rpmProblemGetType(p) == RPMPROB_CONFLICT ? RPMTRANS_PROB_CONFLICTS
 								     : RPMTRANS_PROB_OBSOLETES;
-		/* altNEVR is the dependency, prefixed with its kind ("R ", "C ", "O ") */
-		pr.dependency = dup0(alt && strlen(alt) > 2 && alt[1] == ' ' ? alt + 2 : alt);
+		/* str1 is the dependency; altNEVR the package that has it (maybe installed: "%s is
+		 * needed by (installed) %s"); pkgNEVR the element that breaks it */
+		pr.dependency = dup0(str);
+		pr.other = dup0(alt);
 		break;
 	case RPMPROB_PKG_INSTALLED:
 		pr.kind = RPMTRANS_PROB_INSTALLED;

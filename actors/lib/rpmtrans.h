@@ -89,8 +89,9 @@ const char *rpmtrans_problem_kind_name(enum rpmtrans_problem_kind k);
 
 struct rpmtrans_problem {
 	enum rpmtrans_problem_kind kind;
-	char *package;              /* the NEVRA it belongs to */
-	char *other;                /* the other package (file conflicts; requires: the one that needs it) */
+	char *package;              /* the NEVRA it belongs to (requires: the element that breaks it) */
+	char *other;                /* the other package (file conflicts; requires, conflicts: the one that
+				     * has the dependency) */
 	char *file;                 /* file conflicts */
 	char *dependency;           /* requires, conflicts */
 	char *filesystem;           /* disk space and inodes: the mount point inside root */

@@ -240,10 +240,13 @@ int main(int argc, char **argv)
 		const struct rpmtrans_problem *p = &res.problems[i];
 		json_t *names = json_array();
 		_cleanup_free_ char *n1 = p->package ? name_of(p->package) : NULL;
-		_cleanup_free_ char *n2 = p->other && p->kind == RPMTRANS_PROB_FILE_CONFLICT ? name_of(p->other) : NULL;
+		_cleanup_free_ char *n2 = p->other && (p->kind == RPMTRANS_PROB_FILE_CONFLICT || p->kind == RPMTRANS_PROB_REQUIRES ||
+							p->kind == RPMTRANS_PROB_CONFLICTS || p->kind == RPMTRANS_PROB_OBSOLETES)
+						  ? name_of(p->other)
+						  : NULL;
 		if (n1)
 			json_array_append_new(names, json_string(n1));
-		if (n2)
+		if (n2 && (!n1 || strcmp(n1, n2)))
 			json_array_append_new(names, json_string(n2));
 		json_t *j = json_pack("{s:s, s:s?, s:s?, s:o, s:s?, s:s?, s:s?, s:s}", "kind",
 				      rpmtrans_problem_kind_name(p->kind), "package", p->package, "other", p->other,
