@@ -307,6 +307,29 @@ char *grubenv_locate(const char *root, char **ret_shown)
 		free(shown);
 		shown = next;
 	}
+	/* a relative link leaves "dir/../x": name the file plainly */
+	struct buf b = {0};
+	_cleanup_free_ char *copy = xstrdup(shown);
+	char *save = NULL;
+	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			while (b.len && b.data[b.len - 1] != '/')
+				b.len--;
+			if (b.len)
+				b.len--;
+			continue;
+		}
+		buf_printf(&b, "/%s", c);
+	}
+	buf_append(&b, "", 0);
+	free(shown);
+	shown = buf_steal(&b);
+	if (!*shown) {
+		free(shown);
+		shown = xstrdup("/");
+	}
 	char *host = path_join(root, shown);
 	if (ret_shown)
 		*ret_shown = shown;

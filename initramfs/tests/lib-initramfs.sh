@@ -73,3 +73,58 @@ ir_grubenv() {
 		head -c 1024 "$f" | tr -d '#' | sed -n "s/^$2=//p"
 	fi
 }
+
+# ir_standin_userspace ROOT KVER: a target userspace as production has it, with stand-ins that
+# record how they were run: /usr/bin/dracut (into /dracut.record; the image it makes has
+# /etc/standin-image-kib KiB), /usr/sbin/depmod (/depmod.record), the target build of leapp
+# (/usr/bin/leapp, /usr/share/leapp with one interim and one early actor), a fake kernel.
+ir_standin_userspace() {
+	local us=$1/var/lib/leapp/el9userspace kver=$2
+	mkdir -p "$us/usr/bin" "$us/usr/sbin" "$us/usr/lib/dracut/modules.d/99base" "$us/etc" "$us/dev" "$us/proc" "$us/sys" \
+		"$us/usr/lib/modules/$kver" "$us/usr/share/leapp/models" "$us/usr/share/leapp/phases" \
+		"$us/usr/share/leapp/actors/interim_a" "$us/usr/share/leapp/actors/early_b"
+	ln -sfn usr/bin "$us/bin"
+	ln -sfn usr/sbin "$us/sbin"
+	ln -sfn usr/lib "$us/lib"
+	cp /bin/busybox "$us/usr/bin/busybox"
+	ln -sf busybox "$us/usr/bin/sh"
+	: >"$us/.userspace-marker"
+	echo 64 >"$us/etc/standin-image-kib"
+	echo "dracut-functions" >"$us/usr/lib/dracut/dracut-functions.sh"
+	printf '#!/bin/bash\ncheck() { return 0; }\n' >"$us/usr/lib/dracut/modules.d/99base/module-setup.sh"
+	cat >"$us/usr/bin/dracut" <<'SH'
+#!/bin/sh
+# stand-in dracut: records its command line and environment, makes an image
+rec=/dracut.record
+: >$rec
+for a in "$@"; do echo "arg $a" >>$rec; done
+echo "env dracutbasedir=$dracutbasedir" >>$rec
+echo "env LEAPP_INITRAMFS_PAYLOAD=$LEAPP_INITRAMFS_PAYLOAD" >>$rec
+echo "env TMPDIR=$TMPDIR" >>$rec
+[ -r /proc/self/status ] && echo "proc mounted" >>$rec
+[ -c /dev/null ] && echo "dev mounted" >>$rec
+[ -e /.userspace-marker ] && echo "chrooted into the userspace" >>$rec
+for last; do :; done
+busybox dd if=/dev/zero of="$last" bs=1024 count="$(busybox cat /etc/standin-image-kib)" 2>/dev/null
+SH
+	printf '#!/bin/sh\necho "$*" >>/depmod.record\n' >"$us/usr/sbin/depmod"
+	printf '#!/bin/sh\necho "the target build of leapp"\n' >"$us/usr/bin/leapp"
+	printf '#!/bin/sh\necho "the target build of leapp-msg"\n' >"$us/usr/bin/leapp-msg"
+	chmod +x "$us/usr/bin/dracut" "$us/usr/sbin/depmod" "$us/usr/bin/leapp" "$us/usr/bin/leapp-msg"
+	echo "[]" >"$us/usr/share/leapp/models/target.yaml"
+	echo "workflow: target" >"$us/usr/share/leapp/phases/inplace-upgrade.yaml"
+	printf 'name: interim_a\ndescription: an interim actor of the target build\nphase: RPMUpgrade\nexec: run.sh\n' \
+		>"$us/usr/share/leapp/actors/interim_a/actor.yaml"
+	printf 'name: early_b\ndescription: an early actor of the target build\nphase: Checks\nexec: run.sh\n' \
+		>"$us/usr/share/leapp/actors/early_b/actor.yaml"
+	printf '#!/bin/sh\n' | tee "$us/usr/share/leapp/actors/interim_a/run.sh" >"$us/usr/share/leapp/actors/early_b/run.sh"
+	chmod +x "$us"/usr/share/leapp/actors/*/run.sh
+	head -c 300000 /dev/urandom >"$us/usr/lib/modules/$kver/vmlinuz"
+}
+
+# ir_userspace_stub ROOT KVER: a shell actor producing TargetUserSpaceInfo for ROOT's userspace
+ir_userspace_stub() {
+	ir_shell_actor "$1" userspace_stub InterimPreparation "" TargetUserSpaceInfo "
+leapp-msg produce TargetUserSpaceInfo '{\"path\": \"$1/var/lib/leapp/el9userspace\", \"path_in_root\": \"/var/lib/leapp/el9userspace\",
+  \"target_major\": 9, \"packages\": [], \"kernel_version\": \"$2\", \"kernel_versions\": [\"$2\"]}'"
+}
