@@ -67,6 +67,7 @@ done
 t_eq "its rpmdb lists what the message lists" "$(d_msgr demo TargetUserSpaceInfo '[.packages[].name] | sort | join(" ")') " "$us_rpms"
 t_eq "the requests are recorded" "system-release bash rpm kernel-core" "$(d_msgr demo TargetUserSpaceInfo '.requested | join(" ")')"
 t_eq "it has a shell" "true" "$(d_msg demo TargetUserSpaceInfo '.has_shell')"
+t_check "scriptlets ran chrooted in it (rpm's %post)" test -s "$US/var/lib/rpm-state/mksysroot-post-ran"
 t_check "no half-made userspace beside it" test ! -e "$US.new" -a ! -e "$US.old"
 
 # a second run: everything from the cache; a damaged cached file is fetched again
