@@ -1,5 +1,24 @@
 /* Actor sandbox: namespaces, a read-only view of the system, private /dev /proc /tmp /run, cgroup
- * and rlimit limits, capabilities and seccomp, planned in the broker and applied between fork and exec. */
+ * and rlimit limits, capabilities and seccomp, planned in the broker and applied between fork and exec.
+ *
+ * What an actor sees (DESIGN.md section 6):
+ *  - its own mount, pid, ipc and uts namespaces; the network namespace of its phase (no interface
+ *    up), or the broker's when it declares network. Its pid 1 is the sandbox's init (spawn.c).
+ *  - the host's filesystem tree at the same paths (no chroot: --root, /proc/self/exe, the actor's
+ *    executable and libraries keep their paths). In the source phases every mount is remounted
+ *    read-only one by one, except bind mounts of leapp's state and log directories (nosuid,
+ *    nodev); the el*userspace directories in the state directory stay read-only unless declared
+ *    in writes. InterimPreparation adds the target userspace and, with boot, <root>/boot. The
+ *    interim phases leave the root writable; with a --root below the host, the host around it
+ *    stays read-only. Kernel interfaces (sysfs, cgroupfs, ...) are read-only always.
+ *  - the audit store (leapp.db, -wal, -shm, leapp.lock) hidden behind an empty read-only file:
+ *    not writable, and no lock can be taken on it.
+ *  - a fresh /proc (/proc/sys and /proc/sysrq-trigger read-only), a /dev tmpfs with null, zero,
+ *    full, random, urandom and tty (read-only), fresh tmpfs on /tmp and /run. What must stay
+ *    visible below /tmp or /run (--root, the executable, the data directory) is bound back: the
+ *    whole top-level entry that holds it. Anything else the host keeps in /tmp is not visible.
+ *  - its scratch directory as the working directory.
+ * Mounts made by an actor that declares mounts live and die in its own namespace. */
 #include "sandbox.h"
 
 #include <dirent.h>
