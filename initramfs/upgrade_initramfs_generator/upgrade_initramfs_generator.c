@@ -282,53 +282,54 @@ int main(int argc, char **argv)
 		report_add_hint(e, hint);
 		actor_report(e);
 		actor_stop_after_phase("the upgrade initramfs does not fit in /boot");
-		json_decref(info);
-		return actor_finish();
-	}
-	unlink(kdst);
-	unlink(idst);
-	unlink(hdst);
-	if ((r = copy_file(vmlinuz, kdst, 0755, NULL)) < 0)
-		actor_error("cannot install the upgrade kernel", "%s: %s", kdst_rel, strerror(-r));
-	if ((r = copy_file(image, idst, 0600, NULL)) < 0) {
+		json_decref(files);
+		json_decref(interim);
+	} else {
 		unlink(kdst);
-		actor_error("cannot install the upgrade initramfs", "%s: %s", idst_rel, strerror(-r));
-	}
-	unlink(image);
-	_cleanup_free_ char *hsrc = path_join(kmoddir, ".vmlinuz.hmac");
-	bool hmac = file_size(hsrc) > 0;
-	if (hmac) {
-		_cleanup_free_ char *kname = xasprintf("vmlinuz-upgrade.%s", arch);
-		install_hmac(hsrc, hdst, kname);
-	}
+		unlink(idst);
+		unlink(hdst);
+		if ((r = copy_file(vmlinuz, kdst, 0755, NULL)) < 0)
+			actor_error("cannot install the upgrade kernel", "%s: %s", kdst_rel, strerror(-r));
+		if ((r = copy_file(image, idst, 0600, NULL)) < 0) {
+			unlink(kdst);
+			actor_error("cannot install the upgrade initramfs", "%s: %s", idst_rel, strerror(-r));
+		}
+		unlink(image);
+		_cleanup_free_ char *hsrc = path_join(kmoddir, ".vmlinuz.hmac");
+		bool hmac = file_size(hsrc) > 0;
+		if (hmac) {
+			_cleanup_free_ char *kname = xasprintf("vmlinuz-upgrade.%s", arch);
+			install_hmac(hsrc, hdst, kname);
+		}
 
-	/* a new attempt: the flag of a failed run in an earlier upgrade initramfs goes */
-	_cleanup_free_ char *flag = actor_path(FAILED_FLAG);
-	if (unlink(flag) == 0)
-		actor_info("removed %s, left by a failed run in an earlier upgrade initramfs", FAILED_FLAG);
+		/* a new attempt: the flag of a failed run in an earlier upgrade initramfs goes */
+		_cleanup_free_ char *flag = actor_path(FAILED_FLAG);
+		if (unlink(flag) == 0)
+			actor_info("removed %s, left by a failed run in an earlier upgrade initramfs", FAILED_FLAG);
 
-	json_t *modnames = json_array(), *drvnames = json_array();
-	json_array_foreach(mods, i, x)
-		json_array_append(modnames, json_object_get(x, "name"));
-	json_array_foreach(drivers, i, x)
-		json_array_append(drvnames, x);
-	actor_produce("UpgradeBootArtifacts",
-		      json_pack("{s:s, s:s, s:s?, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:f}", "kernel", kdst_rel,
-				"initramfs", idst_rel, "hmac", hmac ? hdst_rel : NULL, "kver", kver, "arch", arch,
-				"kernel_bytes", (json_int_t)ksize, "initramfs_bytes", (json_int_t)isize, "dracut",
-				host ? "host" : "userspace", "dracut_modules", modnames, "kernel_modules", drvnames, "files",
-				files, "interim_actors", interim, "build_seconds", b.seconds));
-	if (host) {
-		_cleanup_free_ char *summary = xasprintf(
-			"LEAPP_UNSUPPORTED=1 and LEAPP_DEVEL_USE_HOST_DRACUT=1 are set: dracut, its modules and systemd in "
-			"the upgrade initramfs come from the machine that runs leapp, not from the target release. The "
-			"kernel %s and its modules come from the target kernel package. This mode is for test machines.",
-			kver);
-		json_t *e = report_new("The upgrade initramfs was built with the host's dracut (unsupported)", summary, "high");
-		report_set_key(e, "upgrade-initramfs-host-dracut");
-		report_add_group(e, "boot");
-		report_add_group(e, "sanity");
-		actor_report(e);
+		json_t *modnames = json_array(), *drvnames = json_array();
+		json_array_foreach(mods, i, x)
+			json_array_append(modnames, json_object_get(x, "name"));
+		json_array_foreach(drivers, i, x)
+			json_array_append(drvnames, x);
+		actor_produce("UpgradeBootArtifacts",
+			      json_pack("{s:s, s:s, s:s?, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:f}", "kernel", kdst_rel,
+					"initramfs", idst_rel, "hmac", hmac ? hdst_rel : NULL, "kver", kver, "arch", arch,
+					"kernel_bytes", (json_int_t)ksize, "initramfs_bytes", (json_int_t)isize, "dracut",
+					host ? "host" : "userspace", "dracut_modules", modnames, "kernel_modules", drvnames, "files",
+					files, "interim_actors", interim, "build_seconds", b.seconds));
+		if (host) {
+			_cleanup_free_ char *summary = xasprintf(
+				"LEAPP_UNSUPPORTED=1 and LEAPP_DEVEL_USE_HOST_DRACUT=1 are set: dracut, its modules and systemd in "
+				"the upgrade initramfs come from the machine that runs leapp, not from the target release. The "
+				"kernel %s and its modules come from the target kernel package. This mode is for test machines.",
+				kver);
+			json_t *e = report_new("The upgrade initramfs was built with the host's dracut (unsupported)", summary, "high");
+			report_set_key(e, "upgrade-initramfs-host-dracut");
+			report_add_group(e, "boot");
+			report_add_group(e, "sanity");
+			actor_report(e);
+		}
 	}
 	dracut_build_clear(&b);
 	json_decref(mods);
