@@ -35,6 +35,8 @@ int main(int argc, char **argv)
 		return actor_finish();
 	}
 	const char *planned_fp = json_string_value(json_object_get(plan, "rpmdb_fingerprint"));
+	/* the rpmdb copy goes to disk, not to the sandbox's small /tmp */
+	solve_set_workdir(actor_scratch_dir());
 	_cleanup_free_ char *fp = NULL, *err = NULL;
 	char **now = NULL;
 	if (solve_rpmdb_fingerprint(actor_root(), &fp, &now, &err) < 0)

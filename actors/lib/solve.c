@@ -185,7 +185,15 @@ static const char *rpmdb_dir(const char *root)
 	return NULL;
 }
 
-/* Copy root's rpmdb files to $TMPDIR/leapp-rpmdb.XXXXXX/var/lib/rpm. Lock and BerkeleyDB
+static char *workdir;
+
+void solve_set_workdir(const char *dir)
+{
+	free(workdir);
+	workdir = dir && *dir ? xstrdup(dir) : NULL;
+}
+
+/* Copy root's rpmdb files to WORKDIR/leapp-rpmdb.XXXXXX/var/lib/rpm. Lock and BerkeleyDB
  * environment files are left out: a read needs neither, and they belong to the live system. */
 static int rpmdb_shadow(const char *root, char **ret_top, char **ret_err)
 {
@@ -194,7 +202,7 @@ static int rpmdb_shadow(const char *root, char **ret_top, char **ret_err)
 		*ret_err = xasprintf("%s: no rpm database in /var/lib/rpm or /usr/lib/sysimage/rpm", root);
 		return -ENOENT;
 	}
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = workdir ? workdir : getenv("TMPDIR");
 	_cleanup_free_ char *top = xasprintf("%s/leapp-rpmdb.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(top)) {
 		int r = -errno;

@@ -40,13 +40,20 @@ struct solve_repo_opts {
 	int priority;                   /* dnf's priority (lower wins); 0 means dnf's default, 99 */
 };
 
+/*
+ * Where the private rpmdb copies go (process-wide): an actor passes its scratch directory,
+ * which is on disk; the default is $TMPDIR, a small tmpfs in the sandbox, too small for the
+ * rpmdb of a big system. NULL goes back to $TMPDIR.
+ */
+void solve_set_workdir(const char *dir);
+
 /* New context for a target architecture (e.g. "x86_64"). Never NULL (aborts on OOM). */
 struct solve_ctx *solve_new(const char *arch);
 void solve_free(struct solve_ctx *s);
 
 /*
  * Load the installed packages from the rpmdb of root (/var/lib/rpm, else /usr/lib/sysimage/rpm).
- * The rpmdb is copied to a private directory under $TMPDIR first and read from there: librpm
+ * The rpmdb is copied to a private directory (solve_set_workdir()) and read from there: librpm
  * writes even when it reads (a sqlite rpmdb's -shm file, BerkeleyDB environment files), and the
  * system must not change before the upgrade. Debian's librpm/libsolv ignore the root and use
  * ~/.rpmdb unless _dbpath says otherwise, so the macro is set explicitly.

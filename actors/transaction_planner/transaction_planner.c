@@ -145,6 +145,8 @@ int main(int argc, char **argv)
 	const char *arch = ipu_str(ipu, "architecture") ? ipu_str(ipu, "architecture") : "x86_64";
 
 	struct solve_ctx *s = solve_new(arch);
+	/* the rpmdb copy goes to disk, not to the sandbox's small /tmp */
+	solve_set_workdir(actor_scratch_dir());
 	_cleanup_free_ char *err = NULL;
 
 	/* the repositories: their options, then the rpmdb and all of them loaded in parallel */
