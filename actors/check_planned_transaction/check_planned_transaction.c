@@ -80,6 +80,9 @@ static void report_unsolvable(json_t *plan)
 	buf_free(&pk);
 }
 
+/* a report stays readable: longer lists end with a count, transaction.json has them all */
+#define LIST_MAX 40
+
 static void list_items(struct buf *b, json_t *items, const char *action, const char *heading, bool with_reason,
 		       bool skip_distro_sync)
 {
@@ -92,6 +95,8 @@ static void list_items(struct buf *b, json_t *items, const char *action, const c
 			continue;
 		if (!n++)
 			buf_printf(b, "\n\n%s:", heading);
+		if (n > LIST_MAX)
+			continue; /* counted below */
 		buf_printf(b, "\n- ");
 		nevra(b, it);
 		if (strcmp(jstr(it, "repo"), "@System"))
@@ -99,6 +104,8 @@ static void list_items(struct buf *b, json_t *items, const char *action, const c
 		if (with_reason)
 			buf_printf(b, ": %s", jstr(it, "reason"));
 	}
+	if (n > LIST_MAX)
+		buf_printf(b, "\n- ... and %zu more (see /var/log/leapp/transaction.json)", n - LIST_MAX);
 }
 
 static void report_plan(json_t *plan)
