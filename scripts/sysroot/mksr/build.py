@@ -254,12 +254,15 @@ class Builder:
         self.log(f"building {len(todo)} packages in {len(batches)} batch(es)")
         work = tempfile.mkdtemp(prefix="build-", dir=self._tmp())
         try:
+            t0 = time.monotonic()
             with concurrent.futures.ThreadPoolExecutor(self.jobs) as ex:
                 futs = [ex.submit(self._build_batch, i, b, work) for i, b in enumerate(batches)]
                 built = []
                 for fu in futs:
                     built += fu.result()
+            t1 = time.monotonic()
             self._sign(built)
+            self.log(f"rpmbuild {t1 - t0:.1f}s, signing {time.monotonic() - t1:.1f}s")
             for p, path in built:
                 dest = p.rpm
                 os.makedirs(os.path.dirname(dest), exist_ok=True)

@@ -325,12 +325,17 @@ def generate(system, g):
         after.add(new)
     for c in split:
         after.add(f"{c}-tools")
+    # the included spec's packages (minimal's) are all rebuilt, and so are the kernel and
+    # the release package
+    after |= {e["name"] for e in pl if e.get("target") is not False}
+    after |= {"kernel", "kernel-core", "kernel-modules",
+              system.distro["profile"]["release_pkg"]}
     system._generated_expected = {
         "inhibitors": [],
         "removed": sorted(removed),
         "kept": sorted(third),
         "new": sorted([n for _, n in renamed] + [f"{c}-tools" for c in split]),
-        "generated_after_upgrade": sorted(after | set(third)),
+        "after_upgrade": sorted(after | set(third)),
         "generated_counts": {"installed": len(pkgs), "target": len(tpkgs), "pes": len(pes),
                              "renamed": len(renamed), "removed": len(removed),
                              "split": len(split), "moved": len(moved)},

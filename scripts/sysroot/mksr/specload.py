@@ -473,6 +473,7 @@ EXPECTED = Record({
 
 SPEC = Record({
     "include": ListOf(Str(), scalar_ok=True),
+    "base": ListOf(Str(), scalar_ok=True),      # a synonym of include
     "name": Str(r"[A-Za-z0-9_.-]+", "a spec name"),
     "description": Str(),
     "epoch": Int(0),
@@ -646,19 +647,22 @@ def _load_raw(path, stack, files):
         _STRICT[0] = True
     merged = MDict()
     merged.mark = data.mark
-    inc = data.get("include")
+    if "include" in data and "base" in data:
+        raise SpecError("give include or base (a synonym), not both", data.where("base"))
+    ikey = "base" if "base" in data else "include"
+    inc = data.get(ikey)
     if inc is not None:
         incs = inc if isinstance(inc, list) else [inc]
         for i, name in enumerate(incs):
             ipath = resolve_include(str(name), path)
             if not os.path.exists(ipath):
-                w = inc.where(i) if isinstance(inc, MList) else data.where("include")
+                w = inc.where(i) if isinstance(inc, MList) else data.where(ikey)
                 raise SpecError(f"included spec '{name}' not found ({display_path(ipath)})", w)
             parent = _load_raw(ipath, stack + [apath], files)
             for k in NOT_INHERITED:
                 parent.pop(k, None)
             merged = _merge(merged, parent)
-    own = MDict({k: v for k, v in data.items() if k != "include"})
+    own = MDict({k: v for k, v in data.items() if k not in ("include", "base")})
     own.mark, own.kmarks, own.raw = data.mark, data.kmarks, data.raw
     return _merge(merged, own)
 
