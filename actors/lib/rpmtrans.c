@@ -18,6 +18,7 @@
 #include <rpm/rpmte.h>
 #include <rpm/rpmts.h>
 
+#include "evr.h"
 #include "leapp/util.h"
 #include "rpmenv.h"
 #include "strmap.h"
@@ -157,7 +158,7 @@ static char *te_nevra(rpmte te)
 			 a && *a ? "." : "", a ? a : "");
 }
 
-int rpmtrans_add_package(struct rpmtrans *t, const char *path, bool installonly, char **ret_err)
+int rpmtrans_add_package(struct rpmtrans *t, const char *path, enum rpmtrans_how how, char **ret_err)
 {
 	FD_t fd = Fopen(path, "r.ufdio");
 	if (!fd || Ferror(fd)) {
@@ -186,8 +187,8 @@ int rpmtrans_add_package(struct rpmtrans *t, const char *path, bool installonly,
 	t->pkgs = xrealloc(t->pkgs, (t->n_pkgs + 1) * sizeof(*t->pkgs));
 	t->pkgs[t->n_pkgs++] = p;
 	int r = 0;
-	bool reinstall = false;
-	if (!installonly) {
+	bool reinstall = how == RPMTRANS_REINSTALL;
+	if (how == RPMTRANS_AUTO) {
 		/* exactly this NEVRA installed: a reinstall (rpm -U would call it "already installed") */
 		rpmdbMatchIterator mi = rpmtsInitIterator(t->ts, RPMDBI_NAME, headerGetString(h, RPMTAG_NAME), 0);
 		Header oh;
@@ -200,7 +201,7 @@ int rpmtrans_add_package(struct rpmtrans *t, const char *path, bool installonly,
 	if (reinstall)
 		r = rpmtsAddReinstallElement(t->ts, h, p);
 	else
-		r = rpmtsAddInstallElement(t->ts, h, p, installonly ? 0 : 1, NULL);
+		r = rpmtsAddInstallElement(t->ts, h, p, how == RPMTRANS_BESIDE ? 0 : 1, NULL);
 	if (r != 0) {
 		_cleanup_free_ char *nevra = hdr_nevra(h);
 		*ret_err = xasprintf("%s (%s): librpm refuses to add it to the transaction%s%s", nevra, path,
@@ -320,6 +321,93 @@ char **rpmtrans_erasures(struct rpmtrans *t)
 char **rpmtrans_installs(struct rpmtrans *t)
 {
 	return elements(t, TR_ADDED);
+}
+
+struct inst {
+	char *name, *version, *release, *arch, *nevra;
+	uint32_t epoch;
+};
+
+static bool in_set(const struct strmap *set, const char *s)
+{
+	return s && strmap_has(set, s);
+}
+
+static int inst_cmp_name(const void *a, const void *b)
+{
+	const struct inst *x = a, *y = b;
+	return strcmp(x->name, y->name);
+}
+
+char **rpmtrans_duplicates(struct rpmtrans *t, char *const *installonly, size_t n_installonly)
+{
+	struct strmap io;
+	strmap_init(&io);
+	for (size_t i = 0; i < n_installonly; i++)
+		strmap_put(&io, installonly[i], NULL);
+	struct inst *v = NULL;
+	size_t n = 0, cap = 0;
+	rpmdbMatchIterator mi = rpmtsInitIterator(t->ts, RPMDBI_PACKAGES, NULL, 0);
+	Header h;
+	while (mi && (h = rpmdbNextIterator(mi))) {
+		const char *name = headerGetString(h, RPMTAG_NAME);
+		if (!name || !strcmp(name, "gpg-pubkey") || in_set(&io, name))
+			continue;
+		bool installonly_pkg = false;
+		struct rpmtd_s td;
+		if (io.live && headerGet(h, RPMTAG_PROVIDENAME, &td, HEADERGET_MINMEM)) {
+			const char *p;
+			while (!installonly_pkg && (p = rpmtdNextString(&td)))
+				installonly_pkg = in_set(&io, p);
+			rpmtdFreeData(&td);
+		}
+		if (installonly_pkg)
+			continue;
+		if (n == cap)
+			v = xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+		const char *a = headerGetString(h, RPMTAG_ARCH);
+		v[n++] = (struct inst){.name = xstrdup(name),
+				       .version = xstrdup(headerGetString(h, RPMTAG_VERSION) ?: ""),
+				       .release = xstrdup(headerGetString(h, RPMTAG_RELEASE) ?: ""),
+				       .arch = xstrdup(a ? a : ""),
+				       .epoch = (uint32_t)headerGetNumber(h, RPMTAG_EPOCH),
+				       .nevra = hdr_nevra(h)};
+	}
+	rpmdbFreeIterator(mi);
+	strmap_clear(&io, NULL);
+	if (n)
+		qsort(v, n, sizeof(*v), inst_cmp_name);
+	char **out = xcalloc(n + 1, sizeof(char *));
+	size_t n_out = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && !strcmp(v[j].name, v[i].name))
+			j++;
+		/* each version that a newer one of the same name (and compatible arch) replaces */
+		for (size_t k = i; k < j; k++) {
+			bool older = false;
+			for (size_t m = i; m < j && !older; m++) {
+				if (m == k)
+					continue;
+				bool same_arch = !strcmp(v[k].arch, v[m].arch) || !strcmp(v[k].arch, "noarch") ||
+						 !strcmp(v[m].arch, "noarch");
+				int c = evr_cmp(v[k].epoch, v[k].version, v[k].release, v[m].epoch, v[m].version, v[m].release);
+				older = same_arch && c < 0;
+			}
+			if (older)
+				out[n_out++] = xstrdup(v[k].nevra);
+		}
+		i = j;
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].version);
+		free(v[i].release);
+		free(v[i].arch);
+		free(v[i].nevra);
+	}
+	free(v);
+	return out;
 }
 
 const char *rpmtrans_problem_kind_name(enum rpmtrans_problem_kind k)

@@ -13,7 +13,7 @@
  *   struct rpmtrans_opts o = {.root = root, .dbpath = "/var/lib/leapp/scratch/x/rpmdb.123",
  *                             .test = true};
  *   rpmtrans_new(&o, &t, &err);
- *   rpmtrans_add_package(t, "/var/lib/leapp/packages/.../bash.rpm", false, &err);   for each
+ *   rpmtrans_add_package(t, "/var/lib/leapp/packages/.../bash.rpm", RPMTRANS_UPGRADE, &err);
  *   rpmtrans_add_erase(t, "network-scripts-10.00.18-1.el8.x86_64", &err);          for each removal
  *   rpmtrans_run(t, &result, &err);       result.problems: file conflicts, disk space, deps...
  *   rpmtrans_result_free(&result); rpmtrans_free(t);
@@ -50,13 +50,18 @@ struct rpmtrans;
 int rpmtrans_new(const struct rpmtrans_opts *o, struct rpmtrans **ret, char **ret_err);
 void rpmtrans_free(struct rpmtrans *t);
 
-/*
- * Add a package file: upgraded (replacing older or newer versions of its name, so also a
- * downgrade), installed beside the installed versions when installonly, or reinstalled when
- * exactly its NEVRA is installed. The header is read (and verified with .verify) now.
- * Returns 0, or -errno with a message naming the file.
- */
-int rpmtrans_add_package(struct rpmtrans *t, const char *path, bool installonly, char **ret_err);
+enum rpmtrans_how {
+	RPMTRANS_AUTO,              /* a reinstall when exactly its NEVRA is installed, else an upgrade
+				     * (a lookup in the rpmdb per package: tell it when you know) */
+	RPMTRANS_UPGRADE,           /* replaces the installed versions of its name, older or newer
+				     * (a downgrade too), and what it obsoletes, as rpm -U --oldpackage */
+	RPMTRANS_BESIDE,            /* installed beside the installed versions (install-only: kernels) */
+	RPMTRANS_REINSTALL,         /* the same NEVRA is installed: replaced by this file */
+};
+
+/* Add a package file. The header is read (and verified with .verify) now. Returns 0, or -errno
+ * with a message naming the file. */
+int rpmtrans_add_package(struct rpmtrans *t, const char *path, enum rpmtrans_how how, char **ret_err);
 
 /* Erase an installed package by "name-[epoch:]version-release[.arch]" (the arch may be left
  * out, e.g. gpg-pubkey-099cbde2-65920080). -ENOENT when it is not installed. */
@@ -69,6 +74,16 @@ int rpmtrans_import_key(struct rpmtrans *t, const char *armored, char **ret_err)
  * NULL-terminated, malloc'd. */
 char **rpmtrans_erasures(struct rpmtrans *t);
 char **rpmtrans_installs(struct rpmtrans *t);
+
+/*
+ * The older versions an interrupted transaction left installed beside a newer version of the
+ * same name (rpm -U erases the old version only after the new one is in): NEVRAs as
+ * rpmtrans_erasures() writes them, NULL-terminated, malloc'd; erase them with
+ * rpmtrans_add_erase(). Two versions count as duplicates when their arch is the same or one
+ * of them is noarch (a multilib pair stays). Never duplicates: gpg-pubkey, and packages whose
+ * name or one of whose provides is in installonly (kernels are installed side by side).
+ */
+char **rpmtrans_duplicates(struct rpmtrans *t, char *const *installonly, size_t n_installonly);
 
 enum rpmtrans_problem_kind {
 	RPMTRANS_PROB_FILE_CONFLICT,

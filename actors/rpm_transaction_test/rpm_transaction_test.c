@@ -160,21 +160,35 @@ int main(int argc, char **argv)
 		actor_error("cannot set up the RPM transaction test", "%s", err);
 	}
 
+	double t_copy = now_monotonic();
 	struct problems P = {.list = json_array()};
-	/* the installs */
+	/* the installs: beside (install-only), a reinstall (the same NEVRA installed when planned), or
+	 * an upgrade (which is also how rpm downgrades) */
 	size_t i, k;
 	json_t *v, *it;
+	struct strmap installed;
+	strmap_init(&installed);
+	json_array_foreach(json_object_get(plan, "installed"), i, v)
+		if (json_is_string(v))
+			strmap_put(&installed, json_string_value(v), NULL);
 	json_array_foreach(json_object_get(dp, "packages"), i, v) {
 		const char *path = json_string_value(json_object_get(v, "path"));
+		_cleanup_free_ char *nevra = plan_nevra(v);
+		enum rpmtrans_how how = json_is_true(json_object_get(v, "installonly")) ? RPMTRANS_BESIDE
+					: !json_array_size(json_object_get(plan, "installed"))
+						? RPMTRANS_AUTO
+					: nevra && strmap_has(&installed, nevra) ? RPMTRANS_REINSTALL
+										  : RPMTRANS_UPGRADE;
 		free(err);
 		err = NULL;
-		if (!path || rpmtrans_add_package(t, path, json_is_true(json_object_get(v, "installonly")), &err) < 0) {
+		if (!path || rpmtrans_add_package(t, path, how, &err) < 0) {
 			rpmtrans_free(t);
 			rm_rf(dir);
 			actor_error("cannot add a downloaded package to the transaction test", "%s",
 				    err ? err : "a package without a path");
 		}
 	}
+	double t_add = now_monotonic();
 	/* the removals the plan makes: removed and obsoleted packages, and what upgrades replace */
 	struct strmap planned_erase;
 	strmap_init(&planned_erase);
@@ -226,11 +240,15 @@ int main(int argc, char **argv)
 	struct rpmtrans_result res;
 	free(err);
 	err = NULL;
+	double t_erase = now_monotonic();
 	r = rpmtrans_run(t, &res, &err);
+	actor_debug("timings: rpmdb copy %.3f s, packages %.3f s, erasures %.3f s, librpm check and run %.3f s",
+		    t_copy - t0, t_add - t_copy, t_erase - t_add, now_monotonic() - t_erase);
 	rpmtrans_free(t);
 	rm_rf(dir);
 	if (r < 0) {
 		strmap_clear(&planned_erase, NULL);
+		strmap_clear(&installed, NULL);
 		actor_error("the RPM transaction test could not run", "%s", err);
 	}
 	/* disk space: the largest shortfall per filesystem */
@@ -333,6 +351,7 @@ int main(int argc, char **argv)
 		buf_free(&P.text[k]);
 	json_decref(P.list);
 	strmap_clear(&planned_erase, NULL);
+	strmap_clear(&installed, NULL);
 	json_decref(plan);
 	json_decref(dp);
 	return actor_finish();

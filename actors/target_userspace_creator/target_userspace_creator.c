@@ -173,7 +173,7 @@ int main(int argc, char **argv)
 		actor_error("cannot create the target userspace's RPM database", "%s", err);
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (rpmtrans_add_package(t, pkgs[i].dl.path, false, &err) < 0) {
+		if (rpmtrans_add_package(t, pkgs[i].dl.path, RPMTRANS_UPGRADE, &err) < 0) {
 			rpmtrans_free(t);
 			rm_rf(tmp);
 			actor_error("cannot add a package to the target userspace", "%s", err);

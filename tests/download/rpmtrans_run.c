@@ -70,10 +70,10 @@ int main(int argc, char **argv)
 			goto fail;
 	}
 	for (size_t i = 0; i < ni; i++)
-		if (rpmtrans_add_package(t, io[i], true, &err) < 0)
+		if (rpmtrans_add_package(t, io[i], RPMTRANS_BESIDE, &err) < 0)
 			goto fail;
 	for (int i = optind; i < argc; i++)
-		if (rpmtrans_add_package(t, argv[i], false, &err) < 0)
+		if (rpmtrans_add_package(t, argv[i], RPMTRANS_AUTO, &err) < 0)
 			goto fail;
 	for (size_t i = 0; i < ne; i++)
 		if (rpmtrans_add_erase(t, erase[i], &err) < 0)
