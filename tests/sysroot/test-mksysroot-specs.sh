@@ -104,6 +104,21 @@ if build inhibit-bootspace; then
 	fi
 fi
 
+# /boot on the root filesystem, ext4, no swap (what a one-partition VM disk needs)
+printf 'include: minimal\nstorage:\n  root: {fstype: ext4}\n  boot: {separate: false}\n  swap_mib: 0\n' >"$tmp/onefs.yaml"
+if sr_build "$tmp/onefs.yaml" "$tmp/onefs"; then
+	r=$tmp/onefs/root
+	mid=$(cat "$r/etc/machine-id")
+	kv=$(cat "$r/proc/sys/kernel/osrelease")
+	t_check "boot.separate: false: fstab has only /, ext4; no swap; BLS and cmdline use /boot/ paths" bash -c "
+		[ \"\$(grep -c '^UUID=' '$r/etc/fstab')\" = 1 ] && grep -q '^UUID=.* / .*ext4' '$r/etc/fstab' &&
+		! grep -q ' /boot ' '$r/proc/self/mountinfo' && ! grep -q resume= '$r/proc/cmdline' &&
+		grep -qx 'linux /boot/vmlinuz-$kv' '$r/boot/loader/entries/$mid-$kv.conf' &&
+		grep -q '^BOOT_IMAGE=(hd0,msdos1)/boot/vmlinuz-$kv ' '$r/proc/cmdline'"
+else
+	t_fail "a spec with boot.separate: false builds" "$(tail "$tmp/onefs.log")"
+fi
+
 # --relocate: a moved OUTDIR has its repo file and manifest rewritten to the new place
 if [ -d "$tmp/inhibit-cpu" ]; then
 	mv "$tmp/inhibit-cpu" "$tmp/moved"

@@ -336,7 +336,14 @@ class System:
         root.setdefault("fstype", "xfs")
         root.setdefault("size_mib", 20480)
         root.setdefault("uuid", stable_uuid(self.name, "root"))
-        root.setdefault("device", f"/dev/{disk}2")
+        root.setdefault("device", f"/dev/{disk}2" if boot.get("separate", True) else
+                        f"/dev/{disk}1")
+        boot.setdefault("separate", True)
+        if not boot["separate"]:
+            # /boot is a directory of the root filesystem: its size and free space are /'s
+            boot["fstype"] = root["fstype"]
+            boot["uuid"] = root["uuid"]
+            boot["device"] = root["device"]
         boot.setdefault("fstype", "xfs")
         boot.setdefault("size_mib", 1024)
         boot.setdefault("uuid", stable_uuid(self.name, "boot"))

@@ -417,6 +417,7 @@ PES = Record({
 }, required=("id",), context="a PES event")
 
 FS = Record({
+    "separate": Bool(),       # boot only: false puts /boot on the root filesystem
     "fstype": Enum("xfs", "ext4", "ext3", "vfat", "btrfs"),
     "size_mib": Int(1, 1 << 30),
     "free_mib": Int(0, 1 << 30),

@@ -142,8 +142,9 @@ def write_system_files(system, root):
              "# units generated from this file.", "#"]
     lines.append(f"UUID={st['root']['uuid']} /                       {st['root']['fstype']:<7} "
                  "defaults        0 0")
-    lines.append(f"UUID={st['boot']['uuid']} /boot                   {st['boot']['fstype']:<7} "
-                 "defaults        0 0")
+    if st["boot"]["separate"]:
+        lines.append(f"UUID={st['boot']['uuid']} /boot                   "
+                     f"{st['boot']['fstype']:<7} defaults        0 0")
     if st["swap_mib"]:
         lines.append(f"UUID={st['swap_uuid']} none                    swap    defaults        0 0")
     for m in st["mounts"]:
@@ -234,6 +235,8 @@ def write_boot(system, root, tmpdir):
     d = system.distro
     version_str = d["source"] + (f" ({d['codename']})" if d["codename"] else "")
     opts = kernelopts(system)
+    # BLS paths are relative to the filesystem that holds /boot
+    bp = "" if system.storage["boot"]["separate"] else "/boot"
     os.makedirs(root + "/boot/loader/entries", exist_ok=True)
     os.makedirs(root + "/boot/grub2", exist_ok=True)
     for k in system.kernel["installed"]:
@@ -256,8 +259,8 @@ def write_boot(system, root, tmpdir):
         write(root, f"/boot/initramfs-{kver}.img", init, 0o600)
         entry = (f"title {d['name']} ({kver}) {version_str}\n"
                  f"version {kver}\n"
-                 f"linux /vmlinuz-{kver}\n"
-                 f"initrd /initramfs-{kver}.img $tuned_initrd\n"
+                 f"linux {bp}/vmlinuz-{kver}\n"
+                 f"initrd {bp}/initramfs-{kver}.img $tuned_initrd\n"
                  f"options $kernelopts $tuned_params\n"
                  f"id {d['id']}-20240101000000-{kver}\n"
                  f"grub_users $grub_users\n"
@@ -440,9 +443,11 @@ def mountinfo(system):
         "36 24 0:18 / /dev/mqueue rw,relatime shared:27 - mqueue mqueue rw,seclabel",
         "37 24 0:31 / /dev/hugepages rw,relatime shared:28 - hugetlbfs hugetlbfs "
         "rw,seclabel,pagesize=2M",
-        f"40 95 252:{int(boot_dev[-1]) if boot_dev[-1].isdigit() else 1} / /boot rw,relatime "
-        f"shared:60 - {st['boot']['fstype']} {boot_dev} {fsopts(st['boot']['fstype'])}",
     ]
+    if st["boot"]["separate"]:
+        lines.append(f"40 95 252:{int(boot_dev[-1]) if boot_dev[-1].isdigit() else 1} / /boot "
+                     f"rw,relatime shared:60 - {st['boot']['fstype']} {boot_dev} "
+                     f"{fsopts(st['boot']['fstype'])}")
     mid = 100
     for i, m in enumerate(st["mounts"]):
         if not m["mounted"]:
@@ -470,8 +475,9 @@ def mountinfo(system):
 def write_proc(system, root):
     k = system.kernel
     running = k["running"]
+    bp = "" if system.storage["boot"]["separate"] else "/boot"
     write(root, "/proc/cmdline",
-          f"BOOT_IMAGE=(hd0,msdos1)/vmlinuz-{running} {kernelopts(system)}\n", 0o444)
+          f"BOOT_IMAGE=(hd0,msdos1){bp}/vmlinuz-{running} {kernelopts(system)}\n", 0o444)
     write(root, "/proc/meminfo", meminfo(system), 0o444)
     write(root, "/proc/cpuinfo", cpuinfo(system), 0o444)
     write(root, "/proc/modules", modules(system), 0o444)
