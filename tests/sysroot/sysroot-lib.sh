@@ -22,11 +22,7 @@ sr_json() {
 	"$SR_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); v=eval(sys.argv[2]); print(v if not isinstance(v,(list,dict)) else json.dumps(v))' "$1" "$2"
 }
 
-# sr_tmpdir: sets $tmp to a scratch directory removed (and unmounted) at exit.
-# (Not tmp=$(t_tmpdir): in a $(...) subshell, the EXIT trap t_tmpdir sets fires at once
-# and removes the directory it just made.)
+# sr_tmpdir: sets $tmp to a scratch directory, removed (and unmounted) when the test exits.
 sr_tmpdir() {
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/leapp-test.XXXXXX")
-	T_TMPDIRS="${T_TMPDIRS:-} $tmp"
-	trap 't_cleanup' EXIT
+	tmp=$(t_tmpdir)
 }
