@@ -1125,8 +1125,10 @@ static void run_stage(struct engine *e, const struct phase_def *ph, enum stage s
 	if (e->interrupted)
 		sr.stop_starting = true;
 	stage_schedule(&sr);
-	if (sr.finished < sr.n)
-		uv_run(&e->loop, UV_RUN_DEFAULT);
+	/* always: when every actor of the stage was skipped (resume) or failed to start,
+	 * stage_schedule() has called uv_stop() already, and only uv_run() clears that flag; left
+	 * set, it would end the next stage's loop while its actors still run */
+	uv_run(&e->loop, UV_RUN_DEFAULT);
 	e->sr = NULL;
 	store_flush(c->store, false);
 	stage_clear(&sr);
