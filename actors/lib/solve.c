@@ -528,7 +528,6 @@ struct load_job {
 	char *solv;
 	size_t solv_len;
 	double t;
-	pthread_t thread;
 };
 
 static void *load_job_run(void *userdata)
@@ -577,6 +576,26 @@ static int adopt(struct solve_ctx *s, struct load_job *j, Repo **ret_repo, char 
 	return 0;
 }
 
+struct load_queue {
+	struct load_job *jobs;
+	size_t n, next;
+	pthread_mutex_t lock;
+};
+
+/* Take jobs until none is left. Job n (the rpmdb) goes first. */
+static void *load_worker(void *userdata)
+{
+	struct load_queue *q = userdata;
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		size_t k = q->next++;
+		pthread_mutex_unlock(&q->lock);
+		if (k >= q->n)
+			return NULL;
+		load_job_run(&q->jobs[k == 0 ? q->n - 1 : k - 1]);
+	}
+}
+
 int solve_load(struct solve_ctx *s, const char *root, const struct solve_repo_opts *repos, size_t n,
 	       char **ret_rpmdb_err, char ***ret_errors, size_t *ret_n_errors)
 {
@@ -587,18 +606,24 @@ int solve_load(struct solve_ctx *s, const char *root, const struct solve_repo_op
 		jobs[i].root = root;
 		jobs[i].arch = s->arch;
 	}
-	/* a few threads at most: the work is parsing, bound by the cores */
+	/* as many workers as cores (the work is parsing), taking jobs in order: the rpmdb first,
+	 * then the repositories, so that the long jobs start early */
+	struct load_queue q = {.jobs = jobs, .n = n + 1};
+	pthread_mutex_init(&q.lock, NULL);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t width = ncpu > 1 ? (size_t)(ncpu > 8 ? 8 : ncpu) : 1;
-	for (size_t start = 0; start <= n; start += width) {
-		size_t end = start + width > n + 1 ? n + 1 : start + width;
-		for (size_t i = start; i < end; i++)
-			if (pthread_create(&jobs[i].thread, NULL, load_job_run, &jobs[i]) != 0)
-				load_job_run(&jobs[i]), jobs[i].thread = 0;
-		for (size_t i = start; i < end; i++)
-			if (jobs[i].thread)
-				pthread_join(jobs[i].thread, NULL);
-	}
+	if (width > n + 1)
+		width = n + 1;
+	pthread_t *workers = xcalloc(width, sizeof(pthread_t));
+	size_t started = 0;
+	for (size_t i = 1; i < width; i++)
+		if (pthread_create(&workers[started], NULL, load_worker, &q) == 0)
+			started++;
+	load_worker(&q); /* this thread works too */
+	for (size_t i = 0; i < started; i++)
+		pthread_join(workers[i], NULL);
+	free(workers);
+	pthread_mutex_destroy(&q.lock);
 	char **errors = NULL;
 	size_t n_errors = 0;
 	int r = 0;
