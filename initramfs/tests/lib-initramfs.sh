@@ -22,14 +22,6 @@ ir_manifest() { "$PY" -c "import json,sys; m=json.load(open(sys.argv[1])); print
 # ir_kernel_rpm: the target kernel-core package in the target repos
 ir_kernel_rpm() { ls "$IR_SR"/out/repos/*/Packages/kernel-core-*.el9.*.rpm | head -1; }
 
-# ir_userspace ROOT: a stand-in target userspace (issue 8 makes the real one): the target
-# kernel package unpacked into ROOT/var/lib/leapp/el9userspace
-ir_userspace() {
-	local us=$1/var/lib/leapp/el9userspace
-	mkdir -p "$us"
-	(cd "$us" && rpm2cpio "$(ir_kernel_rpm)" | cpio -idm --quiet)
-}
-
 # ir_actors NAME...: export a LEAPP_ACTORS_DIR holding only these actors of the build
 ir_actors() {
 	local d

@@ -28,9 +28,11 @@ leapp-msg produce UpgradeInitramfsTasks '{\"include_dracut_modules\": [{\"name\"
   \"include_kernel_modules\": [{\"name\": \"leapp_test_dummy\", \"module_path\": \"$T/leapp_test_dummy.ko\"}],
   \"include_files\": [\"/etc/leapp-extra.conf\"]}'"
 grubenv0=$(sha256sum <"$R/boot/grub2/grubenv")
+echo "exit 1 at an earlier attempt" >"$R/var/lib/leapp/upgrade-initramfs.failed"
 
 ir_run "$R" upgrade
 t_eq "leapp upgrade: exit 0" 0 "$IR_RC"
+t_check "a new upgrade initramfs removes the failure flag of an earlier one" test ! -e "$R/var/lib/leapp/upgrade-initramfs.failed"
 [ "$IR_RC" = 0 ] || printf '%s\n' "$IR_OUT" | tail -30
 rec=$US/dracut.record
 arg() { grep -A1 -x -- "arg $1" "$rec" | sed -n 2p | sed 's/^arg //'; }
@@ -108,6 +110,16 @@ rm -f "$rec"
 out=$("$IR_ACTORS/target_initramfs_generator/target_initramfs_generator" --root "$R" --input "$IN" 2>/dev/null)
 t_eq "an initramfs and no tasks: kept, dracut not run" "kept false none" \
 	"$(cat "$R/boot/initramfs-$KVER.img") $(jq -r '.messages[0].data | "\(.initramfs_built) \(.dracut)"' <<<"$out")$([ -e "$rec" ] && echo " ran")"
+
+# ---- host-tools mode where there is no host dracut (inside an upgrade initramfs): a warning ----
+rm -f "$R/boot/initramfs-$KVER.img"
+: >"$IR_SR/not-dracut"
+out=$(LEAPP_UNSUPPORTED=1 LEAPP_DEVEL_USE_HOST_DRACUT=1 unshare -m bash -c \
+	'for d in /usr/bin/dracut /usr/sbin/dracut /sbin/dracut; do [ -e "$d" ] && mount --bind "$1" "$d"; done; "$2" --root "$3" --input "$4"' \
+	_ "$IR_SR/not-dracut" "$IR_ACTORS/target_initramfs_generator/target_initramfs_generator" "$R" "$IN" 2>/dev/null)
+t_eq "no host dracut: a high warning naming the remedy, no failure" "target-initramfs-no-host-dracut high dracut -f --kver $KVER|0" \
+	"$(jq -r '.reports[] | "\(.key) \(.severity) \(.detail.remediations[0].context | join(" "))"' <<<"$out")|$(jq '.errors | length' <<<"$out")"
+t_check "no host dracut: no initramfs pretended" test ! -e "$R/boot/initramfs-$KVER.img"
 
 # ---- /boot too small: an inhibitor with the sizes, nothing installed ----
 ir_sysroot demo || { t_fail "mksysroot demo"; t_done; exit 1; }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The upgrade initramfs for real (issue 9, items 1-5), with the host's dracut
-# (LEAPP_UNSUPPORTED=1 LEAPP_DEVEL_USE_HOST_DRACUT=1) and a stand-in target userspace (the
-# target kernel package unpacked): leapp upgrade builds the image with a custom dracut module,
+# (LEAPP_UNSUPPORTED=1 LEAPP_DEVEL_USE_HOST_DRACUT=1) and the target userspace that
+# target_userspace_creator makes (issue 8): leapp upgrade builds the image with a custom dracut module,
 # a custom kernel module and a file that a test actor asks for, installs it with the kernel
 # in /boot and adds the one-time boot entry; then, after the target kernel package is
 # installed into the tree as the RPM transaction would, leapp upgrade --resume (the simulated
@@ -16,9 +16,12 @@ R=$IR_ROOT
 KVER=$(ir_manifest 'm["kernel"]["target"]["kver"]')
 MID=$(cat "$R/etc/machine-id")
 OLD=$(ir_manifest 'm["kernel"]["default_entry"]')
-ir_userspace "$R"
 US=$R/var/lib/leapp/el9userspace
-ir_actors ipu_workflow_config kernel_scanner common_leapp_dracut_modules upgrade_initramfs_generator \
+# the plan, the download and the userspace (issue 8), then this issue's actors
+ir_actors ipu_workflow_config rpm_scanner repositories_scanner module_stream_facts repositories_mapping \
+	pes_events_scanner target_repositories transaction_planner check_planned_transaction check_rpmdb_unchanged \
+	target_gpg_keys check_target_userspace_tasks download_packages rpm_transaction_test target_userspace_creator \
+	kernel_scanner common_leapp_dracut_modules upgrade_initramfs_generator \
 	add_upgrade_boot_entry remove_upgrade_boot_entry target_initramfs_generator target_kernel_boot_entry \
 	remove_upgrade_boot_files
 export LEAPP_UNSUPPORTED=1 LEAPP_DEVEL_USE_HOST_DRACUT=1
@@ -33,16 +36,14 @@ depends() { return 0; }
 install() { inst_simple "$moddir/marker.txt" /etc/leapp-test-marker.txt; }
 SH
 echo "the custom dracut module was here" >"$T/95leapptest/marker.txt"
-cp "$US/lib/modules/$KVER/kernel/drivers/net/dummy.ko" "$T/leapp_test_dummy.ko"
+rpm2cpio "$(ir_kernel_rpm)" | (cd "$T" && cpio -idm --quiet "./lib/modules/$KVER/kernel/drivers/net/dummy.ko")
+mv "$T/lib/modules/$KVER/kernel/drivers/net/dummy.ko" "$T/leapp_test_dummy.ko"
 ir_shell_actor "$R" initramfs_request FactsCollection "" "UpgradeInitramfsTasks, UpgradeKernelCmdlineArgTasks" "
 leapp-msg produce UpgradeInitramfsTasks '{\"include_dracut_modules\": [{\"name\": \"leapptest\", \"module_path\": \"$T/95leapptest\"}],
   \"include_kernel_modules\": [{\"name\": \"leapp_test_dummy\", \"module_path\": \"$T/leapp_test_dummy.ko\"}, {\"name\": \"virtio_blk\"}],
   \"include_files\": [\"/usr/bin/cmp\"]}'
 leapp-msg produce UpgradeKernelCmdlineArgTasks '{\"to_add\": [{\"key\": \"console\", \"value\": \"ttyS0\"}, {\"key\": \"rd.debug\"}],
   \"to_remove\": [{\"key\": \"rhgb\"}, {\"key\": \"quiet\"}]}'"
-ir_shell_actor "$R" userspace_stub InterimPreparation "" TargetUserSpaceInfo "
-leapp-msg produce TargetUserSpaceInfo '{\"path\": \"$US\", \"path_in_root\": \"/var/lib/leapp/el9userspace\",
-  \"target_major\": 9, \"packages\": [], \"kernel_version\": \"$KVER\", \"kernel_versions\": [\"$KVER\"]}'"
 mkdir -p "$R/etc/leapp/actor_conf.d"
 cat >"$R/etc/leapp/actor_conf.d/speed.yaml" <<'YAML'
 # smaller images than the defaults, to keep the test quick
@@ -62,6 +63,7 @@ echo "# leapp upgrade with the initramfs build: $((SECONDS - t0)) s"
 t_check "a reboot is announced" grep -q "A reboot is required to continue" <<<"$IR_OUT"
 K=$R/boot/vmlinuz-upgrade.x86_64
 I=$R/boot/initramfs-upgrade.x86_64.img
+t_check "the userspace has the target kernel package" grep -q "^kernel-core-" <<<"$(rpm --root "$US" --dbpath /var/lib/rpm -qa)"
 t_check "the upgrade kernel is the target kernel" cmp "$K" "$US/lib/modules/$KVER/vmlinuz"
 [ -s "$I" ] && t_ok "the upgrade initramfs is installed" || t_fail "the upgrade initramfs is installed"
 echo "# upgrade initramfs: $(stat -c %s "$I") bytes"
