@@ -9,14 +9,16 @@
 
 /*
  * Used by the planner (TargetTransactionFactsCollection) and meant for the phases after it:
- * the download phase checks solve_rpmdb_fingerprint() against the plan, and the RPM upgrade
- * on resume re-solves from the current rpmdb with the same repositories and tasks (the
- * PlannedTransaction message carries both, see libmsg/models/transaction.yaml).
+ * the download phase checks solve_rpmdb_fingerprint() against the plan (check_rpmdb_unchanged),
+ * and the RPM upgrade on resume re-solves from the current rpmdb with the same repositories and
+ * tasks: replan_solve() in replan.h does that from the PlannedTransaction message (see
+ * libmsg/models/transaction.yaml).
  *
  * Usage:
  *   struct solve_ctx *s = solve_new("x86_64");
- *   solve_load_installed(s, root, &err);           rpmdb under root, never written
- *   solve_add_repo(s, &repo_opts, &err);            for each target repository
+ *   solve_load(s, root, repo_opts, n, ...);         rpmdb under root (never written) and the
+ *                                                   repositories, in parallel; or one by one:
+ *   solve_load_installed(s, root, &err); solve_add_repo(s, &repo_opts, &err); ...
  *   solve_add_exclude(s, "kernel-rt*"); solve_add_installonly(s, "kernel"); ...
  *   solve_set_module_filter(s, &filter);            optional (modules.c computes it)
  *   solve_run(s, tasks, n, &result, &err);
