@@ -1,0 +1,1 @@
+$(eval $(call c_actor,upgrade_summary,actors/upgrade_summary,upgrade_summary.c,,))
