@@ -16,7 +16,8 @@
  *  - a fresh /proc (/proc/sys and /proc/sysrq-trigger read-only), a /dev tmpfs with null, zero,
  *    full, random, urandom and tty (read-only), fresh tmpfs on /tmp and /run. What must stay
  *    visible below /tmp or /run (--root, the executable, the data directory) is bound back: the
- *    whole top-level entry that holds it. Anything else the host keeps in /tmp is not visible.
+ *    whole top-level entry that holds it. The rest of the host's /tmp shows through an overlay
+ *    (file:// repositories are host paths, often in /tmp), its writes going to the tmpfs.
  *  - its scratch directory as the working directory.
  * Mounts made by an actor that declares mounts live and die in its own namespace. */
 #include "sandbox.h"
@@ -1230,8 +1231,25 @@ static int ro_pass(const struct sandbox_run *r, const char **ret_what)
 	return 0;
 }
 
-/* A fresh tmpfs on dir, with the entries in keep bound back in from the host's. */
-static int fresh_tmpfs(const char *dir, const char *opts, char *const *keep, size_t n, const char **ret_what)
+static void fd_path(int fd, char out[64])
+{
+	char num[16];
+	int k = 15, v = fd;
+	num[k] = 0;
+	do
+		num[--k] = (char)('0' + v % 10);
+	while ((v /= 10) && k > 0);
+	out[0] = 0;
+	scat(out, 64, 0, "/proc/self/fd/");
+	scat(out, 64, strlen(out), num + k);
+}
+
+/* A fresh tmpfs on dir, with the entries in keep bound back in from the host's. With
+ * show_host, the tmpfs is the upper layer of an overlay whose lower layer is the host's dir:
+ * the actor sees what the host keeps there (read-only through the overlay: a file:// repo in
+ * the host's /tmp, say) and its own writes stay in the private tmpfs. */
+static int fresh_tmpfs(const char *dir, const char *opts, char *const *keep, size_t n, bool show_host,
+		       const char **ret_what)
 {
 	int fds[SANDBOX_MAX_PATHS];
 	for (size_t i = 0; i < n; i++) {
@@ -1245,10 +1263,39 @@ static int fresh_tmpfs(const char *dir, const char *opts, char *const *keep, siz
 		}
 	}
 	int e = 0;
+	int host = show_host ? open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
 		e = -errno;
 		*ret_what = "mounting a tmpfs on /tmp or /run";
 	}
+	if (e == 0 && host >= 0) {
+		/* upper and work directories in the private tmpfs, the host's directory below;
+		 * where the kernel has no overlay, the plain tmpfs stays (the host's dir unseen) */
+		char lower[64], ovl[256];
+		fd_path(host, lower);
+		char upper[64], work[64];
+		upper[0] = work[0] = 0;
+		scat(upper, sizeof(upper), 0, dir);
+		scat(upper, sizeof(upper), strlen(upper), "/.leapp-upper");
+		scat(work, sizeof(work), 0, dir);
+		scat(work, sizeof(work), strlen(work), "/.leapp-work");
+		if (mkdir(upper, 01777) == 0 && mkdir(work, 0700) == 0) {
+			ovl[0] = 0;
+			scat(ovl, sizeof(ovl), 0, "lowerdir=");
+			scat(ovl, sizeof(ovl), strlen(ovl), lower);
+			scat(ovl, sizeof(ovl), strlen(ovl), ",upperdir=");
+			scat(ovl, sizeof(ovl), strlen(ovl), upper);
+			scat(ovl, sizeof(ovl), strlen(ovl), ",workdir=");
+			scat(ovl, sizeof(ovl), strlen(ovl), work);
+			/* the upper directory takes the host's mode (1777 for /tmp) */
+			struct stat hst;
+			if (fstat(host, &hst) == 0)
+				chmod(upper, hst.st_mode & 07777);
+			mount("overlay", dir, "overlay", MS_NOSUID | MS_NODEV, ovl);
+		}
+	}
+	if (host >= 0)
+		close(host);
 	for (size_t i = 0; i < n; i++) {
 		if (e == 0) {
 			struct stat st;
@@ -1256,14 +1303,8 @@ static int fresh_tmpfs(const char *dir, const char *opts, char *const *keep, siz
 				mkdir(keep[i], 0755);
 			else
 				close(open(keep[i], O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
-			char src[64] = "/proc/self/fd/";
-			char num[16];
-			int k = 15, v = fds[i];
-			num[k] = 0;
-			do
-				num[--k] = (char)('0' + v % 10);
-			while ((v /= 10) && k > 0);
-			scat(src, sizeof(src), strlen(src), num + k);
+			char src[64];
+			fd_path(fds[i], src);
 			if (mount(src, keep[i], NULL, MS_BIND | MS_REC, NULL) < 0) {
 				e = -errno;
 				*ret_what = "binding a kept path back over the fresh /tmp or /run";
@@ -1318,10 +1359,10 @@ static int setup_mounts(const struct sandbox_spec *s, const char **ret_what)
 		TRY(bind_self(r->ro[i], true, MS_NOSUID | MS_NODEV), "binding the target userspace read-only");
 	if ((e = ro_pass(r, ret_what)) < 0)
 		return e;
-	if (r->fresh_tmp && (e = fresh_tmpfs("/tmp", r->tmp_opts, r->keep_tmp, r->n_keep_tmp, ret_what)) < 0)
+	if (r->fresh_tmp && (e = fresh_tmpfs("/tmp", r->tmp_opts, r->keep_tmp, r->n_keep_tmp, true, ret_what)) < 0)
 		return e;
 	if (r->fresh_run) {
-		if ((e = fresh_tmpfs("/run", r->run_opts, r->keep_run, r->n_keep_run, ret_what)) < 0)
+		if ((e = fresh_tmpfs("/run", r->run_opts, r->keep_run, r->n_keep_run, false, ret_what)) < 0)
 			return e;
 		TRY(mkdir("/run/shm", 01777), "creating /run/shm");
 	}
