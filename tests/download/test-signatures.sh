@@ -99,6 +99,14 @@ upgrade
 t_eq "an unsigned package: inhibited" "3 unsigned-target-packages" "$D_RC $(d_inhibitors demo)"
 t_check "it names the package" grep -q "chrony-4.5-3.el9.x86_64 (repository almalinux9-baseos): not signed" \
 	<<<"$(d_entry demo unsigned-target-packages .summary)"
+sed -i "/^\[almalinux9-baseos\]/,/^$/ s|^gpgcheck=1|gpgcheck=0|" "$REPOFILE"
+upgrade
+t_eq "the repository's gpgcheck=0: its packages are not checked" 0 "$D_RC" || d_show demo
+d_probe demo
+t_eq "recorded as such, and the other repositories' packages still checked" "repo-gpgcheck-off ok" \
+	"$(d_msgr demo DownloadedPackages '"\([.packages[] | select(.repo == "almalinux9-baseos") | .signature] | unique | join(",")) \([.packages[] | select(.repo != "almalinux9-baseos") | .signature] | unique | join(","))"')"
+t_eq "TargetGpgKeys lists the repository" "almalinux9-baseos" "$(d_msgr demo TargetGpgKeys '.nocheck_repos | join(",")')"
+cp "$D_DIR/repofile.orig" "$REPOFILE"
 cp "$D_DIR/chrony.orig" "$chrony"
 recreate "$BASEOS"
 
