@@ -199,6 +199,7 @@ struct dl {
 	size_t n;
 	size_t active;
 	uint64_t done, total;
+	double last_progress;
 	struct dl_stats stats;
 	int fatal;              /* -ENOSPC, or the first item failure */
 	char *fatal_msg;
@@ -229,6 +230,11 @@ static void progress(struct dl *d)
 {
 	if (!d->o->progress || !d->total)
 		return;
+	/* the sum walks every item: not more often than the broker shows it (10 a second) */
+	double now = now_monotonic();
+	if (now - d->last_progress < 0.1)
+		return;
+	d->last_progress = now;
 	uint64_t cur = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct xfer *x = &d->x[i];
