@@ -31,6 +31,20 @@ sys_upgrade_inst_payload_file() {
     esac
 }
 
+# librpm's configuration (rpmrc, macros, the platform macros) from the rpm dracut builds with:
+# the actors of the RPM transaction link librpm, which reads it when it starts and fails
+# ("Unable to open /usr/lib/rpm/rpmrc") without it
+sys_upgrade_inst_rpm_config() {
+    local f files=()
+    for f in "$dracutsysrootdir"/usr/lib/rpm/rpmrc "$dracutsysrootdir"/usr/lib/rpm/macros \
+        "$dracutsysrootdir"/usr/lib/rpm/rpmpopt-* "$dracutsysrootdir"/usr/lib/rpm/macros.d/* \
+        "$dracutsysrootdir"/usr/lib/rpm/platform/*/macros "$dracutsysrootdir"/etc/rpm/macros*; do
+        [[ -f $f ]] && files+=("${f#"$dracutsysrootdir"}")
+    done
+    ((${#files[@]})) && inst_multiple -o "${files[@]}"
+    return 0
+}
+
 install() {
     local payload=${LEAPP_INITRAMFS_PAYLOAD:-} f n=0
     if [[ -z $payload || ! -x $payload/usr/bin/leapp ]]; then
@@ -42,6 +56,7 @@ install() {
     inst_hook upgrade-post 50 "$moddir/upgrade-finish.sh"
     inst_multiple mount umount sync sort sed cat date mkdir rm head journalctl
     inst_multiple -o setenforce
+    sys_upgrade_inst_rpm_config
 
     while IFS= read -r -d '' f; do
         if ! sys_upgrade_inst_payload_file "$f" "${f#"$payload"}"; then

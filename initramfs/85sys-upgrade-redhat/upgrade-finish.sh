@@ -9,12 +9,13 @@ NEWROOT=${NEWROOT:-/sysroot}
 UPGRADE_SELINUXFS=${UPGRADE_SELINUXFS:-/sys/fs/selinux}
 UPGRADE_FAILED_FLAG=${UPGRADE_FAILED_FLAG:-$NEWROOT/var/lib/leapp/upgrade-initramfs.failed}
 
+# (not -m: systemd 252 refuses --merge with --boot; the initramfs has one journal, in /run)
 upgrade_save_journal() {
     _log=$NEWROOT/var/log/leapp/leapp-upgrade.log
     mkdir -p "${_log%/*}" 2>/dev/null
     {
         echo "==== journal of the upgrade initramfs, $(date -u '+%Y-%m-%d %H:%M:%S UTC') ===="
-        journalctl -a -m -b --no-pager -o short-monotonic
+        journalctl -a -b --no-pager -o short-monotonic
     } >> "$_log" 2>/dev/null || warn "upgrade: cannot save the journal into $_log"
 }
 
