@@ -354,6 +354,40 @@ static _noreturn_ void transaction_failed(const struct rpmtrans_result *res)
 		    n, b.data);
 }
 
+static void upgrade_free(struct upgrade *u)
+{
+	strmap_clear(&u->downloaded, NULL);
+	strmap_clear(&u->cached_repos, free);
+	strmap_clear(&u->allowed_erase, NULL);
+	strv_free(u->installonly, u->n_installonly);
+	json_decref(u->plan);
+	json_decref(u->dp);
+	json_decref(u->keys);
+	json_decref(u->test);
+	json_decref(u->cache);
+}
+
+/* Does the solved transaction still install or erase anything? */
+static bool nothing_pending(const struct solve_result *res, const struct strmap *installed)
+{
+	for (size_t i = 0; i < res->n_items; i++) {
+		const struct solve_item *it = &res->items[i];
+		_cleanup_free_ char *nevra = item_nevra(it);
+		const char *action = solve_action_name(it->action);
+		if ((is_install(action) && !strmap_has(installed, nevra)) || (is_erase(action) && strmap_has(installed, nevra)))
+			return false;
+	}
+	return true;
+}
+
+static void done_nothing(struct upgrade *u, const struct rpmdb_pkgs *now, int source_major, double solve_secs, double t0)
+{
+	leftovers(u, now, source_major);
+	actor_produce("RPMUpgradeResult", json_pack("{s:s, s:b, s:s, s:f, s:f}", "status", "nothing-to-do", "resumed", false,
+						     "rpm_version", rpmtrans_rpm_version(), "solve_seconds", solve_secs,
+						     "seconds", now_monotonic() - t0));
+}
+
 static json_t *strv_json(char **v)
 {
 	json_t *a = json_array();
@@ -410,6 +444,23 @@ int main(int argc, char **argv)
 		solve_problems(&res);
 	const char *planned_fp = json_string_value(json_object_get(u->plan, "rpmdb_fingerprint"));
 	bool as_planned = planned_fp && !strcmp(fp, planned_fp);
+	struct rpmdb_pkgs before = {0};
+	struct strmap installed, pubkeys;
+	strmap_init(&installed);
+	strmap_init(&pubkeys);
+	read_installed(u->root, &installed, &pubkeys, &before);
+	if (!started && !as_planned && nothing_pending(&res, &installed)) {
+		/* upgraded already (this actor run again after the upgrade ended): nothing changes */
+		actor_info("the rpmdb holds the upgraded packages already (%s): nothing to do", fp);
+		done_nothing(u, &before, source_major, solve_secs, t0);
+		rpmdb_pkgs_clear(&before);
+		strmap_clear(&installed, NULL);
+		strmap_clear(&pubkeys, NULL);
+		solve_result_free(&res);
+		upgrade_free(u);
+		json_decref(ipu);
+		return actor_finish();
+	}
 	if (!started && !as_planned)
 		actor_error("the RPM database changed since the upgrade transaction was planned",
 			    "Nothing was upgraded: the rpmdb is %s, the plan was made for %s, and the RPM upgrade of this "
@@ -419,12 +470,6 @@ int main(int argc, char **argv)
 		check_as_planned(u, &res);
 	actor_info("solved again from the rpmdb (%s%s) in %.2f s: %zu items", fp,
 		   as_planned ? ", as planned" : ", an earlier run was interrupted", solve_secs, res.n_items);
-
-	struct rpmdb_pkgs before = {0};
-	struct strmap installed, pubkeys;
-	strmap_init(&installed);
-	strmap_init(&pubkeys);
-	read_installed(u->root, &installed, &pubkeys, &before);
 
 	/* from here on the rpmdb may change: the checks before this phase must know */
 	if (!started) {
@@ -608,16 +653,8 @@ int main(int argc, char **argv)
 	strmap_clear(&pubkeys, NULL);
 	strmap_clear(&now_installed, NULL);
 	strmap_clear(&now_keys, NULL);
-	strmap_clear(&u->downloaded, NULL);
-	strmap_clear(&u->cached_repos, free);
-	strmap_clear(&u->allowed_erase, NULL);
-	strv_free(u->installonly, u->n_installonly);
 	solve_result_free(&res);
-	json_decref(u->plan);
-	json_decref(u->dp);
-	json_decref(u->keys);
-	json_decref(u->test);
-	json_decref(u->cache);
+	upgrade_free(u);
 	json_decref(ipu);
 	return actor_finish();
 }

@@ -1,0 +1,128 @@
+#!/bin/bash
+# Crash safety of the phases after the reboot (issue 9): leapp is killed with SIGKILL at several
+# points of the interim resume, the RPM transaction included, and of the first-boot resume; each
+# time further `leapp upgrade --resume` runs finish the upgrade, the rpmdb then holds exactly the
+# expected packages (no package twice but the kernels), and neither leapp's audit store nor the
+# rpmdb is corrupt (sqlite's integrity check, rpm -qa, rpm's dependency check).
+#
+# The system is scripts/sysroot/specs/demo-crash.yaml: the demo with scriptlets that wait while a
+# hold file exists, so the kills inside the RPM transaction are at known points:
+#   %post of the el9 crash-probe       some el9 packages installed, no el8 one erased yet
+#   %postun of the el8 setup           most old versions erased, a few still there
+#   %posttrans of the el9 crash-probe  the transaction complete, the actor not finished
+# The dracut and boot-entry actors are left out (lib-upgrade.sh, u_actors_noboot): each case
+# would cost two dracut runs, and test-demo-upgrade.sh runs them.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib-upgrade.sh"
+
+u_init
+u_actors_noboot
+u_sysroot demo-crash base || { t_fail "mksysroot demo-crash"; t_done; exit 1; }
+B=$(u_root base)
+# the admin changed sshd_config too: the upgrade keeps it, with sshd_config.rpmnew beside it,
+# and sshd_permit_root_login_apply writes its line into the kept file
+printf '# the admin was here\nClientAliveInterval 300\n' >>"$B/etc/ssh/sshd_config"
+u_leapp base preupgrade
+t_eq "preupgrade exits 0" 0 "$U_RC" || u_show base
+u_leapp base upgrade
+t_eq "upgrade exits 0 (the reboot into the upgrade initramfs is next)" 0 "$U_RC" || u_show base
+BEFORE=$(u_rpm base -qa | sort)
+# rpmdb entries once every new package is in and no old one erased yet
+ALL_IN=$(($(wc -l <<<"$BEFORE") + $(jq '[.transaction[] | select(.action != "remove" and .action != "obsolete")] | length' \
+	"$B/var/log/leapp/transaction.json")))
+
+# after_kill NAME WHAT: the state right after a kill
+after_kill() {
+	t_eq "$1: leapp was killed $2" 1 "$U_KILLED"
+	t_eq "$1: right after the kill the audit store and the rpmdb are intact" "ok ok" "$(u_integrity "$1")"
+	t_check "$1: right after the kill rpm -qa reads the rpmdb" u_rpm "$1" -qa
+}
+
+# finish NAME: resume until the upgrade is done, as the reboots would; then check the result
+finish() {
+	local name=$1 root
+	root=$(u_root "$name")
+	rm -f "$root"/var/tmp/crash-probe.hold-*
+	u_leapp "$name" upgrade --resume
+	t_eq "$name: the interim resume finishes (exit 0)" 0 "$U_RC" || u_show "$name"
+	t_check "$name: and announces the reboot into the upgraded system" grep -q "A reboot is required to continue" \
+		<(tail -3 "$U_DIR/$name.out")
+	u_probe "$name"
+	U_LAST_RESULT=$(u_msg "$name" RPMUpgradeResult '"\(.status) resumed=\(.resumed) duplicates=\(.duplicates | length)"')
+	u_leapp "$name" upgrade --resume
+	t_eq "$name: the first-boot resume finishes (exit 0)" 0 "$U_RC" || u_show "$name"
+	u_check_upgraded "$name"
+	t_check "$name: the admin's sshd_config is kept, with its PermitRootLogin line" \
+		grep -q "^ClientAliveInterval 300$" "$root/etc/ssh/sshd_config"
+	t_check "$name: sshd_config.rpmnew is beside it" test -s "$root/etc/ssh/sshd_config.rpmnew"
+}
+
+# a: killed at the start of the interim resume (LateTests); the rpmdb is untouched
+u_copy base a
+u_kill_at a actor:late_rpmdb_check upgrade --resume
+after_kill a "at the start of LateTests"
+t_eq "a: the rpmdb is untouched" "$BEFORE" "$(u_rpm a -qa | sort)"
+finish a
+t_eq "a: the RPM upgrade ran once, not resumed" "upgraded resumed=false duplicates=0" "$U_LAST_RESULT"
+
+# b: killed in the middle of the RPM transaction's installs
+u_copy base b
+touch "$(u_root b)/var/tmp/crash-probe.hold-post"
+u_kill_at b /var/tmp/crash-probe.at-post upgrade --resume
+after_kill b "in crash-probe's %post"
+t_check "b: the rpmdb holds packages of both releases now" test "$(u_twice b | wc -w)" -gt 6
+t_check "b: el9 packages are in" u_rpm b -q bash-5.1.8-9.el9 crash-probe-2.0-1.el9
+finish b
+t_check "b: the resumed RPM upgrade erased the duplicates" grep -qE "^upgraded resumed=true duplicates=([1-9][0-9]+)$" <<<"$U_LAST_RESULT"
+t_check "b: it says it solved again from a changed rpmdb" grep -q "an earlier run was interrupted" \
+	"$(u_root b)/var/log/leapp/leapp-upgrade.log"
+
+# c: killed while rpm erases the old versions
+u_copy base c
+touch "$(u_root c)/var/tmp/crash-probe.hold-postun"
+u_kill_at c /var/tmp/crash-probe.at-postun upgrade --resume
+after_kill c "in setup's %postun"
+n=$(u_rpm c -qa | wc -l)
+t_check "c: some old versions are erased ($n of $ALL_IN rpmdb entries left)" test "$n" -lt "$ALL_IN"
+t_check "c: some are still there" test "$(u_twice c | wc -w)" -gt 3
+finish c
+t_check "c: the resumed RPM upgrade erased what was left" grep -qE "^upgraded resumed=true duplicates=[1-9]" <<<"$U_LAST_RESULT"
+
+# d: killed after the transaction, before the actor finished: the rerun has nothing to do
+u_copy base d
+touch "$(u_root d)/var/tmp/crash-probe.hold-posttrans"
+u_kill_at d /var/tmp/crash-probe.at-posttrans upgrade --resume
+after_kill d "in crash-probe's %posttrans"
+t_eq "d: the transaction was complete" "$(u_expected d)" "$(u_names d)"
+finish d
+t_eq "d: the rerun of the RPM upgrade did nothing" "nothing-to-do resumed=true duplicates=0" "$U_LAST_RESULT"
+
+# e: killed twice in the RPM upgrade (installs, then the resumed run's erasures), then a third run
+u_copy base e
+touch "$(u_root e)/var/tmp/crash-probe.hold-post"
+u_kill_at e /var/tmp/crash-probe.at-post upgrade --resume
+after_kill e "in crash-probe's %post"
+rm -f "$(u_root e)/var/tmp/crash-probe.hold-post"
+touch "$(u_root e)/var/tmp/crash-probe.hold-postun"
+u_kill_at e /var/tmp/crash-probe.at-postun upgrade --resume
+after_kill e "again, in the resumed run (setup's %postun)"
+finish e
+
+# f: killed in Finalization, then in the first-boot resume (test actors that wait there)
+u_copy base f
+F=$(u_root f)
+u_hold_actor f Finalization
+u_hold_actor f FirstBoot
+touch "$F/var/tmp/hold-Finalization" "$F/var/tmp/hold-FirstBoot"
+u_kill_at f /var/tmp/at-Finalization upgrade --resume
+after_kill f "in Finalization"
+rm -f "$F/var/tmp/hold-Finalization"
+u_leapp f upgrade --resume
+t_eq "f: the interim resume finishes (exit 0)" 0 "$U_RC" || u_show f
+u_kill_at f /var/tmp/at-FirstBoot upgrade --resume
+after_kill f "in FirstBoot"
+rm -f "$F/var/tmp/hold-FirstBoot"
+u_leapp f upgrade --resume
+t_eq "f: the first-boot resume finishes (exit 0)" 0 "$U_RC" || u_show f
+u_check_upgraded f
+t_done
