@@ -91,6 +91,7 @@ include files/module.mk
 -include tests/bench/module.mk
 -include tests/sandbox/module.mk
 -include tests/fuzz/module.mk
+-include tests/vm/module.mk
 
 # every test on the plain build, then again on the sanitizer build
 check: all

@@ -1,0 +1,223 @@
+# Helpers of the VM test (issue 11): a synthetic system upgraded by leapp up to the reboot, a
+# disk image of it (mkfs.ext4 -d, no loop mount), QEMU booting the upgrade kernel and initramfs
+# from its /boot with the upgrade boot entry's arguments, and the disk read back with debugfs.
+# Source after tests/lib.sh. Everything runs as root, without a terminal.
+
+VM_TOP=$T_TOP
+VM_PY=/usr/bin/python3
+# QEMU: software emulation (KVM fails during boot on the test machines with an emulation failure)
+VM_ACCEL=${VM_ACCEL:-tcg}
+VM_CPU=${VM_CPU:-max}
+VM_SMP=${VM_SMP:-2}
+VM_MEM=${VM_MEM:-2048}
+
+# vm_log MSG: a comment line in the test output (run-tests keeps lines starting with #)
+vm_log() { echo "# $*"; }
+
+# vm_now: seconds since the epoch, with fractions
+vm_now() { date +%s.%N; }
+# vm_since T0: seconds since T0, one decimal
+vm_since() { awk -v a="$1" -v b="$(vm_now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# vm_missing_tools: the tools (and their Debian packages) this test needs that are missing
+vm_missing_tools() {
+	local t miss=""
+	for t in qemu-system-x86_64:qemu-system-x86 mkfs.ext4:e2fsprogs debugfs:e2fsprogs e2fsck:e2fsprogs \
+		mkswap:util-linux sqlite3:sqlite3 rpm:rpm jq:jq dracut:dracut; do
+		command -v "${t%%:*}" >/dev/null 2>&1 || miss="$miss ${t%%:*} (${t#*:})"
+	done
+	echo "$miss"
+}
+
+# vm_manifest OUTDIR EXPR: a value of OUTDIR/manifest.json (a jq expression)
+vm_manifest() { jq -r "$2" "$1/manifest.json"; }
+
+# vm_mksysroot SPEC OUTDIR: build a synthetic system (log in OUTDIR.mksysroot.log)
+vm_mksysroot() {
+	"$VM_TOP/scripts/mksysroot" -q "$1" "$2" >"$2.mksysroot.log" 2>&1 || {
+		tail -20 "$2.mksysroot.log" | sed 's/^/#   /'
+		return 1
+	}
+}
+
+# vm_leapp ROOT LOG ARGS...: build/leapp ARGS --root ROOT in the host-tools mode (DESIGN.md
+# section 4: dracut and systemd of the upgrade initramfs from this machine)
+vm_leapp() {
+	local root=$1 log=$2; shift 2
+	LEAPP_UNSUPPORTED=1 LEAPP_DEVEL_USE_HOST_DRACUT=1 "$T_LEAPP" "$@" --root "$root" >"$log" 2>&1
+}
+
+# vm_shell_actor ROOT NAME PHASE BODY: a custom actor in ROOT/etc/leapp/repos.d/vmtest (the way
+# an admin adds one); BODY is sh run after leapp-msg init (leapp-msg is in PATH)
+vm_shell_actor() {
+	local root=$1 name=$2 phase=$3 body=$4
+	local d=$root/etc/leapp/repos.d/vmtest/actors/$name
+	mkdir -p "$d"
+	printf 'name: %s\ndescription: VM test actor %s\nphase: %s\nexec: run.sh\nconsumes: []\nproduces: []\ntimeout: 60\n' \
+		"$name" "$name" "$phase" >"$d/actor.yaml"
+	printf '#!/bin/sh\nset -e\neval "$(leapp-msg init "$@")"\n%s\nleapp-msg done\n' "$body" >"$d/run.sh"
+	chmod +x "$d/run.sh"
+}
+
+# vm_disk OUTDIR DIR: DIR/disk.img, a disk laid out as OUTDIR/manifest.json says (MBR: /boot on
+# partition 1, / on 2, swap on 3, with the sizes and UUIDs of the manifest, which the tree's
+# fstab and boot entries name), each filesystem made from the tree in place with
+# mkfs.ext4 -E offset=... -d. The tree's /boot goes to the /boot filesystem; / keeps an empty
+# /boot directory (the mount point). Sets VM_BOOT_FS and VM_ROOT_FS, the filesystems as
+# debugfs and e2fsck name them (DIR/disk.img?offset=N).
+vm_disk() {
+	local out=$1 dir=$2 root=$1/root
+	local rfs bfs ruuid buuid suuid rs bs ss held disk=$2/disk.img
+	rfs=$(vm_manifest "$out" .storage.root.fstype)
+	bfs=$(vm_manifest "$out" .storage.boot.fstype)
+	if [ "$rfs" != ext4 ] || [ "$bfs" != ext4 ]; then
+		echo "#   the tree's / is $rfs and /boot $bfs: this test makes ext4 filesystems (tests/vm/vm-demo.yaml)"
+		return 1
+	fi
+	ruuid=$(vm_manifest "$out" .storage.root.uuid)
+	buuid=$(vm_manifest "$out" .storage.boot.uuid)
+	suuid=$(vm_manifest "$out" .storage.swap.uuid)
+	rs=$(vm_manifest "$out" .storage.root.size_mib)
+	bs=$(vm_manifest "$out" .storage.boot.size_mib)
+	ss=$(vm_manifest "$out" .storage.swap.size_mib)
+	local pb=1 pr=$((1 + bs)) ps=$((1 + bs + rs))
+	mkdir -p "$dir"
+	rm -f "$disk" "$dir/swap.img"
+	truncate -s "$((ps + ss + 1))M" "$disk" || return 1
+	# the tree's /boot aside while / is made (a rename on the same filesystem)
+	held=$out/.vm-boot
+	mv "$root/boot" "$held" || return 1
+	mkdir "$root/boot" && chmod --reference="$held" "$root/boot"
+	local rc=0
+	mkfs.ext4 -q -F -b 4096 -L root -U "$ruuid" -E "offset=$((pr * 1048576))" -d "$root" "$disk" "${rs}M" \
+		>"$dir/mkfs.log" 2>&1 &&
+		mkfs.ext4 -q -F -b 4096 -L boot -U "$buuid" -E "offset=$((pb * 1048576))" -d "$held" "$disk" "${bs}M" \
+			>>"$dir/mkfs.log" 2>&1 || rc=1
+	rmdir "$root/boot" && mv "$held" "$root/boot" || rc=1
+	[ "$rc" = 0 ] || { sed 's/^/#   /' "$dir/mkfs.log"; return 1; }
+	truncate -s "${ss}M" "$dir/swap.img" && mkswap -q -L swap -U "$suuid" "$dir/swap.img" >/dev/null &&
+		dd if="$dir/swap.img" of="$disk" bs=1M seek="$ps" conv=notrunc,sparse status=none || return 1
+	rm -f "$dir/swap.img"
+	"$VM_PY" "$VM_TOP/tests/vm/mbr.py" "$disk" "${ruuid:0:8}" "$pb:$bs:83:boot" "$pr:$rs:83" "$ps:$ss:82" || return 1
+	VM_BOOT_FS="$disk?offset=$((pb * 1048576))"
+	VM_ROOT_FS="$disk?offset=$((pr * 1048576))"
+}
+
+# vm_entry_options ROOT: the options of the upgrade boot entry
+vm_entry_options() {
+	local mid
+	mid=$(cat "$1/etc/machine-id")
+	sed -n 's/^options[[:space:]]\{1,\}//p' "$1/boot/loader/entries/$mid-upgrade.$(uname -m).conf"
+}
+
+# vm_boot DISK KERNEL INITRD APPEND CONSOLE TIMEOUT [PATTERN]: boot QEMU (no reboot: a reboot
+# of the guest ends QEMU) with the serial console written to CONSOLE. Returns when QEMU
+# exits, when PATTERN (an extended regexp) shows on the console, when the guest is stuck
+# (emergency shell, kernel panic) or after TIMEOUT seconds; QEMU is killed unless it exited.
+# Sets VM_END (exited, matched, stuck or timeout), VM_SECONDS, VM_QEMU_RC.
+vm_boot() {
+	local disk=$1 kernel=$2 initrd=$3 append=$4 console=$5 timeout=$6 pattern=${7:-} t0 pid
+	local stuck='Entering emergency mode|Kernel panic|Give root password|Press Enter for maintenance|Cannot open access to console'
+	: >"$console"
+	t0=$(vm_now)
+	qemu-system-x86_64 -name leapp-vm-test -accel "$VM_ACCEL" -cpu "$VM_CPU" -smp "$VM_SMP" -m "$VM_MEM" \
+		-nographic -monitor none -serial "file:$console" -no-reboot -nic none \
+		-kernel "$kernel" -initrd "$initrd" -append "$append" \
+		-drive "file=$disk,format=raw,if=virtio,cache=writeback" \
+		</dev/null >"$console.qemu" 2>&1 &
+	pid=$!
+	VM_QEMU_PID=$pid
+	VM_END=timeout
+	while :; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			VM_END=exited
+			break
+		fi
+		if [ -n "$pattern" ] && grep -aqE "$pattern" "$console"; then
+			VM_END=matched
+			break
+		fi
+		if grep -aqE "$stuck" "$console"; then
+			VM_END=stuck
+			break
+		fi
+		if [ "$(awk -v a="$t0" -v b="$(vm_now)" -v t="$timeout" 'BEGIN { print (b - a > t) }')" = 1 ]; then
+			break
+		fi
+		sleep 1
+	done
+	VM_SECONDS=$(vm_since "$t0")
+	if [ "$VM_END" != exited ]; then
+		# let the guest finish what it is writing: until the console is quiet for 2 s (10 s at most)
+		local n=0 quiet=0 size last=-1
+		while [ "$n" -lt 10 ] && [ "$quiet" -lt 2 ] && kill -0 "$pid" 2>/dev/null; do
+			size=$(stat -c %s "$console")
+			if [ "$size" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0; fi
+			last=$size
+			n=$((n + 1))
+			sleep 1
+		done
+		kill "$pid" 2>/dev/null
+	fi
+	wait "$pid"
+	VM_QEMU_RC=$?
+	VM_QEMU_PID=
+	return 0
+}
+
+# vm_kill: stop a QEMU this test started (cleanup hook)
+vm_kill() { [ -n "${VM_QEMU_PID:-}" ] && kill "$VM_QEMU_PID" 2>/dev/null; return 0; }
+
+# vm_print_console FILE: the console output, in the test output (as comments)
+vm_print_console() {
+	echo "# ---- console of the VM ($1) ----"
+	# the terminal control sequences of SeaBIOS and systemd out
+	sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' -e 's/\r//g' "$1" | sed 's/^/#  /'
+	[ -s "$1.qemu" ] && sed 's/^/#  qemu: /' "$1.qemu"
+	echo "# ---- end of the console ----"
+}
+
+# vm_console_time FILE REGEXP: the kernel timestamp (seconds since the kernel started) of the
+# first console line matching REGEXP
+vm_console_time() {
+	sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' "$1" | grep -aE "$2" | head -1 |
+		sed -n 's/^[^[]*\[ *\([0-9.]*\)\].*/\1/p'
+}
+
+# vm_fsck LOGDIR: replay the journals of the disk's filesystems and check them (e2fsck -fy;
+# the output in LOGDIR/fsck-{boot,root}.log). VM_FSCK names the ones left damaged.
+vm_fsck() {
+	local p fs rc
+	VM_FSCK=""
+	for p in boot root; do
+		if [ "$p" = boot ]; then fs=$VM_BOOT_FS; else fs=$VM_ROOT_FS; fi
+		e2fsck -fy "$fs" >"$1/fsck-$p.log" 2>&1
+		rc=$?
+		# 0: clean, 1: corrected (a replayed journal counts), more: damage
+		[ "$rc" -le 1 ] || VM_FSCK="$VM_FSCK $p:$rc"
+	done
+	[ -z "$VM_FSCK" ]
+}
+
+# IMG below: a filesystem as debugfs names it ($VM_ROOT_FS, $VM_BOOT_FS)
+# vm_cat IMG PATH: a file of an ext4 image (empty when it is missing)
+vm_cat() { debugfs -R "cat \"$2\"" "$1" 2>/dev/null; }
+# vm_exists IMG PATH: the path exists in the image (file, directory or link)
+vm_exists() { debugfs -R "stat \"$2\"" "$1" 2>&1 | grep -q '^Inode:'; }
+# vm_readlink IMG PATH: the target of a symbolic link in the image
+vm_readlink() { debugfs -R "stat \"$2\"" "$1" 2>/dev/null | sed -n 's/^Fast link dest: "\(.*\)"$/\1/p'; }
+# vm_rdump IMG PATH DEST: copy a directory of the image into DEST (DEST/<basename>)
+vm_rdump() { mkdir -p "$3" && debugfs -R "rdump \"$2\" \"$3\"" "$1" >/dev/null 2>&1 && [ -d "$3/${2##*/}" ]; }
+# vm_dump IMG PATH DEST: copy one file of the image to DEST (fails when it is missing)
+vm_dump() { vm_exists "$1" "$2" && debugfs -R "dump -p \"$2\" \"$3\"" "$1" >/dev/null 2>&1 && [ -f "$3" ]; }
+
+# vm_leapp_db IMG DIR: DIR/leapp.db, the audit store of the image (with its WAL when there is one)
+vm_leapp_db() {
+	local f
+	mkdir -p "$2"
+	vm_dump "$1" /var/lib/leapp/leapp.db "$2/leapp.db" || return 1
+	for f in leapp.db-wal leapp.db-shm; do
+		vm_exists "$1" "/var/lib/leapp/$f" && vm_dump "$1" "/var/lib/leapp/$f" "$2/$f"
+	done
+	return 0
+}
