@@ -129,7 +129,9 @@ int main(int argc, char **argv)
 	json_array_foreach(json_object_get(plan, "repos"), i, r) {
 		const char *id = json_string_value(json_object_get(r, "repoid"));
 		const char *url = json_string_value(json_array_get(json_object_get(r, "baseurl"), 0));
-		const char *src = local_dir(url);
+		/* metadata_path: the local copy target_repositories fetched for a remote repository */
+		const char *md = json_string_value(json_object_get(r, "metadata_path"));
+		const char *src = md && *md ? md : local_dir(url);
 		if (!id || !src || strchr(id, '/') || id[0] == '.') {
 			/* the planner reads local metadata only, so this is a plan made elsewhere */
 			actor_warning("repository %s: no local baseurl (%s); its metadata is not cached", id ? id : "?",

@@ -1,5 +1,6 @@
 /* Re-solving a planned transaction from its PlannedTransaction message (see replan.h). */
 #include "replan.h"
+#include "repomd.h"
 
 #include "leapp/util.h"
 #include "modules.h"
@@ -26,6 +27,8 @@ int replan_solve(json_t *plan, const char *root, const char *arch,
 	json_array_foreach(repos, i, r) {
 		const char *id = json_string_value(json_object_get(r, "repoid"));
 		const char *url = baseurl_for ? baseurl_for(id, userdata) : NULL;
+		if (!url)
+			url = repomd_dir_of(r);
 		if (!url)
 			url = json_string_value(json_array_get(json_object_get(r, "baseurl"), 0));
 		json_t *prio = json_object_get(r, "priority");

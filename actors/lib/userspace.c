@@ -1,5 +1,6 @@
 /* The target userspace's package set, resolved into an empty root (userspace.h). */
 #include "userspace.h"
+#include "repomd.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -109,7 +110,10 @@ int userspace_resolve(json_t *plan, const struct userspace_requests *req, const 
 	int rc = 0;
 	json_array_foreach(json_object_get(plan, "repos"), i, r) {
 		const char *id = json_string_value(json_object_get(r, "repoid"));
-		const char *url = json_string_value(json_array_get(json_object_get(r, "baseurl"), 0));
+		/* the local metadata (a file:// baseurl, or the copy fetched for a remote one) */
+		const char *url = repomd_dir_of(r);
+		if (!url)
+			url = json_string_value(json_array_get(json_object_get(r, "baseurl"), 0));
 		size_t n_ex = 0, n_inc = 0;
 		char **ex = strv_of(json_object_get(r, "exclude"), &n_ex);
 		char **inc = strv_of(json_object_get(r, "includepkgs"), &n_inc);

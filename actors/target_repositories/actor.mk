@@ -1,1 +1,1 @@
-$(eval $(call c_actor,target_repositories,actors/target_repositories,target_repositories.c,,))
+$(eval $(call c_actor,target_repositories,actors/target_repositories,target_repositories.c,rpm libcurl,))

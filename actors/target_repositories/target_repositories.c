@@ -7,6 +7,7 @@
 #include "planutil.h"
 #include "repofile.h"
 #include "repomap.h"
+#include "repomd.h"
 
 struct expected {
 	char *repoid, *pesid;
@@ -207,6 +208,35 @@ int main(int argc, char **argv)
 		errors = xrealloc(errors, (n_errors + 1) * sizeof(char *));
 		errors[n_errors++] = m;
 	}
+	/* where libsolv reads each repository's metadata: the baseurl itself when it is local, else a
+	 * copy fetched now into /var/lib/leapp/repo-metadata (http(s), mirrorlists) */
+	char *mdcache = actor_path("/var/lib/leapp/repo-metadata");
+	struct dl_opts dlo = {.cache_dir = mdcache, .parallel = 4, .retries = 2, .backoff = 1, .timeout = 30};
+	json_array_foreach(repos, i, r) {
+		const char *local = repomd_local_dir(json_string_value(json_array_get(json_object_get(r, "baseurl"), 0)));
+		if (local) {
+			json_object_set_new(r, "metadata_path", json_string(local));
+			continue;
+		}
+		const char *id = json_string_value(json_object_get(r, "repoid"));
+		char **urls = NULL, *ferr = NULL, *dir = NULL;
+		size_t nu = 0;
+		int q = repomd_urls(&dlo, r, &urls, &nu, &ferr);
+		if (q == 0)
+			q = repomd_fetch(&dlo, id, urls, nu, &dir, &ferr);
+		if (q == 0) {
+			actor_info("repository %s: metadata fetched into %s", id, dir);
+			json_object_set_new(r, "metadata_path", json_string(dir));
+		} else {
+			errors = xrealloc(errors, (n_errors + 1) * sizeof(char *));
+			errors[n_errors++] = ferr ? ferr : xasprintf("repository %s: cannot fetch its metadata", id);
+			ferr = NULL;
+		}
+		strv_free(urls, nu);
+		free(ferr);
+		free(dir);
+	}
+	free(mdcache);
 	actor_info("target repositories: %zu (%zu expected by the mapping), %zu source repositories without a target, "
 		   "%zu missing", json_array_size(repos), n_exp, json_array_size(unmapped), n_missing);
 	for (i = 0; i < n_errors; i++)

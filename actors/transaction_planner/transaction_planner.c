@@ -8,6 +8,7 @@
 #include "leapp/actor.h"
 #include "modules.h"
 #include "planutil.h"
+#include "repomd.h"
 #include "repofile.h"
 #include "solve.h"
 
@@ -161,13 +162,17 @@ int main(int argc, char **argv)
 	size_t n_opts = 0;
 	json_array_foreach(json_object_get(trepos, "repos"), i, r) {
 		const char *id = json_string_value(json_object_get(r, "repoid"));
-		const char *url = json_string_value(json_array_get(json_object_get(r, "baseurl"), 0));
+		/* local metadata: a file:// baseurl, or the copy target_repositories fetched */
+		const char *url = repomd_dir_of(r);
 		if (!url) {
+			const char *b = json_string_value(json_array_get(json_object_get(r, "baseurl"), 0));
 			const char *ml = json_string_value(json_object_get(r, "mirrorlist"));
 			const char *mt = json_string_value(json_object_get(r, "metalink"));
+			/* target_repositories said why in its errors when it could not fetch it */
 			push(&errors, &n_errors,
-			     xasprintf("repository %s: no baseurl (%s%s): the planner reads local (file://) metadata only",
-				       id, ml ? "mirrorlist " : mt ? "metalink " : "nothing else is set", ml ? ml : mt ? mt : ""));
+			     xasprintf("repository %s: no local copy of its metadata (%s%s)", id,
+				       b ? "baseurl " : ml ? "mirrorlist " : mt ? "metalink, not supported: " : "nothing is set",
+				       b ? b : ml ? ml : mt ? mt : ""));
 			continue;
 		}
 		json_t *prio = json_object_get(r, "priority");
