@@ -1419,19 +1419,21 @@ static int resume_prepare(struct engine *e, struct execution *ex, size_t *ret_fr
 			return -EINVAL;
 		}
 		from = (size_t)ph->index;
-	} else {
-		/* crashed: continue in the phase of the last recorded run */
-		json_t *runs = store_runs_list(c->store, ex->id);
-		size_t nr = json_array_size(runs);
-		if (nr) {
-			const struct phase_def *ph =
-				workflow_phase(&c->wf, json_string_value(json_object_get(json_array_get(runs, nr - 1), "phase")));
-			if (ph)
-				from = (size_t)ph->index;
-		}
-		json_decref(runs);
 	}
-	store_execution_update(c->store, ex->id, "running", NULL, NULL, false);
+	/* crashed: continue in the phase of the last recorded run, if it is later */
+	json_t *runs = store_runs_list(c->store, ex->id);
+	size_t nr = json_array_size(runs);
+	if (nr) {
+		const struct phase_def *ph =
+			workflow_phase(&c->wf, json_string_value(json_object_get(json_array_get(runs, nr - 1), "phase")));
+		if (ph && (size_t)ph->index > from)
+			from = (size_t)ph->index;
+	}
+	json_decref(runs);
+	/* next_phase stays as the floor while it runs: killed before a run of the phases after a
+	 * reboot commits, the next resume must not go back to the phase before the reboot (whose
+	 * runs are the last recorded), which would only ask for the reboot again */
+	store_execution_update(c->store, ex->id, "running", c->wf.phases[from].name, NULL, false);
 	*ret_from = from;
 	return 0;
 }

@@ -144,9 +144,10 @@ u_kill_at() {
 	done
 }
 
-# u_hold_actor NAME PHASE: a custom actor test_hold_<phase, lowercase> (in NAME's /etc/leapp/repos.d) that,
-# while /var/tmp/hold-<PHASE> exists in the tree, writes /var/tmp/at-<PHASE> and waits: a point
-# inside PHASE to kill leapp at (u_kill_at NAME /var/tmp/at-PHASE ...)
+# u_hold_actor NAME PHASE [STAGE]: a custom actor test_hold_<phase, lowercase> (in NAME's
+# /etc/leapp/repos.d, in STAGE, default main) that, while /var/tmp/hold-<PHASE> exists in the
+# tree, writes /var/tmp/at-<PHASE> and waits: a point inside PHASE to kill leapp at
+# (u_kill_at NAME /var/tmp/at-PHASE ...)
 u_hold_actor() {
 	local root d
 	root=$(u_root "$1")
@@ -154,6 +155,7 @@ u_hold_actor() {
 	mkdir -p "$d"
 	printf 'name: test_hold_%s\ndescription: wait while /var/tmp/hold-%s exists (upgrade tests)\nphase: %s\nexec: run.sh\ntimeout: 300\n' \
 		"${2,,}" "$2" "$2" >"$d/actor.yaml"
+	echo "stage: ${3:-main}" >>"$d/actor.yaml"
 	cat >"$d/run.sh" <<SH
 #!/bin/sh
 eval "\$(leapp-msg init "\$@")"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Crash safety of the phases after the reboot (issue 9): leapp is killed with SIGKILL at several
-# points of the interim resume, the RPM transaction included, and of the first-boot resume; each
+# points of the interim resume (test actors wait in InitRamStart and Finalization, scriptlets in
+# the RPM transaction) and of the first-boot resume; each
 # time further `leapp upgrade --resume` runs finish the upgrade, the rpmdb then holds exactly the
 # expected packages (no package twice but the kernels), and neither leapp's audit store nor the
 # rpmdb is corrupt (sqlite's integrity check, rpm -qa, rpm's dependency check).
@@ -57,12 +58,20 @@ finish() {
 	t_check "$name: sshd_config.rpmnew is beside it" test -s "$root/etc/ssh/sshd_config.rpmnew"
 }
 
-# a: killed at the start of the interim resume (LateTests); the rpmdb is untouched
+# a: killed early in the interim resume, before any of its runs committed (InitRamStart has no
+# actor here; a test actor waits in LateTests' before stage): the next resume continues after
+# the reboot, not in InterimPreparation, whose runs are the last recorded (that would only ask
+# for the reboot again); the rpmdb is untouched
 u_copy base a
-u_kill_at a actor:late_rpmdb_check upgrade --resume
-after_kill a "at the start of LateTests"
+u_hold_actor a LateTests before
+touch "$(u_root a)/var/tmp/hold-LateTests"
+u_kill_at a /var/tmp/at-LateTests upgrade --resume
+after_kill a "early in LateTests"
+rm -f "$(u_root a)/var/tmp/hold-LateTests"
 t_eq "a: the rpmdb is untouched" "$BEFORE" "$(u_rpm a -qa | sort)"
 finish a
+t_check "a: the resume did not go back to InterimPreparation" bash -c \
+	"sed -n '/killed at \\/var\\/tmp\\/at-LateTests/,\$p' '$U_DIR/a.out' | (! grep -q 'phase .InterimPreparation.')"
 t_eq "a: the RPM upgrade ran once, not resumed" "upgraded resumed=false duplicates=0" "$U_LAST_RESULT"
 
 # b: killed in the middle of the RPM transaction's installs
