@@ -14,7 +14,9 @@
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	const char *leapp = json_string_value(json_object_get(actor_config(), "leapp_command"));
+	/* the manifest's default, also when run standalone without a configuration */
+	json_t *cfg = json_object_get(actor_config(), "leapp_command");
+	const char *leapp = cfg ? json_string_value(cfg) : "/usr/bin/leapp";
 	if (!leapp || leapp[0] != '/' || strpbrk(leapp, " \t\n\"'\\%$"))
 		actor_error("leapp_command must be an absolute path without spaces or quotes",
 			    "resume_service.leapp_command is '%s'", leapp ? leapp : "(none)");

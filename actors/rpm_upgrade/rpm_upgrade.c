@@ -471,6 +471,18 @@ int main(int argc, char **argv)
 	actor_info("solved again from the rpmdb (%s%s) in %.2f s: %zu items", fp,
 		   as_planned ? ", as planned" : ", an earlier run was interrupted", solve_secs, res.n_items);
 
+	/* what is left to install must have been downloaded and tested (checked before anything
+	 * changes; the initramfs has no network to fetch more) */
+	for (size_t k = 0; k < res.n_items; k++) {
+		const struct solve_item *it = &res.items[k];
+		_cleanup_free_ char *nevra = item_nevra(it);
+		const char *action = solve_action_name(it->action);
+		if (is_install(action) && !strmap_has(&installed, nevra) &&
+		    !json_string_value(json_object_get(strmap_get(&u->downloaded, nevra), "path_in_root")))
+			actor_error("the upgrade transaction needs a package that was not downloaded and tested",
+				    "%s (%s, %s): nothing was changed", nevra, action, it->reason ? it->reason : "");
+	}
+
 	/* from here on the rpmdb may change: the checks before this phase must know */
 	if (!started) {
 		int r = upgrade_rpm_mark(u->root, actor_execution());

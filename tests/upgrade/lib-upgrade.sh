@@ -12,7 +12,8 @@ PY=/usr/bin/python3
 U_BOOT_ACTORS="upgrade_initramfs_generator add_upgrade_boot_entry remove_upgrade_boot_entry target_initramfs_generator
 target_kernel_boot_entry remove_upgrade_boot_files"
 U_PROBE_MODELS="PlannedTransaction RPMUpgradeResult LeftoverPackages SystemdServicesResult SystemdServicesTasks
-RepoMetadataCache ResumeService TargetKernelBoot UpgradeBootEntry"
+RepoMetadataCache ResumeService TargetKernelBoot UpgradeBootEntry IPUConfig DownloadedPackages TargetGpgKeys
+TransactionTestResult"
 
 # u_init: $U_DIR (removed at exit) with $U_DIR/probe/test_probe, an actor (FirstBoot, never run
 # by the workflow: it is only in its own folder) that `leapp actor run --from-last-run` uses to
@@ -98,6 +99,33 @@ u_msg() {
 	[ -s "$f" ] || { echo null; return; }
 	jq -r "last | if . == null then null else $3 end" "$f"
 }
+
+# u_input NAME FILE MODEL...: an input file for running an actor standalone (ACTOR --input FILE)
+# with the last message of each MODEL of NAME's last run (after u_probe NAME)
+u_input() {
+	local name=$1 out=$2 m f
+	shift 2
+	echo '{"messages": []}' >"$out"
+	for m in "$@"; do
+		f=$(u_root "$name")/var/lib/leapp/scratch/test_probe/$m.json
+		[ -s "$f" ] || continue
+		jq --arg m "$m" --slurpfile d "$f" '.messages += [{model: $m, data: ($d[0] | last)}] | if $m == "IPUConfig" then .workflow = ($d[0] | last) else . end' \
+			"$out" >"$out.tmp" && mv "$out.tmp" "$out"
+	done
+}
+
+# u_actor NAME ACTOR INPUT [options...]: run ACTOR standalone (no broker, no sandbox) on NAME's
+# root; its JSON output in $U_OUT, exit code in $U_RC
+u_actor() {
+	local name=$1 actor=$2 input=$3
+	shift 3
+	U_OUT=$("$U_ACTORS_SRC/$actor/$actor" --root "$(u_root "$name")" --input "$input" "$@" 2>"$U_DIR/$name.$actor.err")
+	U_RC=$?
+}
+# u_out JQ: a jq filter on $U_OUT, raw
+u_out() { printf '%s' "$U_OUT" | jq -r "$1"; }
+# u_out_msg MODEL JQ: on the last MODEL message $U_OUT holds
+u_out_msg() { printf '%s' "$U_OUT" | jq -r --arg m "$1" "[.messages[] | select(.model == \$m)] | last | .data | $2"; }
 
 u_report() { echo "$(u_root "$1")/var/log/leapp/leapp-report.json"; }
 # u_report_field NAME KEY JQ: a field of the last report entry with that key
