@@ -64,5 +64,5 @@ if [ "$UPGRADE_RC" -eq 0 ] || [ "$UPGRADE_REBOOT" = 1 ]; then
     exit 0
 fi
 warn "system upgrade: failed (exit $UPGRADE_RC); the logs are in $NEWROOT/var/log/leapp/"
-warn "rebooting now boots the system as it was before the upgrade started, or as far as the upgrade got"
+warn "system upgrade: a reboot starts the default boot entry (the upgrade entry was booted once); remove ${UPGRADE_FAILED_FLAG:-the failure flag} first to run the upgrade again from here"
 exit 1

@@ -101,9 +101,10 @@ int main(int argc, char **argv)
 		 * (a VM test) that carries no dracut. Test machines only: say so, do not fail. */
 		_cleanup_free_ char *s = xasprintf(
 			"LEAPP_DEVEL_USE_HOST_DRACUT=1 asks for the host's dracut, but there is none where leapp runs now "
-			"(inside the upgrade initramfs): %s was not built, and the target kernel will not boot until it is "
-			"(dracut -f --kver %s on the upgraded system).",
-			irel, kver);
+			"(inside the upgrade initramfs): %s %s (dracut -f --kver %s on the upgraded system).", irel,
+			missing ? "was not built, and the target kernel will not boot until it is"
+				: "was not rebuilt with what TargetInitramfsTasks ask for",
+			kver);
 		json_t *e = report_new("The target kernel's initramfs could not be built (no host dracut)", s, "high");
 		report_set_key(e, "target-initramfs-no-host-dracut");
 		report_add_group(e, "boot");

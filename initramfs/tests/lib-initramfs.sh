@@ -104,12 +104,26 @@ SH
 	printf '#!/bin/sh\necho "the target build of leapp-msg"\n' >"$us/usr/bin/leapp-msg"
 	chmod +x "$us/usr/bin/dracut" "$us/usr/sbin/depmod" "$us/usr/bin/leapp" "$us/usr/bin/leapp-msg"
 	echo "[]" >"$us/usr/share/leapp/models/target.yaml"
-	echo "workflow: target" >"$us/usr/share/leapp/phases/inplace-upgrade.yaml"
-	printf 'name: interim_a\ndescription: an interim actor of the target build\nphase: RPMUpgrade\nexec: run.sh\n' \
+	# the target build's workflow has an interim phase this build does not know
+	cat >"$us/usr/share/leapp/phases/inplace-upgrade.yaml" <<'YAML'
+workflow: InplaceUpgradeWorkflow
+phases:
+  - {name: Checks, policy: fail-phase, profile: source}
+  - {name: InterimPreparation, policy: fail-phase, profile: interim-preparation, flags: [request-restart-after]}
+  - {name: InitRamStart, policy: fail-phase, profile: read-write}
+  - {name: NewInterimPhase, policy: fail-phase, profile: read-write}
+  - {name: Finalization, policy: fail-phase, profile: read-write, flags: [restart-after]}
+  - {name: FirstBoot, policy: report-only, profile: read-write}
+YAML
+	mkdir -p "$us/usr/share/leapp/actors/late_c"
+	printf 'name: interim_a\ndescription: an interim actor of the target build\nphase: NewInterimPhase\nexec: run.sh\n' \
 		>"$us/usr/share/leapp/actors/interim_a/actor.yaml"
 	printf 'name: early_b\ndescription: an early actor of the target build\nphase: Checks\nexec: run.sh\n' \
 		>"$us/usr/share/leapp/actors/early_b/actor.yaml"
-	printf '#!/bin/sh\n' | tee "$us/usr/share/leapp/actors/interim_a/run.sh" >"$us/usr/share/leapp/actors/early_b/run.sh"
+	printf 'name: late_c\ndescription: a first-boot actor of the target build\nphase: FirstBoot\nexec: run.sh\n' \
+		>"$us/usr/share/leapp/actors/late_c/actor.yaml"
+	printf '#!/bin/sh\n' | tee "$us/usr/share/leapp/actors/interim_a/run.sh" "$us/usr/share/leapp/actors/early_b/run.sh" \
+		>"$us/usr/share/leapp/actors/late_c/run.sh"
 	chmod +x "$us"/usr/share/leapp/actors/*/run.sh
 	head -c 300000 /dev/urandom >"$us/usr/lib/modules/$kver/vmlinuz"
 }

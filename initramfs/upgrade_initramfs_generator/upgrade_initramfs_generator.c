@@ -8,17 +8,55 @@
 #include "facts.h"
 #include "leapp/actor.h"
 #include "leapp/manifest.h"
+#include "leapp/yaml.h"
 
-/* the phases the upgrade initramfs runs (leapp upgrade --resume up to its reboot) */
-static const char *const interim_phases[] = {"InitRamStart", "LateTests", "Preparation", "RPMUpgrade", "Applications",
-					     "ThirdPartyApplications", "Finalization"};
+/* the phases the upgrade initramfs runs (leapp upgrade --resume up to its reboot), when the
+ * workflow file does not say (interim_phases_load) */
+static const char *const default_interim_phases[] = {"InitRamStart", "LateTests", "Preparation", "RPMUpgrade",
+						     "Applications", "ThirdPartyApplications", "Finalization"};
+static json_t *interim_phases;
 
 #define FAILED_FLAG "/var/lib/leapp/upgrade-initramfs.failed"
 
+/* The interim phases of the workflow the payload carries: from InitRamStart to the first
+ * phase after it that reboots (restart-after), as phases/inplace-upgrade.yaml lists them. */
+static void interim_phases_load(const char *datadir)
+{
+	interim_phases = json_array();
+	_cleanup_free_ char *path = path_join(datadir, "phases/inplace-upgrade.yaml");
+	struct ydoc *doc = NULL;
+	char *err = NULL;
+	struct ynode *list = NULL;
+	if (ydoc_load_file(path, &doc, &err) == 0 && doc->root)
+		list = ynode_get(doc->root, "phases");
+	bool in = false, done = false;
+	for (size_t i = 0; list && list->kind == YNODE_SEQ && i < list->n && !done; i++) {
+		struct ynode *name = ynode_get(list->items[i], "name"), *flags = ynode_get(list->items[i], "flags");
+		if (!name || name->kind != YNODE_SCALAR)
+			continue;
+		in |= !strcmp(name->scalar, "InitRamStart");
+		if (!in)
+			continue;
+		json_array_append_new(interim_phases, json_string(name->scalar));
+		for (size_t k = 0; flags && flags->kind == YNODE_SEQ && k < flags->n; k++)
+			done |= flags->items[k]->kind == YNODE_SCALAR && !strcmp(flags->items[k]->scalar, "restart-after");
+	}
+	if (!done) {
+		json_array_clear(interim_phases);
+		for (size_t i = 0; i < ELEMENTSOF(default_interim_phases); i++)
+			json_array_append_new(interim_phases, json_string(default_interim_phases[i]));
+		actor_info("%s does not list the interim phases: taking InitRamStart..Finalization", path);
+	}
+	free(err);
+	ydoc_free(doc);
+}
+
 static bool is_interim(const char *phase)
 {
-	for (size_t i = 0; phase && i < ELEMENTSOF(interim_phases); i++)
-		if (!strcmp(phase, interim_phases[i]))
+	size_t i;
+	json_t *x;
+	json_array_foreach(interim_phases, i, x)
+		if (phase && !strcmp(phase, json_string_value(x)))
 			return true;
 	return false;
 }
@@ -222,6 +260,7 @@ int main(int argc, char **argv)
 						    "target userspace (DESIGN.md section 10)", leapp);
 	const char *env_dirs = getenv("LEAPP_ACTORS_DIR");
 	_cleanup_free_ char *own_actors = path_join(datadir, "actors");
+	interim_phases_load(datadir);
 	json_t *interim = stage_payload(payload, bindir, datadir, host && env_dirs && *env_dirs ? env_dirs : own_actors);
 	actor_info("payload: leapp from %s, %zu interim actor(s)", bindir, json_array_size(interim));
 
@@ -336,5 +375,6 @@ int main(int argc, char **argv)
 	json_decref(kmods);
 	json_decref(drivers);
 	json_decref(info);
+	json_decref(interim_phases);
 	return actor_finish();
 }
