@@ -1407,6 +1407,20 @@ static int resume_prepare(struct engine *e, struct execution *ex, size_t *ret_fr
 			return -EAGAIN;
 		}
 	}
+	/* stopped (not inhibited: that was refused above) right before a phase that runs after a
+	 * reboot, without the reboot having been asked for: the preparation of that reboot (the
+	 * upgrade initramfs, its boot entry) did not finish, so going on would be wrong */
+	if (!strcmp(ex->status, "stopped") && ex->next_phase) {
+		const struct phase_def *nx = workflow_phase(&c->wf, ex->next_phase);
+		const struct phase_def *before = nx && nx->index > 0 ? &c->wf.phases[nx->index - 1] : NULL;
+		if (before && (before->request_restart_after || before->restart_after)) {
+			output_diag(c->out, "error",
+				    "the last upgrade (%s) stopped at the end of phase %s, before the reboot it prepares: "
+				    "see the report, then run leapp upgrade again",
+				    ex->uuid, before->name);
+			return -EPERM;
+		}
+	}
 	int n = store_discard_uncommitted(c->store, ex->id);
 	if (n > 0)
 		output_diag(c->out, "info", "discarded %d actor run(s) that did not commit", n);

@@ -72,6 +72,23 @@ mk_actor "$root" ip InterimPreparation chain "" TestValue
 leapp_run "$root" upgrade
 t_eq "an error in Download stops the upgrade (exit 1)" "1 0" "$E_RC $(db "$root" "select count(*) from actor_runs where actor='ip'")"
 
+# an inhibitor or a stop in InterimPreparation: no reboot is asked for, and --resume refuses
+root=$(mk_root)
+mk_actor "$root" ip InterimPreparation inhibit "" TestValue
+mk_actor "$root" irs InitRamStart chain "" TestValue
+leapp_run "$root" upgrade
+t_eq "an inhibitor in InterimPreparation: exit 3, no reboot asked for" "3 inhibited" "$E_RC $(db "$root" "select status from executions")"
+leapp_run "$root" upgrade --resume
+t_eq "... and --resume refuses (InitRamStart never runs)" "1 0" "$E_RC $(db "$root" "select count(*) from actor_runs where actor='irs'")"
+root=$(mk_root)
+mk_actor "$root" ip InterimPreparation stop "" TestValue
+mk_actor "$root" irs InitRamStart chain "" TestValue
+leapp_run "$root" upgrade
+leapp_run "$root" upgrade --resume
+[ "$E_RC" -eq 1 ] && [[ "$E_OUT" == *"stopped at the end of phase InterimPreparation, before the reboot"* ]] &&
+	t_ok "a stop before the reboot: --resume refuses and says why" || t_fail "stop before reboot" "$E_OUT"
+t_eq "InitRamStart did not run" 0 "$(db "$root" "select count(*) from actor_runs where actor='irs'")"
+
 # stop-after-phase
 root=$(mk_root)
 mk_actor "$root" s FactsCollection stop "" TestValue
