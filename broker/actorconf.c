@@ -152,11 +152,20 @@ int actor_config_load(struct leapp_ctx *c, char **ret_err)
 			}
 			for (size_t q = 0; q < body->n && r == 0; q++) {
 				const char *key = body->keys[q];
-				_cleanup_free_ char *full = xasprintf("%s.%s", sname, key);
+				char *full = xasprintf("%s.%s", sname, key);
 				const struct model_field *fd = NULL;
-				for (size_t f = 0; f < s->n && !fd; f++)
+				for (size_t f = 0; f < s->n && !fd; f++) {
 					if (!strcmp(s->fields[f].name, key))
 						fd = &s->fields[f];
+					for (size_t a = 0; a < s->fields[f].spec.n_aliases && !fd; a++)
+						if (!strcmp(s->fields[f].spec.aliases[a], key))
+							fd = &s->fields[f];
+				}
+				if (fd && strcmp(fd->name, key)) {
+					/* an alias: stored under the key's own name */
+					free(full);
+					full = xasprintf("%s.%s", sname, fd->name);
+				}
 				if (!fd) {
 					json_array_append_new(c->config_warnings,
 							      json_sprintf("%s:%d: unknown key '%s'", shown, body->key_lines[q], full));
@@ -166,14 +175,18 @@ int actor_config_load(struct leapp_ctx *c, char **ret_err)
 				if (prev) {
 					*ret_err = xasprintf("%s:%d: key '%s' is also set at %s", shown, body->key_lines[q], full,
 							     json_string_value(prev));
+					free(full);
 					r = -EINVAL;
 					break;
 				}
 				json_t *v = NULL;
-				if ((r = ftypespec_json_from_yaml(&fd->spec, body->items[q], shown, full, &v, ret_err)) < 0)
+				if ((r = ftypespec_json_from_yaml(&fd->spec, body->items[q], shown, full, &v, ret_err)) < 0) {
+					free(full);
 					break;
-				json_object_set_new(sect, key, v);
+				}
+				json_object_set_new(sect, fd->name, v);
 				json_object_set_new(where, full, json_sprintf("%s:%d", shown, body->key_lines[q]));
+				free(full);
 			}
 		}
 		ydoc_free(doc);
@@ -181,6 +194,38 @@ int actor_config_load(struct leapp_ctx *c, char **ret_err)
 	for (size_t fi = 0; fi < n_files; fi++)
 		free(files[fi]);
 	free(files);
+	/* the constraints between keys and on the system, now that every file is read */
+	for (size_t q = 0; q < n_secs && r == 0; q++) {
+		json_t *sect = json_object_get(c->actor_config, secs[q].name);
+		for (size_t f = 0; f < secs[q].n && r == 0; f++) {
+			const struct model_field *fd = &secs[q].fields[f];
+			json_t *v = json_object_get(sect, fd->name);
+			bool set = v && !json_is_null(v) && !json_is_false(v) &&
+				   !(json_is_string(v) && !*json_string_value(v)) && !(json_is_array(v) && !json_array_size(v));
+			if (!set)
+				continue;
+			_cleanup_free_ char *full = xasprintf("%s.%s", secs[q].name, fd->name);
+			const char *at = json_string_value(json_object_get(where, full));
+			for (size_t k = 0; k < fd->spec.n_requires && r == 0; k++) {
+				json_t *o = json_object_get(sect, fd->spec.requires[k]);
+				bool oset = o && !json_is_null(o) && !json_is_false(o) &&
+					    !(json_is_string(o) && !*json_string_value(o));
+				if (!oset) {
+					*ret_err = xasprintf("%s: key '%s': needs '%s.%s' to be set too", at ? at : "actor_conf.d",
+							     full, secs[q].name, fd->spec.requires[k]);
+					r = -EINVAL;
+				}
+			}
+			if (r == 0 && fd->spec.path_exists && json_is_string(v)) {
+				_cleanup_free_ char *p = path_join(c->root, json_string_value(v));
+				if (access(p, F_OK) < 0) {
+					*ret_err = xasprintf("%s: key '%s': %s does not exist", at ? at : "actor_conf.d", full,
+							     json_string_value(v));
+					r = -EINVAL;
+				}
+			}
+		}
+	}
 	/* defaults for everything not set */
 	for (size_t q = 0; q < n_secs && r == 0; q++) {
 		json_t *sect = json_object_get(c->actor_config, secs[q].name);

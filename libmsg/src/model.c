@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <math.h>
+#include <regex.h>
 
 #include "leapp/proto.h"
 #include "leapp/util.h"
@@ -184,6 +185,13 @@ void ftypespec_clear(struct ftypespec *s)
 		free(s->of);
 	}
 	free(s->model_name);
+	free(s->pattern);
+	for (size_t i = 0; i < s->n_aliases; i++)
+		free(s->aliases[i]);
+	free(s->aliases);
+	for (size_t i = 0; i < s->n_requires; i++)
+		free(s->requires[i]);
+	free(s->requires);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -244,7 +252,9 @@ int ftypespec_parse(struct ftypespec *ret, const struct ynode *n, const char *fi
 		*ret_err = xasprintf("%s:%d: a type is a name or a map", file, n->line);
 		return -EINVAL;
 	}
-	static const char *const known[] = {"type", "nullable", "default", "values", "of", "model", "description"};
+	static const char *const known[] = {"type",	"nullable", "default",	  "values",	 "of",
+					    "model",	"description", "pattern", "aliases", "requires",
+					    "path_exists"};
 	for (size_t i = 0; i < n->n; i++) {
 		bool ok = false;
 		for (size_t k = 0; k < ELEMENTSOF(known); k++)
@@ -307,6 +317,45 @@ int ftypespec_parse(struct ftypespec *ret, const struct ynode *n, const char *fi
 			goto fail;
 		}
 		s.model_name = xstrdup(m->scalar);
+	}
+	const struct ynode *pat = ynode_get(n, "pattern");
+	if (pat) {
+		if (pat->kind != YNODE_SCALAR || (s.type != FT_STRING && s.type != FT_ENUM)) {
+			*ret_err = xasprintf("%s:%d: 'pattern' is a regular expression for a string", file, pat->line);
+			goto fail;
+		}
+		regex_t re;
+		if (regcomp(&re, pat->scalar, REG_EXTENDED | REG_NOSUB) != 0) {
+			*ret_err = xasprintf("%s:%d: 'pattern' is not a valid regular expression", file, pat->line);
+			goto fail;
+		}
+		regfree(&re);
+		s.pattern = xstrdup(pat->scalar);
+	}
+	const char *lists[] = {"aliases", "requires"};
+	char ***dst[] = {&s.aliases, &s.requires};
+	size_t *dn[] = {&s.n_aliases, &s.n_requires};
+	for (size_t li = 0; li < ELEMENTSOF(lists); li++) {
+		const struct ynode *l = ynode_get(n, lists[li]);
+		if (!l)
+			continue;
+		if (l->kind != YNODE_SEQ) {
+			*ret_err = xasprintf("%s:%d: '%s' is a list of key names", file, l->line, lists[li]);
+			goto fail;
+		}
+		*dst[li] = xcalloc(l->n + 1, sizeof(char *));
+		for (size_t k = 0; k < l->n; k++) {
+			if (l->items[k]->kind != YNODE_SCALAR) {
+				*ret_err = xasprintf("%s:%d: '%s' is a list of key names", file, l->items[k]->line, lists[li]);
+				goto fail;
+			}
+			(*dst[li])[(*dn[li])++] = xstrdup(l->items[k]->scalar);
+		}
+	}
+	const struct ynode *pe = ynode_get(n, "path_exists");
+	if (pe && ynode_bool(pe, &s.path_exists) < 0) {
+		*ret_err = xasprintf("%s:%d: 'path_exists' must be true or false", file, pe->line);
+		goto fail;
 	}
 	const struct ynode *d = ynode_get(n, "default");
 	if (d) {
@@ -1191,6 +1240,13 @@ int ftypespec_json_from_yaml(const struct ftypespec *s, const struct ynode *n, c
 				    n->kind == YNODE_MAP ? "map" : "list");
 		if (s->type == FT_DATETIME && !datetime_valid(n->scalar, strlen(n->scalar)))
 			return yerr(ret_err, file, n->line, path, "'%s' is not an ISO 8601 date-time", n->scalar);
+		if (s->pattern && *n->scalar) {
+			regex_t re;
+			bool ok = regcomp(&re, s->pattern, REG_EXTENDED | REG_NOSUB) == 0 && regexec(&re, n->scalar, 0, NULL, 0) == 0;
+			regfree(&re);
+			if (!ok)
+				return yerr(ret_err, file, n->line, path, "'%s' does not match '%s'", n->scalar, s->pattern);
+		}
 		if (s->type == FT_ENUM) {
 			bool ok = false;
 			for (size_t i = 0; i < s->n_enum && !ok; i++)

@@ -24,6 +24,12 @@
  *       state: {type: enum, values: [a, b]}
  *       owner: {type: model, model: Person} # or just: owner: Person
  *
+ * Actor configuration schemas (manifest "config: fields:") may also constrain a field:
+ *   pattern: "^ip="          a string value must match (POSIX extended regex)
+ *   aliases: [old_name]      the key may also be written under these names
+ *   requires: [other_key]    when set (non-empty), these keys must be set too
+ *   path_exists: true        a non-empty value names a path that must exist under --root
+ *
  * Types: string, integer, boolean, float, datetime, blob, enum, list, map, model.
  * On the wire (msgpack) a datetime is an ISO 8601 UTC string and a blob is bin; in JSON a
  * blob is base64. A field without a default that is not nullable is required. A missing
@@ -53,6 +59,13 @@ struct ftypespec {
 	struct ftypespec *of;   /* FT_LIST item type, FT_MAP value type */
 	char *model_name;       /* FT_MODEL */
 	struct model *model;    /* resolved after loading */
+	/* constraints, checked where configuration is loaded (actor_conf.d): */
+	char *pattern;          /* a string must match this POSIX extended regex ("^ip=") */
+	char **aliases;         /* other names the key may be written as */
+	size_t n_aliases;
+	char **requires;        /* keys that must be set (non-empty) when this one is */
+	size_t n_requires;
+	bool path_exists;       /* a non-empty string names a path that must exist under --root */
 };
 
 struct model_field {
