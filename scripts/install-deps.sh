@@ -9,7 +9,7 @@ librpm-dev libsolv-dev libsolvext-dev libmount-dev libblkid-dev
 libcurl4-openssl-dev libseccomp-dev libcap-dev libmodulemd-dev libinih-dev libglib2.0-dev
 libcmocka-dev clang libclang-rt-14-dev
 rpm createrepo-c busybox-static gnupg cpio xz-utils zstd
-dracut dracut-core squashfs-tools e2fsprogs grub-common rpm2cpio
+dracut dracut-core dracut-live dracut-squash dracut-network squashfs-tools e2fsprogs grub-common rpm2cpio
 qemu-system-x86 linux-image-cloud-amd64
 dnf python3-dnf
 python3 python3-jsonschema python3-yaml jq python3-gi gir1.2-modulemd-2.0
