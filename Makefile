@@ -34,7 +34,7 @@ SHARE = $(BUILD)/share/leapp
 pc = $(shell $(PKG_CONFIG) --cflags --libs $(1))
 PC_MSGPACK := $(shell $(PKG_CONFIG) --exists msgpack-c && echo msgpack-c || echo msgpack)
 
-.PHONY: all check check-plain bench demo clean fuzz vm-test
+.PHONY: all check check-plain check-upgrade-long bench demo clean fuzz vm-test
 # keep intermediate objects (pattern-rule chains would delete them and rebuild every time)
 .SECONDARY:
 all:
@@ -101,6 +101,10 @@ check: all
 # the plain build only (quicker while developing)
 check-plain: all
 	tests/run-tests
+
+# the long variant of the upgrade crash test: every actor, dracut included (several minutes)
+check-upgrade-long: all
+	U_CRASH_FULL=1 tests/run-tests test-upgrade-crash
 
 # every benchmark; each prints its figures (docs/benchmarks.md records them)
 BENCHES := bench-engine bench-sandbox bench-preupgrade bench-plan bench-download bench-upgrade bench-sysroot

@@ -239,11 +239,12 @@ static void read_installed(const char *root, struct strmap *nevras, struct strma
 	}
 }
 
-/* The major release of an "el<N>" dist tag in a release ("553.el8_10" -> 8), or -1. */
+/* The major release of an "el<N>" dist tag in a release ("553.el8_10" -> 8, modular
+ * "1.module_el8.4.0+2+abc" -> 8), or -1. */
 static int el_major(const char *release)
 {
 	for (const char *p = release; p && (p = strstr(p, "el")); p += 2) {
-		if ((p == release || p[-1] == '.') && p[2] >= '0' && p[2] <= '9')
+		if ((p == release || strchr("._+", p[-1])) && p[2] >= '0' && p[2] <= '9')
 			return atoi(p + 2);
 	}
 	return -1;

@@ -139,11 +139,13 @@ u_rpm() {
 }
 
 # u_kill_at NAME FILE ARGS...: run leapp ARGS in the background on NAME and kill -9 it once FILE
-# (relative to the root) exists, or once an actor-start event of actor FILE is seen when FILE
-# starts with "actor:". $U_KILLED is 1 when it was killed there, 0 when leapp ended first.
+# (relative to the root) exists, or once an actor-start event of actor A is seen when FILE is
+# "actor:A" (SECONDS later with "actor:A+SECONDS"). $U_KILLED is 1 when it was killed there, 0
+# when leapp ended first.
 u_kill_at() {
-	local name=$1 what=$2 root pid i json=$U_DIR/$1.progress.json
+	local name=$1 what=$2 root pid i json=$U_DIR/$1.progress.json delay=0
 	shift 2
+	case $what in actor:*+*) delay=${what##*+}; what=${what%+*} ;; esac
 	root=$(u_root "$name")
 	: >"$json"
 	echo "=== leapp $* (killed at $what)" >>"$U_DIR/$name.out"
@@ -163,6 +165,7 @@ u_kill_at() {
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done
+	[ "$delay" = 0 ] || sleep "$delay"
 	if kill -9 "$pid" 2>/dev/null; then U_KILLED=1; fi
 	wait "$pid" 2>/dev/null
 	# what the sandbox started dies with the actor, and the actor with leapp: nothing may remain

@@ -12,12 +12,14 @@
 #   %postun of the el8 setup           most old versions erased, a few still there
 #   %posttrans of the el9 crash-probe  the transaction complete, the actor not finished
 # The dracut and boot-entry actors are left out (lib-upgrade.sh, u_actors_noboot): each case
-# would cost two dracut runs, and test-demo-upgrade.sh runs them.
+# would cost two dracut runs, and test-demo-upgrade.sh runs them. The long variant,
+# `make check-upgrade-long` (U_CRASH_FULL=1), runs every actor, and kills leapp in the middle of
+# the target kernel's dracut run in Finalization too.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-upgrade.sh"
 
 u_init
-u_actors_noboot
+[ "${U_CRASH_FULL:-0}" = 1 ] || u_actors_noboot
 u_sysroot demo-crash base || { t_fail "mksysroot demo-crash"; t_done; exit 1; }
 B=$(u_root base)
 # the admin changed sshd_config too: the upgrade keeps it, with sshd_config.rpmnew beside it,
@@ -134,4 +136,16 @@ rm -f "$F/var/tmp/hold-FirstBoot"
 u_leapp f upgrade --resume
 t_eq "f: the first-boot resume finishes (exit 0)" 0 "$U_RC" || u_show f
 u_check_upgraded f
+
+if [ "${U_CRASH_FULL:-0}" = 1 ]; then
+	# g: killed while dracut builds the target kernel's initramfs in Finalization
+	u_copy base g
+	u_kill_at g actor:target_initramfs_generator+5 upgrade --resume
+	after_kill g "while dracut built the target initramfs"
+	finish g
+	KVER=$(jq -r .kernel.target.kver "$(u_manifest g)")
+	t_check "g: the target kernel's initramfs was built again, whole" test -s "$(u_root g)/boot/initramfs-$KVER.img"
+	t_check "g: the target kernel is the default" grep -aqx "saved_entry=$(cat "$(u_root g)/etc/machine-id")-$KVER" \
+		"$(u_root g)/boot/grub2/grubenv"
+fi
 t_done
