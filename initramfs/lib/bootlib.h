@@ -146,6 +146,18 @@ void json_append_unique_str(json_t *list, const char *s);
 void initramfs_tasks_collect(const char *model, json_t **ret_mods, json_t **ret_kmods, json_t **ret_files);
 
 
+/* ---- the leapp payload (payload.c) ---- */
+
+/*
+ * Stage the leapp payload of an upgrade image in the directory payload (emptied first), laid
+ * out as the image gets it: usr/bin/leapp and leapp-msg, usr/share/leapp/{models,phases,files}
+ * and every actor of an interim phase (InitRamStart up to the phase flagged restart-after, as
+ * datadir's workflow lists them) found in the ':'-separated actor_dirs. Taken from the build that
+ * runs leapp in the host-tools mode, from the target build in the userspace otherwise (DESIGN.md
+ * section 10). Returns the names of the staged actors (new reference); stops the actor on error.
+ */
+json_t *payload_stage(const char *payload, const char *bindir, const char *datadir, const char *actor_dirs);
+
 /* ---- the upgrade boot entry ---- */
 
 #define UPGRADE_ENTRY_TITLE "RHEL-Upgrade-Initramfs"
