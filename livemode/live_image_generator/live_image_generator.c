@@ -1,0 +1,203 @@
+/* InterimPreparation (live mode), after prepare_live_image: squash the prepared target userspace
+ * into the image (mksquashfs, leaving out caches and the build areas), then install the target
+ * kernel and the live initramfs as /boot/vmlinuz-upgrade.<arch> and initramfs-upgrade.<arch>.img,
+ * the files the upgrade boot entry boots (UpgradeBootArtifacts, as upgrade_initramfs_generator
+ * would): add_upgrade_boot_entry adds the same one-time entry, with the live arguments. Nothing
+ * goes into /boot unless the image was made, so a failure leaves no entry that cannot boot. */
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "bootlib.h"
+#include "leapp/actor.h"
+#include "livelib.h"
+
+/* relative to the userspace (mksquashfs -wildcards -e): caches, temporary files, the build
+ * areas of the initramfs and the live image, /boot (the live system mounts the system's) */
+static const char *const excluded[] = {"var/cache/*", "var/tmp/*", "tmp/*", "boot/*", "var/lib/leapp-initramfs",
+				       "var/lib/leapp-liveimage"};
+
+static uint64_t round_block(uint64_t n, uint64_t bs)
+{
+	return bs ? (n + bs - 1) / bs * bs : n;
+}
+
+/* The kernel's .hmac names the file it covers: name the upgrade kernel instead. */
+static void install_hmac(const char *src, const char *dst, const char *kname)
+{
+	_cleanup_free_ char *d = NULL;
+	if (read_file(src, 4096, &d, NULL) < 0)
+		return;
+	char *sp = strpbrk(d, " \t");
+	if (!sp)
+		return;
+	char *name = sp;
+	while (*name == ' ' || *name == '\t')
+		name++;
+	char *slash = strrchr(name, '/');
+	struct buf b = {0};
+	buf_append(&b, d, (size_t)(name - d));
+	if (slash)
+		buf_append(&b, name, (size_t)(slash - name) + 1);
+	buf_printf(&b, "%s\n", kname);
+	int r = write_file_atomic(dst, b.data, b.len, 0644);
+	if (r < 0)
+		actor_warning("%s: %s", dst, strerror(-r));
+	buf_free(&b);
+}
+
+/* mksquashfs USERSPACE TMP ...; the image renamed into place. Returns its size. */
+static uint64_t squash(const char *us, const char *image_rel, double *ret_seconds)
+{
+	_cleanup_free_ char *image = actor_path(image_rel);
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp", image);
+	_cleanup_free_ char *dir = xstrdup(image);
+	*strrchr(dir, '/') = 0;
+	int r = mkdir_p(dir, 0700);
+	if (r < 0)
+		actor_error("cannot make the live image's directory", "%s: %s", dir, strerror(-r));
+	unlink(tmp);
+	json_t *extra = json_object_get(actor_config(), "mksquashfs_args");
+	size_t n = 0, cap = 16 + ELEMENTSOF(excluded) + json_array_size(extra);
+	const char **argv = xcalloc(cap, sizeof(char *));
+	argv[n++] = "mksquashfs";
+	argv[n++] = us;
+	argv[n++] = tmp;
+	argv[n++] = "-noappend";
+	argv[n++] = "-no-progress";
+	size_t i;
+	json_t *x;
+	json_array_foreach(extra, i, x)
+		if (json_is_string(x))
+			argv[n++] = json_string_value(x);
+	argv[n++] = "-wildcards";
+	argv[n++] = "-e";
+	for (i = 0; i < ELEMENTSOF(excluded); i++)
+		argv[n++] = excluded[i];
+	argv[n] = NULL;
+	_cleanup_free_ char *cmd = argv_to_string(argv);
+	_cleanup_free_ char *log = scratch_log("mksquashfs");
+	unlink(log);
+	actor_info("%s", cmd);
+	double t0 = now_monotonic();
+	int st = 0;
+	r = run_command(&(struct run_opts){.argv = argv, .log_path = log}, &st);
+	*ret_seconds = now_monotonic() - t0;
+	free(argv);
+	if (r == -ENOENT)
+		actor_error("mksquashfs is not installed: live mode needs squashfs-tools", "install squashfs-tools");
+	if (r < 0 || st != 0) {
+		_cleanup_free_ char *tail = log_tail(log, 15);
+		uint64_t total = 0, avail = 0;
+		struct statvfs sv;
+		if (statvfs(dir, &sv) == 0) {
+			total = (uint64_t)sv.f_blocks * sv.f_frsize;
+			avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+		}
+		unlink(tmp);
+		actor_error("the live image could not be made", "%s: %s (%.0f of %.0f MiB free in %s)\n%s", cmd,
+			    r < 0 ? strerror(-r) : "mksquashfs failed", avail / 1048576.0, total / 1048576.0, dir, tail);
+	}
+	/* root's only: it holds the live system's authorized_keys and configuration */
+	if (chmod(tmp, 0600) < 0 || rename(tmp, image) < 0)
+		actor_error("cannot move the live image into place", "%s: %s", image, strerror(errno));
+	return file_size(image);
+}
+
+int main(int argc, char **argv)
+{
+	actor_init(argc, argv);
+	json_t *cfg = live_config_get();
+	if (!cfg) {
+		actor_info("live mode is not enabled");
+		return actor_finish();
+	}
+	json_t *prep = actor_consume_last("LiveImagePreparationInfo");
+	if (!prep)
+		actor_error("the live system was not prepared", "no LiveImagePreparationInfo: prepare_live_image did not run or "
+			    "failed");
+	const char *us = json_string_value(json_object_get(prep, "userspace"));
+	const char *initramfs = json_string_value(json_object_get(prep, "initramfs"));
+	const char *kver = json_string_value(json_object_get(prep, "kver"));
+	const char *arch = json_string_value(json_object_get(prep, "arch"));
+	const char *image_rel = live_str(cfg, "squashfs_image_path");
+	if (!us || !initramfs || !kver || !arch || !is_dir(us) || file_size(initramfs) == 0)
+		actor_error("the prepared live system is incomplete", "userspace %s, initramfs %s", us ? us : "?",
+			    initramfs ? initramfs : "?");
+
+	double seconds = 0;
+	uint64_t size = squash(us, image_rel, &seconds);
+	actor_info("live image %s: %.1f MiB in %.1f s", image_rel, size / 1048576.0, seconds);
+	json_t *ex = json_array();
+	for (size_t i = 0; i < ELEMENTSOF(excluded); i++)
+		json_array_append_new(ex, json_string(excluded[i]));
+	actor_produce("LiveModeArtifacts", json_pack("{s:s, s:I, s:o, s:f}", "squashfs_path", image_rel, "size_bytes",
+						     (json_int_t)size, "excluded", ex, "build_seconds", seconds));
+
+	/* /boot: the kernel and the live initramfs, where the old upgrade files (if any) are */
+	_cleanup_free_ char *kmoddir = xasprintf("%s/lib/modules/%s", us, kver);
+	_cleanup_free_ char *vmlinuz = path_join(kmoddir, "vmlinuz");
+	uint64_t ksize = file_size(vmlinuz), isize = file_size(initramfs);
+	if (!ksize)
+		actor_error("the target kernel is missing", "%s", vmlinuz);
+	_cleanup_free_ char *kdst_rel = xasprintf("/boot/vmlinuz-upgrade.%s", arch);
+	_cleanup_free_ char *idst_rel = xasprintf("/boot/initramfs-upgrade.%s.img", arch);
+	_cleanup_free_ char *hdst_rel = xasprintf("/boot/.vmlinuz-upgrade.%s.hmac", arch);
+	_cleanup_free_ char *kdst = actor_path(kdst_rel), *idst = actor_path(idst_rel), *hdst = actor_path(hdst_rel);
+	_cleanup_free_ char *boot = actor_path("/boot");
+	struct statvfs sv;
+	if (statvfs(boot, &sv) < 0)
+		actor_error("cannot check the free space of /boot", "%s: %s", boot, strerror(errno));
+	uint64_t bs = sv.f_frsize ? sv.f_frsize : 4096;
+	uint64_t avail = (uint64_t)sv.f_bavail * bs;
+	uint64_t old = round_block(file_size(kdst), bs) + round_block(file_size(idst), bs);
+	uint64_t need = round_block(ksize, bs) + round_block(isize, bs) + bs;
+	if (avail + old < need) {
+		_cleanup_free_ char *summary = xasprintf(
+			"The upgrade kernel (%.1f MiB) and the live initramfs (%.1f MiB) need %.1f MiB in /boot, which has "
+			"%.1f MiB free. They were not installed, and the upgrade stops before the reboot.",
+			ksize / 1048576.0, isize / 1048576.0, need / 1048576.0, (avail + old) / 1048576.0);
+		json_t *e = report_new("Not enough space in /boot for the live initramfs", summary, "high");
+		report_set_key(e, "livemode-boot-space");
+		report_add_group(e, "inhibitor");
+		report_add_group(e, "boot");
+		report_add_group(e, "filesystem");
+		_cleanup_free_ char *hint = xasprintf("Free at least %.1f MiB in /boot and run leapp upgrade again.",
+						      (need - avail - old) / 1048576.0);
+		report_add_hint(e, hint);
+		actor_report(e);
+		actor_stop_after_phase("the live initramfs does not fit in /boot");
+	} else {
+		unlink(kdst);
+		unlink(idst);
+		unlink(hdst);
+		int r;
+		if ((r = copy_file(vmlinuz, kdst, 0755, NULL)) < 0)
+			actor_error("cannot install the upgrade kernel", "%s: %s", kdst_rel, strerror(-r));
+		if ((r = copy_file(initramfs, idst, 0600, NULL)) < 0) {
+			unlink(kdst);
+			actor_error("cannot install the live initramfs", "%s: %s", idst_rel, strerror(-r));
+		}
+		_cleanup_free_ char *hsrc = path_join(kmoddir, ".vmlinuz.hmac");
+		bool hmac = file_size(hsrc) > 0;
+		if (hmac) {
+			_cleanup_free_ char *kname = xasprintf("vmlinuz-upgrade.%s", arch);
+			install_hmac(hsrc, hdst, kname);
+		}
+		/* a new attempt: the flag of a failed run in an earlier upgrade boot goes */
+		_cleanup_free_ char *flag = actor_path(LIVE_FAILED_FLAG);
+		if (unlink(flag) == 0)
+			actor_info("removed %s, left by a failed run of an earlier attempt", LIVE_FAILED_FLAG);
+		actor_produce("UpgradeBootArtifacts",
+			      json_pack("{s:s, s:s, s:s?, s:s, s:s, s:I, s:I, s:O, s:O, s:O, s:O, s:O, s:O}", "kernel",
+					kdst_rel, "initramfs", idst_rel, "hmac", hmac ? hdst_rel : NULL, "kver", kver, "arch",
+					arch, "kernel_bytes", (json_int_t)ksize, "initramfs_bytes", (json_int_t)isize, "dracut",
+					json_object_get(prep, "dracut"), "dracut_modules", json_object_get(prep, "dracut_modules"),
+					"kernel_modules", json_object_get(prep, "kernel_modules"), "files",
+					json_object_get(prep, "files"), "interim_actors", json_object_get(prep, "interim_actors"),
+					"build_seconds", json_object_get(prep, "dracut_seconds")));
+		actor_info("installed %s and %s (the live initramfs, %.1f MiB)", kdst_rel, idst_rel, isize / 1048576.0);
+	}
+	json_decref(prep);
+	json_decref(cfg);
+	return actor_finish();
+}

@@ -1,0 +1,1 @@
+$(eval $(call livemode_actor,livemode_reporter,livemode_reporter.c,,))

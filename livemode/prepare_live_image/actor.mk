@@ -1,0 +1,1 @@
+$(eval $(call livemode_actor,prepare_live_image,prepare_live_image.c,,))
