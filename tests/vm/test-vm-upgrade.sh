@@ -122,16 +122,18 @@ boot() {
 	local name=$1 timeout=$2 pattern=$3 extra=$4
 	[ "$name" = again ] || cp --sparse=always "$PRISTINE" "$DISK"
 	CONSOLE=$W/console-$name.log
+	NAME=$name
 	FAILS_BEFORE=$T_FAILS
 	vm_boot "$DISK" "$KERNEL" "$INITRD" "$APPEND${extra:+ $extra}" "$CONSOLE" "$timeout" "$pattern"
 	cp "$CONSOLE" "$KEEP/console-$name.log"
+	cp "$CONSOLE.qemu" "$KEEP/console-$name.log.qemu" 2>/dev/null
 	local s u
 	s=$(vm_console_time "$CONSOLE" 'system upgrade: starting')
 	u=$(vm_console_time "$CONSOLE" 'upgrade: leapp exited')
 	vm_log "boot '$name': $VM_END after $VM_SECONDS s (kernel clock: upgrade.service started at ${s:-?} s, leapp done at ${u:-?} s)"
 }
 # boot_end: print the console of a boot with a failed check
-boot_end() { [ "$T_FAILS" = "$FAILS_BEFORE" ] || vm_print_console "$CONSOLE"; }
+boot_end() { [ "$T_FAILS" = "$FAILS_BEFORE" ] || vm_print_console "$KEEP/console-$NAME.log"; }
 # booted: the VM reached upgrade.service (else the other boots are not worth their timeout)
 booted() { grep -aq 'system upgrade: starting' "$CONSOLE"; }
 
@@ -236,6 +238,15 @@ if vm_leapp_db "$VM_ROOT_FS" "$DB"; then
 	vm_log "committed interim runs:$summary"
 	t_eq "upgrade: the audit store records every interim actor of the image as committed" "" "$miss"
 	t_eq "upgrade: the execution goes on at FirstBoot" FirstBoot "$(q "select next_phase from executions where id = $ex")"
+	# the boot id recorded with the reboot request after Finalization is the VM kernel's
+	bid=$(q "select boot_id from executions where id = $ex")
+	if [ -n "$bid" ] && [ "$bid" != "$(cat /proc/sys/kernel/random/boot_id)" ]; then
+		t_ok "upgrade: the interim phases ran under the VM's kernel (boot id $bid)"
+	else
+		t_fail "upgrade: the interim phases ran under the VM's kernel" "boot id: '${bid}', this machine's: $(cat /proc/sys/kernel/random/boot_id)"
+	fi
+	t_eq "upgrade: the actors ran in the sandbox (no --no-sandbox entry in the report)" 0 \
+		"$(q "select count(*) from report_entries where execution = $ex and title like 'Actors ran without the sandbox%'")"
 else
 	t_fail "upgrade: the audit store read out of the image (/var/lib/leapp/leapp.db)"
 fi
