@@ -10,7 +10,16 @@
 json_t *live_config_get(void)
 {
 	json_t *cfg = actor_consume_last("LiveModeConfig");
-	if (cfg && !json_is_true(json_object_get(cfg, "is_enabled"))) {
+	if (!cfg)
+		return NULL;
+	/* the model's defaults, for input that did not come through the broker (an actor run alone) */
+	static const char *const on[] = {"is_enabled", "autostart_upgrade_after_reboot"};
+	for (size_t i = 0; i < ELEMENTSOF(on); i++)
+		if (!json_object_get(cfg, on[i]))
+			json_object_set_new(cfg, on[i], json_true());
+	if (!json_object_get(cfg, "squashfs_image_path"))
+		json_object_set_new(cfg, "squashfs_image_path", json_string("/var/lib/leapp/live-upgrade.img"));
+	if (!json_is_true(json_object_get(cfg, "is_enabled"))) {
 		json_decref(cfg);
 		return NULL;
 	}

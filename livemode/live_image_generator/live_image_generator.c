@@ -112,9 +112,13 @@ int main(int argc, char **argv)
 		return actor_finish();
 	}
 	json_t *prep = actor_consume_last("LiveImagePreparationInfo");
-	if (!prep)
-		actor_error("the live system was not prepared", "no LiveImagePreparationInfo: prepare_live_image did not run or "
-			    "failed");
+	if (!prep) {
+		/* prepare_live_image failed (and said why) or did not run: no image, nothing in /boot,
+		 * so no boot entry either */
+		actor_warning("no LiveImagePreparationInfo (prepare_live_image did not run or failed): no live image");
+		json_decref(cfg);
+		return actor_finish();
+	}
 	const char *us = json_string_value(json_object_get(prep, "userspace"));
 	const char *initramfs = json_string_value(json_object_get(prep, "initramfs"));
 	const char *kver = json_string_value(json_object_get(prep, "kver"));
