@@ -158,11 +158,20 @@ int rpmenv_rpmdb_copy(const char *root, const char *parent, char **ret_dir, char
 		return r;
 	}
 	_cleanup_free_ char *src = path_join(root, dbpath);
+	if ((r = rpmenv_copy_db_files(src, dir, ret_err)) < 0) {
+		rm_rf(dir);
+		return r;
+	}
+	*ret_dir = TAKE_PTR(dir);
+	return 0;
+}
+
+int rpmenv_copy_db_files(const char *src, const char *dst, char **ret_err)
+{
 	DIR *d = opendir(src);
 	if (!d) {
-		r = -errno;
+		int r = -errno;
 		*ret_err = xasprintf("%s: %s", src, strerror(-r));
-		rm_rf(dir);
 		return r;
 	}
 	struct dirent *de;
@@ -173,17 +182,15 @@ int rpmenv_rpmdb_copy(const char *root, const char *parent, char **ret_dir, char
 		struct stat st;
 		if (lstat(f, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		_cleanup_free_ char *t = path_join(dir, de->d_name);
-		r = rpmenv_copy_file(f, t);
+		_cleanup_free_ char *t = path_join(dst, de->d_name);
+		int r = rpmenv_copy_file(f, t);
 		if (r < 0) {
 			*ret_err = xasprintf("cannot copy %s to %s: %s", f, t, strerror(-r));
 			closedir(d);
-			rm_rf(dir);
 			return r;
 		}
 	}
 	closedir(d);
-	*ret_dir = TAKE_PTR(dir);
 	return 0;
 }
 

@@ -35,6 +35,10 @@ const char *rpmenv_dbpath(const char *root);
  */
 int rpmenv_rpmdb_copy(const char *root, const char *parent, char **ret_dir, char **ret_err);
 
+/* The copying part of rpmenv_rpmdb_copy(): every regular database file of src_dir into the
+ * existing dst_dir (not __db.* environment files, not dot files). 0 or -errno with *ret_err. */
+int rpmenv_copy_db_files(const char *src_dir, const char *dst_dir, char **ret_err);
+
 /* path relative to root ("/" when they are the same), malloc'd; path itself when it is not
  * below root. librpm joins its root and %_dbpath, so a dbpath must be given this way. */
 char *rpmenv_in_root(const char *root, const char *path);

@@ -1,6 +1,7 @@
 /* libsolv pool loading (rpmdb shadow copy, rpm-md with checksums), filtering, the distupgrade
  * solve and its explanation, and the rpmdb fingerprint. */
 #include "solve.h"
+#include "rpmenv.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -136,39 +137,6 @@ static char **strv_copy(char *const *v, size_t n)
 
 /* ---- the rpmdb, read from a private copy ---- */
 
-static int copy_file(const char *src, const char *dst)
-{
-	_cleanup_close_ int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (in < 0)
-		return -errno;
-	struct stat st;
-	if (fstat(in, &st) < 0)
-		return -errno;
-	_cleanup_close_ int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (out < 0)
-		return -errno;
-	off_t left = st.st_size;
-	while (left > 0) {
-		ssize_t n = sendfile(out, in, NULL, left > (1 << 30) ? (1 << 30) : (size_t)left);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EINVAL && errno != ENOSYS)
-				return -errno;
-			/* fall back to read/write */
-			char buf[65536];
-			ssize_t k;
-			while ((k = read(in, buf, sizeof(buf))) > 0)
-				if (write(out, buf, (size_t)k) != k)
-					return -EIO;
-			return k < 0 ? -errno : 0;
-		}
-		if (n == 0)
-			break;
-		left -= n;
-	}
-	return 0;
-}
 
 /* Where root keeps its rpmdb: /var/lib/rpm unless only /usr/lib/sysimage/rpm has one (el10). */
 static const char *rpmdb_dir(const char *root)
@@ -213,31 +181,14 @@ static int rpmdb_shadow(const char *root, char **ret_top, char **ret_err)
 	_cleanup_free_ char *dst = path_join(top, "/var/lib/rpm");
 	int r = mkdir_p(dst, 0700);
 	_cleanup_free_ char *src = path_join(root, dir);
-	DIR *d = r < 0 ? NULL : opendir(src);
-	if (!d) {
-		r = r < 0 ? r : -errno;
-		*ret_err = xasprintf("%s: %s", src, strerror(-r));
+	if (r < 0)
+		*ret_err = xasprintf("%s: %s", dst, strerror(-r));
+	else
+		r = rpmenv_copy_db_files(src, dst, ret_err);
+	if (r < 0) {
 		rm_rf(top);
 		return r;
 	}
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || str_startswith(de->d_name, "__db."))
-			continue;
-		_cleanup_free_ char *f = path_join(src, de->d_name);
-		struct stat st;
-		if (lstat(f, &st) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		_cleanup_free_ char *t = path_join(dst, de->d_name);
-		r = copy_file(f, t);
-		if (r < 0) {
-			*ret_err = xasprintf("cannot copy %s%s/%s: %s", root, dir, de->d_name, strerror(-r));
-			closedir(d);
-			rm_rf(top);
-			return r;
-		}
-	}
-	closedir(d);
 	*ret_top = TAKE_PTR(top);
 	return 0;
 }

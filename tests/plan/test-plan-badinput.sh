@@ -55,7 +55,7 @@ check xml "target-repo-unusable:0" "repository almalinux9-appstream: repodata/$n
 bad missing
 rm -rf "$P_DIR/missing/repos/almalinux9-crb"
 p_preupgrade missing
-check missing "target-repo-unusable:0" "repository almalinux9-crb: file://$P_DIR/missing/repos/almalinux9-crb: No such file or directory (the repository is missing)"
+check missing "target-repo-unusable:0" "repository almalinux9-crb: $P_DIR/missing/repos/almalinux9-crb: No such file or directory (the repository is missing)"
 
 # PES: not JSON, not PES, an unknown repository
 F=root/etc/leapp/files
