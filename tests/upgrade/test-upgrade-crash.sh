@@ -81,6 +81,8 @@ u_copy base b
 touch "$(u_root b)/var/tmp/crash-probe.hold-post"
 u_kill_at b /var/tmp/crash-probe.at-post upgrade --resume
 after_kill b "in crash-probe's %post"
+t_check "b: the RPM upgrade showed its progress (--json-progress)" grep -q \
+	'"event":"progress",.*"actor":"rpm_upgrade","what":"RPM upgrade: installing"' "$U_DIR/b.progress.json"
 t_check "b: the rpmdb holds packages of both releases now" test "$(u_twice b | wc -w)" -gt 6
 t_check "b: el9 packages are in" u_rpm b -q bash-5.1.8-9.el9 crash-probe-2.0-1.el9
 finish b
