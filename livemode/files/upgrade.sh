@@ -4,7 +4,8 @@
 # /sysroot is the system being upgraded: a link to /run/upgrade, where the live system's fstab
 # mounts the system's filesystems. In order:
 #   1. /sysroot mounted and read-write, /proc /sys /dev /run bound into it (the RPM scriptlets
-#      run chrooted there), SELinux permissive unless enforcing=1;
+#      run chrooted there) with the system's own kernel command line over /sysroot/proc/cmdline
+#      (kernel-install makes the new kernel's entry from it), SELinux permissive unless enforcing=1;
 #   2. unless an earlier run failed (the flag below): leapp upgrade --resume --root /sysroot with
 #      the leapp of the image (never the old root's), its state in
 #      /sysroot/var/tmp/system-upgrade.state;
@@ -15,7 +16,7 @@
 # Kernel command line: upgrade.debug (shell tracing, leapp --debug); upgrade.strace=FILE (with
 # --strace: strace writes /sysroot/FILE).
 # Stand-ins for tests: NEWROOT, UPGRADE_PROC, UPGRADE_SELINUXFS, UPGRADE_LEAPP, UPGRADE_DATADIR,
-# UPGRADE_STRACE.
+# UPGRADE_STRACE, UPGRADE_SYSTEM_CMDLINE.
 
 NEWROOT=${NEWROOT:-/sysroot}
 UPGRADE_PROC=${UPGRADE_PROC:-/proc}
@@ -23,6 +24,7 @@ UPGRADE_SELINUXFS=${UPGRADE_SELINUXFS:-/sys/fs/selinux}
 UPGRADE_LEAPP=${UPGRADE_LEAPP:-/usr/bin/leapp}
 UPGRADE_DATADIR=${UPGRADE_DATADIR:-/usr/share/leapp}
 UPGRADE_STRACE=${UPGRADE_STRACE:-strace}
+UPGRADE_SYSTEM_CMDLINE=${UPGRADE_SYSTEM_CMDLINE:-/etc/leapp-live/system-cmdline}
 UPGRADE_STATE_FILE=$NEWROOT/var/tmp/system-upgrade.state
 UPGRADE_FAILED_FLAG=$NEWROOT/var/lib/leapp/upgrade-initramfs.failed
 UPGRADE_LOG=$NEWROOT/var/log/leapp/leapp-upgrade.log
@@ -97,6 +99,10 @@ prepare() {
             return 1
         fi
     done
+    # the scriptlets (kernel-install) read the system's kernel command line, not the live boot's
+    if [ -s "$UPGRADE_SYSTEM_CMDLINE" ]; then
+        mount --bind "$UPGRADE_SYSTEM_CMDLINE" "$_real/proc/cmdline" || warn "cannot show the system's kernel command line in $NEWROOT/proc"
+    fi
     ENFORCE_OLD=""
     if [ -f "$UPGRADE_SELINUXFS/enforce" ]; then
         ENFORCE_OLD=$(cat "$UPGRADE_SELINUXFS/enforce")

@@ -15,6 +15,9 @@
 #define LIVE_SYSROOT "/run/upgrade"
 /* The build area in the target userspace (dracut's files, the payload): left out of the image. */
 #define LIVE_AREA "/var/lib/leapp-liveimage"
+/* The system's kernel command line in the live image (the upgrade script binds it over
+ * /sysroot/proc/cmdline for the RPM scriptlets). */
+#define LIVE_SYSTEM_CMDLINE "/etc/leapp-live/system-cmdline"
 /* The failure flag the upgrade script leaves (the same as the upgrade initramfs'). */
 #define LIVE_FAILED_FLAG "/var/lib/leapp/upgrade-initramfs.failed"
 /* Only leapp's state directory is writable before the reboot (DESIGN.md section 6). */

@@ -4,7 +4,7 @@
  * running /usr/bin/upgrade (and upgrade-strace.service when capture_strace_info_into is set);
  * console.service with leapp's log on tty1 and gettys on tty2-4; sshd with the given
  * authorized_keys; root's password empty only when asked (a high-severity report entry then); a
- * banner in /etc/issue; leapp and its interim actors (the payload the upgrade initramfs carries,
+ * banner in /etc/issue; the system's kernel command line for the scriptlets; leapp and its interim actors (the payload the upgrade initramfs carries,
  * payload.c). The initramfs: dracut's dmsquash-live (and livenet with a URL), none of leapp's
  * upgrade modules, with the drivers and files UpgradeInitramfsTasks ask for; the target
  * userspace's dracut chrooted, or the host's in the host-tools mode (bootlib's dracut_build_run).
@@ -286,6 +286,24 @@ static void setup_root(bool passwordless)
 	actor_report(e);
 }
 
+/* The system's own kernel command line, which the upgrade script binds over /sysroot/proc/cmdline:
+ * the RPM scriptlets (kernel-install making the new kernel's entry from /proc/cmdline) must not
+ * see the live boot's root=live:... */
+static void write_system_cmdline(void)
+{
+	json_t *k = actor_consume_last("KernelInfo");
+	const char *c = json_string_value(json_object_get(k, "cmdline"));
+	if (c && *c) {
+		_cleanup_free_ char *line = xasprintf("%s\n", c);
+		us_write(LIVE_SYSTEM_CMDLINE, line, 0644);
+	} else {
+		us_unlink(LIVE_SYSTEM_CMDLINE);
+		actor_warning("the system's kernel command line is unknown: the RPM scriptlets in the live system see the "
+			      "live boot's");
+	}
+	json_decref(k);
+}
+
 static void write_banner(json_t *cfg)
 {
 	struct buf b = {0};
@@ -414,6 +432,7 @@ int main(int argc, char **argv)
 		setup_network_manager();
 	setup_root(live_bool(cfg, "setup_passwordless_root"));
 	write_banner(cfg);
+	write_system_cmdline();
 
 	/* the live initramfs: dmsquash-live (+ livenet), what the tasks ask for but leapp's modules */
 	json_t *mods, *kmods, *tfiles;

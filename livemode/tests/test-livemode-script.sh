@@ -4,7 +4,7 @@
 # /proc /sys /dev /run bound in and undone, SELinux permissive during leapp (enforcing=1 keeps
 # it), leapp's command line and environment, the state file, the journal appended to the log,
 # the failure flag and what it prevents, /sysroot/.noreboot, upgrade.debug, the strace variant;
-# the units pass systemd-analyze verify and say what the issue asks (journal, the autostart and
+# the system's kernel command line shown to the scriptlets; the units pass systemd-analyze verify and say what the issue asks (journal, the autostart and
 # strace conditions, tail -f on tty1).
 . "$(dirname "$0")/../../tests/lib.sh"
 
@@ -42,7 +42,7 @@ run() {
 	echo "BOOT_IMAGE=/vmlinuz-upgrade.x86_64 rw root=live:UUID=x $1" >"$S/proc/cmdline"
 	OUT=$(CALLS=$S/calls LEAPP_STUB_RC=${2:-0} SELINUXFS=$S/selinux PATH=$S/stubs:$PATH NEWROOT=$S/sysroot \
 		UPGRADE_PROC=$S/proc UPGRADE_SELINUXFS=$S/selinux UPGRADE_LEAPP=$S/stubs/leapp UPGRADE_DATADIR=/usr/share/leapp \
-		UPGRADE_STRACE=$S/stubs/strace sh "$F/upgrade.sh" ${3:-} 2>&1)
+		UPGRADE_STRACE=$S/stubs/strace UPGRADE_SYSTEM_CMDLINE=${SYSCMD:-/nonexistent} sh "$F/upgrade.sh" ${3:-} 2>&1)
 	RC=$?
 }
 calls() { cat "$S/calls"; }
@@ -82,6 +82,16 @@ run "upgrade.debug enforcing=1"
 t_check "a read-only /sysroot is made read-write" grep -qx "mount -o remount,rw $S/sysroot" "$S/calls"
 t_check "upgrade.debug: leapp --debug" grep -q "^leapp upgrade --resume --root $S/sysroot --debug |" "$S/calls"
 t_check "enforcing=1: SELinux stays enforcing" grep -q "enforce=1$" "$S/calls"
+
+# ---- the system's kernel command line over /sysroot/proc/cmdline ----
+mk
+echo "BOOT_IMAGE=(hd0)/vmlinuz root=UUID=1 ro" >"$S/system-cmdline"
+SYSCMD=$S/system-cmdline run ""
+SYSCMD=
+t_eq "the system's kernel command line is bound over /sysroot/proc/cmdline, after /proc" \
+	"mount --rbind /proc $S/sysroot/proc|mount --bind $S/system-cmdline $S/sysroot/proc/cmdline" \
+	"$(grep -E "^mount --rbind /proc|^mount --bind" "$S/calls" | paste -sd'|')"
+t_check "... and goes with /proc" grep -qx "umount -R $S/sysroot/proc" "$S/calls"
 
 # ---- .noreboot ----
 mk

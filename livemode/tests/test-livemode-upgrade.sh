@@ -84,6 +84,8 @@ variant() {
 	t_check "$v: image: no actor of an earlier phase" bash -c "! grep -q usr/share/leapp/actors/prepare_live_image '$L'"
 	t_eq "$v: image: /sysroot links to the mount root" /run/upgrade "$(link sysroot)"
 	t_check "$v: image: no build areas" bash -c "! grep -Eq '^var/lib/leapp-(liveimage|initramfs)/' '$L'"
+	t_eq "$v: image: the system's kernel command line (for the scriptlets)" "$(cat "$R/proc/cmdline")" \
+		"$(lm_img_cat "$img" etc/leapp-live/system-cmdline)"
 	t_check "$v: image: a banner in /etc/issue" grep -q "LEAPP LIVE UPGRADE MODE" <(lm_img_cat "$img" etc/issue)
 	local fstab="UUID=$ROOTUUID /run/upgrade xfs defaults 0 0
 UUID=$(lm_manifest 'm["storage"]["boot"]["uuid"]') /run/upgrade/boot xfs defaults 0 0
@@ -171,6 +173,8 @@ UUID=$VARUUID /run/upgrade/var ext4 defaults 0 0"
 	echo "# $v: the interim phases from the live image took $((SECONDS - t0)) s"
 	t_check "$v: ... with the image's leapp" grep -q "upgrade: $live/usr/bin/leapp upgrade --resume --root $R\$" <<<"$LM_OUT"
 	t_eq "$v: ... its state: finished" finished "$(cat "$R/var/tmp/system-upgrade.state")"
+	t_check "$v: ... the scriptlets see the system's kernel command line" grep -qx \
+		"mount --bind $live/etc/leapp-live/system-cmdline $R/proc/cmdline" "$CALLS"
 	t_check "$v: ... then the reboot" grep -qx "systemctl --no-block reboot" "$CALLS"
 	t_check "$v: ... the target release is installed" grep -q "^VERSION_ID=\"\?$TVER" "$R/etc/os-release"
 	t_check "$v: ... the upgrade entry is gone" test ! -e "$E"
