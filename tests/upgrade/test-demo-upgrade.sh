@@ -8,7 +8,6 @@
 # kept with .rpmnew beside it, the el9 scriptlet ran, sshd_config has its explicit line, the
 # target kernel has its BLS entry and initramfs and is the default, the upgrade entry, its boot
 # files and the resume service are gone, and the report has no errors.
-# san: skip (two real dracut runs, three minutes more under the sanitizers; the same actors run sanitized in test-upgrade-crash.sh and test-upgrade-actors.sh)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-upgrade.sh"
 
