@@ -95,6 +95,21 @@ static void unit_enable(const char *wanted_by, const char *name, const char *tem
 	json_array_append_new(units, json_string(name));
 }
 
+/* A field of an fstab line: spaces, tabs and backslashes escaped as fstab(5) wants them
+ * (libmount gave them unescaped). */
+static char *fstab_field(const char *s)
+{
+	struct buf b = {0};
+	for (const char *p = s; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\\')
+			buf_printf(&b, "\\%03o", (unsigned char)*p);
+		else
+			buf_append(&b, p, 1);
+	}
+	buf_append(&b, "", 0);
+	return buf_steal(&b);
+}
+
 /* The live system's /etc/fstab: the system below LIVE_SYSROOT. */
 static json_t *write_fstab(json_t *storage)
 {
@@ -119,12 +134,12 @@ static json_t *write_fstab(json_t *storage)
 			continue;
 		if (!opts || !*opts)
 			opts = "defaults";
-		_cleanup_free_ char *line = NULL;
+		_cleanup_free_ char *line = NULL, *esrc = fstab_field(src), *etarget = fstab_field(target);
 		if (!strcmp(type, "swap"))
-			line = xasprintf("%s %s swap %s 0 0", src, target, opts);
+			line = xasprintf("%s %s swap %s 0 0", esrc, etarget, opts);
 		else if (live_fstype(type) && target[0] == '/') {
 			root |= !strcmp(target, "/");
-			line = xasprintf("%s %s%s %s %s 0 0", src, LIVE_SYSROOT, strcmp(target, "/") ? target : "", type, opts);
+			line = xasprintf("%s %s%s %s %s 0 0", esrc, LIVE_SYSROOT, strcmp(target, "/") ? etarget : "", type, opts);
 		} else {
 			actor_info("fstab: %s (%s on %s) is not mounted in the live system", target, type, src);
 			continue;

@@ -31,6 +31,12 @@ mkdir -p "$R/etc/leapp/actor_conf.d"
 printf 'livemode:\n  setup_passwordless_root: false\nlivemode_image:\n  mksquashfs_args: ["-comp", "lz4"]\n' \
 	>"$R/etc/leapp/actor_conf.d/livemode.yaml"
 echo "exit 1 at an earlier attempt" >"$R/var/lib/leapp/upgrade-initramfs.failed"
+# what the live fstab leaves out, and a name with a space
+cat >>"$R/etc/fstab" <<'FSTAB'
+nfs.example:/export /mnt/nfs nfs4 defaults,_netdev 0 0
+tmpfs /tmp tmpfs defaults 0 0
+LABEL=my\040data /srv/my\040data ext4 noatime 0 2
+FSTAB
 
 ir_run "$R" upgrade --enable-experimental-feature livemode
 t_eq "leapp upgrade: exit 0" 0 "$IR_RC"
@@ -61,5 +67,10 @@ t_eq "root's password stays locked (passwd and shadow)" "x *" \
 	"$(unsquashfs -cat "$IMG" etc/passwd 2>/dev/null | cut -d: -f2) $(unsquashfs -cat "$IMG" etc/shadow 2>/dev/null | cut -d: -f2)"
 t_check "the entry boots the live image" grep -q "^options .* root=live:UUID=$(ir_manifest 'm["storage"]["root"]["uuid"]') rd.live.dir=/var/lib/leapp rd.live.squashimg=live-upgrade.img$" \
 	"$R/boot/loader/entries/$(cat "$R/etc/machine-id")-upgrade.x86_64.conf"
+t_eq "the live fstab: the local filesystems below /run/upgrade (escaped as fstab wants), swap; not nfs or tmpfs" \
+	"UUID=$(ir_manifest 'm["storage"]["root"]["uuid"]') /run/upgrade xfs defaults 0 0
+UUID=$(ir_manifest 'm["storage"]["boot"]["uuid"]') /run/upgrade/boot xfs defaults 0 0
+UUID=$(ir_manifest 'm["storage"]["swap"]["uuid"]') none swap defaults 0 0
+LABEL=my\040data /run/upgrade/srv/my\040data ext4 noatime 0 0" "$(unsquashfs -cat "$IMG" etc/fstab 2>/dev/null | grep -v '^#')"
 t_eq "the binds went with the actor's mount namespace" "" "$(awk -v r="$R" 'index($2, r) == 1' /proc/self/mounts)"
 t_done
