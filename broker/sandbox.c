@@ -664,8 +664,25 @@ static uint64_t caps_of(const struct sandbox_spec *s)
  * not exist. */
 static char *canon(const char *p)
 {
+	/* realpath() reads every component's link (a readlink each): the same few paths (root,
+	 * state, logs, data, the executables) are asked for every actor, so resolved ones are kept
+	 * for the run. A path that does not exist (yet) is not cached. */
+	static struct {
+		char *path, *real;
+	} cache[32];
+	static size_t n;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(cache[i].path, p))
+			return xstrdup(cache[i].real);
 	char *c = realpath(p, NULL);
-	return c ? c : xstrdup(p);
+	if (!c)
+		return xstrdup(p);
+	if (n < ELEMENTSOF(cache)) {
+		cache[n].path = xstrdup(p);
+		cache[n].real = xstrdup(c);
+		n++;
+	}
+	return c;
 }
 
 static bool has_dotdot(const char *p)
@@ -953,6 +970,19 @@ fail:
 	return e;
 }
 
+int sandbox_attach(struct sandbox_spec *s, pid_t pid)
+{
+	const struct sandbox_run *r = &s->run;
+	if (!s->enabled || !r->prepared)
+		return 0;
+	char num[24];
+	int n = snprintf(num, sizeof(num), "%d", (int)pid);
+	for (size_t i = 0; i < CG_MAX; i++)
+		if (r->cg_fd[i] >= 0 && write(r->cg_fd[i], num, (size_t)n) < 0)
+			return -errno;
+	return 0;
+}
+
 void sandbox_started(struct sandbox_spec *s, pid_t pid)
 {
 	if (!s->enabled || !s->run.prepared || H.reaper_fd < 0)
@@ -1037,10 +1067,9 @@ int sandbox_enter_early(const struct sandbox_spec *s, const char **ret_what)
 	const struct sandbox_run *r = &s->run;
 	if (!s->enabled)
 		return 0;
-	/* the cgroups first, so that everything the actor will start is counted */
-	for (size_t i = 0; i < CG_MAX; i++)
-		if (r->cg_fd[i] >= 0)
-			TRY(write(r->cg_fd[i], "0", 1), "joining the actor's cgroup");
+	/* the cgroups: the broker moves this process (sandbox_attach); init_main() waits for that
+	 * before it starts the actor, so everything the actor starts is counted */
+	(void)r;
 	if (!s->network && s->netns_fd >= 0)
 		TRY(setns(s->netns_fd, CLONE_NEWNET), "joining the phase's network namespace (setns)");
 	return 0;

@@ -90,6 +90,9 @@ unsigned long sandbox_clone_flags(const struct sandbox_spec *s);
  * ipc namespaces, so that they (dozens of mounts, an mqueue mount, RCU grace periods) are torn
  * down by a helper thread after the actor is reaped, not in the exit the broker waits for. */
 void sandbox_started(struct sandbox_spec *s, pid_t pid);
+/* Parent side, right after the clone: move the child into the actor's cgroups (the child
+ * waits for this before it starts the actor). 0 or -errno. */
+int sandbox_attach(struct sandbox_spec *s, pid_t pid);
 
 /* Child side, first thing after clone: join the network namespace and the cgroups (this uses
  * fds the parent opened). Returns 0 or -errno, *ret_what naming the step. */

@@ -67,9 +67,21 @@ static void init_forward(int sig)
 		kill(init_actor_pid, sig);
 }
 
+/* The fd on which the sandboxed child waits for the broker to have put it into its cgroups. */
+#define GO_FD 4
+
 static _noreturn_ void init_main(const struct spawn_opts *o, volatile int *status)
 {
 	static const int fwd[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	/* the broker moves us into the actor's cgroups while we set up the mounts; nothing may be
+	 * started before that is done, or it would escape the limits */
+	char go = 0;
+	ssize_t gn;
+	while ((gn = read(GO_FD, &go, 1)) < 0 && errno == EINTR)
+		;
+	if (gn != 1 || go != 'G')
+		child_fail(2, "joining the actor's cgroups (done by the broker)", gn == 1 ? EIO : EPIPE);
+	close(GO_FD);
 	/* nothing in the namespace may read or write the broker's memory that this process shares */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sigset_t all, none;
@@ -119,14 +131,31 @@ int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid)
 {
 	struct sandbox_spec *sb = o->sandbox && o->sandbox->enabled ? o->sandbox : NULL;
 	unsigned long ns = sandbox_clone_flags(sb);
+	int go[2] = {-1, -1};
+	if (sb && pipe2(go, O_CLOEXEC) < 0)
+		return -errno;
 	/* a raw clone, not fork(): the child must be created inside its new pid namespace so that it
 	 * is that namespace's pid 1 and the broker's own child (wait4 on its pid keeps working) */
 	pid_t pid = ns ? (pid_t)syscall(SYS_clone, SIGCHLD | ns, NULL, NULL, NULL, NULL) : fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		int e = -errno;
+		if (sb) {
+			close(go[0]);
+			close(go[1]);
+		}
+		return e;
+	}
 	if (pid > 0) {
-		if (sb)
+		if (sb) {
+			/* the cgroup move happens here, not in the child: on cgroup v1 the first move after
+			 * a quiet spell waits for an RCU grace period (~0.7 ms here), which now overlaps
+			 * with the child's own set-up instead of adding to it */
+			close(go[0]);
+			int r = sandbox_attach(sb, pid);
+			ssize_t w _unused_ = write(go[1], r < 0 ? "E" : "G", 1);
+			close(go[1]);
 			sandbox_started(sb, pid);
+		}
 		*ret_pid = pid;
 		return 0;
 	}
@@ -153,7 +182,14 @@ int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid)
 		child_fail(o->out_fd, "dup", errno);
 	if (dup2(dn, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0 || dup2(chan, 3) < 0)
 		child_fail(out, "dup2", errno);
-	close_from(4);
+	if (sb) {
+		/* keep the go pipe at GO_FD (the actor itself gets fds 0-3 only: init closes it) */
+		if (dup2(go[0], GO_FD) < 0)
+			child_fail(out, "dup2", errno);
+		close_from(GO_FD + 1);
+	} else {
+		close_from(4);
+	}
 	if (!broker_alive())
 		_exit(127);
 	r = sb ? sandbox_enter(sb, &what) : 0;

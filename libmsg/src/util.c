@@ -210,6 +210,12 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 
 int mkdir_p(const char *path, mode_t mode)
 {
+	/* the common cases first, one call each: it exists, or only its last component is missing */
+	struct stat pst;
+	if (stat(path, &pst) == 0)
+		return S_ISDIR(pst.st_mode) ? 0 : -ENOTDIR;
+	if (mkdir(path, mode) == 0)
+		return 0;
 	_cleanup_free_ char *p = xstrdup(path);
 	size_t n = strlen(p);
 	while (n > 1 && p[n - 1] == '/')
