@@ -169,6 +169,7 @@ int actor_config_load(struct leapp_ctx *c, char **ret_err)
 				if (!fd) {
 					json_array_append_new(c->config_warnings,
 							      json_sprintf("%s:%d: unknown key '%s'", shown, body->key_lines[q], full));
+					free(full);
 					continue;
 				}
 				json_t *prev = json_object_get(where, full);
