@@ -282,7 +282,7 @@ static int reboot_now(struct leapp_ctx *c, bool *ret_rebooting)
 	char *argv_devel[] = {(char *)devel, NULL};
 	const char *path = devel ? devel : "/usr/bin/systemctl";
 	extern char **environ;
-	output_line(c->out, "Rebooting the system (--reboot): %s%s", path, devel ? "" : " reboot");
+	output_line(c->out, "Rebooting the system as --reboot asks: %s%s", path, devel ? "" : " reboot");
 	fflush(stdout);
 	int st = 0;
 	int r = spawn_bare(path, devel ? argv_devel : argv_sys, environ, &st);

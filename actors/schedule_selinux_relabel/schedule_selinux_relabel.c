@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	actor_info("SELinux is %s: /.autorelabel written, the first boot relabels the filesystem", mode);
 	json_t *e = report_new("SELinux relabeling has been scheduled",
 			       "SELinux is not disabled, so the whole filesystem is relabelled with the new policy on the "
-			       "first boot of the upgraded system (/.autorelabel). The relabel reboots the system once "
+			       "first boot of the upgraded system, as /.autorelabel asks. The relabel reboots the system once "
 			       "more and can take a while on large filesystems.",
 			       "info");
 	report_set_key(e, "selinux-relabel-scheduled");

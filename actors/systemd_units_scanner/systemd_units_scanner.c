@@ -1,5 +1,5 @@
-/* FactsCollection: enabled systemd units, from the links in /etc/systemd/system (a missing
- * directory means none are enabled). */
+/* FactsCollection: enabled systemd units, from the links in /etc/systemd/system. A missing
+ * directory means none are enabled. */
 #include <dirent.h>
 #include <limits.h>
 

@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 		_cleanup_free_ char *kp = actor_path(keys);
 		if (keys[0] != '/' || access(kp, R_OK) < 0)
 			actor_error("livemode.setup_opensshd_using_auth_keys names no readable file",
-				    "'%s': an absolute path on the system (authorized_keys for root in the live system)", keys);
+				    "'%s': an absolute path on the system: the authorized_keys for root in the live system", keys);
 	}
 	const char *strace = live_str(conf, "capture_strace_info_into");
 	if (*strace && !live_path_clean(strace))

@@ -118,7 +118,7 @@ static json_t *write_fstab(json_t *storage)
 			    "lists them (StorageInfo)");
 	json_t *lines = json_array();
 	struct buf b = {0};
-	buf_printf(&b, "# The live upgrade system (leapp live mode): the system being upgraded is mounted below %s\n"
+	buf_printf(&b, "# The live upgrade system, leapp live mode: the system being upgraded is mounted below %s\n"
 		       "# (/sysroot links there), its swap as it is. Made from its /etc/fstab by prepare_live_image;\n"
 		       "# no fsck (pass 0): the filesystems are the system's, checked when it boots.\n",
 		   LIVE_SYSROOT);
@@ -289,7 +289,7 @@ static void setup_root(bool passwordless)
 	if (!passwordless)
 		return;
 	json_t *e = report_new("The live upgrade system lets root in without a password",
-			       "livemode.setup_passwordless_root is true: anyone at the console of the live system (tty2-4, "
+			       "livemode.setup_passwordless_root is true: anyone at the console of the live system, on tty2-4 ("
 			       "a serial console) logs in as root without a password while the upgrade runs, and with "
 			       "sshd enabled the live system is reachable over the network.",
 			       "high");

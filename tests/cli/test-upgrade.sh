@@ -129,7 +129,7 @@ t_has "--reboot never reboots this machine for another --root" "$C_ERR" "--reboo
 LEAPP_DEVEL_REBOOT_COMMAND=$root/reboot-ok cli "$root" upgrade --reboot --json-progress
 t_rc "--reboot: exit 0" 0
 [ -f "$root/rebooted" ] && t_ok "--reboot ran the reboot command" || t_fail "--reboot ran the reboot command"
-t_has "--reboot says so" "$C_ERR" "Rebooting the system (--reboot): $root/reboot-ok"
+t_has "--reboot says so" "$C_ERR" "Rebooting the system as --reboot asks: $root/reboot-ok"
 t_eq "done says it is rebooting" "True" "$(printf '%s\n' "$C_OUT" | tail -n1 | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["rebooting"])')"
 rm -f "$root/rebooted"
 LEAPP_DEVEL_REBOOT_COMMAND=$root/reboot-ok cli "$root" upgrade
