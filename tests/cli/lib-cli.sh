@@ -1,7 +1,7 @@
 # Helpers for the command-line tests. Source after tests/lib.sh and tests/engine/lib-engine.sh.
 
 PY=/usr/bin/python3   # Debian's python3, with python3-jsonschema (PATH may hold another one)
-SCHEMA_DIR=${SCHEMA_DIR:-$T_TOP/../shared/data/leapp-report-schema}
+SCHEMA_DIR=${SCHEMA_DIR:-$T_TOP/tests/data/leapp-report-schema}   # leapp's published schemas (COPYING)
 
 # new_root: a fresh test root in $ROOT whose only actors are test actors (mk_actor), with the
 # test models and its own empty LEAPP_ACTORS_DIR. Call it directly (not in $(...)) so that

@@ -110,8 +110,7 @@ PY
 
 # validate_report FILE: check leapp-report.json against the 1.2.0 schema
 validate_report() {
-	local schema=$T_TOP/../shared/data/leapp-report-schema/report-schema-v120.json
-	[ -f "$schema" ] || schema=/work/shared/data/leapp-report-schema/report-schema-v120.json
+	local schema=$T_TOP/tests/data/leapp-report-schema/report-schema-v120.json
 	/usr/bin/python3 - "$1" "$schema" <<'PY'
 import json, sys
 import jsonschema
