@@ -1,4 +1,5 @@
 #!/bin/bash
+# san: skip (scripts/mksysroot is Python; the sanitizer build changes nothing it runs)
 # Bad input: YAML syntax errors and unknown keys give file:line, a missing tool names its
 # Debian package, and a failed build leaves no OUTDIR (or the previous one untouched).
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# san: skip (scripts/mksysroot is Python; the sanitizer build changes nothing it runs)
 # Builds the 'demo' system, checks what it is meant to exercise (third-party signatures,
 # the edited %config file, the scriptlet, the PES events), then upgrades a copy of it with
 # plain rpm the way the planned transaction would, to prove that manifest.json's expected

@@ -1,4 +1,5 @@
 #!/bin/bash
+# san: skip (scripts/mksysroot is Python; the sanitizer build changes nothing it runs)
 # Checks the target repositories that mksysroot makes: createrepo_c's metadata against the
 # package files and the manifest, dependency closure as dnf (libsolv) sees it, and the
 # modules.yaml of the 'modules' spec with libmodulemd.

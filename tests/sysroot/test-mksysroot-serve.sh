@@ -1,4 +1,5 @@
 #!/bin/bash
+# san: skip (scripts/mksysroot is Python; the sanitizer build changes nothing it runs)
 # serve-repos: serves OUTDIR/repos over http on 127.0.0.1, and stops cleanly.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/sysroot-lib.sh"
