@@ -27,7 +27,10 @@
 struct engine;
 struct stage_run;
 
-enum proc_state { P_PENDING, P_RUNNING, P_DONE };
+/* P_PREPARED: sandboxed and waiting to exec the actor (spawn_go): the broker sets up the next
+ * actor's sandbox while the actor before it runs, so that the namespaces and mounts cost no
+ * wall time on the critical path. The actor itself still starts only when its turn comes. */
+enum proc_state { P_PENDING, P_PREPARED, P_RUNNING, P_DONE };
 
 struct proc {
 	struct engine *e;
@@ -42,6 +45,9 @@ struct proc {
 	uv_pipe_t chan, outp;
 	uv_timer_t timer, grace;
 	int open_handles;
+	int go_fd;               /* P_PREPARED: releases the waiting child (spawn_go) */
+	bool discarded;          /* a prepared child no longer needed: killed, never counted as a run */
+	bool prepare_failed;     /* do not prepare ahead again; the normal start reports why */
 	bool chan_eof, out_eof, exited, got_done, error_frame, killed, timed_out;
 	int wstatus;
 	struct rusage ru;
@@ -554,6 +560,8 @@ static void on_chan_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	/* EOF or error: the actor's end is closed */
 	uv_read_stop(s);
 	p->chan_eof = true;
+	if (p->state == P_PREPARED)
+		return; /* its set-up failed (or it was discarded): handled at its turn */
 	if (!p->exited && !p->got_done && !p->killed) {
 		/* give the exit status a moment: a crash closes fd 3 before SIGCHLD arrives */
 		uv_timer_start(&p->grace, on_grace, EOF_GRACE_MS, 0);
@@ -586,6 +594,8 @@ static void on_out_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	}
 	uv_read_stop(s);
 	p->out_eof = true;
+	if (p->state == P_PREPARED)
+		return;
 	proc_maybe_finish(p);
 }
 
@@ -648,9 +658,37 @@ static void on_handle_closed(uv_handle_t *h)
 	if (--p->open_handles > 0)
 		return;
 	struct stage_run *sr = p->sr;
-	sr->running--;
+	if (p->discarded) {
+		p->state = P_DONE;
+		p->skipped = true;
+	} else {
+		sr->running--;
+	}
 	sr->finished++;
 	stage_schedule(sr);
+}
+
+static void proc_close_handles(struct proc *p)
+{
+	sandbox_release(&p->sb);
+	uv_close((uv_handle_t *)&p->chan, on_handle_closed);
+	uv_close((uv_handle_t *)&p->outp, on_handle_closed);
+	uv_close((uv_handle_t *)&p->timer, on_handle_closed);
+	uv_close((uv_handle_t *)&p->grace, on_handle_closed);
+}
+
+/* A prepared child that will not run (the stage stops): kill it; it is counted done, without
+ * a run, once it is reaped and its handles are closed. */
+static void proc_discard(struct proc *p)
+{
+	if (p->discarded)
+		return;
+	p->discarded = true;
+	spawn_go(p->go_fd, false);
+	p->go_fd = -1;
+	kill(p->pid, SIGKILL);
+	if (p->exited)
+		proc_close_handles(p);
 }
 
 static const char *signal_name(int sig)
@@ -732,11 +770,7 @@ static void proc_finish(struct proc *p)
 	}
 	output_actor_finish(c->out, p->m->name, p->m->description, p->m->phase, status, p->t1 - p->t0, exit_code, sig,
 			    p->failure);
-	sandbox_release(&p->sb);
-	uv_close((uv_handle_t *)&p->chan, on_handle_closed);
-	uv_close((uv_handle_t *)&p->outp, on_handle_closed);
-	uv_close((uv_handle_t *)&p->timer, on_handle_closed);
-	uv_close((uv_handle_t *)&p->grace, on_handle_closed);
+	proc_close_handles(p);
 }
 
 static void proc_maybe_finish(struct proc *p)
@@ -763,7 +797,7 @@ static void on_sigchld(uv_signal_t *h, int signum)
 		return;
 	for (size_t i = 0; i < sr->n; i++) {
 		struct proc *p = &sr->procs[i];
-		if (p->state != P_RUNNING || p->exited)
+		if ((p->state != P_RUNNING && p->state != P_PREPARED) || p->exited)
 			continue;
 		int st;
 		struct rusage ru;
@@ -775,7 +809,13 @@ static void on_sigchld(uv_signal_t *h, int signum)
 		p->ru = ru;
 		/* every process it started dies with it */
 		kill(-p->pid, SIGKILL);
-		proc_maybe_finish(p);
+		if (p->discarded) {
+			proc_close_handles(p);
+			continue;
+		}
+		/* a prepared child that died on its own is reported when its turn comes */
+		if (p->state == P_RUNNING)
+			proc_maybe_finish(p);
 	}
 }
 
@@ -876,17 +916,16 @@ static enum sandbox_profile profile_of(const struct phase_def *ph)
 	       ph->profile == PROFILE_INTERIM_PREP ? SANDBOX_INTERIM_PREP : SANDBOX_READWRITE;
 }
 
-static int proc_start(struct proc *p)
+/* Everything of a start that does not depend on the actor's turn: the fds, the sandbox, the
+ * process. With hold, a sandboxed child waits before it execs the actor (proc_go releases it).
+ * No run is recorded yet. */
+static int proc_prepare(struct proc *p, bool hold)
 {
 	struct engine *e = p->e;
 	struct leapp_ctx *c = e->c;
 	struct stage_run *sr = p->sr;
-	int r = store_run_new(c->store, e->exec->id, p->m->name, p->m->phase, sr->phase->index, p->m->stage, p->position,
-			      &p->run);
-	if (r < 0)
-		return r;
-	if (p->m->side_effects)
-		store_flush(c->store, true); /* the start of a system change is durable before it happens */
+	int r;
+	p->go_fd = -1;
 	p->scratch = path_join(c->statedir, "scratch");
 	{
 		char *s = path_join(p->scratch, p->m->name);
@@ -943,10 +982,15 @@ static int proc_start(struct proc *p)
 	}
 	char *argv[] = {p->m->exec, NULL};
 	char **envp = build_env(e, p);
-	struct spawn_opts so = {
-		.path = p->m->exec, .argv = argv, .envp = envp, .chan_fd = sv[1], .out_fd = op[1], .sandbox = &p->sb};
+	struct spawn_opts so = {.path = p->m->exec,
+				.argv = argv,
+				.envp = envp,
+				.chan_fd = sv[1],
+				.out_fd = op[1],
+				.sandbox = &p->sb,
+				.hold = hold};
 	p->t0 = now_monotonic();
-	r = spawn_actor(&so, &p->pid);
+	r = spawn_actor(&so, &p->pid, &p->go_fd);
 	strv_free0(envp);
 	close(sv[1]);
 	close(op[1]);
@@ -956,9 +1000,7 @@ static int proc_start(struct proc *p)
 		sandbox_release(&p->sb);
 		return r;
 	}
-	store_run_started(c->store, p->run, p->pid, now_realtime());
-	p->state = P_RUNNING;
-	sr->running++;
+	p->state = P_PREPARED;
 	frame_reader_init(&p->rd, FRAME_DEFAULT_MAX);
 	uv_pipe_init(&e->loop, &p->chan, 0);
 	uv_pipe_init(&e->loop, &p->outp, 0);
@@ -970,12 +1012,58 @@ static int proc_start(struct proc *p)
 	uv_pipe_open(&p->outp, op[0]);
 	uv_read_start((uv_stream_t *)&p->chan, on_alloc, on_chan_read);
 	uv_read_start((uv_stream_t *)&p->outp, on_alloc, on_out_read);
+	return 0;
+}
+
+/* The actor's turn: record the run (durably first when it changes the system), let the
+ * prepared child exec the actor, and talk to it. */
+static int proc_go(struct proc *p)
+{
+	struct engine *e = p->e;
+	struct leapp_ctx *c = e->c;
+	struct stage_run *sr = p->sr;
+	if (p->run <= 0) {
+		int r = store_run_new(c->store, e->exec->id, p->m->name, p->m->phase, sr->phase->index, p->m->stage,
+				      p->position, &p->run);
+		if (r < 0)
+			return r;
+		if (p->m->side_effects)
+			store_flush(c->store, true); /* the start of a system change is durable before it happens */
+	}
+	store_run_started(c->store, p->run, p->pid, now_realtime());
+	p->t0 = now_monotonic();
+	spawn_go(p->go_fd, true);
+	p->go_fd = -1;
+	p->state = P_RUNNING;
+	sr->running++;
 	double limit = p->m->timeout > 0 ? p->m->timeout : c->opt.actor_timeout;
 	uv_timer_start(&p->timer, on_timeout, (uint64_t)(limit * 1000.0), 0);
 	output_actor_start(c->out, p->m->name, p->m->phase);
 	send_hello(p);
 	feed_more(p);
+	/* a prepared child that already died (its set-up failed) is finished now, with its output */
+	if (p->exited)
+		uv_timer_start(&p->grace, on_grace, 0, 0);
 	return 0;
+}
+
+static int proc_start(struct proc *p)
+{
+	struct engine *e = p->e;
+	int r = 0;
+	if (p->state != P_PREPARED) {
+		/* without the sandbox there is no waiting child: it execs at once, so an actor that
+		 * changes the system has its run recorded durably before the spawn */
+		if (e->c->opt.no_sandbox && p->m->side_effects) {
+			r = store_run_new(e->c->store, e->exec->id, p->m->name, p->m->phase, p->sr->phase->index, p->m->stage,
+					  p->position, &p->run);
+			if (r < 0)
+				return r;
+			store_flush(e->c->store, true);
+		}
+		r = proc_prepare(p, true);
+	}
+	return r < 0 ? r : proc_go(p);
 }
 
 static bool deps_done(struct stage_run *sr, struct proc *p)
@@ -986,39 +1074,80 @@ static bool deps_done(struct stage_run *sr, struct proc *p)
 	return true;
 }
 
+/* May p become runnable as soon as what runs now finishes? */
+static bool deps_running_or_done(struct stage_run *sr, struct proc *p)
+{
+	for (size_t i = 0; i < p->n_deps; i++) {
+		enum proc_state st = sr->procs[p->deps[i]].state;
+		if (st != P_DONE && st != P_RUNNING)
+			return false;
+	}
+	return true;
+}
+
+static void start_failed(struct stage_run *sr, struct proc *p, int r)
+{
+	struct engine *e = sr->e;
+	output_diag(e->c->out, "error", "cannot start actor %s: %s", p->m->name, strerror(-r));
+	p->state = P_DONE;
+	sr->finished++;
+	e->errors = true;
+	if (p->run <= 0)
+		store_run_new(e->c->store, e->exec->id, p->m->name, p->m->phase, sr->phase->index, p->m->stage, p->position,
+			      &p->run);
+	if (p->run > 0) {
+		_cleanup_free_ char *cause = xasprintf("could not be started: %s", p->failure ? p->failure : strerror(-r));
+		json_t *entry = report_entry_failure(p->m->name, p->m->phase, cause, "", e->hostname, e->exec->uuid, p->run);
+		store_report_add(e->c->store, e->exec->id, p->run, "broker", entry);
+		json_decref(entry);
+		store_run_finished(e->c->store, p->run, "failed", 127, 0, 0, 0, false, cause);
+	}
+	if (sr->phase->policy == POLICY_FAIL_IMMEDIATELY)
+		sr->stop_starting = true;
+}
+
 static void stage_schedule(struct stage_run *sr)
 {
 	struct engine *e = sr->e;
+	bool prepared = false;
 	for (size_t i = 0; i < sr->n; i++) {
 		struct proc *p = &sr->procs[i];
-		if (p->state != P_PENDING)
+		if (p->state != P_PENDING && p->state != P_PREPARED)
 			continue;
 		if (sr->stop_starting) {
+			if (p->state == P_PREPARED) {
+				proc_discard(p); /* counted done once it is reaped */
+				continue;
+			}
 			p->state = P_DONE;
 			p->skipped = true;
 			sr->finished++;
 			continue;
 		}
-		if (sr->running >= (size_t)e->c->opt.jobs)
-			break;
-		if (!deps_done(sr, p))
+		if (sr->running >= (size_t)e->c->opt.jobs || !deps_done(sr, p)) {
+			prepared |= p->state == P_PREPARED;
 			continue;
+		}
 		int r = proc_start(p);
-		if (r < 0) {
-			output_diag(e->c->out, "error", "cannot start actor %s: %s", p->m->name, strerror(-r));
-			p->state = P_DONE;
-			sr->finished++;
-			e->errors = true;
-			if (p->run > 0) {
-				_cleanup_free_ char *cause = xasprintf("could not be started: %s", p->failure ? p->failure : strerror(-r));
-				json_t *entry = report_entry_failure(p->m->name, p->m->phase, cause, "", e->hostname,
-								     e->exec->uuid, p->run);
-				store_report_add(e->c->store, e->exec->id, p->run, "broker", entry);
-				json_decref(entry);
-				store_run_finished(e->c->store, p->run, "failed", 127, 0, 0, 0, false, cause);
+		if (r < 0)
+			start_failed(sr, p, r);
+	}
+	/* the sandbox of the next actor to run is set up while the running ones work: one ahead */
+	if (!prepared && !sr->stop_starting && !e->c->opt.no_sandbox && sr->running > 0) {
+		for (size_t i = 0; i < sr->n; i++) {
+			struct proc *p = &sr->procs[i];
+			if (p->state != P_PENDING || p->prepare_failed || !deps_running_or_done(sr, p))
+				continue;
+			if (proc_prepare(p, true) < 0) {
+				/* the start proper will fail again and report it; free what was made */
+				p->prepare_failed = true;
+				free(p->failure);
+				p->failure = NULL;
+				free(p->scratch);
+				p->scratch = NULL;
+				p->state = P_PENDING;
 			}
-			if (sr->phase->policy == POLICY_FAIL_IMMEDIATELY)
-				sr->stop_starting = true;
+			break;
 		}
 	}
 	if (sr->finished == sr->n)

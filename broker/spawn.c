@@ -127,8 +127,20 @@ static _noreturn_ void init_main(const struct spawn_opts *o, volatile int *statu
 	}
 }
 
-int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid)
+void spawn_go(int go_fd, bool go)
 {
+	if (go_fd < 0)
+		return;
+	if (go) {
+		ssize_t w _unused_ = write(go_fd, "G", 1);
+	}
+	close(go_fd);
+}
+
+int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid, int *ret_go_fd)
+{
+	if (ret_go_fd)
+		*ret_go_fd = -1;
 	struct sandbox_spec *sb = o->sandbox && o->sandbox->enabled ? o->sandbox : NULL;
 	unsigned long ns = sandbox_clone_flags(sb);
 	int go[2] = {-1, -1};
@@ -152,8 +164,12 @@ int spawn_actor(const struct spawn_opts *o, pid_t *ret_pid)
 			 * with the child's own set-up instead of adding to it */
 			close(go[0]);
 			int r = sandbox_attach(sb, pid);
-			ssize_t w _unused_ = write(go[1], r < 0 ? "E" : "G", 1);
-			close(go[1]);
+			if (r < 0 || !o->hold || !ret_go_fd) {
+				ssize_t w _unused_ = write(go[1], r < 0 ? "E" : "G", 1);
+				close(go[1]);
+			} else {
+				*ret_go_fd = go[1];
+			}
 			sandbox_started(sb, pid);
 		}
 		*ret_pid = pid;

@@ -59,7 +59,7 @@ static double one(const char *exe, const char *root, bool sandbox, int *ret_stat
 	char *envp[] = {"PATH=/usr/bin:/bin", NULL};
 	struct spawn_opts so = {.path = exe, .argv = argv, .envp = envp, .chan_fd = sv[1], .out_fd = op[1], .sandbox = &sb};
 	pid_t pid;
-	if (spawn_actor(&so, &pid) < 0) {
+	if (spawn_actor(&so, &pid, NULL) < 0) {
 		perror("spawn_actor");
 		exit(1);
 	}
