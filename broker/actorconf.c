@@ -132,6 +132,11 @@ int actor_config_load(struct leapp_ctx *c, char **ret_err)
 				if (!strcmp(secs[q].name, sname))
 					s = &secs[q];
 			if (!s) {
+				/* a resumed upgrade (the upgrade initramfs, the live image) carries only the
+				 * actors of the phases left: the sections of the others were checked when the
+				 * upgrade began */
+				if (c->opt.resume)
+					continue;
 				json_array_append_new(c->config_warnings,
 						      json_sprintf("%s:%d: unknown key '%s' (no actor declares this section)",
 								   shown, root->key_lines[k], sname));

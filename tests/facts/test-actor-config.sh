@@ -48,6 +48,16 @@ t_eq "configured threshold applies: boot-space inhibitor, exit 3" "3 boot-space"
 	"$RC $(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .key] | join(" ")' "$R/var/log/leapp/leapp-report.json")"
 t_check "the threshold is in the summary" grep -q "at least 900000000 MiB" <<<"$(jq -r '.entries[] | select(.key == "boot-space") | .summary' "$R/var/log/leapp/leapp-report.json")"
 
+# a section no actor declares: a warning; not on a resume (the upgrade initramfs and the live
+# image carry only the interim actors: the others' sections were checked when the upgrade began)
+printf 'no_such_section:\n  x: 1\n' >"$C/30-other.yaml"
+OUT=$("$T_LEAPP" preupgrade --root "$R" 2>&1)
+t_check "unknown section: a warning naming file, line and section" \
+	grep -q "warning: /etc/leapp/actor_conf.d/30-other.yaml:1: unknown key 'no_such_section' (no actor declares this section)" <<<"$OUT"
+OUT=$("$T_LEAPP" upgrade --resume --root "$R" 2>&1)
+t_check "unknown section: no warning on upgrade --resume" bash -c '! grep -q "no_such_section" <<<"$1"' _ "$OUT"
+rm "$C/30-other.yaml"
+
 printf 'check_boot_avail_space:\n  min_free_mib: 900000000\n  enabled: false\n' >"$C/10-boot.yaml"
 OUT=$("$T_LEAPP" preupgrade --root "$R" 2>&1); RC=$?
 t_eq "enabled: false opts out: exit 0" 0 "$RC"
