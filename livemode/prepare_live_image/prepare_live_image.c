@@ -319,6 +319,24 @@ static void write_system_cmdline(void)
 	json_decref(k);
 }
 
+/* The live system is the machine: its /etc/machine-id (the journal of the live boot is then the
+ * machine's, and journalctl -b reads it), and never systemd-firstboot's questions on the console
+ * of an unattended upgrade (an image without a machine-id is a "first boot" to systemd). */
+static void write_identity(void)
+{
+	_cleanup_free_ char *root = actor_path("/");
+	_cleanup_free_ char *mid = machine_id_read(root);
+	if (mid) {
+		_cleanup_free_ char *line = xasprintf("%s\n", mid);
+		us_write("/etc/machine-id", line, 0444);
+	} else {
+		/* empty: systemd makes a transient one at boot, without first-boot units */
+		us_write("/etc/machine-id", "", 0444);
+		actor_warning("the system has no valid /etc/machine-id: the live system gets a transient one");
+	}
+	us_link("/etc/systemd/system/systemd-firstboot.service", "/dev/null");
+}
+
 static void write_banner(json_t *cfg)
 {
 	struct buf b = {0};
@@ -359,6 +377,25 @@ static char *pick_kver(json_t *info)
 	char *r = n ? xstrdup(v[0]) : NULL;
 	kvers_free(v);
 	return r;
+}
+
+/* Host tools: this machine's systemd, udev, util-linux, coreutils and the libraries of leapp's
+ * build into the userspace (files/host-runtime.sh), so that the image boots and its leapp runs;
+ * in production the userspace is a whole target system already. */
+static void host_runtime(const char *files, const char *area)
+{
+	_cleanup_free_ char *script = path_join(files, "host-runtime.sh");
+	_cleanup_free_ char *staging = path_join(area, "/host-runtime");
+	_cleanup_free_ char *log = path_join(area, "/host-runtime.log");
+	const char *argv[] = {script, us, staging, NULL};
+	int status = 0, r = run_command(&(struct run_opts){.argv = argv, .log_path = log}, &status);
+	if (r < 0 || status != 0) {
+		_cleanup_free_ char *tail = log_tail(log, 5);
+		actor_error("cannot put this machine's runtime into the live image (host-tools mode)", "%s: %s\n%s",
+			    script, r < 0 ? strerror(-r) : "failed", tail);
+	}
+	_cleanup_free_ char *tail = log_tail(log, 1);
+	actor_info("%s", tail);
 }
 
 static bool leapp_module(const char *name)
@@ -422,9 +459,12 @@ int main(int argc, char **argv)
 	rm_rf(payload);
 	actor_info("leapp from %s with %zu interim actor(s)", bindir, json_array_size(interim));
 
-	/* the live system */
 	_cleanup_free_ char *own_data = leapp_datadir();
 	_cleanup_free_ char *files = path_join(own_data, "livemode");
+	if (host)
+		host_runtime(files, area);
+
+	/* the live system */
 	_cleanup_free_ char *script = path_join(files, "upgrade.sh");
 	if (!is_exec(script))
 		actor_error("leapp's live-mode files are missing", "%s is not there or not executable", script);
@@ -448,6 +488,7 @@ int main(int argc, char **argv)
 	setup_root(live_bool(cfg, "setup_passwordless_root"));
 	write_banner(cfg);
 	write_system_cmdline();
+	write_identity();
 
 	/* the live initramfs: dmsquash-live (+ livenet), what the tasks ask for but leapp's modules */
 	json_t *mods, *kmods, *tfiles;
@@ -510,8 +551,10 @@ int main(int argc, char **argv)
 	if (host) {
 		_cleanup_free_ char *summary = xasprintf(
 			"LEAPP_UNSUPPORTED=1 and LEAPP_DEVEL_USE_HOST_DRACUT=1 are set: dracut and its modules in the live "
-			"initramfs come from the machine that runs leapp, not from the target release, and leapp in the live "
-			"image is that machine's build. The kernel %s and its modules come from the target kernel package. "
+			"initramfs come from the machine that runs leapp, not from the target release; so do leapp in the live "
+			"image (that machine's build) and the runtime the image boots with (systemd, udev, util-linux, "
+			"coreutils and the libraries leapp needs), which the image's rpmdb does not describe. The kernel %s "
+			"and its modules come from the target kernel package. "
 			"This mode is for test machines.",
 			kver);
 		json_t *e = report_new("The live initramfs was built with the host's dracut (unsupported)", summary, "high");

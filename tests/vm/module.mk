@@ -1,5 +1,6 @@
-# tests/vm: the upgrade initramfs booted in QEMU (issue 11). make check runs the test once, in
-# the plain pass of tests/run-tests (it is "# san: skip"); make vm-test runs it alone.
-#   make vm-test VM_KEEP=1   keep the tree, the disk image and the logs in build/vm-test/work
+# tests/vm: the upgrade initramfs and the live image booted in QEMU (issue 11). make check runs
+# both tests once, in the plain pass of tests/run-tests (they are "# san: skip"); make vm-test
+# runs them alone.
+#   make vm-test VM_KEEP=1   keep the trees, disk images and logs in build/vm-test/{work,live}
 vm-test: all
 	VM_KEEP=$(VM_KEEP) tests/run-tests tests/vm/test-vm-

@@ -19,6 +19,93 @@ vm_now() { date +%s.%N; }
 # vm_since T0: seconds since T0, one decimal
 vm_since() { awk -v a="$1" -v b="$(vm_now)" 'BEGIN { printf "%.1f", b - a }'; }
 
+# vm_start SUBDIR LABEL: the start of a VM test: T0, KEEP ($T_BUILD/vm-test: the consoles), the
+# work directory W ($KEEP/SUBDIR with VM_KEEP=1, else a temporary one), the interim phases
+# (INTERIM, INTERIM_SQL), QEMU killed at cleanup; LABEL names the test in its last line (vm_done)
+vm_start() {
+	T0=$(vm_now)
+	VM_LABEL=$2
+	KEEP=$T_BUILD/vm-test
+	mkdir -p "$KEEP"
+	if [ "${VM_KEEP:-0}" = 1 ]; then
+		W=$KEEP/$1
+		rm -rf "$W"
+		mkdir -p "$W"
+	else
+		W=$(t_tmpdir)
+	fi
+	T_CLEANUP_HOOK=vm_kill
+	INTERIM="InitRamStart LateTests Preparation RPMUpgrade Applications ThirdPartyApplications Finalization"
+	INTERIM_SQL=$(printf "'%s'," $INTERIM)
+	INTERIM_SQL=${INTERIM_SQL%,}
+}
+
+# vm_done: the time in all, the summary line, and exit
+vm_done() {
+	vm_log "$VM_LABEL: $(vm_since "$T0") s in all"
+	t_done
+	exit
+}
+
+# vm_tools_ok EXTRA: the tools are there (vm_missing_tools and EXTRA, "tool (package)" words),
+# else the test fails and ends
+vm_tools_ok() {
+	local miss
+	miss="$(vm_missing_tools)${1:+ $1}"
+	if [ -n "$miss" ]; then
+		t_fail "the $VM_LABEL's tools are installed (scripts/install-deps.sh)" "missing:$miss"
+		vm_done
+	fi
+	t_ok "the $VM_LABEL's tools are installed"
+}
+
+# vm_demo_upgrade PREPARE ARGS...: the demo system on ext4 (tests/vm/vm-demo.yaml) in $W/out
+# (OUT, R, MID, ARCH, KVER, RUUID set), the function PREPARE run on it, then leapp preupgrade and
+# leapp upgrade ARGS... (host-tools mode); the test ends when mksysroot fails
+vm_demo_upgrade() {
+	local prepare=$1 t rc
+	shift
+	OUT=$W/out
+	R=$OUT/root
+	t=$(vm_now)
+	if ! vm_mksysroot "$T_TOP/tests/vm/vm-demo.yaml" "$OUT"; then
+		t_fail "mksysroot tests/vm/vm-demo.yaml"
+		vm_done
+	fi
+	vm_log "mksysroot: $(vm_since "$t") s"
+	MID=$(cat "$R/etc/machine-id")
+	ARCH=$(uname -m)
+	KVER=$(vm_manifest "$OUT" .kernel.target.kver)
+	RUUID=$(vm_manifest "$OUT" .storage.root.uuid)
+	"$prepare"
+	t=$(vm_now)
+	vm_leapp "$R" "$W/preupgrade.log" preupgrade
+	rc=$?
+	t_eq "leapp preupgrade: exit 0 ($(vm_since "$t") s)" 0 "$rc"
+	t=$(vm_now)
+	vm_leapp "$R" "$W/upgrade.log" upgrade "$@"
+	rc=$?
+	t_eq "leapp upgrade${1:+ $*}: exit 0 ($(vm_since "$t") s)" 0 "$rc"
+	[ "$rc" = 0 ] || tail -30 "$W/upgrade.log" | sed 's/^/#   /'
+	KERNEL=$R/boot/vmlinuz-upgrade.$ARCH
+	INITRD=$R/boot/initramfs-upgrade.$ARCH.img
+	ENTRY=/loader/entries/$MID-upgrade.$ARCH.conf
+}
+
+# vm_make_disk: the disk image of the tree ($W/disk/disk.img: DISK), after the interim actors
+# the image is expected to run are listed (EXPECTED_RUNS); the test ends when it cannot be made
+vm_make_disk() {
+	local t
+	EXPECTED_RUNS=$(vm_expected_runs "$R" "$INTERIM")
+	t=$(vm_now)
+	if ! vm_disk "$OUT" "$W/disk"; then
+		t_fail "the disk image of the tree (mkfs.ext4 -d)"
+		vm_done
+	fi
+	t_ok "the disk image of the tree ($(vm_since "$t") s)"
+	DISK=$W/disk/disk.img
+}
+
 # vm_missing_tools: the tools (and their Debian packages) this test needs that are missing
 vm_missing_tools() {
 	local t miss=""
@@ -220,4 +307,113 @@ vm_leapp_db() {
 		vm_exists "$1" "/var/lib/leapp/$f" && vm_dump "$1" "/var/lib/leapp/$f" "$2/$f"
 	done
 	return 0
+}
+
+# vm_expected_runs ROOT "PHASES": the interim actors the image carries (this build's) and the
+# custom ones of ROOT's repos.d, as "PHASE NAME" lines (experimental ones run only when asked for)
+vm_expected_runs() {
+	local y p n
+	for y in "$T_BUILD"/share/leapp/actors/*/actor.yaml "$1"/etc/leapp/repos.d/*/actors/*/actor.yaml; do
+		[ -f "$y" ] || continue
+		grep -q '^experimental:[[:space:]]*true' "$y" && continue
+		p=$(sed -n 's/^phase:[[:space:]]*//p' "$y" | tr -d '"'"'"' ')
+		n=$(sed -n 's/^name:[[:space:]]*//p' "$y" | tr -d '"'"'"' ')
+		case " $2 " in *" $p "*) echo "$p $n" ;; esac
+	done | sort -u
+}
+
+# vm_check_upgraded LABEL: the checks of a disk whose upgrade boot finished and rebooted, each
+# named "LABEL: ...": clean filesystems, the state file, no failure flag, /boot without the
+# upgrade entry and files, leapp_resume.service, the rpmdb against the planned transaction and
+# the demo's expectations, the target kernel and the el9 %post, os-release, the audit store
+# (every interim actor committed, FirstBoot next, the VM's boot id, the sandbox). Uses the test's
+# W, R, OUT, MID, ARCH, KVER, ENTRY, INTERIM, INTERIM_SQL and EXPECTED_RUNS.
+vm_check_upgraded() {
+	local lb=$1 f left grubenv unit n want names miss p el8 osr ex notc summary ph a c bid
+	vm_fsck "$W"
+	t_eq "$lb: the filesystems are clean after the reboot (e2fsck)" "" "$VM_FSCK"
+	t_eq "$lb: /var/tmp/system-upgrade.state says finished" finished "$(vm_cat "$VM_ROOT_FS" /var/tmp/system-upgrade.state)"
+	if vm_exists "$VM_ROOT_FS" /var/lib/leapp/upgrade-initramfs.failed; then
+		t_fail "$lb: no failure flag" "$(vm_cat "$VM_ROOT_FS" /var/lib/leapp/upgrade-initramfs.failed)"
+	else
+		t_ok "$lb: no failure flag"
+	fi
+	# /boot
+	if vm_exists "$VM_BOOT_FS" "$ENTRY"; then t_fail "$lb: the upgrade boot entry is gone" "$ENTRY is still there"; else
+		t_ok "$lb: the upgrade boot entry is gone"
+	fi
+	left=""
+	for f in "/vmlinuz-upgrade.$ARCH" "/initramfs-upgrade.$ARCH.img"; do vm_exists "$VM_BOOT_FS" "$f" && left="$left $f"; done
+	t_eq "$lb: the upgrade kernel and initramfs are gone from /boot" "" "$left"
+	grubenv=$(vm_cat "$VM_BOOT_FS" /grub2/grubenv | tr -d '#')
+	case "$grubenv" in *"next_entry=$MID-upgrade"*) t_fail "$lb: grubenv no longer boots the upgrade entry" "$grubenv" ;;
+	*) t_ok "$lb: grubenv no longer boots the upgrade entry" ;;
+	esac
+	# leapp_resume.service
+	unit=$(vm_cat "$VM_ROOT_FS" /etc/systemd/system/leapp_resume.service)
+	case "$unit" in *"upgrade --resume"*) t_ok "$lb: leapp_resume.service is installed (it runs leapp upgrade --resume)" ;;
+	*) t_fail "$lb: leapp_resume.service is installed (it runs leapp upgrade --resume)" "unit: ${unit:-missing}" ;;
+	esac
+	t_eq "$lb: leapp_resume.service is enabled (multi-user.target.wants)" /etc/systemd/system/leapp_resume.service \
+		"$(vm_readlink "$VM_ROOT_FS" /etc/systemd/system/multi-user.target.wants/leapp_resume.service)"
+	# the rpmdb against the planned transaction and the demo's expectations (DB: the test's too)
+	DB=$W/read
+	if vm_rdump "$VM_ROOT_FS" /var/lib/rpm "$DB"; then
+		rpm --dbpath "$DB/rpm" -qa --qf '%{NAME} %{EPOCHNUM} %{VERSION} %{RELEASE} %{ARCH}\n' 2>/dev/null | sort >"$W/rpmdb.after"
+		jq -r '.transaction[] | select(.action == "install" or .action == "upgrade" or .action == "downgrade")
+			| "\(.name) \(.epoch // 0) \(.version) \(.release) \(.arch)"' "$R/var/log/leapp/transaction.json" | sort >"$W/plan.in"
+		jq -r '.transaction[] | select(.action == "remove" or .action == "obsolete")
+			| "\(.name) \(.epoch // 0) \(.version) \(.release) \(.arch)"' "$R/var/log/leapp/transaction.json" | sort >"$W/plan.out"
+		n=$(wc -l <"$W/plan.in")
+		t_eq "$lb: the rpmdb holds the $n planned target packages" "" "$(comm -23 "$W/plan.in" "$W/rpmdb.after" | tr '\n' ';')"
+		t_eq "$lb: the planned removals are gone from the rpmdb" "" "$(comm -12 "$W/plan.out" "$W/rpmdb.after" | tr '\n' ';')"
+		want=$("$VM_PY" -c 'import sys, yaml; print(" ".join(yaml.safe_load(open(sys.argv[1]))["expected"]["after_upgrade"]))' \
+			"$T_TOP/scripts/sysroot/specs/demo.yaml")
+		names=" $(cut -d' ' -f1 "$W/rpmdb.after" | tr '\n' ' ') "
+		miss=""
+		for p in $want; do case "$names" in *" $p "*) ;; *) miss="$miss $p" ;; esac; done
+		t_eq "$lb: every package of the demo's expected.after_upgrade is installed" "" "$miss"
+		t_check "$lb: the target kernel-core ($KVER) is installed" grep -q "^kernel-core 0 $(vm_manifest "$OUT" .kernel.target.version) $(vm_manifest "$OUT" .kernel.target.release) " "$W/rpmdb.after"
+		el8=$(awk '$4 ~ /\.el8/ && $1 !~ /^kernel/' "$W/rpmdb.after" | tr '\n' ';')
+		t_eq "$lb: no el8 package left but the old kernel" "" "$el8"
+	else
+		t_fail "$lb: the rpmdb read out of the image (debugfs rdump /var/lib/rpm)"
+	fi
+	t_check "$lb: the target kernel's modules are on the disk" vm_exists "$VM_ROOT_FS" "/lib/modules/$KVER/vmlinuz"
+	t_check "$lb: the el9 %post of demo-app ran in the VM" vm_exists "$VM_ROOT_FS" /var/lib/demo/el9-post-ran
+	osr=$(vm_cat "$VM_ROOT_FS" /usr/lib/os-release | sed -n 's/^VERSION_ID=//p' | tr -d '"')
+	t_eq "$lb: os-release says $(vm_manifest "$OUT" .target.version)" "$(vm_manifest "$OUT" .target.version)" "$osr"
+	# the audit store
+	if vm_leapp_db "$VM_ROOT_FS" "$DB"; then
+		q() { sqlite3 -batch "$DB/leapp.db" "$1"; }
+		ex=$(q "select max(id) from executions where kind = 'upgrade'")
+		notc=$(q "select phase || ' ' || actor || ' ' || status from actor_runs where execution = $ex and committed = 0
+			and phase in ($INTERIM_SQL)" | tr '\n' ';')
+		t_eq "$lb: no interim actor run left uncommitted" "" "$notc"
+		miss=""
+		summary=""
+		for ph in $INTERIM; do
+			want=$(echo "$EXPECTED_RUNS" | awk -v p="$ph" '$1 == p {print $2}')
+			c=0
+			for a in $want; do
+				if [ "$(q "select count(*) from actor_runs where execution = $ex and phase = '$ph' and actor = '$a'
+					and committed = 1 and status = 'ok'")" -ge 1 ]; then c=$((c + 1)); else miss="$miss $ph/$a"; fi
+			done
+			summary="$summary $ph:$c/$(echo $want | wc -w)"
+		done
+		vm_log "committed interim runs:$summary"
+		t_eq "$lb: the audit store records every interim actor of the image as committed" "" "$miss"
+		t_eq "$lb: the execution goes on at FirstBoot" FirstBoot "$(q "select next_phase from executions where id = $ex")"
+		# the boot id recorded with the reboot request after Finalization is the VM kernel's
+		bid=$(q "select boot_id from executions where id = $ex")
+		if [ -n "$bid" ] && [ "$bid" != "$(cat /proc/sys/kernel/random/boot_id)" ]; then
+			t_ok "$lb: the interim phases ran under the VM's kernel (boot id $bid)"
+		else
+			t_fail "$lb: the interim phases ran under the VM's kernel" "boot id: '${bid}', this machine's: $(cat /proc/sys/kernel/random/boot_id)"
+		fi
+		t_eq "$lb: the actors ran in the sandbox (no --no-sandbox entry in the report)" 0 \
+			"$(q "select count(*) from report_entries where execution = $ex and title like 'Actors ran without the sandbox%'")"
+	else
+		t_fail "$lb: the audit store read out of the image (/var/lib/leapp/leapp.db)"
+	fi
 }
