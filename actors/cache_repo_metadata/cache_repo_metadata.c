@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "leapp/actor.h"
+#include "planutil.h"
 
 /* Copy one regular file (content and mode), fsync'd. 0 or -errno. */
 static int copy_one(const char *src, const char *dst)
@@ -112,10 +113,9 @@ static int copy_repodata(const char *src, const char *dst, json_t *files, char *
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *plan = actor_consume_last("PlannedTransaction");
+	json_t *plan = plan_consume_planned();
 	json_t *dp = actor_consume_last("DownloadedPackages");
-	const char *status = json_string_value(json_object_get(plan, "status"));
-	if (!plan || !status || strcmp(status, "planned") || !dp) {
+	if (!plan || !dp) {
 		actor_warning("nothing to cache: %s", !dp ? "the packages were not downloaded" : "no planned transaction");
 		json_decref(plan);
 		json_decref(dp);

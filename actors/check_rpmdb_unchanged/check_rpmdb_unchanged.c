@@ -4,16 +4,15 @@
 #include "leapp/actor.h"
 #include "solve.h"
 #include "upgradestate.h"
+#include "planutil.h"
 
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *plan = actor_consume_last("PlannedTransaction");
-	const char *status = json_string_value(json_object_get(plan, "status"));
-	if (!plan || !status || strcmp(status, "planned")) {
+	json_t *plan = plan_consume_planned();
+	if (!plan) {
 		/* nothing to protect: the Reports phase stopped an unplanned upgrade already */
 		actor_warning("no planned transaction to check the rpmdb against");
-		json_decref(plan);
 		return actor_finish();
 	}
 	/* the rpmdb copy goes to disk, not to the sandbox's small /tmp */

@@ -5,15 +5,14 @@
 #include "facts.h"
 #include "leapp/actor.h"
 #include "userspace.h"
+#include "planutil.h"
 
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *plan = actor_consume_last("PlannedTransaction");
-	const char *status = json_string_value(json_object_get(plan, "status"));
-	if (!plan || !status || strcmp(status, "planned")) {
+	json_t *plan = plan_consume_planned();
+	if (!plan) {
 		actor_warning("no planned transaction: the target userspace's packages are not checked");
-		json_decref(plan);
 		return actor_finish();
 	}
 	json_t *tasks = actor_consume("TargetUserSpaceTasks");

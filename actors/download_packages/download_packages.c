@@ -8,6 +8,7 @@
 #include "leapp/actor.h"
 #include "pkgfetch.h"
 #include "strmap.h"
+#include "planutil.h"
 
 static bool nogpgcheck(void)
 {
@@ -105,11 +106,9 @@ int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
 	double t0 = now_monotonic();
-	json_t *plan = actor_consume_last("PlannedTransaction");
-	const char *status = json_string_value(json_object_get(plan, "status"));
-	if (!plan || !status || strcmp(status, "planned")) {
+	json_t *plan = plan_consume_planned();
+	if (!plan) {
 		actor_warning("no planned transaction: nothing to download");
-		json_decref(plan);
 		return actor_finish();
 	}
 	bool gpgcheck = !nogpgcheck();

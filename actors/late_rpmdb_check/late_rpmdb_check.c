@@ -6,14 +6,13 @@
  * solves again from it, so the check steps aside. */
 #include "leapp/actor.h"
 #include "upgradestate.h"
+#include "planutil.h"
 
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *plan = actor_consume_last("PlannedTransaction");
-	const char *status = json_string_value(json_object_get(plan, "status"));
-	if (!plan || !status || strcmp(status, "planned")) {
-		json_decref(plan);
+	json_t *plan = plan_consume_planned();
+	if (!plan) {
 		actor_error("no planned transaction to upgrade with",
 			    "the upgrade reached the phases after the reboot without a PlannedTransaction of status planned");
 	}

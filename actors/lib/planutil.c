@@ -157,3 +157,13 @@ char **plan_enablerepos(size_t *ret_n)
 	*ret_n = n;
 	return v;
 }
+
+json_t *plan_consume_planned(void)
+{
+	json_t *plan = actor_consume_last("PlannedTransaction");
+	const char *status = json_string_value(json_object_get(plan, "status"));
+	if (plan && status && !strcmp(status, "planned"))
+		return plan;
+	json_decref(plan);
+	return NULL;
+}

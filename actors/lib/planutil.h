@@ -16,6 +16,9 @@
 size_t plan_vendor_files(const char *suffix, char ***ret_paths, char ***ret_shown);
 
 /* Load a JSON file; NULL with "SHOWN:LINE:COLUMN: problem" (or "SHOWN: errno text") in *ret_err. */
+/* The last PlannedTransaction when its status is "planned" (new reference), else NULL: no plan
+ * (the planner did not run or failed) or one that could not be made. */
+json_t *plan_consume_planned(void);
 json_t *plan_load_json(const char *path, const char *shown, char **ret_err);
 
 /* One admin list of /etc/leapp/transaction (to_install, to_remove, to_keep): one package

@@ -138,21 +138,6 @@ static char **strv_copy(char *const *v, size_t n)
 /* ---- the rpmdb, read from a private copy ---- */
 
 
-/* Where root keeps its rpmdb: /var/lib/rpm unless only /usr/lib/sysimage/rpm has one (el10). */
-static const char *rpmdb_dir(const char *root)
-{
-	static const char *const dirs[] = {"/var/lib/rpm", "/usr/lib/sysimage/rpm"};
-	static const char *const files[] = {"rpmdb.sqlite", "Packages", "Packages.db", "data.mdb"};
-	for (size_t d = 0; d < ELEMENTSOF(dirs); d++)
-		for (size_t f = 0; f < ELEMENTSOF(files); f++) {
-			_cleanup_free_ char *dir = path_join(root, dirs[d]);
-			_cleanup_free_ char *p = path_join(dir, files[f]);
-			if (access(p, R_OK) == 0)
-				return dirs[d];
-		}
-	return NULL;
-}
-
 static char *workdir;
 
 void solve_set_workdir(const char *dir)
@@ -165,7 +150,7 @@ void solve_set_workdir(const char *dir)
  * environment files are left out: a read needs neither, and they belong to the live system. */
 static int rpmdb_shadow(const char *root, char **ret_top, char **ret_err)
 {
-	const char *dir = rpmdb_dir(root);
+	const char *dir = rpmenv_dbpath(root);
 	if (!dir) {
 		*ret_err = xasprintf("%s: no rpm database in /var/lib/rpm or /usr/lib/sysimage/rpm", root);
 		return -ENOENT;
@@ -1009,6 +994,24 @@ static Id best_available(struct solve_ctx *s, Id name)
 	return best;
 }
 
+/* The pool made ready to solve: the filters applied, the file provides indexed, and the
+ * filelists loaded (and indexed again) only when a file dependency is left unresolved. */
+static int pool_prepare(struct solve_ctx *s, char **ret_err)
+{
+	Pool *pool = s->pool;
+	apply_filters(s);
+	pool_addfileprovides(pool);
+	pool_createwhatprovides(pool);
+	if (unresolved_file_deps(pool)) {
+		int r = load_filelists(s, ret_err);
+		if (r < 0)
+			return r;
+		pool_addfileprovides(pool);
+		pool_createwhatprovides(pool);
+	}
+	return 0;
+}
+
 int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_tasks, struct solve_result *res,
 	      char **ret_err)
 {
@@ -1023,16 +1026,9 @@ int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_task
 	}
 	s->solved = true;
 	Pool *pool = s->pool;
-	apply_filters(s);
-	pool_addfileprovides(pool);
-	pool_createwhatprovides(pool);
-	if (unresolved_file_deps(pool)) {
-		int r = load_filelists(s, ret_err);
-		if (r < 0)
-			return r;
-		pool_addfileprovides(pool);
-		pool_createwhatprovides(pool);
-	}
+	int prep = pool_prepare(s, ret_err);
+	if (prep < 0)
+		return prep;
 	double t0 = now_monotonic();
 
 	Queue job;
@@ -1430,16 +1426,9 @@ int solve_run_install(struct solve_ctx *s, const struct solve_task *tasks, size_
 	}
 	s->solved = true;
 	Pool *pool = s->pool;
-	apply_filters(s);
-	pool_addfileprovides(pool);
-	pool_createwhatprovides(pool);
-	if (unresolved_file_deps(pool)) {
-		int r = load_filelists(s, ret_err);
-		if (r < 0)
-			return r;
-		pool_addfileprovides(pool);
-		pool_createwhatprovides(pool);
-	}
+	int prep = pool_prepare(s, ret_err);
+	if (prep < 0)
+		return prep;
 	double t0 = now_monotonic();
 	Queue job;
 	queue_init(&job);

@@ -13,6 +13,7 @@
 #include "rpmenv.h"
 #include "rpmtrans.h"
 #include "strmap.h"
+#include "planutil.h"
 
 #define MAX_LISTED 40
 
@@ -134,10 +135,9 @@ int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
 	double t0 = now_monotonic();
-	json_t *plan = actor_consume_last("PlannedTransaction");
-	const char *status = json_string_value(json_object_get(plan, "status"));
+	json_t *plan = plan_consume_planned();
 	json_t *dp = actor_consume_last("DownloadedPackages");
-	if (!plan || !status || strcmp(status, "planned") || !dp) {
+	if (!plan || !dp) {
 		actor_warning("no transaction test: %s", !dp ? "the packages were not all downloaded and verified"
 							     : "no planned transaction");
 		json_decref(plan);

@@ -11,6 +11,7 @@
 #include "leapp/actor.h"
 #include "pkgfetch.h"
 #include "strmap.h"
+#include "planutil.h"
 
 static const char *tmp_parent(void)
 {
@@ -77,11 +78,9 @@ static void report_key_errors(json_t *errors, bool any_checked)
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *plan = actor_consume_last("PlannedTransaction");
-	const char *status = json_string_value(json_object_get(plan, "status"));
-	if (!plan || !status || strcmp(status, "planned")) {
+	json_t *plan = plan_consume_planned();
+	if (!plan) {
 		actor_warning("no planned transaction: no target keys to collect");
-		json_decref(plan);
 		return actor_finish();
 	}
 	json_t *ipu = ipu_config_get();

@@ -14,6 +14,7 @@
 #include "pkgfetch.h"
 #include "rpmtrans.h"
 #include "userspace.h"
+#include "planutil.h"
 
 static bool nogpgcheck(void)
 {
@@ -42,11 +43,9 @@ int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
 	double t0 = now_monotonic();
-	json_t *plan = actor_consume_last("PlannedTransaction");
-	const char *status = json_string_value(json_object_get(plan, "status"));
-	if (!plan || !status || strcmp(status, "planned")) {
+	json_t *plan = plan_consume_planned();
+	if (!plan) {
 		actor_warning("no planned transaction: no target userspace");
-		json_decref(plan);
 		return actor_finish();
 	}
 	json_t *tasks = actor_consume("TargetUserSpaceTasks");

@@ -158,6 +158,41 @@ void initramfs_tasks_collect(const char *model, json_t **ret_mods, json_t **ret_
  */
 json_t *payload_stage(const char *payload, const char *bindir, const char *datadir, const char *actor_dirs);
 
+/* ---- the upgrade images (upgradeimage.c): the upgrade initramfs and the live image ---- */
+
+/* The target userspace: TargetUserSpaceInfo's path (info), else /var/lib/leapp/el<N>userspace
+ * under the root, with a warning. Stops the actor when it is not a directory, saying what it is
+ * needed for (use). malloc'd. */
+char *target_userspace_locate(json_t *info, const char *use);
+/* The kernel version to build for: info's kernel_version when the userspace has its vmlinuz,
+ * else the userspace's newest kernel; NULL when it has none. malloc'd. */
+char *target_kver_pick(const char *userspace, json_t *info);
+/* The kernel modules the tasks ask for (kmods: {name, module_path}) into the target kernel's tree
+ * at kmoddir (extra/leapp), then depmod (chrooted into sysroot; NULL: the host's) of tree when any
+ * came from a file, its log in area. Returns the driver names for dracut (new reference). */
+json_t *kmods_install(json_t *kmods, const char *kmoddir, const char *sysroot, const char *tree, const char *kver,
+		      const char *area);
+/* leapp and its interim actors staged into payload (payload_stage): the build that runs here in
+ * the host-tools mode (host; LEAPP_ACTORS_DIR when set), else the target userspace's. image names
+ * the image in errors. Returns the staged actors' names; *ret_bindir is where leapp came from. */
+json_t *payload_stage_leapp(const char *payload, const char *userspace, bool host, const char *image,
+			    char **ret_bindir);
+
+/* The upgrade boot files, as the system sees them (hmac NULL when the kernel has none). */
+struct upgrade_boot_files {
+	char *kernel, *initramfs, *hmac;
+	uint64_t kernel_bytes, initramfs_bytes;
+};
+/*
+ * Install the target kernel (kmoddir/vmlinuz, and its .hmac naming the new file) and initramfs
+ * as /boot/vmlinuz-upgrade.<arch> and /boot/initramfs-upgrade.<arch>.img, when they fit in /boot
+ * with the space of the earlier upgrade files they replace. When they do not: the inhibitor key
+ * ("Not enough space in /boot for the <what>"), the run stops after the phase, and false.
+ */
+bool upgrade_boot_install(const char *kmoddir, const char *initramfs, const char *arch, const char *what,
+			  const char *key, struct upgrade_boot_files *ret);
+void upgrade_boot_files_clear(struct upgrade_boot_files *f);
+
 /* ---- the upgrade boot entry ---- */
 
 #define UPGRADE_ENTRY_TITLE "RHEL-Upgrade-Initramfs"

@@ -16,35 +16,6 @@
 static const char *const excluded[] = {"var/cache/*", "var/tmp/*", "tmp/*", "boot/*", "var/lib/leapp-initramfs",
 				       "var/lib/leapp-liveimage"};
 
-static uint64_t round_block(uint64_t n, uint64_t bs)
-{
-	return bs ? (n + bs - 1) / bs * bs : n;
-}
-
-/* The kernel's .hmac names the file it covers: name the upgrade kernel instead. */
-static void install_hmac(const char *src, const char *dst, const char *kname)
-{
-	_cleanup_free_ char *d = NULL;
-	if (read_file(src, 4096, &d, NULL) < 0)
-		return;
-	char *sp = strpbrk(d, " \t");
-	if (!sp)
-		return;
-	char *name = sp;
-	while (*name == ' ' || *name == '\t')
-		name++;
-	char *slash = strrchr(name, '/');
-	struct buf b = {0};
-	buf_append(&b, d, (size_t)(name - d));
-	if (slash)
-		buf_append(&b, name, (size_t)(slash - name) + 1);
-	buf_printf(&b, "%s\n", kname);
-	int r = write_file_atomic(dst, b.data, b.len, 0644);
-	if (r < 0)
-		actor_warning("%s: %s", dst, strerror(-r));
-	buf_free(&b);
-}
-
 /* mksquashfs USERSPACE TMP ...; the image renamed into place. Returns its size. */
 static uint64_t squash(const char *us, const char *image_rel, double *ret_seconds)
 {
@@ -139,67 +110,23 @@ int main(int argc, char **argv)
 
 	/* /boot: the kernel and the live initramfs, where the old upgrade files (if any) are */
 	_cleanup_free_ char *kmoddir = xasprintf("%s/lib/modules/%s", us, kver);
-	_cleanup_free_ char *vmlinuz = path_join(kmoddir, "vmlinuz");
-	uint64_t ksize = file_size(vmlinuz), isize = file_size(initramfs);
-	if (!ksize)
-		actor_error("the target kernel is missing", "%s", vmlinuz);
-	_cleanup_free_ char *kdst_rel = xasprintf("/boot/vmlinuz-upgrade.%s", arch);
-	_cleanup_free_ char *idst_rel = xasprintf("/boot/initramfs-upgrade.%s.img", arch);
-	_cleanup_free_ char *hdst_rel = xasprintf("/boot/.vmlinuz-upgrade.%s.hmac", arch);
-	_cleanup_free_ char *kdst = actor_path(kdst_rel), *idst = actor_path(idst_rel), *hdst = actor_path(hdst_rel);
-	_cleanup_free_ char *boot = actor_path("/boot");
-	struct statvfs sv;
-	if (statvfs(boot, &sv) < 0)
-		actor_error("cannot check the free space of /boot", "%s: %s", boot, strerror(errno));
-	uint64_t bs = sv.f_frsize ? sv.f_frsize : 4096;
-	uint64_t avail = (uint64_t)sv.f_bavail * bs;
-	uint64_t old = round_block(file_size(kdst), bs) + round_block(file_size(idst), bs);
-	uint64_t need = round_block(ksize, bs) + round_block(isize, bs) + bs;
-	if (avail + old < need) {
-		_cleanup_free_ char *summary = xasprintf(
-			"The upgrade kernel (%.1f MiB) and the live initramfs (%.1f MiB) need %.1f MiB in /boot, which has "
-			"%.1f MiB free. They were not installed, and the upgrade stops before the reboot.",
-			ksize / 1048576.0, isize / 1048576.0, need / 1048576.0, (avail + old) / 1048576.0);
-		json_t *e = report_new("Not enough space in /boot for the live initramfs", summary, "high");
-		report_set_key(e, "livemode-boot-space");
-		report_add_group(e, "inhibitor");
-		report_add_group(e, "boot");
-		report_add_group(e, "filesystem");
-		_cleanup_free_ char *hint = xasprintf("Free at least %.1f MiB in /boot and run leapp upgrade again.",
-						      (need - avail - old) / 1048576.0);
-		report_add_hint(e, hint);
-		actor_report(e);
-		actor_stop_after_phase("the live initramfs does not fit in /boot");
-	} else {
-		unlink(kdst);
-		unlink(idst);
-		unlink(hdst);
-		int r;
-		if ((r = copy_file(vmlinuz, kdst, 0755, NULL)) < 0)
-			actor_error("cannot install the upgrade kernel", "%s: %s", kdst_rel, strerror(-r));
-		if ((r = copy_file(initramfs, idst, 0600, NULL)) < 0) {
-			unlink(kdst);
-			actor_error("cannot install the live initramfs", "%s: %s", idst_rel, strerror(-r));
-		}
-		_cleanup_free_ char *hsrc = path_join(kmoddir, ".vmlinuz.hmac");
-		bool hmac = file_size(hsrc) > 0;
-		if (hmac) {
-			_cleanup_free_ char *kname = xasprintf("vmlinuz-upgrade.%s", arch);
-			install_hmac(hsrc, hdst, kname);
-		}
+	struct upgrade_boot_files bf;
+	if (upgrade_boot_install(kmoddir, initramfs, arch, "live initramfs", "livemode-boot-space", &bf)) {
 		/* a new attempt: the flag of a failed run in an earlier upgrade boot goes */
 		_cleanup_free_ char *flag = actor_path(LIVE_FAILED_FLAG);
 		if (unlink(flag) == 0)
 			actor_info("removed %s, left by a failed run of an earlier attempt", LIVE_FAILED_FLAG);
 		actor_produce("UpgradeBootArtifacts",
 			      json_pack("{s:s, s:s, s:s?, s:s, s:s, s:I, s:I, s:O, s:O, s:O, s:O, s:O, s:O}", "kernel",
-					kdst_rel, "initramfs", idst_rel, "hmac", hmac ? hdst_rel : NULL, "kver", kver, "arch",
-					arch, "kernel_bytes", (json_int_t)ksize, "initramfs_bytes", (json_int_t)isize, "dracut",
+					bf.kernel, "initramfs", bf.initramfs, "hmac", bf.hmac, "kver", kver, "arch", arch,
+					"kernel_bytes", (json_int_t)bf.kernel_bytes, "initramfs_bytes", (json_int_t)bf.initramfs_bytes, "dracut",
 					json_object_get(prep, "dracut"), "dracut_modules", json_object_get(prep, "dracut_modules"),
 					"kernel_modules", json_object_get(prep, "kernel_modules"), "files",
 					json_object_get(prep, "files"), "interim_actors", json_object_get(prep, "interim_actors"),
 					"build_seconds", json_object_get(prep, "dracut_seconds")));
-		actor_info("installed %s and %s (the live initramfs, %.1f MiB)", kdst_rel, idst_rel, isize / 1048576.0);
+		actor_info("installed %s and %s (the live initramfs, %.1f MiB)", bf.kernel, bf.initramfs,
+			   bf.initramfs_bytes / 1048576.0);
+		upgrade_boot_files_clear(&bf);
 	}
 	json_decref(prep);
 	json_decref(cfg);

@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 
 #include "bootlib.h"
-#include "facts.h"
 #include "leapp/actor.h"
 #include "livelib.h"
 
@@ -363,22 +362,6 @@ static void write_banner(json_t *cfg)
 	buf_free(&b);
 }
 
-/* The kver to build for: the userspace's newest kernel (TargetUserSpaceInfo says which). */
-static char *pick_kver(json_t *info)
-{
-	const char *k = json_string_value(json_object_get(info, "kernel_version"));
-	if (k) {
-		_cleanup_free_ char *vm = xasprintf("%s/lib/modules/%s/vmlinuz", us, k);
-		if (file_size(vm) > 0)
-			return xstrdup(k);
-	}
-	char **v = NULL;
-	size_t n = kvers_list(us, &v);
-	char *r = n ? xstrdup(v[0]) : NULL;
-	kvers_free(v);
-	return r;
-}
-
 /* Host tools: this machine's systemd, udev, util-linux, coreutils and the libraries of leapp's
  * build into the userspace (files/host-runtime.sh), so that the image boots and its leapp runs;
  * in production the userspace is a whole target system already. */
@@ -413,18 +396,8 @@ int main(int argc, char **argv)
 	}
 	_cleanup_free_ char *arch = arch_get();
 	json_t *info = actor_consume_last("TargetUserSpaceInfo");
-	if (json_is_string(json_object_get(info, "path")))
-		us = xstrdup(json_string_value(json_object_get(info, "path")));
-	else {
-		json_t *ipu = ipu_config_get();
-		_cleanup_free_ char *rel = xasprintf("/var/lib/leapp/el%duserspace", ipu_target_major(ipu));
-		json_decref(ipu);
-		us = actor_path(rel);
-		actor_warning("no TargetUserSpaceInfo: using %s", rel);
-	}
-	if (!is_dir(us))
-		actor_error("the target userspace is missing", "%s is not a directory: the live system is made from it", us);
-	_cleanup_free_ char *kver = pick_kver(info);
+	us = target_userspace_locate(info, "the live system is made from it");
+	_cleanup_free_ char *kver = target_kver_pick(us, info);
 	if (!kver)
 		actor_error("the target userspace has no kernel", "no %s/lib/modules/<kver>/vmlinuz: the live system boots the "
 			    "target kernel (kernel-core)", us);
@@ -439,17 +412,9 @@ int main(int argc, char **argv)
 	units = json_array();
 
 	/* leapp and its interim actors, at the paths the live system runs them from */
-	_cleanup_free_ char *bindir = host ? leapp_bindir() : usp("/usr/bin");
-	_cleanup_free_ char *datadir = host ? leapp_datadir() : usp("/usr/share/leapp");
-	_cleanup_free_ char *leapp = path_join(bindir, "leapp");
-	if (!is_exec(leapp))
-		actor_error("there is no leapp to put into the live image",
-			    host ? "%s is missing" : "%s is missing: the target release's build of leapp is installed in the "
-						    "target userspace (DESIGN.md section 10)", leapp);
-	const char *env_dirs = getenv("LEAPP_ACTORS_DIR");
-	_cleanup_free_ char *own_actors = path_join(datadir, "actors");
 	_cleanup_free_ char *payload = path_join(area, "/payload");
-	json_t *interim = payload_stage(payload, bindir, datadir, host && env_dirs && *env_dirs ? env_dirs : own_actors);
+	_cleanup_free_ char *bindir = NULL;
+	json_t *interim = payload_stage_leapp(payload, us, host, "live image", &bindir);
 	if (host) {
 		/* the build that runs here; in production the userspace already has the target's */
 		_cleanup_free_ char *from = path_join(payload, "/.");
@@ -505,27 +470,7 @@ int main(int argc, char **argv)
 			json_array_append(dmods, x);
 	}
 	_cleanup_free_ char *kmoddir = xasprintf("%s/lib/modules/%s", us, kver);
-	json_t *drivers = json_array();
-	bool depmod = false;
-	json_array_foreach(kmods, i, x) {
-		const char *name = json_string_value(json_object_get(x, "name"));
-		const char *src = json_string_value(json_object_get(x, "module_path"));
-		json_append_unique_str(drivers, name);
-		if (!src)
-			continue;
-		_cleanup_free_ char *file = NULL;
-		int r = dracut_add_kmod_file(kmoddir, src, &file);
-		if (r < 0)
-			actor_error("cannot add a kernel module to the target kernel", "%s (%s): %s", name, src,
-				    r == -EINVAL ? "not a .ko file" : strerror(-r));
-		depmod = true;
-	}
-	if (depmod) {
-		_cleanup_free_ char *log = path_join(area, "/depmod.log");
-		char *err = NULL;
-		if (dracut_depmod(host ? NULL : us, us, kver, log, &err) < 0)
-			actor_error("depmod failed for the target kernel", "%s", err);
-	}
+	json_t *drivers = kmods_install(kmods, kmoddir, host ? NULL : us, us, kver, area);
 	_cleanup_free_ char *image = xasprintf("%s/initramfs-live.%s.img", area, arch);
 	struct dracut_build b = {
 		.sysroot = host ? NULL : us,
