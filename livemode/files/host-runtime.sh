@@ -47,8 +47,8 @@ done
 LIST=$ST.files
 : >"$LIST" || fail "cannot write $LIST"
 for p in $PKGS; do
-    dpkg-query -L "$p" >/dev/null 2>&1 || fail "the Debian package $p is not installed (scripts/install-deps.sh installs it)"
-    dpkg-query -L "$p" | while IFS= read -r f; do
+    files=$(dpkg-query -L "$p" 2>/dev/null) || fail "the Debian package $p is not installed (scripts/install-deps.sh installs it)"
+    printf '%s\n' "$files" | while IFS= read -r f; do
         case "$f" in
         /usr/share/doc/* | /usr/share/man/* | /usr/share/locale/* | /usr/share/info/* | /usr/share/lintian/* | \
             /usr/share/bash-completion/* | /usr/share/zsh/* | /usr/share/fish/* | /etc/init.d/* | /etc/rc?.d/*) continue ;;
