@@ -5,7 +5,7 @@
 #                     (ends with "N passed, N failed")
 #   make check-plain  the plain build only
 #   make SAN=1 ...    AddressSanitizer + UBSan build, into build-san/
-#   make bench        print the benchmark figures
+#   make bench        run every benchmark; one table of figures, comparisons and goals (+ JSON)
 #   make demo         build and run the demo upgrade
 #   make fuzz-run     run the libFuzzer targets (FUZZ_SECONDS=60 each)
 
@@ -106,10 +106,10 @@ check-plain: all
 check-upgrade-long: all
 	U_CRASH_FULL=1 tests/run-tests test-upgrade-crash
 
-# every benchmark; each prints its figures (docs/benchmarks.md records them)
-BENCHES := bench-engine bench-sandbox bench-preupgrade bench-plan bench-download bench-upgrade bench-sysroot
+# every benchmark, then one table of every figure beside its comparison and goal, also written
+# as JSON to build/bench/ (scripts/bench-table; docs/benchmarks.md records the figures)
 bench: all
-	@for b in $(BENCHES); do if [ -x scripts/$$b ]; then echo "### scripts/$$b"; scripts/$$b || exit 1; fi; done
+	scripts/bench-table
 
 demo:
 	scripts/demo.sh
