@@ -8,13 +8,11 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "facts.h"
-#include "keys.h"
+#include "sys.h"
+#include "rpm.h"
+#include "fetch.h"
+#include "plan.h"
 #include "leapp/actor.h"
-#include "pkgfetch.h"
-#include "rpmtrans.h"
-#include "userspace.h"
-#include "planutil.h"
 
 static bool nogpgcheck(void)
 {
@@ -239,7 +237,7 @@ int main(int argc, char **argv)
 	json_object_set_new(info, "kernel_version", n_k ? json_string(kvers[0]) : json_null());
 	actor_produce("TargetUserSpaceInfo", info);
 
-	userspace_strv_free(kvers);
+	strv_free(kvers);
 	rpmtrans_result_free(&tr);
 	buf_free(&bad);
 	for (size_t i = 0; i < n; i++)
@@ -248,7 +246,7 @@ int main(int argc, char **argv)
 	keys_set_clear(&trusted);
 	solve_result_free(&res);
 	userspace_requests_clear(&req);
-	userspace_strv_free(base);
+	strv_free(base);
 	json_decref(ipu);
 	json_decref(keys);
 	json_decref(tasks);

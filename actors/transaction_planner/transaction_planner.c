@@ -4,13 +4,10 @@
  * atomically, and only for a complete plan). */
 #include <sys/stat.h>
 
-#include "facts.h"
+#include "sys.h"
+#include "fetch.h"
+#include "plan.h"
 #include "leapp/actor.h"
-#include "modules.h"
-#include "planutil.h"
-#include "repomd.h"
-#include "repofile.h"
-#include "solve.h"
 
 /* dnf's default installonlypkgs, plus the kernel subpackages the upgrade installs beside */
 static const char *const default_installonly[] = {"kernel",
@@ -106,14 +103,6 @@ static void push(char ***v, size_t *n, char *s)
 	(*v)[(*n)++] = s;
 }
 
-static bool strv_has(char **v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return true;
-	return false;
-}
-
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
@@ -201,8 +190,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < n_opts; i++) {
 		if (solve_repo_path(s, opts[i].id))
 			json_array_append(used_repos, json_array_get(cand, i));
-		strv_free((char **)opts[i].exclude, opts[i].n_exclude);
-		strv_free((char **)opts[i].includepkgs, opts[i].n_includepkgs);
+		strv_free_n((char **)opts[i].exclude, opts[i].n_exclude);
+		strv_free_n((char **)opts[i].includepkgs, opts[i].n_includepkgs);
 	}
 	free(opts);
 	json_decref(cand);
@@ -215,7 +204,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < ELEMENTSOF(default_installonly); i++)
 		push(&installonly, &n_installonly, xstrdup(default_installonly[i]));
 	json_array_foreach(json_object_get(dnf, "installonlypkgs"), i, v)
-		if (json_is_string(v) && !strv_has(installonly, n_installonly, json_string_value(v)))
+		if (json_is_string(v) && !strv_contains(installonly, n_installonly, json_string_value(v)))
 			push(&installonly, &n_installonly, xstrdup(json_string_value(v)));
 	for (i = 0; i < n_installonly; i++)
 		solve_add_installonly(s, installonly[i]);
@@ -270,7 +259,7 @@ int main(int argc, char **argv)
 				how = "default";
 			}
 		}
-		if (tgt && !strv_has(active, n_active, tgt))
+		if (tgt && !strv_contains(active, n_active, tgt))
 			push(&active, &n_active, xstrdup(tgt));
 		json_array_append_new(stream_maps, json_pack("{s:s, s:s?, s:I, s:s}", "source", src, "target", tgt, "event",
 							     event, "how", how));
@@ -285,7 +274,7 @@ int main(int argc, char **argv)
 		_cleanup_free_ char *def = known ? NULL : modules_index_default_stream(idx, names[i]);
 		if (def) {
 			char *a = xasprintf("%s:%s", names[i], def);
-			if (!strv_has(active, n_active, a))
+			if (!strv_contains(active, n_active, a))
 				push(&active, &n_active, a);
 			else
 				free(a);
@@ -314,7 +303,7 @@ int main(int argc, char **argv)
 		n_nevras++;
 	json_object_set_new(out, "rpmdb_fingerprint", json_string(fp));
 	json_object_set_new(out, "installed", plan_strv_json(nevras, n_nevras));
-	strv_free(nevras, n_nevras);
+	strv_free_n(nevras, n_nevras);
 	json_object_set_new(out, "items", json_array());
 	json_object_set_new(out, "kept", json_array());
 	json_object_set_new(out, "problems", json_array());
@@ -426,11 +415,11 @@ int main(int argc, char **argv)
 	}
 	solve_result_free(&res);
 	free(t.v);
-	strv_free(t.owned, t.n_owned);
+	strv_free_n(t.owned, t.n_owned);
 done:
-	strv_free(errors, n_errors);
-	strv_free(installonly, n_installonly);
-	strv_free(active, n_active);
+	strv_free_n(errors, n_errors);
+	strv_free_n(installonly, n_installonly);
+	strv_free_n(active, n_active);
 	solve_free(s);
 	json_decref(pes);
 	json_decref(trepos);

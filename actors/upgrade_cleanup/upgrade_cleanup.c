@@ -10,10 +10,10 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
-#include "bootlib.h"
-#include "facts.h"
+#include "sys.h"
+#include "plan.h"
+#include "boot.h"
 #include "leapp/actor.h"
-#include "upgradestate.h"
 
 static uint64_t du_total;
 
@@ -68,7 +68,7 @@ static void remove_boot_leftovers(struct removed *R, json_t *art, json_t *entry)
 	const char *root = actor_root();
 	_cleanup_free_ char *arch = json_is_string(json_object_get(art, "arch"))
 					    ? xstrdup(json_string_value(json_object_get(art, "arch")))
-					    : arch_get();
+					    : sys_arch_get();
 	_cleanup_free_ char *id = json_is_string(json_object_get(entry, "id"))
 					  ? xstrdup(json_string_value(json_object_get(entry, "id")))
 					  : upgrade_entry_id(root, arch);

@@ -79,6 +79,15 @@ bool str_startswith(const char *s, const char *prefix);
 bool str_endswith(const char *s, const char *suffix);
 char *str_strip(char *s);
 
+/* qsort/bsearch comparator over an array of char * (strcmp order). */
+int str_cmp_qsort(const void *a, const void *b);
+
+/* Lists of strings: strv_free frees a NULL-terminated list and its strings (NULL is fine);
+ * strv_free_n frees a counted one; strv_contains: is s one of v[0..n)? */
+void strv_free(char **v);
+void strv_free_n(char **v, size_t n);
+bool strv_contains(char *const *v, size_t n, const char *s);
+
 /* Monotonic and wall clocks in seconds. */
 double now_monotonic(void);
 double now_realtime(void);
