@@ -757,6 +757,37 @@ static bool has_dotdot(const char *p)
 	return false;
 }
 
+/* Makes the directory rel below base (both leapp's) if it is missing, one component at a time and
+ * never through a symlink: a declared subdirectory of the log directory is bound there, so it must
+ * exist, and it must be the directory it names. 0 or -errno. */
+static int mkdir_below(const char *base, const char *rel)
+{
+	int fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	_cleanup_free_ char *copy = xstrdup(rel);
+	char *save = NULL;
+	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, ".") || !strcmp(c, "..")) {
+			close(fd);
+			return -EINVAL;
+		}
+		if (mkdirat(fd, c, 0755) < 0 && errno != EEXIST) {
+			int e = -errno;
+			close(fd);
+			return e;
+		}
+		int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e = -errno;
+		close(fd);
+		if (next < 0)
+			return e;
+		fd = next;
+	}
+	close(fd);
+	return 0;
+}
+
 static int plan_fs(struct sandbox_spec *s, char **ret_err)
 {
 	struct sandbox_run *r = &s->run;
@@ -775,15 +806,35 @@ static int plan_fs(struct sandbox_spec *s, char **ret_err)
 		free(boot);
 		boot = xstrdup(boot0);
 	}
+	/* the log directory is the broker's in every phase: only the subdirectories an actor declares
+	 * (its own logs) are writable, made here by the broker if they are missing */
+	for (size_t i = 0; i < s->n_writes; i++) {
+		_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
+		if (!path_under(p, s->logdir) || has_dotdot(s->writes[i]))
+			continue;
+		if (!strcmp(p, s->logdir)) {
+			*ret_err = errf("its manifest declares writes: %s, the log directory itself, which only the broker "
+					"writes (declare a subdirectory of it)", s->writes[i]);
+			return -EPERM;
+		}
+		if ((e = mkdir_below(s->logdir, p + strlen(s->logdir) + 1)) < 0) {
+			*ret_err = errf("cannot create %s, declared in its manifest's writes: %s", p, strerror(-e));
+			return e;
+		}
+		if ((e = add_path(r->rw, &r->n_rw, canon(p), ret_err)) < 0)
+			return e;
+	}
 	/* the writable places of the profile */
 	if (s->profile == SANDBOX_READWRITE) {
 		r->ro_all = !is_host; /* a --root below the host: the host around it stays read-only */
 		if (!is_host && (e = add_path(r->rw, &r->n_rw, xstrdup(root), ret_err)) < 0)
 			return e;
+		if (is_dir(logd) && (e = add_path(r->ro_dirs, &r->n_ro_dirs, xstrdup(logd), ret_err)) < 0)
+			return e;
 	} else {
 		r->ro_all = true;
 		r->rw_nodev = true;
-		const char *w[] = {state, logd, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
+		const char *w[] = {state, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
 		for (size_t i = 0; i < ELEMENTSOF(w); i++)
 			if (w[i] && is_dir(w[i]) && (e = add_path(r->rw, &r->n_rw, xstrdup(w[i]), ret_err)) < 0)
 				return e;
@@ -1104,8 +1155,8 @@ void sandbox_release(struct sandbox_spec *s)
 		H.slots[r->cg_slot].busy = false;
 	reaper_close(r->hold_fd[0]);
 	reaper_close(r->hold_fd[1]);
-	char **lists[] = {r->rw, r->ro, r->mask, r->keep_tmp, r->keep_run};
-	size_t ns[] = {r->n_rw, r->n_ro, r->n_mask, r->n_keep_tmp, r->n_keep_run};
+	char **lists[] = {r->ro_dirs, r->rw, r->ro, r->mask, r->keep_tmp, r->keep_run};
+	size_t ns[] = {r->n_ro_dirs, r->n_rw, r->n_ro, r->n_mask, r->n_keep_tmp, r->n_keep_run};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
 		for (size_t i = 0; i < ns[l]; i++)
 			free(lists[l][i]);
@@ -1159,7 +1210,11 @@ static int bind_self(const char *path, bool ro, unsigned long extra)
 		return -1;
 	struct statvfs sv;
 	unsigned long f = extra;
+	bool was_ro = false;
 	if (statvfs(path, &sv) == 0) {
+		/* a bind takes the flags of the mount it comes from: a writable one inside a read-only
+		 * one (a declared log subdirectory) must be remounted writable */
+		was_ro = sv.f_flag & ST_RDONLY;
 		if (sv.f_flag & ST_NOSUID)
 			f |= MS_NOSUID;
 		if (sv.f_flag & ST_NODEV)
@@ -1167,7 +1222,7 @@ static int bind_self(const char *path, bool ro, unsigned long extra)
 		if (sv.f_flag & ST_NOEXEC)
 			f |= MS_NOEXEC;
 	}
-	if (!ro && f == 0)
+	if (!ro && f == 0 && !was_ro)
 		return 0;
 	return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | (ro ? MS_RDONLY : 0) | f, NULL);
 }
@@ -1445,6 +1500,8 @@ static int setup_mounts(const struct sandbox_spec *s, const char **ret_what)
 	int e;
 	/* nothing done here may propagate to the host, and nothing from the host may come in */
 	TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "making the mounts private");
+	for (size_t i = 0; i < r->n_ro_dirs; i++)
+		TRY(bind_self(r->ro_dirs[i], true, MS_NOSUID | MS_NODEV), "binding the log directory read-only");
 	for (size_t i = 0; i < r->n_rw; i++)
 		if (strcmp(r->rw[i], "/"))
 			TRY(bind_self(r->rw[i], false, r->rw_nodev ? MS_NOSUID | MS_NODEV : 0), "binding a writable directory");

@@ -124,6 +124,45 @@ static void try_write(const char *path)
 	actor_error(sfmt("writing %s was refused: %s", path, strerror(first)), "%s", why.data);
 }
 
+/* Plants a new file at path (a journal beside the store, an answer file): must be refused. */
+static void try_create(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		ssize_t n = write(fd, "hostile: answered by an actor\n", 30);
+		close(fd);
+		if (n == 30) {
+			if (!strcmp(cfg_str("expect", ""), "ok")) {
+				produce(path, 1);
+				return;
+			}
+			escaped("created %s", path);
+		}
+	}
+	actor_error(sfmt("creating %s was refused: %s", path, strerror(errno)), "a file the broker owns");
+}
+
+/* "LINK|TARGET": replaces LINK (the broker's log, say) with a symlink to TARGET: must be refused. */
+static void try_symlink(const char *spec)
+{
+	char link[4096], target[4096];
+	if (sscanf(spec, "%4095[^|]|%4095s", link, target) != 2)
+		actor_error("bad symlink spec", "%s", spec);
+	int e = 0;
+	if (unlink(link) < 0 && errno != ENOENT)
+		e = errno;
+	if (e == 0 && symlink(target, link) == 0) {
+		if (!strcmp(cfg_str("expect", ""), "ok")) {
+			produce(link, 1);
+			return;
+		}
+		escaped("replaced %s with a symlink to %s", link, target);
+	}
+	if (e == 0)
+		e = errno;
+	actor_error(sfmt("replacing %s with a symlink was refused: %s", link, strerror(e)), "the broker's file");
+}
+
 /* The positive control: this write must work. */
 static void must_write(const char *path)
 {
@@ -532,6 +571,10 @@ int main(int argc, char **argv)
 	actor_info("hostile mode %s %s", mode, text);
 	if (!strcmp(mode, "write"))
 		try_write(text);
+	else if (!strcmp(mode, "create"))
+		try_create(text);
+	else if (!strcmp(mode, "symlink"))
+		try_symlink(text);
 	else if (!strcmp(mode, "must-write"))
 		must_write(text);
 	else if (!strcmp(mode, "connect"))
