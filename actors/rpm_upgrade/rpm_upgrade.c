@@ -27,7 +27,10 @@
 #include "leapp/actor.h"
 
 #define MAX_LISTED 40
-#define SCRIPT_LOG "/var/log/leapp/rpm-transaction.log"
+/* its own subdirectory of the log directory, declared in actor.yaml (actors never write
+ * /var/log/leapp itself) */
+#define SCRIPT_LOG_DIR "/var/log/leapp/rpm-upgrade"
+#define SCRIPT_LOG SCRIPT_LOG_DIR "/rpm-transaction.log"
 
 struct upgrade {
 	const char *root;
@@ -468,9 +471,9 @@ int main(int argc, char **argv)
 	/* librpm: the real rpmdb, scriptlets chrooted in the root, output into the log */
 	double tt = now_monotonic();
 	_cleanup_free_ char *logpath = actor_path(SCRIPT_LOG);
-	_cleanup_free_ char *logdir = actor_path("/var/log/leapp");
+	_cleanup_free_ char *logdir = actor_path(SCRIPT_LOG_DIR);
 	mkdir_p(logdir, 0700);
-	_cleanup_close_ int logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	_cleanup_close_ int logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (logfd >= 0) {
 		char ts_buf[32];
 		format_timestamp(now_realtime(), ts_buf);

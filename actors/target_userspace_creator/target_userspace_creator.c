@@ -151,10 +151,11 @@ int main(int argc, char **argv)
 	}
 	_cleanup_free_ char *vt = path_join(tmp, "/var/tmp");
 	chmod(vt, 01777);
-	_cleanup_free_ char *logdir = actor_path("/var/log/leapp");
+	/* its own subdirectory of the log directory, declared in actor.yaml */
+	_cleanup_free_ char *logdir = actor_path("/var/log/leapp/target-userspace");
 	mkdir_p(logdir, 0755);
 	_cleanup_free_ char *logpath = xasprintf("%s/el%duserspace-rpm.log", logdir, major);
-	_cleanup_close_ int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	_cleanup_close_ int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	bool noscripts = json_is_true(json_object_get(actor_config(), "noscripts"));
 	struct rpmtrans_opts ro = {
 		.root = tmp,

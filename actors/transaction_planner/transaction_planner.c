@@ -110,10 +110,9 @@ int main(int argc, char **argv)
 	json_t *ipu = ipu_config_get();
 	if (!ipu)
 		actor_error("no workflow configuration (IPUConfig)", "ipu_workflow_config did not decide the upgrade path");
-	/* a plan of an earlier run must not outlive this one */
-	_cleanup_free_ char *plan_path = actor_path("/var/log/leapp/transaction.json");
-	if (unlink(plan_path) < 0 && errno != ENOENT)
-		actor_error("cannot remove the previous plan", "%s: %s", plan_path, strerror(errno));
+	/* a plan of an earlier run must not outlive this one: the broker removes it now (actors do not
+	 * write the log directory; a LogFile message asks the broker to) */
+	actor_produce("LogFile", json_pack("{s:s, s:n}", "name", "transaction.json", "content"));
 	json_t *pes = actor_consume_last("PESRpmTransactionTasks");
 	json_t *trepos = actor_consume_last("TargetRepositories");
 	json_t *map = actor_consume_last("RepositoriesMapping");
@@ -394,16 +393,8 @@ int main(int argc, char **argv)
 					 counts, "rpmdb_fingerprint", fp, "planned_at", ts);
 		_cleanup_free_ char *text = json_dumps(file, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(file);
-		_cleanup_free_ char *dir = actor_path("/var/log/leapp");
-		int wr = mkdir_p(dir, 0755);
-		if (wr >= 0) {
-			size_t len = strlen(text);
-			text[len] = '\n';
-			wr = write_file_atomic(plan_path, text, len + 1, 0644);
-			text[len] = 0;
-		}
-		if (wr < 0)
-			actor_error("cannot write the planned transaction", "%s: %s", plan_path, strerror(-wr));
+		/* written by the broker when this run commits */
+		actor_produce("LogFile", json_pack("{s:s, s:s+}", "name", "transaction.json", "content", text, "\n"));
 		json_object_set_new(out, "transaction_file", json_string("/var/log/leapp/transaction.json"));
 		json_object_set_new(out, "status", json_string("planned"));
 		actor_info("planned transaction: %zu to upgrade, %zu to install, %zu to remove, %zu obsoleted, %zu to "

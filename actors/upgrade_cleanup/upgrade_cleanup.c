@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 		_cleanup_free_ char *summary = xasprintf(
 			"The upgraded system booted, so the files only the upgrade needed were removed (%.1f MiB):%s\n"
 			"Kept: leapp's database (/var/lib/leapp/leapp.db) and /var/log/leapp (the logs, this report, "
-			"transaction.json and the RPM transaction's scriptlet output, rpm-transaction.log).",
+			"transaction.json and the RPM transaction's scriptlet output, rpm-upgrade/rpm-transaction.log).",
 			(double)R.bytes / (1 << 20), R.text.data);
 		json_t *e = report_new("The upgrade's temporary files were removed", summary, "info");
 		report_set_key(e, "upgrade-cleanup");

@@ -62,8 +62,14 @@ char *buf_steal(struct buf *b);
 
 /* Read a whole file (limit bytes at most; returns -EFBIG beyond). */
 int read_file(const char *path, size_t limit, char **ret_data, size_t *ret_len);
-/* Write a file atomically: temp file in the same directory, fsync, rename, fsync dir. */
+/* Write a file atomically: a temporary file with an unguessable name, created with O_EXCL and
+ * O_NOFOLLOW in the same directory, fsync, rename over name (which replaces a symlink there
+ * rather than following it), fsync the directory. */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode);
+/* Read name in dirfd without following a symlink; -EMLINK when it is not a regular file (a
+ * symlink, a FIFO, a device, a directory). */
+int read_file_at(int dirfd, const char *name, size_t limit, char **ret_data, size_t *ret_len);
 /* mkdir -p with the given mode for created components. */
 int mkdir_p(const char *path, mode_t mode);
 /* rm -rf that stays on one filesystem and never follows symlinks. */
