@@ -1560,6 +1560,71 @@ static int drop_caps(uint64_t keep, const char **ret_what)
 	return 0;
 }
 
+/* no_new_privs, the capabilities of the profile, the seccomp filter: the last steps before exec */
+static int lock_down(const struct sandbox_run *r, uint64_t caps, const char **ret_what)
+{
+	TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS");
+	int e = drop_caps(caps, ret_what);
+	if (e < 0)
+		return e;
+	TRY(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, r->filter), "loading the seccomp filter");
+	return 0;
+}
+
+int sandbox_enter_actor(const struct sandbox_spec *s, const char **ret_what)
+{
+	if (!s->enabled || !s->mounts)
+		return 0;
+	return lock_down(&s->run, s->run.caps, ret_what);
+}
+
+int sandbox_init_lock_down(const struct sandbox_spec *s, const char **ret_what)
+{
+	if (!s->enabled || !s->mounts)
+		return 0;
+	/* the init only waits and forwards signals: it keeps no capability at all */
+	return lock_down(&s->run, 0, ret_what);
+}
+
+/* "/proc/<pid>/<file>" without allocating */
+static void proc_pid_path(pid_t pid, const char *file, char out[64])
+{
+	char num[16];
+	int k = 15;
+	unsigned v = (unsigned)pid;
+	num[k] = 0;
+	do
+		num[--k] = (char)('0' + v % 10);
+	while ((v /= 10) && k > 0);
+	out[0] = 0;
+	scat(out, 64, 0, "/proc/");
+	scat(out, 64, strlen(out), num + k);
+	scat(out, 64, strlen(out), "/");
+	scat(out, 64, strlen(out), file);
+}
+
+int sandbox_userns_map(pid_t pid, const char **ret_what)
+{
+	/* identity: uids and gids mean what they mean on the host (files keep their owners), only the
+	 * capabilities are the namespace's own */
+	static const char map[] = "0 0 4294967295\n";
+	static const char *const files[] = {"uid_map", "gid_map"};
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		char p[64];
+		proc_pid_path(pid, files[i], p);
+		int fd = open(p, O_WRONLY | O_CLOEXEC);
+		TRY(fd, "opening the actor's uid_map/gid_map");
+		ssize_t n = write(fd, map, sizeof(map) - 1);
+		int e = errno;
+		close(fd);
+		if (n != (ssize_t)sizeof(map) - 1) {
+			*ret_what = "writing the actor's uid_map/gid_map";
+			return n < 0 ? -e : -EIO;
+		}
+	}
+	return 0;
+}
+
 int sandbox_enter(const struct sandbox_spec *s, const char **ret_what)
 {
 	const struct sandbox_run *r = &s->run;
@@ -1575,9 +1640,9 @@ int sandbox_enter(const struct sandbox_spec *s, const char **ret_what)
 	TRY(set_limit(RLIMIT_CPU, s->cpu_seconds, s->cpu_seconds + 5), "setrlimit(RLIMIT_CPU)");
 	if (r->as_limit_mb > 0)
 		TRY(set_limit(RLIMIT_AS, r->as_limit_mb * 1024 * 1024, r->as_limit_mb * 1024 * 1024), "setrlimit(RLIMIT_AS)");
-	TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS");
-	if ((e = drop_caps(r->caps, ret_what)) < 0)
-		return e;
-	TRY(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, r->filter), "loading the seccomp filter");
-	return 0;
+	/* an actor that declares mounts gets its user namespace from the init first (spawn.c): the
+	 * init and the actor lock down separately (sandbox_init_lock_down, sandbox_enter_actor) */
+	if (s->mounts)
+		return 0;
+	return lock_down(r, r->caps, ret_what);
 }

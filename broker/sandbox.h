@@ -103,6 +103,17 @@ int sandbox_enter_early(const struct sandbox_spec *s, const char **ret_what);
  * no_new_privs, capabilities, seccomp; then the caller execs. Returns 0 or -errno. */
 int sandbox_enter(const struct sandbox_spec *s, const char **ret_what);
 
+/* An actor that declares mounts runs in a user namespace of its own (with a mount namespace it
+ * owns), identity-mapped: the mounts it inherits are locked there, so that it can mount below its
+ * writable paths but cannot unmount, remount or reveal anything it was given. The sandbox's init
+ * clones it with CLONE_NEWUSER | CLONE_NEWNS, writes its maps (sandbox_userns_map), then locks
+ * itself down (sandbox_init_lock_down: no capabilities, no_new_privs, seccomp); the actor, once
+ * mapped, locks down with the profile's capabilities (sandbox_enter_actor) and execs. No-ops
+ * for the others, which sandbox_enter locked down already. 0 or -errno with *ret_what. */
+int sandbox_userns_map(pid_t pid, const char **ret_what);
+int sandbox_init_lock_down(const struct sandbox_spec *s, const char **ret_what);
+int sandbox_enter_actor(const struct sandbox_spec *s, const char **ret_what);
+
 /* Parent side, after reaping the child: the wait status of the actor itself. The child is the
  * sandbox's init (pid 1 of the namespace, see spawn.c); it leaves the actor's status in memory it
  * shares with the broker. Without the sandbox, or when the init itself was killed, raw is it. */
