@@ -14,6 +14,7 @@ enum sandbox_profile {
 };
 
 #define SANDBOX_MAX_PATHS 16
+#define SANDBOX_MAX_REPO_PATHS 64
 
 /* What sandbox_prepare() works out in the parent for the child, which may not allocate.
  * Private to sandbox.c; it lives in the spec so that the caller owns the memory. */
@@ -37,6 +38,9 @@ struct sandbox_run {
 	char *ro[SANDBOX_MAX_PATHS];    /* bound read-only inside a writable one (el*userspace) */
 	char *mask[SANDBOX_MAX_PATHS];  /* hidden behind an empty read-only file (the audit store) */
 	char *keep_tmp[SANDBOX_MAX_PATHS], *keep_run[SANDBOX_MAX_PATHS]; /* kept visible under the fresh /tmp, /run */
+	const char *repo_ro[SANDBOX_MAX_REPO_PATHS]; /* file:// repository paths below /tmp or /run, bound
+						     * read-only one by one (borrowed from the broker's list) */
+	size_t n_repo_ro;
 	size_t n_ro_dirs, n_rw, n_ro, n_mask, n_keep_tmp, n_keep_run;
 	bool fresh_tmp, fresh_run;
 	char tmp_opts[64], run_opts[64];
