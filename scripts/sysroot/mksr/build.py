@@ -28,6 +28,7 @@ TOOLS = {
     "gpgconf": "gnupg",
     "busybox": "busybox-static",
     "cpio": "cpio",
+    "db5.3_load": "db5.3-util",
 }
 
 BATCH_MAX = 400          # subpackages per generated spec; keeps rpmbuild's lists short

@@ -313,6 +313,8 @@ class System:
         }
         self.machine_id = self.spec.get("machine_id", stable_hex("machine-id", self.name))
         self.hostname = self.spec.get("hostname", f"{self.name}.mksysroot.test")
+        # el8 keeps its rpmdb in BerkeleyDB, el9 and later in sqlite (DESIGN.md §10)
+        self.rpmdb = self.spec.get("rpmdb", "bdb" if self.distro["source_major"] <= 8 else "sqlite")
 
     # -- hardware and storage ------------------------------------------------------------
 

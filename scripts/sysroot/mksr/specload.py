@@ -490,6 +490,7 @@ SPEC = Record({
     }, context="distro"),
     "machine_id": Str(r"[0-9a-f]{32}", "a machine id (32 lowercase hex digits)"),
     "hostname": Str(),
+    "rpmdb": Enum("bdb", "sqlite"),
     "hardware": Record({
         "memory_mib": Int(64, 1 << 24),
         "cpus": Int(1, 512),
