@@ -135,7 +135,9 @@ u_report_field() { jq -r --arg k "$2" "[.entries[] | select(.key == \$k)] | last
 u_rpm() {
 	local name=$1
 	shift
-	rpm --root "$(u_root "$name")" --dbpath /var/lib/rpm --define "_dbpath /var/lib/rpm" "$@" 2>/dev/null
+	local be=()
+	[ -e "$(u_root "$name")/var/lib/rpm/Packages" ] && be=(--define "_db_backend bdb_ro")
+	rpm --root "$(u_root "$name")" --dbpath /var/lib/rpm --define "_dbpath /var/lib/rpm" "${be[@]}" "$@" 2>/dev/null
 }
 
 # u_kill_at NAME FILE ARGS...: run leapp ARGS in the background on NAME and kill -9 it once FILE
@@ -205,8 +207,15 @@ SH
 u_integrity() {
 	local root
 	root=$(u_root "$1")
-	echo "$(sqlite3 "file:$root/var/lib/leapp/leapp.db?mode=ro" 'PRAGMA integrity_check' 2>&1)" \
-		"$(sqlite3 "file:$root/var/lib/rpm/rpmdb.sqlite?mode=ro" 'PRAGMA integrity_check' 2>&1)"
+	local rpmdb
+	if [ -e "$root/var/lib/rpm/Packages" ]; then
+		# el8's BerkeleyDB rpmdb (not rebuilt yet): every database file verifies
+		rpmdb=ok
+		for f in "$root"/var/lib/rpm/[A-Z]*; do db5.3_verify -q "$f" >/dev/null 2>&1 || rpmdb="bad ${f##*/}"; done
+	else
+		rpmdb=$(sqlite3 "file:$root/var/lib/rpm/rpmdb.sqlite?mode=ro" 'PRAGMA integrity_check' 2>&1)
+	fi
+	echo "$(sqlite3 "file:$root/var/lib/leapp/leapp.db?mode=ro" 'PRAGMA integrity_check' 2>&1)" "$rpmdb"
 }
 
 # u_names NAME: the installed package names but gpg-pubkey, each once, sorted, on one line
