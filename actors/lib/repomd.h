@@ -30,6 +30,12 @@ int repomd_urls(const struct dl_opts *o, json_t *repo, char ***ret_urls, size_t 
 int repomd_fetch(const struct dl_opts *o, const char *id, char *const *urls, size_t n_urls, char **ret_dir,
 		 char **ret_err);
 
+/* repomd_urls() and repomd_fetch() in one, with its metalink= too: the metalink's mirrors
+ * come after the baseurls, by preference, and every repomd.xml fetched (from any URL) must
+ * match one of the metalink's hashes, or the next URL is tried. *ret_url: the base URL that
+ * served it. Failed URLs are logged through o->log. */
+int repomd_fetch_repo(const struct dl_opts *o, json_t *repo, char **ret_dir, char **ret_url, char **ret_err);
+
 /* The directory holding repodata/ for a TargetRepository JSON object: its metadata_path when
  * set, else its first baseurl when local, else NULL. */
 const char *repomd_dir_of(json_t *repo);

@@ -48,6 +48,11 @@ static json_t *repo_json(const struct repo_entry *e, const char *origin, const c
 	return j;
 }
 
+static void log_line(const char *line, void *userdata)
+{
+	actor_info("%s", line);
+}
+
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
@@ -211,7 +216,8 @@ int main(int argc, char **argv)
 	/* where libsolv reads each repository's metadata: the baseurl itself when it is local, else a
 	 * copy fetched now into /var/lib/leapp/repo-metadata (http(s), mirrorlists) */
 	char *mdcache = actor_path("/var/lib/leapp/repo-metadata");
-	struct dl_opts dlo = {.cache_dir = mdcache, .parallel = 4, .retries = 2, .backoff = 1, .timeout = 30};
+	struct dl_opts dlo = {.cache_dir = mdcache, .parallel = 4, .retries = 2, .backoff = 1, .timeout = 30,
+			      .log = log_line};
 	json_array_foreach(repos, i, r) {
 		const char *local = repomd_local_dir(json_string_value(json_array_get(json_object_get(r, "baseurl"), 0)));
 		if (local) {
@@ -219,22 +225,22 @@ int main(int argc, char **argv)
 			continue;
 		}
 		const char *id = json_string_value(json_object_get(r, "repoid"));
-		char **urls = NULL, *ferr = NULL, *dir = NULL;
-		size_t nu = 0;
-		int q = repomd_urls(&dlo, r, &urls, &nu, &ferr);
-		if (q == 0)
-			q = repomd_fetch(&dlo, id, urls, nu, &dir, &ferr);
+		char *ferr = NULL, *dir = NULL, *served = NULL;
+		int q = repomd_fetch_repo(&dlo, r, &dir, &served, &ferr);
 		if (q == 0) {
-			actor_info("repository %s: metadata fetched into %s", id, dir);
+			const char *mt = json_string_value(json_object_get(r, "metalink"));
+			actor_info("repository %s: metadata fetched from %s into %s%s%s%s", id, served, dir,
+				   mt ? " (repomd.xml verified against the metalink " : "", mt ? mt : "", mt ? ")" : "");
+			json_object_set_new(r, "metadata_url", json_string(served));
 			json_object_set_new(r, "metadata_path", json_string(dir));
 		} else {
 			errors = xrealloc(errors, (n_errors + 1) * sizeof(char *));
 			errors[n_errors++] = ferr ? ferr : xasprintf("repository %s: cannot fetch its metadata", id);
 			ferr = NULL;
 		}
-		strv_free(urls, nu);
 		free(ferr);
 		free(dir);
+		free(served);
 	}
 	free(mdcache);
 	actor_info("target repositories: %zu (%zu expected by the mapping), %zu source repositories without a target, "
