@@ -131,6 +131,13 @@ int main(int argc, char **argv)
 	char **en = plan_enablerepos(&n_en);
 	struct repo_vars vars;
 	repo_vars_init(&vars, actor_root(), tver, arch);
+	/* /etc/dnf/vars apply (as dnf applies them), but a releasever pinned there is the source's
+	 * (check_etc_releasever): the target repositories are those of the target release */
+	if (tver) {
+		_cleanup_free_ char *major = xstrndup(tver, strcspn(tver, "."));
+		repo_vars_set(&vars, "releasever", tver);
+		repo_vars_set(&vars, "releasever_major", major);
+	}
 	_cleanup_free_ char *shown = NULL, *path = datafile_path("leapp_upgrade_repositories.repo", &shown);
 	struct repo_file *rf = NULL;
 	_cleanup_free_ char *err = NULL;
