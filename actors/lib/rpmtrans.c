@@ -21,6 +21,7 @@
 #include "evr.h"
 #include "leapp/util.h"
 #include "rpmenv.h"
+#include "rpmrebuild.h"
 #include "strmap.h"
 
 struct pkg {
@@ -85,6 +86,15 @@ int rpmtrans_new(const struct rpmtrans_opts *o, struct rpmtrans **ret, char **re
 			t->script_fd = fdDup(fd);
 			close(fd);
 			rpmtsSetScriptFd(t->ts, t->script_fd);
+		}
+	}
+	if (!o->create_db) {
+		/* librpm would create an empty database where there is none, even for a test */
+		_cleanup_free_ char *dir = path_join(t->root, t->dbpath);
+		if (!rpmrebuild_format(dir)) {
+			*ret_err = xasprintf("no rpm database in %s", dir);
+			rpmtrans_free(t);
+			return -ENOENT;
 		}
 	}
 	if (o->create_db) {

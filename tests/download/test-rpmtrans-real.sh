@@ -36,6 +36,7 @@ cp -a "$R/var/lib/rpm" "$D_DIR/rpmdb.copy"
 "$RUN" --root "$R" --dbpath "/var/lib/leapp/rpmdb-test" --test "${args[@]}" >/dev/null 2>"$D_DIR/test.err"
 rc=$?
 t_eq "test mode against a missing rpmdb copy fails cleanly" 2 "$rc"
+t_check "and creates no database there (librpm would make an empty one)" test ! -e "$R/var/lib/leapp/rpmdb-test"
 mkdir -p "$R/var/lib/leapp/rpmdb-test" && cp "$D_DIR"/rpmdb.copy/* "$R/var/lib/leapp/rpmdb-test/"
 "$RUN" --root "$R" --dbpath "/var/lib/leapp/rpmdb-test" --test "${args[@]}" >"$D_DIR/test.json" 2>"$D_DIR/test.err"
 t_eq "test mode passes" "0 true" "$? $(jq -r .ok "$D_DIR/test.json")"
