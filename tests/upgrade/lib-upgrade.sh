@@ -222,8 +222,12 @@ u_integrity() {
 u_names() { u_rpm "$1" -qa --qf '%{NAME}\n' | grep -v '^gpg-pubkey$' | sort -u | tr '\n' ' '; }
 # u_expected NAME: the manifest's expected.after_upgrade the same way
 u_expected() { jq -r '.expected.after_upgrade[]' "$(u_manifest "$1")" | sort -u | tr '\n' ' '; }
-# u_twice NAME: names installed more than once ("kernel kernel-core kernel-modules" after an upgrade)
-u_twice() { u_rpm "$1" -qa --qf '%{NAME}\n' | grep -v '^gpg-pubkey$' | sort | uniq -d | tr '\n' ' ' | sed 's/ $//'; }
+# u_twice NAME: names installed more than once in one arch ("kernel kernel-core kernel-modules"
+# after an upgrade); multilib twins (glibc x86_64 and i686) are not twice
+u_twice() {
+	u_rpm "$1" -qa --qf '%{NAME} %{ARCH}\n' | grep -v '^gpg-pubkey ' | sort | uniq -d | cut -d' ' -f1 | sort -u |
+		tr '\n' ' ' | sed 's/ $//'
+}
 # u_old NAME: installed packages with an el8 release but the kernel's (the old release's leftovers)
 u_old() {
 	u_rpm "$1" -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}\n' | grep -E '\.el8' | grep -vE '^kernel(-core|-modules)?-' |

@@ -557,9 +557,10 @@ class System:
                 if f is None or f.kind != "file":
                     raise SpecError(f"package '{p.name}': edited file '{path}' is not one of its "
                                     "files", where(e.get("edited"), path) or w)
-            if p.name in names:
+            key = (p.name, p.arch == "i686")     # a 32-bit twin is its own package
+            if key in names:
                 raise SpecError(f"package '{p.name}' is defined twice", w)
-            names[p.name] = p
+            names[key] = p
             self.source_pkgs.append(p)
             # the target build: a rebuild for the next release unless the spec says otherwise
             t = e.get("target")
@@ -961,9 +962,10 @@ class System:
         # names of the installed set must be unique except install-only kernels
         seen = {}
         for p in self.source_pkgs:
-            if p.name in seen and p.origin != "kernel":
+            key = (p.name, p.arch == "i686")     # multilib twins: x86_64 (or noarch) and i686
+            if key in seen and p.origin != "kernel":
                 raise SpecError(f"package '{p.name}' is installed twice", p.where)
-            seen[p.name] = p
+            seen[key] = p
         # the installed set must be closed under Requires (rpm -i checks this too, later)
         bad = unsatisfied(self.source_pkgs)
         if bad:
@@ -1016,7 +1018,7 @@ class System:
                                 f"{self.distro['target_major']}",
                                 where(self.spec.get("expected"), "removed_driver"))
         for n in self.expected.get("kept", []):
-            if n not in seen:
+            if (n, False) not in seen and (n, True) not in seen:
                 raise SpecError(f"expected.kept: '{n}' is not installed",
                                 where(self.spec.get("expected"), "kept"))
 
