@@ -3,7 +3,8 @@
  * source release's repositories after the upgrade. Upstream's check_etc_releasever reports it,
  * and set_etc_releasever writes the target release there in the Applications phase. (The target
  * repositories of the upgrade itself always get the target release: target_repositories.) */
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 #define RELEASEVER "/etc/dnf/vars/releasever"
@@ -13,7 +14,7 @@ int main(int argc, char **argv)
 	actor_init(argc, argv);
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
-	int r = fact_read(RELEASEVER, 4096, &data, &len);
+	int r = fs_root_read(RELEASEVER, 4096, &data, &len);
 	if (r == -ENOENT) {
 		actor_info("%s is not there: $releasever follows the installed release", RELEASEVER);
 		return actor_finish();

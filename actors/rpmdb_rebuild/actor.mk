@@ -1,1 +1,1 @@
-$(eval $(call c_actor,rpmdb_rebuild,actors/rpmdb_rebuild,rpmdb_rebuild.c,rpm sqlite3,))
+$(eval $(call c_actor,rpmdb_rebuild,actors/rpmdb_rebuild,rpmdb_rebuild.c,,,rpm))

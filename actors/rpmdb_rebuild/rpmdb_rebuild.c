@@ -1,10 +1,10 @@
 /* Preparation: the rpmdb in the target's format before the RPM transaction. An el8 system
  * keeps it in BerkeleyDB, which el9's librpm only reads (bdb_ro); upstream runs `rpmdb
- * --rebuilddb` with the target's rpm at this point. The rebuild is crash-safe (rpmrebuild.h):
+ * --rebuilddb` with the target's rpm at this point. The rebuild is crash-safe (rpm.h):
  * a run after a kill finishes or restarts it, and the old database stays until the new one
  * is verified. */
 #include "leapp/actor.h"
-#include "rpmrebuild.h"
+#include "rpm.h"
 
 int main(int argc, char **argv)
 {

@@ -2,8 +2,8 @@
  * release (as upstream's set_etc_releasever does), so that dnf keeps using the repositories of
  * the release the system was upgraded to. Nothing is written when there is no such file. Safe
  * to run twice. */
-#include "facts.h"
-#include "fileedit.h"
+#include "sys.h"
+#include "fs.h"
 #include "leapp/actor.h"
 
 #define RELEASEVER "/etc/dnf/vars/releasever"
@@ -28,7 +28,7 @@ int main(int argc, char **argv)
 		actor_error("cannot read " RELEASEVER, "%s", strerror(-r));
 	old[strcspn(old, "\n")] = 0;
 	_cleanup_free_ char *text = xasprintf("%s\n", target);
-	if ((r = file_replace_contents(path, text, strlen(text))) < 0)
+	if ((r = fs_replace_contents(path, text, strlen(text))) < 0)
 		actor_error("cannot write " RELEASEVER, "%s", strerror(-r));
 	actor_info("%s: the release version is %s now (it was %s)", RELEASEVER, target, str_strip(old));
 	json_decref(ipu);

@@ -250,11 +250,11 @@ t_eq "rpm_upgrade: nothing changed, no mark" "$before no-mark" "$(u_rpm g4 -qa |
 
 # the scriptlets' log cannot be opened: an error naming it, not output sent to fd 0 (issue 22)
 u_copy base g5
-mkdir -p "$(u_root g5)/var/log/leapp/rpm-transaction.log"
+mkdir -p "$(u_root g5)/var/log/leapp/rpm-upgrade/rpm-transaction.log"
 before=$(u_rpm g5 -qa | sort)
 u_actor g5 rpm_upgrade "$U_DIR/up.json"
 t_eq "rpm_upgrade: an unopenable scriptlet log is an error" 1 "$U_RC"
-t_check "rpm_upgrade: naming the log" grep -q "var/log/leapp/rpm-transaction.log: Is a directory" <(u_out '.errors[].details')
+t_check "rpm_upgrade: naming the log" grep -q "var/log/leapp/rpm-upgrade/rpm-transaction.log: Is a directory" <(u_out '.errors[].details')
 t_eq "rpm_upgrade: no package changed" "$before" "$(u_rpm g5 -qa | sort)"
 
 # the real transaction with a key to import; run again: nothing to do, no key imported twice
@@ -277,7 +277,7 @@ t_check "rpm_upgrade: it rebuilt the el8 BerkeleyDB rpmdb in sqlite first (rpmdb
 t_check "rpm_upgrade: the rpmdb is sqlite now" test -f "$(u_root k)/var/lib/rpm/rpmdb.sqlite" -a ! -e "$(u_root k)/var/lib/rpm/Packages"
 t_eq "rpm_upgrade: the rpmdb holds the expected packages" "$(u_expected base)" "$(u_names k)"
 t_eq "rpm_upgrade: progress was reported" yes "$(grep -q 'RPM upgrade: .* transaction elements' <(u_out '.logs[].message') && echo yes)"
-t_check "rpm_upgrade: scriptlet output goes to rpm-transaction.log" test -s "$(u_root k)/var/log/leapp/rpm-transaction.log"
+t_check "rpm_upgrade: scriptlet output goes to rpm-transaction.log" test -s "$(u_root k)/var/log/leapp/rpm-upgrade/rpm-transaction.log"
 t_eq "rpm_upgrade: the old kernel is reported as kept, nothing else left" "rpm-upgrade-old-kernel-kept" "$(u_out '[.reports[].key] | join(" ")')"
 h=$(u_rpm k -qa --qf '%{NEVRA} %{INSTALLTIME}\n' | sort | md5sum)
 u_actor k rpm_upgrade "$U_DIR/up-key.json"

@@ -122,7 +122,7 @@ after_kill e "again, in the resumed run (setup's %postun)"
 finish e
 
 # r: killed inside the rpmdb rebuild (Preparation: el8's BerkeleyDB rpmdb into sqlite), at the
-# stages of rpmrebuild.h's hold hook:
+# stages of rpmrebuild_run's hold hook (actors/lib/rpm/rpm.h):
 #   rebuilt   the sqlite database written beside the old one, not verified: the resume redoes it
 #   verified  verified and marked durable, not swapped in (U_CRASH_FULL only)
 #   swapped   exchanged with the old one, which is not removed yet: the resume cleans up

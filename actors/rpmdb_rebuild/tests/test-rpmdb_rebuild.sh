@@ -42,7 +42,7 @@ run_actor rpmdb_rebuild "$W/a"
 t_eq "again: runs" 0 "$A_RC"
 t_check "again: nothing to do" grep -q "in the target release's format (sqlite) already" <<<"$A_OUT"
 
-# killed at each stage (the hold hook of rpmrebuild.h), then run again
+# killed at each stage (the hold hook of rpmrebuild_run, rpm.h), then run again
 export LEAPP_DEVEL_REBUILD_HOLD=1
 killed_at() {
 	local name=$1 stage=$2 root=$W/$1 i pid
