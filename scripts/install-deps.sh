@@ -10,7 +10,7 @@ libuv1-dev libmsgpack-dev libyaml-dev libsqlite3-dev sqlite3 libjansson-dev
 librpm-dev libsolv-dev libsolvext-dev libmount-dev libblkid-dev
 libcurl4-openssl-dev libseccomp-dev libcap-dev libmodulemd-dev libinih-dev libglib2.0-dev
 libcmocka-dev clang libclang-rt-14-dev
-rpm createrepo-c busybox-static gnupg cpio xz-utils zstd
+rpm createrepo-c db5.3-util busybox-static gnupg cpio xz-utils zstd
 dracut dracut-core dracut-live dracut-squash dracut-network squashfs-tools e2fsprogs grub-common rpm2cpio
 qemu-system-x86 linux-image-cloud-amd64
 dnf python3-dnf

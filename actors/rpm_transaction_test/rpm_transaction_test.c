@@ -3,7 +3,8 @@
  * against a private copy of the --root rpmdb: librpm writes into its database directory even for
  * a test (sqlite's -shm, locks), and the system must not change before the upgrade. The copy
  * lives in /var/lib/leapp/transaction-test and %_dbpath points there (inside the root, as librpm
- * joins the two). File conflicts, disk space per filesystem and failed dependencies inhibit the
+ * joins the two). The copy is rebuilt in the target's format first (el8's BerkeleyDB into el9's
+ * sqlite), as rpmdb_rebuild does in the interim, so that what fails there fails here. File conflicts, disk space per filesystem and failed dependencies inhibit the
  * upgrade, named with packages and files. */
 #include <inttypes.h>
 #include <sys/statfs.h>
@@ -152,6 +153,14 @@ int main(int argc, char **argv)
 		actor_error("cannot copy the RPM database for the transaction test", "%s", err);
 	_cleanup_free_ char *dbpath = rpmenv_in_root(root, copy);
 	const char *real_dbpath = rpmenv_dbpath(root);
+	struct rpmrebuild_result rb;
+	if (rpmrebuild_run(root, dbpath, &rb, &err) < 0) {
+		rm_rf(dir);
+		actor_error("cannot rebuild the copy of the RPM database in the target release's format", "%s", err);
+	}
+	if (rb.rebuilt)
+		actor_info("the copy of the RPM database rebuilt from %s to %s (as the upgrade will): %zu packages in %.2f s",
+			   rb.from, rb.to, rb.packages, rb.seconds);
 	struct rpmtrans_opts o = {.root = root, .dbpath = dbpath, .test = true, .progress = on_progress};
 	struct rpmtrans *t = NULL;
 	if (rpmtrans_new(&o, &t, &err) < 0) {
@@ -341,10 +350,12 @@ int main(int argc, char **argv)
 	if (res.rpm_log)
 		actor_debug("librpm: %s", res.rpm_log);
 	actor_produce("TransactionTestResult",
-		      json_pack("{s:s, s:I, s:I, s:O, s:s, s:s, s:f}", "status", passed ? "passed" : "failed", "installs",
-				(json_int_t)res.installs, "erasures", (json_int_t)res.erasures, "problems", P.list,
+		      json_pack("{s:s, s:I, s:I, s:O, s:s, s:s, s:s, s:s, s:f, s:f}", "status", passed ? "passed" : "failed",
+				"installs", (json_int_t)res.installs, "erasures", (json_int_t)res.erasures, "problems", P.list,
 				"rpm_version", rpmtrans_rpm_version(), "dbpath", real_dbpath ? real_dbpath : "/var/lib/rpm",
-				"seconds", secs));
+				"rpmdb_format", rb.from ? rb.from : "unknown", "tested_format", rb.to ? rb.to : "unknown",
+				"rebuild_seconds", rb.seconds, "seconds", secs));
+	rpmrebuild_result_clear(&rb);
 	rpmtrans_result_free(&res);
 	for (k = 0; k < ELEMENTSOF(P.text); k++)
 		buf_free(&P.text[k]);

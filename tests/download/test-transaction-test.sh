@@ -23,6 +23,8 @@ d_probe fc
 t_eq "TransactionTestResult: failed, one file-conflict with both names" \
 	"failed file-conflict $file conf-a,conf-b" \
 	"$(d_msgr fc TransactionTestResult '"\(.status) \([.problems[] | "\(.kind) \(.file) \(.packages | sort | join(","))"] | join(";"))"')"
+t_eq "the test ran on a copy of el8's BerkeleyDB rpmdb rebuilt in sqlite, as the interim will" "bdb sqlite" \
+	"$(d_msgr fc TransactionTestResult '"\(.rpmdb_format) \(.tested_format)"')"
 t_check "the workflow stopped after Download" test ! -e "$R/var/lib/leapp/el9userspace"
 t_eq "the tree is unchanged" "$h0" "$(tree_hash "$R")"
 
