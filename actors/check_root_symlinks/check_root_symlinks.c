@@ -2,32 +2,13 @@
  * checkrootsymlinks): dracut in the upgrade initramfs resolves it against the wrong root. */
 #include "facts.h"
 #include "leapp/actor.h"
+#include "pathnorm.h"
 
 /* The target of an absolute link made relative to "/": "." and ".." resolved, "" -> ".". */
 static char *relative_to_root(const char *target)
 {
-	size_t n = strlen(target);
-	_cleanup_free_ char *copy = xstrdup(target);
-	char **parts = xmalloc(sizeof(char *) * (n / 2 + 2));
-	size_t np = 0;
-	char *save = NULL;
-	for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(t, "."))
-			continue;
-		if (!strcmp(t, "..")) {
-			if (np)
-				np--;
-			continue;
-		}
-		parts[np++] = t;
-	}
-	char *out = xmalloc(n + 2), *p = out;
-	for (size_t i = 0; i < np; i++)
-		p += sprintf(p, "%s%s", i ? "/" : "", parts[i]);
-	if (!np)
-		strcpy(out, ".");
-	free(parts);
-	return out;
+	_cleanup_free_ char *abs = path_normalize(NULL, target);
+	return xstrdup(abs[1] ? abs + 1 : ".");
 }
 
 int main(int argc, char **argv)

@@ -51,6 +51,26 @@ static json_t *entry_to_json(int dfd, const char *name)
 	return o;
 }
 
+/* /var/run: what it is, and its target when a link (var/run relative to the root's fd, so
+ * nothing resolves against the host's /). */
+static void var_run_fill(int dfd, json_t *out)
+{
+	struct stat st;
+	const char *type = "missing";
+	if (fstatat(dfd, "var/run", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		type = S_ISLNK(st.st_mode) ? "symlink" : S_ISDIR(st.st_mode) ? "directory" : "other";
+		char buf[PATH_MAX];
+		ssize_t n = S_ISLNK(st.st_mode) ? readlinkat(dfd, "var/run", buf, sizeof(buf) - 1) : -1;
+		if (n >= 0) {
+			bool utf8;
+			buf[n] = 0;
+			json_object_set_new(out, "var_run_target", name_to_json(buf, &utf8));
+		}
+	} else if (errno != ENOENT)
+		actor_warning("/var/run: %s", strerror(errno));
+	json_object_set_new(out, "var_run_type", json_string(type));
+}
+
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
@@ -67,7 +87,9 @@ int main(int argc, char **argv)
 		free(list[i]);
 	}
 	free(list);
+	json_t *out = json_pack("{s:o}", "items", items);
+	var_run_fill(dfd, out);
 	actor_info("%zu entries in /", json_array_size(items));
-	actor_produce("RootDirectory", json_pack("{s:o}", "items", items));
+	actor_produce("RootDirectory", out);
 	return actor_finish();
 }
