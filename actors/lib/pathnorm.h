@@ -9,3 +9,12 @@
 char *path_normalize(const char *base, const char *path);
 
 #endif
+
+#include <stddef.h>
+
+/* Open ABS (an absolute path) under the directory root with every symlink, absolute ones
+ * included, resolved inside root (openat2 RESOLVE_IN_ROOT), so that nothing resolves against
+ * the host's /. flags: open(2) flags (O_CLOEXEC is added). Returns an fd or -errno. */
+int root_open(const char *root, const char *abs, int flags);
+/* Read such a file whole, at most limit bytes (-EFBIG beyond). Returns 0 or -errno. */
+int root_read_file(const char *root, const char *abs, size_t limit, char **ret_data, size_t *ret_len);
