@@ -6,6 +6,7 @@
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -82,4 +83,15 @@ int root_read_file(const char *root, const char *abs, size_t limit, char **ret_d
 	buf = NULL;
 	*ret_len = len;
 	return 0;
+}
+
+int root_dev_prepare(const char *root)
+{
+	static int done = 1;
+	if (strcmp(root, "/"))
+		return 0;
+	if (done <= 0)
+		return done;
+	done = mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755") < 0 ? -errno : 0;
+	return done;
 }

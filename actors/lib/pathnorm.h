@@ -18,3 +18,9 @@ char *path_normalize(const char *base, const char *path);
 int root_open(const char *root, const char *abs, int flags);
 /* Read such a file whole, at most limit bytes (-EFBIG beyond). Returns 0 or -errno. */
 int root_read_file(const char *root, const char *abs, size_t limit, char **ret_data, size_t *ret_len);
+
+/* Device nodes for an actor that reads or writes disks (a sandbox gives actors a private /dev
+ * without them): with root "/", mount a devtmpfs over /dev in the actor's own mount namespace
+ * (its manifest must declare sandbox mounts); under another root the devices are that root's
+ * dev/ entries and nothing is done. Returns 0 or -errno. */
+int root_dev_prepare(const char *root);
