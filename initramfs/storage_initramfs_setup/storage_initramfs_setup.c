@@ -8,8 +8,8 @@
  * - The logical volumes those filesystems live on are activated: rd.lvm.lv=VG/LV for each on
  *   the upgrade entry (dracut activates only the rd.lvm.lv= ones when any is given); when a
  *   source cannot be traced to its volume, rd.lvm.lv= goes, and dracut activates them all.
- * - The host's lvm.conf and devices file, mdadm.conf and multipath configuration (with the
- *   changes release 9 needs) go in whenever they exist, with dracut's lvm, mdraid and
+ * - The host's lvm.conf and devices file, mdadm.conf, crypttab and multipath configuration (with
+ *   the changes release 9 needs) go in whenever they exist, with dracut's lvm, mdraid and
  *   multipath modules. dracut copies those files from the tree it runs in (the target
  *   userspace, or the host with host dracut), which is not the system's, so the files travel
  *   in a dracut module of our own with the units: 99leapp-storage, in the scratch directory. */
@@ -397,6 +397,9 @@ int main(int argc, char **argv)
 	bool lvm = conf_copy(moddir, "/etc/lvm/lvm.conf", NULL);
 	lvm |= conf_copy(moddir, "/etc/lvm/devices/system.devices", NULL);
 	bool md = conf_copy(moddir, "/etc/mdadm.conf", NULL);
+	/* the devices check_luks let through (LUKS2 with a clevis TPM2 token) are unlocked by
+	 * systemd-cryptsetup from crypttab, with the clevis modules check_luks asks for */
+	bool crypt = conf_copy(moddir, "/etc/crypttab", NULL);
 	bool mp = multipath_copy(moddir);
 	json_t *mods = json_pack("[{s:s, s:s}]", "name", "leapp-storage", "module_path", moddir);
 	if (lvm)
@@ -407,7 +410,8 @@ int main(int argc, char **argv)
 		json_array_append_new(mods, json_pack("{s:s, s:n}", "name", "multipath", "module_path"));
 	actor_produce("UpgradeInitramfsTasks", json_pack("{s:o}", "include_dracut_modules", mods));
 	lvm_args(fstab, lvm);
-	actor_info("%zu mount unit(s)%s%s%s", units, lvm ? ", LVM" : "", md ? ", mdadm" : "", mp ? ", multipath" : "");
+	actor_info("%zu mount unit(s)%s%s%s%s", units, lvm ? ", LVM" : "", md ? ", mdadm" : "", mp ? ", multipath" : "",
+		   crypt ? ", crypttab" : "");
 	json_decref(live);
 	json_decref(si);
 	return actor_finish();

@@ -42,6 +42,7 @@ blacklist_exceptions {
 MP
 printf 'devices {\n\tdevice {\n\t\tvendor "*"\n\t\tproduct "X"\n\t}\n}\n' >"$R/etc/multipath/conf.d/local.conf"
 echo '/3600508b4000156d700012000000b0000/' >"$R/etc/multipath/wwids"
+echo 'luks-1234 UUID=1234 none discard' >"$R/etc/crypttab"
 
 run_actor storage_scanner "$R"
 mk() { printf '%s' "$A_OUT" | jq -c --argjson wf "$(ipu 8.10 9.6)" --arg s "$S" '{workflow: $wf, scratch: $s, messages: .messages}' >"$F_DIR/in.json"; }
@@ -89,6 +90,7 @@ defaults { # section added by Leapp
 }' "$(cat "$M/files/etc/multipath.conf")"
 t_eq "conf.d: the regex fixed, nothing added there" '		vendor ".*" # line modified by Leapp' "$(grep vendor "$M/files/etc/multipath/conf.d/local.conf")"
 t_eq "wwids copied" "$(cat "$R/etc/multipath/wwids")" "$(cat "$M/files/etc/multipath/wwids")"
+t_eq "crypttab copied" "$(cat "$R/etc/crypttab")" "$(cat "$M/files/etc/crypttab")"
 
 # a defaults section that sets one of them: only the other is added, inside it
 printf 'defaults {\n\tuser_friendly_names yes\n\tallow_usb_devices no\n}\n' >"$R/etc/multipath.conf"
@@ -126,7 +128,7 @@ else
 	U=usr/lib/systemd/system
 	for f in $U/sysroot-var.mount $U/sysroot-var-lib-leapp.mount $U/upgrade.target.requires/sysroot-usr.mount \
 		$U/upgrade.target.wants/sysroot-home.mount etc/lvm/lvm.conf etc/lvm/devices/system.devices etc/mdadm.conf \
-		etc/multipath.conf etc/multipath/conf.d/local.conf etc/multipath/wwids; do
+		etc/multipath.conf etc/multipath/conf.d/local.conf etc/multipath/wwids etc/crypttab; do
 		t_check "in the image: $f" grep -qx -- "$f" <<<"$L"
 	done
 	mkdir -p "$F_DIR/x" && (cd "$F_DIR/x" && lsinitrd --unpack "$F_DIR/img" >/dev/null 2>&1)
