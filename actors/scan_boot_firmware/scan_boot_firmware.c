@@ -105,6 +105,9 @@ static bool has_grub(const char *dev)
 	_cleanup_close_ int fd = root_open(actor_root(), dev, O_RDONLY);
 	char buf[512];
 	ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf), 0);
+	if (n < 0)
+		actor_warning("%s: cannot read its first sector (%s): GRUB not looked for there", dev,
+			      strerror(fd < 0 ? -fd : errno));
 	return n > 0 && memmem(buf, (size_t)n, "GRUB", 4);
 }
 
