@@ -1,7 +1,7 @@
 /* Checks: on BIOS, GRUB's core image (between the MBR and the first partition) is not updated
  * by the RPM transaction; update_grub_core reinstalls it in Finalization on the disks GrubInfo
  * names (upstream's checkgrubcore). No GrubInfo: the devices could not be scanned (warned). */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)

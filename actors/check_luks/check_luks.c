@@ -4,7 +4,7 @@
  * gets clevis (its dracut modules, the packages in the target userspace) and the upgrade entry
  * loses rd.luks.uuid=, which would limit unlocking to the devices it names. The target entry
  * keeps it: target_kernel_boot_entry takes the source default entry's arguments. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 static bool has_tpm2_token(json_t *dump)

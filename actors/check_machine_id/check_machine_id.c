@@ -1,6 +1,6 @@
 /* Checks: /etc/machine-id must hold 32 lowercase hexadecimal characters, not all zeros
  * (upstream's checkmachineid): the BLS entries and the upgrade entry are named after it. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 static bool machine_id_valid(json_t *id)

@@ -1,8 +1,8 @@
 /* Checks: mounts and fstab entries the upgrade cannot work with (upstream's checkmountoptions,
  * checkpersistentmounts, checkfstabmountorder, checkfstabapifsoverride, checkvarrunsymlink). */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "pathnorm.h"
+#include "fs.h"
 
 /* A mount point without its trailing slashes ("/" stays "/"). */
 static char *mp_clean(const char *s)
@@ -253,7 +253,7 @@ static void check_var_run(json_t *rd)
 		actor_warning("/var/run does not exist: not checked");
 		return;
 	}
-	_cleanup_free_ char *abs = target ? path_normalize("/var", target) : NULL;
+	_cleanup_free_ char *abs = target ? fs_path_normalize("/var", target) : NULL;
 	if (!strcmp(type, "symlink") && abs && !strcmp(abs, "/run"))
 		return;
 	_cleanup_free_ char *what = !strcmp(type, "symlink") ? xasprintf("a link to %s", target ?: "?")

@@ -1,13 +1,13 @@
 /* Checks: a symlink among /'s entries that points to an absolute path inhibits (upstream's
  * checkrootsymlinks): dracut in the upgrade initramfs resolves it against the wrong root. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "pathnorm.h"
+#include "fs.h"
 
 /* The target of an absolute link made relative to "/": "." and ".." resolved, "" -> ".". */
 static char *relative_to_root(const char *target)
 {
-	_cleanup_free_ char *abs = path_normalize(NULL, target);
+	_cleanup_free_ char *abs = fs_path_normalize(NULL, target);
 	return xstrdup(abs[1] ? abs + 1 : ".");
 }
 

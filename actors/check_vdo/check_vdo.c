@@ -2,7 +2,7 @@
  * one whose conversion stopped half-way, would be unreadable after the upgrade (upstream's
  * checkvdo, with its titles, its question and its rule: an unconverted volume inhibits whatever
  * the answer; the answer only waives devices that could not be checked). */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 #define VDO_DOC_URL "https://red.ht/import-existing-vdo-volumes-to-lvm"

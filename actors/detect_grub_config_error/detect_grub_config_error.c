@@ -1,7 +1,7 @@
 /* Checks: GRUB configuration errors (upstream's detectgrubconfigerror). Upstream fixes the two
  * /etc/default/grub problems itself and only warns; we change nothing in that file, so each
  * of them inhibits, as a corrupted grubenv does. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 static json_t *grub_report(json_t *err, const char *title, const char *summary, const char *hint)

@@ -1,6 +1,6 @@
 /* Checks: an EFI system needs efibootmgr (upstream's eficheckboot): the upgrade sets BootNext
  * with it so that the firmware boots the system's own entry once, whatever BootOrder says. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)

@@ -7,9 +7,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "pathnorm.h"
+#include "fs.h"
 
 #define LUKS_MAGIC "LUKS\xba\xbe"
 #define LUKS2_JSON_MAX (4u << 20)
@@ -84,7 +84,7 @@ static json_t *luks2_tokens(const char *json_area, size_t len, char **ret_err)
 /* Read the LUKS header of the device at abs (under the root) into the dump object. */
 static void header_read(const char *abs, json_t *dump)
 {
-	_cleanup_close_ int fd = root_open(actor_root(), abs, O_RDONLY);
+	_cleanup_close_ int fd = fs_root_open(actor_root(), abs, O_RDONLY);
 	unsigned char hdr[4096];
 	ssize_t n = fd < 0 ? -1 : pread(fd, hdr, sizeof(hdr), 0);
 	if (n < 0) {
@@ -159,7 +159,7 @@ static void scan_crypttab(json_t *dumps)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = root_read_file(actor_root(), "/etc/crypttab", 1 << 20, &data, &len);
+	int r = fs_root_read_at(actor_root(), "/etc/crypttab", 1 << 20, &data, &len);
 	if (r < 0) {
 		if (r != -ENOENT)
 			actor_warning("/etc/crypttab: %s", strerror(-r));
@@ -188,14 +188,14 @@ static void scan_crypttab(json_t *dumps)
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	int r = root_dev_prepare(actor_root());
+	int r = fs_root_dev_prepare(actor_root());
 	if (r < 0)
 		actor_warning("cannot see the disks (devtmpfs on /dev): %s", strerror(-r));
 	json_t *dumps = json_array(), *rd = json_array();
 	scan_crypttab(dumps);
 	_cleanup_free_ char *cmdline = NULL;
 	size_t len;
-	if (fact_read("/proc/cmdline", 65536, &cmdline, &len) == 0) {
+	if (fs_root_read("/proc/cmdline", 65536, &cmdline, &len) == 0) {
 		char *save = NULL;
 		for (char *t = strtok_r(cmdline, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) {
 			if (strncmp(t, "rd.luks.uuid=", 13))

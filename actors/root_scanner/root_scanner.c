@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 /* A name as a JSON string: as is when it is UTF-8, else every byte outside printable ASCII as

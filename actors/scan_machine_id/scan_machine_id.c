@@ -1,5 +1,6 @@
 /* FactsCollection: /etc/machine-id as it is, for check_machine_id to judge. */
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)
@@ -7,7 +8,7 @@ int main(int argc, char **argv)
 	actor_init(argc, argv);
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
-	int r = fact_read("/etc/machine-id", 4096, &data, &len);
+	int r = fs_root_read("/etc/machine-id", 4096, &data, &len);
 	json_t *id = json_null();
 	if (r < 0)
 		actor_warning("/etc/machine-id: %s", strerror(-r));

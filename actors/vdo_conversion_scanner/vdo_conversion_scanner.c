@@ -11,9 +11,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "pathnorm.h"
+#include "fs.h"
 
 #define VDO_MAGIC "dmvdo001"
 #define SCAN_BYTES (4u << 20)
@@ -34,7 +34,7 @@ static long long sectors(const char *sysdir)
 	_cleanup_free_ char *f = xasprintf("%s/size", sysdir);
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	if (root_read_file(actor_root(), f, 64, &data, &len) < 0)
+	if (fs_root_read_at(actor_root(), f, 64, &data, &len) < 0)
 		return -1;
 	return atoll(data);
 }
@@ -43,7 +43,7 @@ static long long sectors(const char *sysdir)
  * 3 post-conversion complete; -errno when it cannot be read. */
 static int vdo_state(const char *dev)
 {
-	_cleanup_close_ int fd = root_open(actor_root(), dev, O_RDONLY);
+	_cleanup_close_ int fd = fs_root_open(actor_root(), dev, O_RDONLY);
 	if (fd < 0)
 		return fd;
 	_cleanup_free_ unsigned char *buf = xmalloc(SCAN_BYTES);
@@ -83,7 +83,7 @@ static void check_device(const char *name, const char *sysdir, json_t *pre, json
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	int r = root_dev_prepare(actor_root());
+	int r = fs_root_dev_prepare(actor_root());
 	if (r < 0)
 		actor_warning("cannot see the disks (devtmpfs on /dev): %s", strerror(-r));
 	json_t *pre = json_array(), *post = json_array(), *und = json_array();

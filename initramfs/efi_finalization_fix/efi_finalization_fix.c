@@ -1,6 +1,8 @@
 /* Finalization: BootNext = BootCurrent again before the reboot into the upgraded system
  * (upstream's efibootorderfix finalization actor); see efi_interim_fix. */
-#include "bootfix.h"
+#include "boot.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)

@@ -1,7 +1,9 @@
 /* InterimPreparation: on EFI, BootNext = BootCurrent, so that the firmware boots this system's
  * boot loader (which boots the upgrade entry) once even when BootOrder starts with something
  * else; BootOrder is the admin's and stays (upstream's efibootorderfix interim actor). */
-#include "bootfix.h"
+#include "boot.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)

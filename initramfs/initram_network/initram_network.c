@@ -12,9 +12,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "bootlib.h"
+#include "boot.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "pathnorm.h"
+#include "fs.h"
 
 static const char module_setup[] =
 	"#!/bin/bash\n"
@@ -63,7 +64,7 @@ static size_t copy_dir(const char *moddir, const char *abs_dir, const char *suff
 		_cleanup_free_ char *data = NULL;
 		size_t len;
 		if (f[0] != '.' && fl >= sl && !strcmp(f + fl - sl, suffix) &&
-		    root_read_file(actor_root(), abs, 1 << 20, &data, &len) == 0) {
+		    fs_root_read_at(actor_root(), abs, 1 << 20, &data, &len) == 0) {
 			_cleanup_free_ char *dst = xasprintf("%s/files%s", moddir, abs);
 			write_or_die(dst, data, len, mode);
 			copied++;
@@ -78,7 +79,7 @@ int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
 	const char *mode = getenv("LEAPP_DEVEL_INITRAM_NETWORK");
-	if (mode && *mode && !env_flag("LEAPP_UNSUPPORTED")) {
+	if (mode && *mode && !sys_env_flag("LEAPP_UNSUPPORTED")) {
 		/* a devel switch, as LEAPP_DEVEL_USE_HOST_DRACUT: only with LEAPP_UNSUPPORTED=1 */
 		actor_warning("LEAPP_DEVEL_INITRAM_NETWORK is ignored without LEAPP_UNSUPPORTED=1");
 		mode = NULL;
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
 		copy_dir(moddir, "/etc/NetworkManager/conf.d", ".conf", 0644);
 		_cleanup_free_ char *data = NULL;
 		size_t len;
-		if (root_read_file(actor_root(), "/etc/NetworkManager/NetworkManager.conf", 1 << 20, &data, &len) == 0) {
+		if (fs_root_read_at(actor_root(), "/etc/NetworkManager/NetworkManager.conf", 1 << 20, &data, &len) == 0) {
 			_cleanup_free_ char *dst = xasprintf("%s/files/etc/NetworkManager/NetworkManager.conf", moddir);
 			write_or_die(dst, data, len, 0644);
 		}

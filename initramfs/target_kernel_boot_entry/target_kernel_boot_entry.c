@@ -6,10 +6,9 @@
  * upgrade boot's), with TargetKernelCmdlineArgTasks applied; on release 9 and later they also
  * go to /etc/kernel/cmdline, where kernel-install finds them for later kernels. Its title
  * names the target release (the upgraded os-release). */
-#include "bootlib.h"
-#include "facts.h"
+#include "sys.h"
+#include "boot.h"
 #include "leapp/actor.h"
-#include "osrelease.h"
 
 /* Arguments only the upgrade boot has (add_upgrade_boot_entry, live mode): never the target's. */
 static bool upgrade_only(const char *arg)
@@ -158,7 +157,7 @@ int main(int argc, char **argv)
 		return actor_finish();
 	}
 	const char *upgrade_id = json_string_value(json_object_get(ue, "id"));
-	_cleanup_free_ char *mid = machine_id_read(root);
+	_cleanup_free_ char *mid = sys_machine_id_read(root);
 	if (!mid)
 		actor_error("the machine id is unknown", "/etc/machine-id: the boot entries are named after it");
 	_cleanup_free_ char *id = xasprintf("%s-%s", mid, kver);
@@ -216,14 +215,14 @@ int main(int argc, char **argv)
 				}
 		const char *method = "written";
 		if (grubby_find(root)) {
-			_cleanup_free_ char *log = scratch_log("grubby");
+			_cleanup_free_ char *log = sys_scratch_log("grubby");
 			_cleanup_free_ char *a1 = xasprintf("--add-kernel=%s", json_string_value(json_object_get(tk, "kernel")));
 			_cleanup_free_ char *a2 = xasprintf("--initrd=%s", json_string_value(json_object_get(tk, "initramfs")));
 			_cleanup_free_ char *a3 = xasprintf("--title=%s", title);
 			_cleanup_free_ char *a4 = xasprintf("--args=%s", options);
 			const char *args[] = {a1, a2, a3, a4, NULL};
 			if ((r = grubby_run(root, args, log)) < 0) {
-				_cleanup_free_ char *tail = log_tail(log, 10);
+				_cleanup_free_ char *tail = sys_log_tail(log, 10);
 				actor_error("grubby could not add the target kernel's boot entry", "%s: %s\n%s", a1, strerror(-r), tail);
 			}
 			method = "added with grubby";

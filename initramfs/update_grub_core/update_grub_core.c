@@ -2,11 +2,10 @@
  * every disk GrubInfo names (all RAID1 members: a box booting from either disk must find the new
  * core on both; oamg/leapp#815). The package upgrade replaced GRUB's modules in /boot, and an old
  * core with new modules does not boot (upstream's updategrubcore). */
-#include "bootfix.h"
-#include "bootlib.h"
-#include "facts.h"
+#include "boot.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "pathnorm.h"
+#include "fs.h"
 
 static void list_add(char **list, const char *s)
 {
@@ -18,7 +17,7 @@ static void list_add(char **list, const char *s)
 /* grub2-install on each disk, and one report saying how it went. */
 static void grub_core_update(json_t *devs)
 {
-	int r = root_dev_prepare(actor_root());
+	int r = fs_root_dev_prepare(actor_root());
 	if (r < 0)
 		actor_warning("devtmpfs on /dev: %s", strerror(-r));
 	const char *scratch = actor_scratch_dir();
@@ -38,7 +37,7 @@ static void grub_core_update(json_t *devs)
 	}
 	json_t *e;
 	if (*failed) {
-		_cleanup_free_ char *tail = log ? log_tail(log, 10) : xstrdup("");
+		_cleanup_free_ char *tail = log ? sys_log_tail(log, 10) : xstrdup("");
 		_cleanup_free_ char *summary = xasprintf("%s%s%sgrub2-install failed on %s.%s%s",
 							 *ok ? "GRUB's core image was reinstalled on " : "", ok,
 							 *ok ? ", but " : "", failed, *tail ? "\nIts last output:\n" : "", tail);
