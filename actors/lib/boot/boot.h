@@ -242,9 +242,8 @@ int upgrade_entry_remove(const char *root, const char *id, const char *kernel, b
  */
 int efi_bootnext_ensure(const char *root, const char *log_path, bool *ret_set, char **ret_entry);
 
-/* The whole step of efi_interim_fix and efi_finalization_fix: consume FirmwareFacts and, on
- * EFI, efi_bootnext_ensure() in the actor's root, logging what was done. */
-void efi_bootnext_step(void);
+/* What efi_bootnext_ensure() did, in words for the log (r: its return value). malloc'd. */
+char *efi_bootnext_describe(int r, bool set, const char *entry);
 
 /* Run grub2-install DEVICE in root (chrooted when root is not "/"). Returns 0 with the exit
  * status in *ret_status, or -errno (-ENOENT: no grub2-install in root). */

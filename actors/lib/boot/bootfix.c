@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "sys.h"
-#include "leapp/actor.h"
 #include "leapp/util.h"
 
 /* Run a program of root's /usr/sbin with arguments; 0 with the status, or -errno. */
@@ -77,26 +76,15 @@ int grub_core_install(const char *root, const char *device, const char *log_path
 	return run_in_root(root, argv, log_path, ret_status);
 }
 
-void efi_bootnext_step(void)
+char *efi_bootnext_describe(int r, bool set, const char *entry)
 {
-	json_t *ff = actor_consume_last("FirmwareFacts");
-	const char *fw = json_string_value(json_object_get(ff, "firmware"));
-	if (fw && !strcmp(fw, "efi")) {
-		bool set = false;
-		_cleanup_free_ char *entry = NULL;
-		const char *scratch = actor_scratch_dir();
-		_cleanup_free_ char *log = scratch ? xasprintf("%s/efibootmgr.log", scratch) : NULL;
-		int r = efi_bootnext_ensure(actor_root(), log, &set, &entry);
-		if (r < 0)
-			actor_warning("BootNext not set: %s", r == -ENOENT ? "no /usr/sbin/efibootmgr"
-							      : r == -EIO   ? "efibootmgr failed"
-									    : strerror(-r));
-		else if (set)
-			actor_info("BootNext set to Boot%s (BootCurrent); BootOrder unchanged", entry);
-		else if (entry)
-			actor_info("BootNext already Boot%s: left as it is", entry);
-		else
-			actor_info("no BootCurrent in efibootmgr's listing: BootNext not set");
-	}
-	json_decref(ff);
+	if (r < 0)
+		return xasprintf("BootNext not set: %s", r == -ENOENT ? "no /usr/sbin/efibootmgr"
+						: r == -EIO   ? "efibootmgr failed"
+							      : strerror(-r));
+	if (set)
+		return xasprintf("BootNext set to Boot%s (BootCurrent); BootOrder unchanged", entry);
+	if (entry)
+		return xasprintf("BootNext already Boot%s: left as it is", entry);
+	return xstrdup("no BootCurrent in efibootmgr's listing: BootNext not set");
 }
