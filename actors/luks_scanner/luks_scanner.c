@@ -84,7 +84,7 @@ static json_t *luks2_tokens(const char *json_area, size_t len, char **ret_err)
 /* Read the LUKS header of the device at abs (under the root) into the dump object. */
 static void header_read(const char *abs, json_t *dump)
 {
-	_cleanup_close_ int fd = fs_root_open(actor_root(), abs, O_RDONLY);
+	_cleanup_close_ int fd = fs_root_open(abs, O_RDONLY, 0);
 	unsigned char hdr[4096];
 	ssize_t n = fd < 0 ? -1 : pread(fd, hdr, sizeof(hdr), 0);
 	if (n < 0) {
@@ -159,7 +159,7 @@ static void scan_crypttab(json_t *dumps)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = fs_root_read_at(actor_root(), "/etc/crypttab", 1 << 20, &data, &len);
+	int r = fs_root_read("/etc/crypttab", 1 << 20, &data, &len);
 	if (r < 0) {
 		if (r != -ENOENT)
 			actor_warning("/etc/crypttab: %s", strerror(-r));

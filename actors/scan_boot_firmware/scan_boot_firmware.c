@@ -14,7 +14,7 @@
 
 static bool root_exists(const char *abs, bool want_dir)
 {
-	_cleanup_close_ int fd = fs_root_open(actor_root(), abs, O_PATH);
+	_cleanup_close_ int fd = fs_root_open(abs, O_PATH, 0);
 	struct stat st;
 	return fd >= 0 && fstat(fd, &st) == 0 && (!want_dir || S_ISDIR(st.st_mode));
 }
@@ -49,7 +49,7 @@ static char *source_to_name(const char *source)
 		_cleanup_free_ char *f = xasprintf("/sys/block/%s/dm/name", list[i]->d_name);
 		_cleanup_free_ char *data = NULL;
 		size_t len;
-		if (fs_root_read_at(actor_root(), f, 4096, &data, &len) == 0) {
+		if (fs_root_read(f, 4096, &data, &len) == 0) {
 			data[strcspn(data, "\n")] = 0;
 			if (!strcmp(data, source + 12))
 				found = xstrdup(list[i]->d_name);
@@ -102,7 +102,7 @@ static void disks_of(const char *name, json_t *disks, int depth)
 /* Does the disk's first sector hold GRUB's boot code (the "GRUB" string of boot.img)? */
 static bool has_grub(const char *dev)
 {
-	_cleanup_close_ int fd = fs_root_open(actor_root(), dev, O_RDONLY);
+	_cleanup_close_ int fd = fs_root_open(dev, O_RDONLY, 0);
 	char buf[512];
 	ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf), 0);
 	if (n < 0)

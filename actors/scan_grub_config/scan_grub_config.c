@@ -17,7 +17,7 @@ static bool grubenv_corrupted(const char *abs, struct stat *ret_st)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
-	int r = fs_root_read_at(actor_root(), abs, 65536, &data, &len);
+	int r = fs_root_read(abs, 65536, &data, &len);
 	if (r == -EFBIG)
 		return true;
 	if (r < 0) {
@@ -25,7 +25,7 @@ static bool grubenv_corrupted(const char *abs, struct stat *ret_st)
 			actor_warning("%s: %s", abs, strerror(-r));
 		return false;
 	}
-	_cleanup_close_ int fd = fs_root_open(actor_root(), abs, O_RDONLY);
+	_cleanup_close_ int fd = fs_root_open(abs, O_RDONLY, 0);
 	if (fd >= 0)
 		fstat(fd, ret_st);
 	return len != 1024 || memcmp(data, GRUBENV_HEADER, sizeof(GRUBENV_HEADER) - 1) || data[len - 1] == '\n';
@@ -96,7 +96,7 @@ static void scan_default_grub(void)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
-	int r = fs_root_read_at(actor_root(), "/etc/default/grub", 1 << 20, &data, &len);
+	int r = fs_root_read("/etc/default/grub", 1 << 20, &data, &len);
 	if (r < 0) {
 		if (r != -ENOENT)
 			actor_warning("/etc/default/grub: %s", strerror(-r));

@@ -34,7 +34,7 @@ static long long sectors(const char *sysdir)
 	_cleanup_free_ char *f = xasprintf("%s/size", sysdir);
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	if (fs_root_read_at(actor_root(), f, 64, &data, &len) < 0)
+	if (fs_root_read(f, 64, &data, &len) < 0)
 		return -1;
 	return atoll(data);
 }
@@ -43,7 +43,7 @@ static long long sectors(const char *sysdir)
  * 3 post-conversion complete; -errno when it cannot be read. */
 static int vdo_state(const char *dev)
 {
-	_cleanup_close_ int fd = fs_root_open(actor_root(), dev, O_RDONLY);
+	_cleanup_close_ int fd = fs_root_open(dev, O_RDONLY, 0);
 	if (fd < 0)
 		return fd;
 	_cleanup_free_ unsigned char *buf = xmalloc(SCAN_BYTES);

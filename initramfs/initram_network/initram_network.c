@@ -64,7 +64,7 @@ static size_t copy_dir(const char *moddir, const char *abs_dir, const char *suff
 		_cleanup_free_ char *data = NULL;
 		size_t len;
 		if (f[0] != '.' && fl >= sl && !strcmp(f + fl - sl, suffix) &&
-		    fs_root_read_at(actor_root(), abs, 1 << 20, &data, &len) == 0) {
+		    fs_root_read(abs, 1 << 20, &data, &len) == 0) {
 			_cleanup_free_ char *dst = xasprintf("%s/files%s", moddir, abs);
 			write_or_die(dst, data, len, mode);
 			copied++;
@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 		copy_dir(moddir, "/etc/NetworkManager/conf.d", ".conf", 0644);
 		_cleanup_free_ char *data = NULL;
 		size_t len;
-		if (fs_root_read_at(actor_root(), "/etc/NetworkManager/NetworkManager.conf", 1 << 20, &data, &len) == 0) {
+		if (fs_root_read("/etc/NetworkManager/NetworkManager.conf", 1 << 20, &data, &len) == 0) {
 			_cleanup_free_ char *dst = xasprintf("%s/files/etc/NetworkManager/NetworkManager.conf", moddir);
 			write_or_die(dst, data, len, 0644);
 		}

@@ -177,7 +177,7 @@ static int source_lv(const char *src, char **ret_lv)
 	_cleanup_free_ char *what = unit_what(src);
 	if (!strncmp(what, "/dev/", 5) && strncmp(src, "/dev/", 5)) {
 		/* a tag: follow its udev link (../../dm-3) to sysfs's name of the dm device */
-		_cleanup_close_ int fd = fs_root_open(actor_root(), what, O_PATH | O_NOFOLLOW);
+		_cleanup_close_ int fd = fs_root_open(what, O_PATH | O_NOFOLLOW, 0);
 		char link[256];
 		ssize_t n = fd < 0 ? -1 : readlinkat(fd, "", link, sizeof(link) - 1);
 		if (n <= 0)
@@ -189,7 +189,7 @@ static int source_lv(const char *src, char **ret_lv)
 		_cleanup_free_ char *f = xasprintf("/sys/block/%s/dm/name", base);
 		_cleanup_free_ char *data = NULL;
 		size_t len;
-		if (fs_root_read_at(actor_root(), f, 4096, &data, &len) < 0)
+		if (fs_root_read(f, 4096, &data, &len) < 0)
 			return -1;
 		data[strcspn(data, "\n")] = 0;
 		*ret_lv = dm_name_to_lv(data);
@@ -282,7 +282,7 @@ static bool conf_copy(const char *moddir, const char *abs, const char *replaced)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
-	if (!replaced && fs_root_read_at(actor_root(), abs, 16 << 20, &data, &len) < 0)
+	if (!replaced && fs_root_read(abs, 16 << 20, &data, &len) < 0)
 		return false;
 	_cleanup_free_ char *dst = xasprintf("%s/files%s", moddir, abs);
 	_cleanup_free_ char *dir = xstrdup(dst);
@@ -300,7 +300,7 @@ static bool multipath_copy(const char *moddir)
 {
 	_cleanup_free_ char *main_text = NULL;
 	size_t len;
-	if (fs_root_read_at(actor_root(), "/etc/multipath.conf", 1 << 20, &main_text, &len) < 0)
+	if (fs_root_read("/etc/multipath.conf", 1 << 20, &main_text, &len) < 0)
 		return false;
 	bool foreign = false, usb = false, changed;
 	multipath_conf_scan(main_text, &foreign, &usb);
@@ -315,7 +315,7 @@ static bool multipath_copy(const char *moddir)
 				continue;
 			_cleanup_free_ char *abs = xasprintf("/etc/multipath/conf.d/%s", f);
 			_cleanup_free_ char *text = NULL;
-			if (fs_root_read_at(actor_root(), abs, 1 << 20, &text, &len) < 0)
+			if (fs_root_read(abs, 1 << 20, &text, &len) < 0)
 				continue;
 			if (pass == 0)
 				multipath_conf_scan(text, &foreign, &usb);

@@ -67,13 +67,6 @@ bool fs_is_exec(const char *path);
  * there). Returns a malloc'd "/..." string; never NULL. */
 char *fs_path_normalize(const char *base, const char *path);
 
-/* Open ABS (an absolute path) under the directory root with every symlink, absolute ones
- * included, resolved inside root (openat2 RESOLVE_IN_ROOT), so that nothing resolves against
- * the host's /. flags: open(2) flags (O_CLOEXEC is added). Returns an fd or -errno. */
-int fs_root_open(const char *root, const char *abs, int flags);
-/* Read such a file whole, at most limit bytes (-EFBIG beyond). Returns 0 or -errno. */
-int fs_root_read_at(const char *root, const char *abs, size_t limit, char **ret_data, size_t *ret_len);
-
 /* Device nodes for an actor that reads or writes disks (a sandbox gives actors a private /dev
  * without them): with root "/", mount a devtmpfs over /dev in the actor's own mount namespace
  * (its manifest must declare sandbox mounts); under another root the devices are that root's
