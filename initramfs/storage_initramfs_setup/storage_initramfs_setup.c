@@ -409,6 +409,20 @@ int main(int argc, char **argv)
 	if (mp)
 		json_array_append_new(mods, json_pack("{s:s, s:n}", "name", "multipath", "module_path"));
 	actor_produce("UpgradeInitramfsTasks", json_pack("{s:o}", "include_dracut_modules", mods));
+	/* dracut's modules need their tools in the tree dracut runs in */
+	json_t *pkgs = json_array();
+	if (lvm)
+		json_array_append_new(pkgs, json_string("lvm2"));
+	if (md)
+		json_array_append_new(pkgs, json_string("mdadm"));
+	if (mp)
+		json_array_append_new(pkgs, json_string("device-mapper-multipath"));
+	if (json_array_size(pkgs))
+		actor_produce("TargetUserSpaceTasks", json_pack("{s:o, s:s, s:s}", "packages", pkgs, "reason",
+							       "the upgrade initramfs assembles the system's storage with them",
+							       "requester", "storage_initramfs_setup"));
+	else
+		json_decref(pkgs);
 	lvm_args(fstab, lvm);
 	actor_info("%zu mount unit(s)%s%s%s%s", units, lvm ? ", LVM" : "", md ? ", mdadm" : "", mp ? ", multipath" : "",
 		   crypt ? ", crypttab" : "");

@@ -72,6 +72,7 @@ t_eq "nofail: wanted, the rest required" "sysroot-home.mount" "$(cat "$M/units/w
 t_eq "required by upgrade.target" 6 "$(wc -l <"$M/units/requires")"
 t_eq "the dracut modules asked for" "leapp-storage=$M lvm=null mdraid=null multipath=null" \
 	"$(msgr UpgradeInitramfsTasks '[.include_dracut_modules[] | "\(.name)=\(.module_path)"] | join(" ")')"
+t_eq "their tools in the target userspace" '["lvm2","mdadm","device-mapper-multipath"]' "$(msg TargetUserSpaceTasks .packages)"
 t_eq "rd.lvm.lv for each volume (root, usr, var through its UUID link, an escaped dash, /dev/VG/LV)" \
 	"rd.lvm.lv=rl/root rd.lvm.lv=rl/usr rd.lvm.lv=rl/var rd.lvm.lv=rl/lea-pp rd.lvm.lv=rl/opt" \
 	"$(msgr UpgradeKernelCmdlineArgTasks '[.to_add[] | "\(.key)=\(.value)"] | join(" ")')"
