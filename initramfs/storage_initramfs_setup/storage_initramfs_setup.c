@@ -42,11 +42,18 @@ static const char module_setup[] =
 	"            ln_r \"$systemdsystemunitdir/$u\" \"$systemdsystemunitdir/upgrade.target.$f/$u\"\n"
 	"        done < \"$moddir/units/$f\"\n"
 	"    done\n"
+	"    # what upgrade-finish.sh unmounts after the upgrade, deepest first\n"
+	"    inst_simple \"$moddir/units/mounts\" /usr/lib/leapp-storage/mounts\n"
 	"    [ -d \"$moddir/files\" ] || return 0\n"
 	"    (cd \"$moddir/files\" && find . -type f) | while read -r f; do\n"
 	"        inst_simple \"$moddir/files/${f#./}\" \"/${f#./}\"\n"
 	"    done\n"
 	"}\n";
+
+static int by_path_desc(const void *a, const void *b)
+{
+	return -strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 /* systemd-escape --path */
 static char *unit_escape(const char *path)
@@ -227,7 +234,8 @@ static size_t write_units(json_t *fstab, const char *moddir)
 {
 	_cleanup_free_ char *udir = path_join(moddir, "/units");
 	mkdir_p(udir, 0755);
-	struct buf req = {0}, wants = {0};
+	struct buf req = {0}, wants = {0}, mounts = {0};
+	char **wheres = xmalloc(sizeof(char *) * (json_array_size(fstab) + 1));
 	size_t i, n = 0;
 	json_t *e;
 	json_array_foreach(fstab, i, e) {
@@ -264,8 +272,19 @@ static size_t write_units(json_t *fstab, const char *moddir)
 		_cleanup_free_ char *file = xasprintf("%s/%s", udir, name);
 		write_or_die(file, text);
 		buf_printf(nofail ? &wants : &req, "%s\n", name);
-		n++;
+		wheres[n++] = xasprintf("/sysroot%s", mp);
 	}
+	/* reverse order: a mount point comes before the ones it holds (/a/b before /a) */
+	qsort(wheres, n, sizeof(char *), by_path_desc);
+	for (i = 0; i < n; i++) {
+		buf_printf(&mounts, "%s\n", wheres[i]);
+		free(wheres[i]);
+	}
+	free(wheres);
+	buf_append(&mounts, "", 1);
+	_cleanup_free_ char *mf = path_join(udir, "/mounts");
+	write_or_die(mf, mounts.data);
+	buf_free(&mounts);
 	_cleanup_free_ char *rf = path_join(udir, "/requires"), *wf = path_join(udir, "/wants");
 	buf_append(&req, "", 1);
 	buf_append(&wants, "", 1);
@@ -409,6 +428,20 @@ int main(int argc, char **argv)
 	if (mp)
 		json_array_append_new(mods, json_pack("{s:s, s:n}", "name", "multipath", "module_path"));
 	actor_produce("UpgradeInitramfsTasks", json_pack("{s:o}", "include_dracut_modules", mods));
+	/* dracut's modules need their tools in the tree dracut runs in */
+	json_t *pkgs = json_array();
+	if (lvm)
+		json_array_append_new(pkgs, json_string("lvm2"));
+	if (md)
+		json_array_append_new(pkgs, json_string("mdadm"));
+	if (mp)
+		json_array_append_new(pkgs, json_string("device-mapper-multipath"));
+	if (json_array_size(pkgs))
+		actor_produce("TargetUserSpaceTasks", json_pack("{s:o, s:s, s:s}", "packages", pkgs, "reason",
+							       "the upgrade initramfs assembles the system's storage with them",
+							       "requester", "storage_initramfs_setup"));
+	else
+		json_decref(pkgs);
 	lvm_args(fstab, lvm);
 	actor_info("%zu mount unit(s)%s%s%s%s", units, lvm ? ", LVM" : "", md ? ", mdadm" : "", mp ? ", multipath" : "",
 		   crypt ? ", crypttab" : "");

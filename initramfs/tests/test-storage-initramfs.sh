@@ -69,9 +69,12 @@ t_eq "/usr: ro made rw" "Options=rw" "$(grep '^Options' "$M/units/sysroot-usr.mo
 t_eq "a bind mount from /sysroot, after / and /home (its source)" "What=/sysroot/home/www|Options=rw,bind|After=sysroot.mount sysroot-home.mount" \
 	"$(grep -E '^(What|Options|After)=' "$M/units/sysroot-srv-www.mount" | sort -r | paste -sd'|')"
 t_eq "nofail: wanted, the rest required" "sysroot-home.mount" "$(cat "$M/units/wants")"
+t_eq "the mounts to undo after the upgrade, deepest first" "/sysroot/var/lib/leapp /sysroot/var /sysroot/usr /sysroot/srv/www /sysroot/opt /sysroot/home /sysroot/boot" \
+	"$(paste -sd' ' "$M/units/mounts")"
 t_eq "required by upgrade.target" 6 "$(wc -l <"$M/units/requires")"
 t_eq "the dracut modules asked for" "leapp-storage=$M lvm=null mdraid=null multipath=null" \
 	"$(msgr UpgradeInitramfsTasks '[.include_dracut_modules[] | "\(.name)=\(.module_path)"] | join(" ")')"
+t_eq "their tools in the target userspace" '["lvm2","mdadm","device-mapper-multipath"]' "$(msg TargetUserSpaceTasks .packages)"
 t_eq "rd.lvm.lv for each volume (root, usr, var through its UUID link, an escaped dash, /dev/VG/LV)" \
 	"rd.lvm.lv=rl/root rd.lvm.lv=rl/usr rd.lvm.lv=rl/var rd.lvm.lv=rl/lea-pp rd.lvm.lv=rl/opt" \
 	"$(msgr UpgradeKernelCmdlineArgTasks '[.to_add[] | "\(.key)=\(.value)"] | join(" ")')"
@@ -128,7 +131,7 @@ else
 	U=usr/lib/systemd/system
 	for f in $U/sysroot-var.mount $U/sysroot-var-lib-leapp.mount $U/upgrade.target.requires/sysroot-usr.mount \
 		$U/upgrade.target.wants/sysroot-home.mount etc/lvm/lvm.conf etc/lvm/devices/system.devices etc/mdadm.conf \
-		etc/multipath.conf etc/multipath/conf.d/local.conf etc/multipath/wwids etc/crypttab; do
+		etc/multipath.conf etc/multipath/conf.d/local.conf etc/multipath/wwids etc/crypttab usr/lib/leapp-storage/mounts; do
 		t_check "in the image: $f" grep -qx -- "$f" <<<"$L"
 	done
 	mkdir -p "$F_DIR/x" && (cd "$F_DIR/x" && lsinitrd --unpack "$F_DIR/img" >/dev/null 2>&1)
