@@ -73,7 +73,8 @@ static bool fi_differs(rpmfi fi, const char *full)
 	return !have || strcmp(have, want) != 0;
 }
 
-int rpmdb_file_modified(const char *root, const char *path, char **ret_pkg, bool *ret_modified)
+/* Open root's rpmdb read-only with the right %_dbpath; pushes the macro (pop it with close). */
+static int db_open(const char *root, rpmts *ret)
 {
 	static bool configured;
 	const char *dbpath = rpmfiles_dbpath(root);
@@ -88,11 +89,45 @@ int rpmdb_file_modified(const char *root, const char *path, char **ret_pkg, bool
 	rpmts ts = rpmtsCreate();
 	rpmtsSetRootDir(ts, root);
 	rpmtsSetVSFlags(ts, rpmtsVSFlags(ts) | _RPMVSF_NOSIGNATURES | _RPMVSF_NODIGESTS);
-	int r = -ENOENT;
 	if (rpmtsOpenDB(ts, O_RDONLY) != 0) {
-		r = -EIO;
-		goto out;
+		rpmtsFree(ts);
+		rpmPopMacro(NULL, "_dbpath");
+		return -EIO;
 	}
+	*ret = ts;
+	return 0;
+}
+
+static void db_close(rpmts ts)
+{
+	rpmtsFree(ts);
+	rpmPopMacro(NULL, "_dbpath");
+}
+
+int rpmdb_paths_owned(const char *root, const char *const *paths, size_t n, bool *ret_owned)
+{
+	for (size_t i = 0; i < n; i++)
+		ret_owned[i] = false;
+	rpmts ts;
+	int r = db_open(root, &ts);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		rpmdbMatchIterator mi = rpmtsInitIterator(ts, RPMDBI_INSTFILENAMES, paths[i], 0);
+		ret_owned[i] = mi && rpmdbGetIteratorCount(mi) > 0;
+		rpmdbFreeIterator(mi);
+	}
+	db_close(ts);
+	return 0;
+}
+
+int rpmdb_file_modified(const char *root, const char *path, char **ret_pkg, bool *ret_modified)
+{
+	rpmts ts;
+	int r = db_open(root, &ts);
+	if (r < 0)
+		return r;
+	r = -ENOENT;
 	rpmdbMatchIterator mi = rpmtsInitIterator(ts, RPMDBI_INSTFILENAMES, path, 0);
 	Header h = mi ? rpmdbNextIterator(mi) : NULL;
 	if (h) {
@@ -111,8 +146,6 @@ int rpmdb_file_modified(const char *root, const char *path, char **ret_pkg, bool
 		rpmfiFree(fi);
 	}
 	rpmdbFreeIterator(mi);
-out:
-	rpmtsFree(ts);
-	rpmPopMacro(NULL, "_dbpath");
+	db_close(ts);
 	return r;
 }
