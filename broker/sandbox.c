@@ -32,6 +32,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,14 +365,68 @@ static void reaper_close(int fd)
 
 /* ---- seccomp ---- */
 
+/* At least what the default seccomp profile of Docker and Podman denies (their allow list, read
+ * as a deny list for an actor that keeps no CAP_SYS_ADMIN, CAP_SYS_TIME, CAP_SYS_NICE, ...):
+ * the kernel's keyrings, userfaultfd, perf, io_uring, kexec, reboot, modules, bpf, swap, handles,
+ * time setting, accounting, quotas, NUMA policy, other processes' memory, and the obsolete calls.
+ * Exceptions, allowed on purpose:
+ *  - name_to_handle_at: harmless alone (open_by_handle_at is the escape, and it is denied);
+ *    systemd's tools in dracut use it to find mount points;
+ *  - adjtimex: glibc's ntp_gettime() reads the clock with it; setting the time needs
+ *    CAP_SYS_TIME, which no profile keeps (clock_adjtime, clock_settime, settimeofday are denied);
+ *  - personality: only the values Docker allows too (below);
+ *  - unshare and clone with namespace flags, for an actor that declares mounts (never a user
+ *    namespace: that is the sandbox's to make, see the mounts profile);
+ *  - ptrace in a sanitizer build (LeakSanitizer stops the threads with it), recorded on the run. */
 static const char *const denied_always[] = {
 	"reboot", "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
-	"bpf", "swapon", "swapoff", "open_by_handle_at",
+	"create_module", "query_module", "get_kernel_syms", "bpf", "swapon", "swapoff", "open_by_handle_at",
+	"keyctl", "add_key", "request_key", "userfaultfd", "perf_event_open",
+	"io_uring_setup", "io_uring_enter", "io_uring_register",
+	"settimeofday", "stime", "clock_settime", "clock_settime64", "clock_adjtime", "clock_adjtime64",
+	"acct", "quotactl", "quotactl_fd", "nfsservctl", "lookup_dcookie", "uselib", "ustat", "sysfs",
+	"_sysctl", "vm86", "vm86old", "iopl", "ioperm", "syslog", "vhangup",
+	"kcmp", "process_vm_readv", "process_vm_writev", "pidfd_getfd", "process_madvise",
+	"mbind", "set_mempolicy", "get_mempolicy", "migrate_pages", "move_pages", "set_mempolicy_home_node",
+	"fanotify_init", "setns",
 };
 static const char *const denied_mount[] = {
 	"mount", "umount", "umount2", "mount_setattr", "fsopen", "fsconfig", "fsmount", "fspick",
-	"move_mount", "open_tree", "pivot_root",
+	"move_mount", "open_tree", "open_tree_attr", "pivot_root",
 };
+
+/* The namespace flags of clone and unshare (Docker's mask, CLONE_NEWTIME included). */
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x80
+#endif
+#define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME)
+
+/* personality(): only the values Docker's profile allows (PER_LINUX, PER_LINUX32, either with
+ * UNAME26, and the query 0xffffffff). libseccomp takes one comparison per argument and rule, which
+ * cannot say "none of these five", so this check is a few instructions of our own in front of its
+ * program. The kernel reads the argument as an unsigned int: so does this (the low word). */
+static const uint32_t persona_ok[] = {0, 8, 0x20000, 0x20008, 0xffffffff};
+#define PERSONA_PREFIX_LEN (6 + ELEMENTSOF(persona_ok))
+
+static void persona_prefix(struct sock_filter *f, uint32_t arch)
+{
+	const uint32_t n = ELEMENTSOF(persona_ok);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint32_t arg0_low = offsetof(struct seccomp_data, args[0]);
+#else
+	const uint32_t arg0_low = offsetof(struct seccomp_data, args[0]) + 4;
+#endif
+	size_t k = 0;
+	/* anything else goes on to libseccomp's program, the instruction after this prefix */
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, (uint8_t)(n + 4));
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SCMP_SYS(personality), 0, (uint8_t)(n + 2));
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arg0_low);
+	for (uint32_t i = 0; i < n; i++)
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, persona_ok[i], (uint8_t)(n - i), 0);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
+}
 
 /* Compiled once per variant in the broker: libseccomp allocates, the child may not. */
 static int filter_build(bool mounts, bool sanitizer, struct sock_fprog *ret, char **ret_err)
@@ -395,19 +450,25 @@ static int filter_build(bool mounts, bool sanitizer, struct sock_fprog *ret, cha
 	/* LeakSanitizer stops the threads with ptrace before it scans for leaks */
 	if (r == 0 && !sanitizer)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ptrace), 0);
-	/* no user namespaces: they would give an actor a fresh set of capabilities to attack the kernel
-	 * with. clone3 takes its flags in memory a filter cannot read: ENOSYS makes libc fall back to clone. */
-	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
-				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
-	if (r == 0)
+	/* no namespaces of its own, except mount namespaces for an actor that declares mounts; never
+	 * a user namespace, which would give it a fresh set of capabilities to attack the kernel with.
+	 * clone3 takes its flags in memory a filter cannot read: ENOSYS makes libc fall back to clone. */
+	uint64_t nsmask = mounts ? CLONE_NEWUSER : NS_FLAGS;
 #if defined(__s390__) || defined(__s390x__)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-				     SCMP_A1(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+#define CLONE_FLAGS_ARG 1
 #else
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+#define CLONE_FLAGS_ARG 0
 #endif
+	/* one rule per flag: each matches when that flag is set */
+	for (unsigned b = 0; b < 64 && r == 0; b++) {
+		uint64_t f = UINT64_C(1) << b;
+		if (!(nsmask & f))
+			continue;
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, f, f));
+		if (r == 0 && f != CLONE_NEWTIME) /* for clone, that bit is part of the exit signal */
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+					     SCMP_CMP(CLONE_FLAGS_ARG, SCMP_CMP_MASKED_EQ, f, f));
+	}
 	if (r == 0) {
 		int nr = seccomp_syscall_resolve_name("clone3");
 		if (nr != __NR_SCMP_ERROR)
@@ -428,12 +489,15 @@ static int filter_build(bool mounts, bool sanitizer, struct sock_fprog *ret, cha
 		return r;
 	}
 	struct buf b = {0};
+	struct sock_filter prefix[PERSONA_PREFIX_LEN];
+	persona_prefix(prefix, seccomp_arch_native());
+	buf_append(&b, prefix, sizeof(prefix));
 	char chunk[4096];
 	ssize_t n;
 	while ((n = read(p[0], chunk, sizeof(chunk))) > 0)
 		buf_append(&b, chunk, (size_t)n);
 	close(p[0]);
-	if (b.len == 0 || b.len % sizeof(struct sock_filter)) {
+	if (b.len <= sizeof(prefix) || b.len % sizeof(struct sock_filter)) {
 		buf_free(&b);
 		*ret_err = xstrdup("cannot build the seccomp filter: libseccomp exported no program");
 		return -EINVAL;
@@ -693,6 +757,37 @@ static bool has_dotdot(const char *p)
 	return false;
 }
 
+/* Makes the directory rel below base (both leapp's) if it is missing, one component at a time and
+ * never through a symlink: a declared subdirectory of the log directory is bound there, so it must
+ * exist, and it must be the directory it names. 0 or -errno. */
+static int mkdir_below(const char *base, const char *rel)
+{
+	int fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	_cleanup_free_ char *copy = xstrdup(rel);
+	char *save = NULL;
+	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, ".") || !strcmp(c, "..")) {
+			close(fd);
+			return -EINVAL;
+		}
+		if (mkdirat(fd, c, 0755) < 0 && errno != EEXIST) {
+			int e = -errno;
+			close(fd);
+			return e;
+		}
+		int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e = -errno;
+		close(fd);
+		if (next < 0)
+			return e;
+		fd = next;
+	}
+	close(fd);
+	return 0;
+}
+
 static int plan_fs(struct sandbox_spec *s, char **ret_err)
 {
 	struct sandbox_run *r = &s->run;
@@ -711,15 +806,35 @@ static int plan_fs(struct sandbox_spec *s, char **ret_err)
 		free(boot);
 		boot = xstrdup(boot0);
 	}
+	/* the log directory is the broker's in every phase: only the subdirectories an actor declares
+	 * (its own logs) are writable, made here by the broker if they are missing */
+	for (size_t i = 0; i < s->n_writes; i++) {
+		_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
+		if (!path_under(p, s->logdir) || has_dotdot(s->writes[i]))
+			continue;
+		if (!strcmp(p, s->logdir)) {
+			*ret_err = errf("its manifest declares writes: %s, the log directory itself, which only the broker "
+					"writes (declare a subdirectory of it)", s->writes[i]);
+			return -EPERM;
+		}
+		if ((e = mkdir_below(s->logdir, p + strlen(s->logdir) + 1)) < 0) {
+			*ret_err = errf("cannot create %s, declared in its manifest's writes: %s", p, strerror(-e));
+			return e;
+		}
+		if ((e = add_path(r->rw, &r->n_rw, canon(p), ret_err)) < 0)
+			return e;
+	}
 	/* the writable places of the profile */
 	if (s->profile == SANDBOX_READWRITE) {
 		r->ro_all = !is_host; /* a --root below the host: the host around it stays read-only */
 		if (!is_host && (e = add_path(r->rw, &r->n_rw, xstrdup(root), ret_err)) < 0)
 			return e;
+		if (is_dir(logd) && (e = add_path(r->ro_dirs, &r->n_ro_dirs, xstrdup(logd), ret_err)) < 0)
+			return e;
 	} else {
 		r->ro_all = true;
 		r->rw_nodev = true;
-		const char *w[] = {state, logd, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
+		const char *w[] = {state, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
 		for (size_t i = 0; i < ELEMENTSOF(w); i++)
 			if (w[i] && is_dir(w[i]) && (e = add_path(r->rw, &r->n_rw, xstrdup(w[i]), ret_err)) < 0)
 				return e;
@@ -1040,8 +1155,8 @@ void sandbox_release(struct sandbox_spec *s)
 		H.slots[r->cg_slot].busy = false;
 	reaper_close(r->hold_fd[0]);
 	reaper_close(r->hold_fd[1]);
-	char **lists[] = {r->rw, r->ro, r->mask, r->keep_tmp, r->keep_run};
-	size_t ns[] = {r->n_rw, r->n_ro, r->n_mask, r->n_keep_tmp, r->n_keep_run};
+	char **lists[] = {r->ro_dirs, r->rw, r->ro, r->mask, r->keep_tmp, r->keep_run};
+	size_t ns[] = {r->n_ro_dirs, r->n_rw, r->n_ro, r->n_mask, r->n_keep_tmp, r->n_keep_run};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
 		for (size_t i = 0; i < ns[l]; i++)
 			free(lists[l][i]);
@@ -1095,7 +1210,11 @@ static int bind_self(const char *path, bool ro, unsigned long extra)
 		return -1;
 	struct statvfs sv;
 	unsigned long f = extra;
+	bool was_ro = false;
 	if (statvfs(path, &sv) == 0) {
+		/* a bind takes the flags of the mount it comes from: a writable one inside a read-only
+		 * one (a declared log subdirectory) must be remounted writable */
+		was_ro = sv.f_flag & ST_RDONLY;
 		if (sv.f_flag & ST_NOSUID)
 			f |= MS_NOSUID;
 		if (sv.f_flag & ST_NODEV)
@@ -1103,7 +1222,7 @@ static int bind_self(const char *path, bool ro, unsigned long extra)
 		if (sv.f_flag & ST_NOEXEC)
 			f |= MS_NOEXEC;
 	}
-	if (!ro && f == 0)
+	if (!ro && f == 0 && !was_ro)
 		return 0;
 	return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | (ro ? MS_RDONLY : 0) | f, NULL);
 }
@@ -1381,6 +1500,8 @@ static int setup_mounts(const struct sandbox_spec *s, const char **ret_what)
 	int e;
 	/* nothing done here may propagate to the host, and nothing from the host may come in */
 	TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "making the mounts private");
+	for (size_t i = 0; i < r->n_ro_dirs; i++)
+		TRY(bind_self(r->ro_dirs[i], true, MS_NOSUID | MS_NODEV), "binding the log directory read-only");
 	for (size_t i = 0; i < r->n_rw; i++)
 		if (strcmp(r->rw[i], "/"))
 			TRY(bind_self(r->rw[i], false, r->rw_nodev ? MS_NOSUID | MS_NODEV : 0), "binding a writable directory");

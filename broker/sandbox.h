@@ -32,11 +32,12 @@ struct sandbox_run {
 	bool ro_all;                /* remount every mount read-only, except below rw[] */
 	bool rw_nodev;              /* the writable binds get nosuid,nodev */
 	bool efivars_rw;
+	char *ro_dirs[SANDBOX_MAX_PATHS]; /* bound read-only first, in a writable root (the log directory) */
 	char *rw[SANDBOX_MAX_PATHS];    /* bound writable */
 	char *ro[SANDBOX_MAX_PATHS];    /* bound read-only inside a writable one (el*userspace) */
 	char *mask[SANDBOX_MAX_PATHS];  /* hidden behind an empty read-only file (the audit store) */
 	char *keep_tmp[SANDBOX_MAX_PATHS], *keep_run[SANDBOX_MAX_PATHS]; /* kept visible under the fresh /tmp, /run */
-	size_t n_rw, n_ro, n_mask, n_keep_tmp, n_keep_run;
+	size_t n_ro_dirs, n_rw, n_ro, n_mask, n_keep_tmp, n_keep_run;
 	bool fresh_tmp, fresh_run;
 	char tmp_opts[64], run_opts[64];
 	char *chdir_to;

@@ -4,7 +4,7 @@
  * postgresql-upgrade package converts from 12 only), MariaDB 10.5 and MySQL 8.0. */
 #include <stdlib.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 static json_t *datadir(json_t *dirs, const char *engine)

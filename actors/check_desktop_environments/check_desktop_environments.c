@@ -3,7 +3,7 @@
  * would have no desktop (inhibit); with GNOME as well, KDE does not come along (a warning).
  * GNOME itself moves to a new major version (3.x -> 40), whose extensions and layout differ:
  * a notice. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 static const char *const kde_desktop[] = {"plasma-workspace", "plasma-desktop", "kde-workspace", "kdebase-workspace"};

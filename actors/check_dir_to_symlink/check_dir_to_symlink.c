@@ -7,10 +7,10 @@
  * transaction (DirToSymlinkTasks), and the report says where. */
 #include <sys/stat.h>
 
-#include "facts.h"
-#include "filelists.h"
+#include "sys.h"
+#include "plan.h"
 #include "leapp/actor.h"
-#include "repomd.h"
+#include "fetch.h"
 
 struct ctx {
 	json_t *planned;   /* "name epoch:version-release.arch" -> true */

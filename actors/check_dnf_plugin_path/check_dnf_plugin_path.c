@@ -1,7 +1,7 @@
 /* Checks: an explicit dnf pluginpath inhibits (upstream check_dnf_pluginpath): the plugins
  * move with the Python version, so the path would be wrong on the target release and in the
  * upgrade's own dnf runs. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)

@@ -1,7 +1,7 @@
 /* Checks: report dynamic linker configuration that is not the distribution's (upstream
  * check_dynamic_linker_configuration): libraries from other paths or preloaded ones may be
  * missing or built for the old release during and after the upgrade. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 static void list(struct buf *b, const char *head, json_t *items)

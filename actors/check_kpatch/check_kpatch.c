@@ -5,7 +5,7 @@
  * what the admin does instead. Loaded patches: /sys/kernel/livepatch under --root. */
 #include <dirent.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)

@@ -1,10 +1,7 @@
 /* TargetTransactionCheck: what the plan means for the admin. Inhibitors for an unsolvable
  * transaction (libsolv's own explanation), and reports of the counts, the admin's overrides,
  * the repositories and module streams without a target, and the kernels kept as fallbacks. */
-#include "facts.h"
 #include "leapp/actor.h"
-#include "planutil.h"
-#include "repofile.h"
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -62,7 +59,7 @@ static void report_unsolvable(json_t *plan)
 		for (size_t x = 0; x < n_seen; x++)
 			buf_printf(&b, "%s %s", x ? "," : "", seen[x]);
 	}
-	strv_free(seen, n_seen);
+	strv_free_n(seen, n_seen);
 	buf_append(&b, "", 1);
 	json_object_set_new(e, "summary", json_string(b.data));
 	report_set_key(e, "unsatisfied-dependency");

@@ -6,7 +6,7 @@
  * to say. */
 #include <strings.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 static void add_groups(json_t *e)

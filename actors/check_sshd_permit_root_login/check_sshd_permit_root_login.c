@@ -11,9 +11,8 @@
  * A modified file without PermitRootLogin already had prohibit-password on release 8. */
 #include <strings.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "sshd.h"
 
 #define SCOPE "check_sshd_permit_root_login"
 #define KEY "keep_password_login"

@@ -5,7 +5,7 @@
 #include <libgen.h>
 
 #include "leapp/actor.h"
-#include "systemdunits.h"
+#include "sys.h"
 
 static void list(struct buf *b, json_t *a)
 {

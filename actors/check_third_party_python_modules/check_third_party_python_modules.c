@@ -3,7 +3,7 @@
  * import them break after the upgrade. Those already installed for the target's python3 may
  * shadow the distribution's modules during and after the upgrade (upstream
  * check_third_party_target_python_modules, a warning). */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 #define MAX_LISTED 30

@@ -3,7 +3,8 @@
  * the same proxy, excludes and options as the upgrade's plan did (upstream
  * copy_dnf_conf_into_target_userspace): /etc/leapp/files/dnf.conf when the admin put one there
  * for the upgrade, else /etc/dnf/dnf.conf. */
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)
@@ -19,10 +20,10 @@ int main(int argc, char **argv)
 	const char *src = "/etc/leapp/files/dnf.conf";
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = fact_read(src, 4u << 20, &data, &len);
+	int r = fs_root_read(src, 4u << 20, &data, &len);
 	if (r == -ENOENT) {
 		src = "/etc/dnf/dnf.conf";
-		r = fact_read(src, 4u << 20, &data, &len);
+		r = fs_root_read(src, 4u << 20, &data, &len);
 	}
 	if (r < 0) {
 		actor_warning("%s: %s; the target userspace keeps its own dnf.conf", src, strerror(-r));

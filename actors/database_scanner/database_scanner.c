@@ -8,7 +8,8 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/ini.h"
 
@@ -16,7 +17,7 @@ static char *first_line(const char *path)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	if (fact_read(path, 4096, &data, &len) < 0)
+	if (fs_root_read(path, 4096, &data, &len) < 0)
 		return NULL;
 	data[strcspn(data, "\r\n")] = 0;
 	return *data ? xstrdup(data) : NULL;
@@ -33,7 +34,7 @@ static char *pgdata_from_dropins(void)
 		_cleanup_free_ char *p = xasprintf("/etc/systemd/system/postgresql.service.d/%s", ents[i]->d_name);
 		_cleanup_free_ char *data = NULL;
 		size_t len;
-		if (fact_read(p, 1u << 16, &data, &len) == 0) {
+		if (fs_root_read(p, 1u << 16, &data, &len) == 0) {
 			char *s = strstr(data, "PGDATA=");
 			if (s) {
 				s += 7;
@@ -63,7 +64,7 @@ static void mycnf_read(const char *path, char **datadir)
 	_cleanup_free_ char *data = NULL;
 	size_t len;
 	int line = 0;
-	if (fact_read(path, 1u << 20, &data, &len) == 0 && ini_parse(data, len, on_mycnf, datadir, &line) < 0)
+	if (fs_root_read(path, 1u << 20, &data, &len) == 0 && ini_parse(data, len, on_mycnf, datadir, &line) < 0)
 		actor_warning("%s:%d: not valid INI syntax; the rest of the file is ignored", path, line);
 }
 

@@ -1,7 +1,8 @@
 /* FactsCollection: is dnf's pluginpath set in /etc/dnf/dnf.conf [main]? (upstream
  * scan_dnf_pluginpath) The plugins live under the Python version's site-packages, which the
  * upgrade changes, so an explicit path stops pointing at them. */
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/ini.h"
 
@@ -26,7 +27,7 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *data = NULL;
 	size_t len;
 	struct found f = {0};
-	int r = fact_read("/etc/dnf/dnf.conf", 4u << 20, &data, &len);
+	int r = fs_root_read("/etc/dnf/dnf.conf", 4u << 20, &data, &len);
 	if (r == 0) {
 		int line = 0;
 		if (ini_parse(data, len, on_ini, &f, &line) < 0)

@@ -8,9 +8,10 @@
 #include <dirent.h>
 #include <glob.h>
 
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "rpmfiles.h"
+#include "rpm.h"
 
 static char *strip(char *s)
 {
@@ -27,7 +28,7 @@ static bool conf_is_custom(const char *path)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	if (fact_read(path, 1u << 20, &data, &len) < 0)
+	if (fs_root_read(path, 1u << 20, &data, &len) < 0)
 		return false;
 	bool effective = false;
 	for (char *save = NULL, *l = strtok_r(data, "\n", &save); l && !effective; l = strtok_r(NULL, "\n", &save)) {
@@ -62,7 +63,7 @@ static void scan_variables(const char *path, json_t *used)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	if (fact_read(path, 1u << 20, &data, &len) < 0)
+	if (fs_root_read(path, 1u << 20, &data, &len) < 0)
 		return;
 	static const char *const vars[] = {"LD_LIBRARY_PATH", "LD_PRELOAD"};
 	int lineno = 0;
@@ -109,7 +110,7 @@ int main(int argc, char **argv)
 	json_t *lines = json_array(), *custom = json_array(), *used = json_array(), *preload = json_array();
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = fact_read("/etc/ld.so.conf", 1u << 20, &data, &len);
+	int r = fs_root_read("/etc/ld.so.conf", 1u << 20, &data, &len);
 	if (r < 0)
 		actor_warning("/etc/ld.so.conf: %s", strerror(-r));
 	for (char *save = NULL, *l = r == 0 ? strtok_r(data, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
@@ -122,7 +123,7 @@ int main(int argc, char **argv)
 			json_array_append_new(lines, json_string(l));
 	}
 	_cleanup_free_ char *pre = NULL;
-	if (fact_read("/etc/ld.so.preload", 1u << 20, &pre, &len) == 0)
+	if (fs_root_read("/etc/ld.so.preload", 1u << 20, &pre, &len) == 0)
 		for (char *save = NULL, *l = strtok_r(pre, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 			l = strip(l);
 			if (*l && *l != '#')

@@ -10,7 +10,7 @@
  * run twice. */
 #include <sys/stat.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 /* the target of a slave: prefix, the Python version (3.9), suffix */

@@ -5,9 +5,9 @@
  * are checked against the rpmdb in one pass. */
 #include <dirent.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "rpmfiles.h"
+#include "rpm.h"
 
 static const char *const site_prefixes[] = {"/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr/local/lib64"};
 

@@ -5,10 +5,9 @@
  * (ThirdPartyRPM) nor leapp's own; and, where upstream's `dnf remove` would take dependent
  * packages along, nothing that a package staying installed still requires: such a leftover
  * stays and is named with what needs it. The removal is one librpm transaction, tested first. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "rpmenv.h"
-#include "rpmtrans.h"
+#include "rpm.h"
 
 #define MAX_ROUNDS 32
 

@@ -3,8 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 
-#include "facts.h"
-#include "fileedit.h"
+#include "fs.h"
 #include "leapp/actor.h"
 
 /* Does this active (uncommented) pam.d line name module (as module.so, with or without a path)? */
@@ -63,7 +62,7 @@ int main(int argc, char **argv)
 			off += n + (nl ? 1 : 0);
 		}
 		if (changed) {
-			int r = file_replace_contents(p, out.data, out.len);
+			int r = fs_replace_contents(p, out.data, out.len);
 			if (r < 0)
 				actor_error("cannot update a PAM configuration file", "/etc/pam.d/%s: %s", de->d_name, strerror(-r));
 			actor_info("/etc/pam.d/%s: commented out %d line(s)", de->d_name, changed);

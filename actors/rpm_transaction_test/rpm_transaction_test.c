@@ -10,10 +10,9 @@
 #include <sys/statvfs.h>
 
 #include "leapp/actor.h"
-#include "rpmenv.h"
-#include "rpmtrans.h"
-#include "strmap.h"
-#include "planutil.h"
+#include "rpm.h"
+#include "plan.h"
+#include "leapp/strmap.h"
 
 #define MAX_LISTED 40
 

@@ -1,10 +1,9 @@
 /* FactsCollection: sshd_config, the directives the upgrade checks (PermitRootLogin first). */
 #include <strings.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "rpmfiles.h"
-#include "sshd.h"
+#include "rpm.h"
 
 int main(int argc, char **argv)
 {

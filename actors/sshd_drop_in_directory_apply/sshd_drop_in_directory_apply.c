@@ -5,8 +5,8 @@
  * its owner, mode and label. Safe to run twice: a file that has the line is left alone. */
 #include <ctype.h>
 
-#include "facts.h"
-#include "fileedit.h"
+#include "sys.h"
+#include "fs.h"
 #include "leapp/actor.h"
 
 #define SSHD_CONFIG "/etc/ssh/sshd_config"
@@ -48,7 +48,7 @@ static void prepend_include(int source, int target)
 	struct buf b = {0};
 	buf_append(&b, head, strlen(head));
 	buf_append(&b, data, len);
-	r = file_replace_contents(path, b.data, b.len);
+	r = fs_replace_contents(path, b.data, b.len);
 	buf_free(&b);
 	if (r < 0)
 		actor_error("cannot update the sshd configuration", "%s: %s", SSHD_CONFIG, strerror(-r));

@@ -4,10 +4,9 @@
  * (prohibit-password): write "PermitRootLogin yes" into it, keeping the rest of the file, its
  * owner, mode and label. Safe to run twice: a configuration that already sets PermitRootLogin
  * outside Match blocks (in the file or in a file it includes) is left alone. */
-#include "facts.h"
-#include "fileedit.h"
+#include "sys.h"
+#include "fs.h"
 #include "leapp/actor.h"
-#include "sshd.h"
 
 static void apply(const char *file, const char *value)
 {
@@ -33,7 +32,7 @@ static void apply(const char *file, const char *value)
 	_cleanup_free_ char *edited = sshd_config_add_directive(
 		data, len, "PermitRootLogin", value,
 		"Added by leapp during the upgrade: keep root password logins, as answered in the upgrade dialog");
-	r = file_replace_contents(path, edited, strlen(edited));
+	r = fs_replace_contents(path, edited, strlen(edited));
 	if (r < 0)
 		actor_error("cannot update the sshd configuration", "%s: %s", file, strerror(-r));
 	actor_info("wrote PermitRootLogin %s to %s", value, file);

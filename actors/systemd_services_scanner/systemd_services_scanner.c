@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 
 #include "leapp/actor.h"
-#include "systemdunits.h"
+#include "sys.h"
 
 int main(int argc, char **argv)
 {

@@ -1,13 +1,10 @@
 /* TargetTransactionFactsCollection: the target repositories. Every enabled repository of
  * leapp_upgrade_repositories.repo, the ones the repository map (and PES) need even when
  * disabled there, and --enablerepo; plus the enabled source repositories that have no target. */
-#include "datafile.h"
-#include "facts.h"
+#include "sys.h"
+#include "fetch.h"
+#include "plan.h"
 #include "leapp/actor.h"
-#include "planutil.h"
-#include "repofile.h"
-#include "repomap.h"
-#include "repomd.h"
 
 struct expected {
 	char *repoid, *pesid;
@@ -232,7 +229,7 @@ int main(int argc, char **argv)
 			errors[n_errors++] = ferr ? ferr : xasprintf("repository %s: cannot fetch its metadata", id);
 			ferr = NULL;
 		}
-		strv_free(urls, nu);
+		strv_free_n(urls, nu);
 		free(ferr);
 		free(dir);
 	}
@@ -248,13 +245,13 @@ int main(int argc, char **argv)
 out:
 	repofile_free(rf);
 	repo_vars_clear(&vars);
-	strv_free(en, n_en);
-	strv_free(missing, n_missing);
-	strv_free(errors, n_errors);
+	strv_free_n(en, n_en);
+	strv_free_n(missing, n_missing);
+	strv_free_n(errors, n_errors);
 	for (k = 0; k < n_exp; k++) {
 		free(exp[k].repoid);
 		free(exp[k].pesid);
-		strv_free(exp[k].from, exp[k].n_from);
+		strv_free_n(exp[k].from, exp[k].n_from);
 	}
 	free(exp);
 	json_decref(unmapped);

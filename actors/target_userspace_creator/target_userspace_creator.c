@@ -8,13 +8,11 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "facts.h"
-#include "keys.h"
+#include "sys.h"
+#include "rpm.h"
+#include "fetch.h"
+#include "plan.h"
 #include "leapp/actor.h"
-#include "pkgfetch.h"
-#include "rpmtrans.h"
-#include "userspace.h"
-#include "planutil.h"
 
 static bool nogpgcheck(void)
 {
@@ -153,10 +151,11 @@ int main(int argc, char **argv)
 	}
 	_cleanup_free_ char *vt = path_join(tmp, "/var/tmp");
 	chmod(vt, 01777);
-	_cleanup_free_ char *logdir = actor_path("/var/log/leapp");
+	/* its own subdirectory of the log directory, declared in actor.yaml */
+	_cleanup_free_ char *logdir = actor_path("/var/log/leapp/target-userspace");
 	mkdir_p(logdir, 0755);
 	_cleanup_free_ char *logpath = xasprintf("%s/el%duserspace-rpm.log", logdir, major);
-	_cleanup_close_ int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	_cleanup_close_ int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	bool noscripts = json_is_true(json_object_get(actor_config(), "noscripts"));
 	struct rpmtrans_opts ro = {
 		.root = tmp,
@@ -239,7 +238,7 @@ int main(int argc, char **argv)
 	json_object_set_new(info, "kernel_version", n_k ? json_string(kvers[0]) : json_null());
 	actor_produce("TargetUserSpaceInfo", info);
 
-	userspace_strv_free(kvers);
+	strv_free(kvers);
 	rpmtrans_result_free(&tr);
 	buf_free(&bad);
 	for (size_t i = 0; i < n; i++)
@@ -248,7 +247,7 @@ int main(int argc, char **argv)
 	keys_set_clear(&trusted);
 	solve_result_free(&res);
 	userspace_requests_clear(&req);
-	userspace_strv_free(base);
+	strv_free(base);
 	json_decref(ipu);
 	json_decref(keys);
 	json_decref(tasks);

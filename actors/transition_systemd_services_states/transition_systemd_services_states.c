@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "leapp/actor.h"
-#include "systemdunits.h"
+#include "sys.h"
 
 static const char *const ignored[] = {
 	"libvirtd.service",	 "virtqemud.service",	 "virtinterfaced.service", "virtnetworkd.service",

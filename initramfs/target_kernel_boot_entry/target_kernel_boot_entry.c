@@ -2,9 +2,9 @@
  * one (a warning in the report), written like the system's other entries (grubby when it has
  * it), and becomes the default: grubenv saved_entry. A next_entry still naming the upgrade
  * entry is cleared. */
-#include "bootlib.h"
+#include "sys.h"
+#include "boot.h"
 #include "leapp/actor.h"
-#include "osrelease.h"
 
 /* the entry of kver: <machine-id>-<kver>, or any entry whose version is kver */
 static int find_entry(const struct bls_entry *v, size_t n, const char *id, const char *kver)
@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 		return actor_finish();
 	}
 	const char *upgrade_id = json_string_value(json_object_get(ue, "id"));
-	_cleanup_free_ char *mid = machine_id_read(root);
+	_cleanup_free_ char *mid = sys_machine_id_read(root);
 	if (!mid)
 		actor_error("the machine id is unknown", "/etc/machine-id: the boot entries are named after it");
 	_cleanup_free_ char *id = xasprintf("%s-%s", mid, kver);
@@ -101,14 +101,14 @@ int main(int argc, char **argv)
 				}
 		const char *method = "written";
 		if (grubby_find(root)) {
-			_cleanup_free_ char *log = scratch_log("grubby");
+			_cleanup_free_ char *log = sys_scratch_log("grubby");
 			_cleanup_free_ char *a1 = xasprintf("--add-kernel=%s", json_string_value(json_object_get(tk, "kernel")));
 			_cleanup_free_ char *a2 = xasprintf("--initrd=%s", json_string_value(json_object_get(tk, "initramfs")));
 			_cleanup_free_ char *a3 = xasprintf("--title=%s", title);
 			_cleanup_free_ char *a4 = xasprintf("--args=%s", options);
 			const char *args[] = {a1, a2, a3, a4, NULL};
 			if ((r = grubby_run(root, args, log)) < 0) {
-				_cleanup_free_ char *tail = log_tail(log, 10);
+				_cleanup_free_ char *tail = sys_log_tail(log, 10);
 				actor_error("grubby could not add the target kernel's boot entry", "%s: %s\n%s", a1, strerror(-r), tail);
 			}
 			method = "added with grubby";

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Re-solving from the PlannedTransaction message (actors/lib/replan.c, for the RPM upgrade on
+# Re-solving from the PlannedTransaction message (actors/lib/plan/replan.c, for the RPM upgrade on
 # resume): against the unchanged rpmdb it gives the planned transaction item for item; against
 # a changed rpmdb it follows the change, and its fingerprint says so.
 . "$(dirname "$0")/../lib.sh"

@@ -252,7 +252,7 @@ t_eq "rpm_upgrade: upgraded, the key imported" "upgraded [\"gpg-pubkey-$KID-$CRE
 t_check "rpm_upgrade: the key is in the rpmdb" u_rpm k -q "gpg-pubkey-$KID-$CREATED"
 t_eq "rpm_upgrade: the rpmdb holds the expected packages" "$(u_expected base)" "$(u_names k)"
 t_eq "rpm_upgrade: progress was reported" yes "$(grep -q 'RPM upgrade: .* transaction elements' <(u_out '.logs[].message') && echo yes)"
-t_check "rpm_upgrade: scriptlet output goes to rpm-transaction.log" test -s "$(u_root k)/var/log/leapp/rpm-transaction.log"
+t_check "rpm_upgrade: scriptlet output goes to rpm-transaction.log" test -s "$(u_root k)/var/log/leapp/rpm-upgrade/rpm-transaction.log"
 t_eq "rpm_upgrade: the old kernel is reported as kept, nothing else left" "rpm-upgrade-old-kernel-kept" "$(u_out '[.reports[].key] | join(" ")')"
 h=$(u_rpm k -qa --qf '%{NEVRA} %{INSTALLTIME}\n' | sort | md5sum)
 u_actor k rpm_upgrade "$U_DIR/up-key.json"
