@@ -1,6 +1,7 @@
 /* Checks: desktop environments (upstream check_kde_gnome, written for 7 -> 8, where KDE left
  * the distribution). The target release has no KDE Plasma: with KDE alone, the upgraded system
- * would have no desktop (inhibit); with GNOME as well, KDE does not come along (a warning).
+ * would have no working desktop (inhibit); with GNOME as well, KDE stays behind, built for
+ * release 8 (a warning; upstream removed it, hence titles of our own).
  * GNOME itself moves to a new major version (3.x -> 40), whose extensions and layout differ:
  * a notice. */
 #include "sys.h"
@@ -46,7 +47,7 @@ static void report_kde(json_t *rpms, bool gnome, int target)
 			"Both KDE Plasma (%s) and GNOME are installed. Release %d has no KDE: after the upgrade GNOME is the "
 			"desktop, and the KDE packages are left from release 8, unsupported.%s%s",
 			kde, target, apps.len > 1 ? " KDE applications installed:" : "", apps.data);
-		json_t *e = report_new("Upgrade can be performed, but KDE will be uninstalled.", summary, "medium");
+		json_t *e = report_new("Upgrade can be performed, but KDE will not work on the target release.", summary, "medium");
 		report_add_group(e, "desktop");
 		report_add_hint(e, "Remove the KDE packages after the upgrade, and use GNOME or the applications' release 9 "
 				   "equivalents.");

@@ -12,8 +12,8 @@ t_eq "KDE alone: inhibitor" "The installed KDE environment is unavailable on the
 t_check "the KDE applications are named" grep -q -- "- okular" <<<"$(printf '%s' "$A_OUT" | jq -r '.reports[0].summary')"
 t_eq "desktop group" "true" "$(printf '%s' "$A_OUT" | jq '.reports[0].groups | index("desktop") != null')"
 run 8.10 9.6 plasma-workspace gnome-shell
-t_eq "KDE and GNOME: upstream's warning and the GNOME notice" \
-	"GNOME desktop environment will be upgraded to a new major version|info|false;Upgrade can be performed, but KDE will be uninstalled.|medium|false" "$(titles)"
+t_eq "KDE and GNOME: the KDE warning and the GNOME notice" \
+	"GNOME desktop environment will be upgraded to a new major version|info|false;Upgrade can be performed, but KDE will not work on the target release.|medium|false" "$(titles)"
 run 8.10 9.6 gnome-shell
 t_eq "GNOME alone: the notice" "GNOME desktop environment will be upgraded to a new major version|info|false" "$(titles)"
 run 8.10 9.6 bash okular
