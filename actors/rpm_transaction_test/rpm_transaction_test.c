@@ -47,6 +47,21 @@ int rpm_statvfs(const char *path, struct statvfs *buf)
 	return 0;
 }
 
+/* Is path (or a path below it) a directory that dir_to_symlink_preparation moves aside
+ * (DirToSymlinkTasks from check_dir_to_symlink)? */
+static bool dir_moved_aside(json_t *tasks, const char *path)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(tasks, "items"), i, it) {
+		const char *d = json_string_value(json_object_get(it, "path"));
+		size_t n = d ? strlen(d) : 0;
+		if (d && path && !strncmp(path, d, n) && (path[n] == 0 || path[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
 static void on_progress(const char *what, uint64_t done, uint64_t total, void *ud)
 {
 	_cleanup_free_ char *w = xasprintf("RPM transaction test: %s", what);
@@ -270,8 +285,16 @@ int main(int argc, char **argv)
 	/* disk space: the largest shortfall per filesystem */
 	struct strmap space;
 	strmap_init(&space);
+	json_t *moved = actor_consume_last("DirToSymlinkTasks");
 	for (i = 0; i < res.n_problems; i++) {
 		const struct rpmtrans_problem *p = &res.problems[i];
+		if (p->kind == RPMTRANS_PROB_FILE_CONFLICT && dir_moved_aside(moved, p->file)) {
+			/* rpm looks at the disk: the directory is still there now; dir_to_symlink_preparation
+			 * moves it aside before the real transaction */
+			actor_info("file %s: %s and %s: the directory is moved aside before the upgrade", p->file,
+				   p->package ? p->package : "?", p->other ? p->other : "?");
+			continue;
+		}
 		json_t *names = json_array();
 		_cleanup_free_ char *n1 = p->package ? name_of(p->package) : NULL;
 		_cleanup_free_ char *n2 = p->other && (p->kind == RPMTRANS_PROB_FILE_CONFLICT || p->kind == RPMTRANS_PROB_REQUIRES ||
@@ -325,6 +348,7 @@ int main(int argc, char **argv)
 			add_line(&P, R_SPACE, "%s needs %" PRIu64 " more inodes", fs, need);
 	}
 	strmap_clear(&space, NULL);
+	json_decref(moved);
 	report(&P, R_CONFLICT, "Target packages have conflicting files",
 	       "The RPM transaction test found files that two packages of the upgrade would both own with different "
 	       "content, so rpm would refuse the transaction:",
