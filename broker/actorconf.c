@@ -1,6 +1,10 @@
 /* Actor configuration: /etc/leapp/actor_conf.d/NAME.yaml checked against the manifests' schemas. */
 #include <dirent.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "leapp/rootfs.h"
 #include "broker.h"
 #include "leapp/yaml.h"
 
@@ -108,13 +112,17 @@ int actor_config_load(struct leapp_ctx *c, char **ret_err)
 		qsort(files, n_files, sizeof(char *), cmp_str);
 	}
 	for (size_t fi = 0; fi < n_files && r == 0; fi++) {
-		_cleanup_free_ char *path = path_join(dir, files[fi]);
 		/* errors name the file as the admin knows it: /etc/leapp/..., not <root>/etc/leapp/... */
 		_cleanup_free_ char *shown = xasprintf("/etc/leapp/actor_conf.d/%s", files[fi]);
 		_cleanup_free_ char *data = NULL;
 		size_t len;
 		struct ydoc *doc = NULL;
-		if ((r = read_file(path, 4u << 20, &data, &len)) < 0) {
+		/* inside the root: a symlink there resolves in the root, not on the host */
+		int cfd = rootfs_open_path(c->root, shown, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+		r = cfd < 0 ? cfd : read_fd(cfd, 4u << 20, &data, &len);
+		if (cfd >= 0)
+			close(cfd);
+		if (r < 0) {
 			*ret_err = xasprintf("%s: %s", shown, strerror(-r));
 			break;
 		}
@@ -223,8 +231,10 @@ int actor_config_load(struct leapp_ctx *c, char **ret_err)
 				}
 			}
 			if (r == 0 && fd->spec.path_exists && json_is_string(v)) {
-				_cleanup_free_ char *p = path_join(c->root, json_string_value(v));
-				if (access(p, F_OK) < 0) {
+				int pfd = rootfs_open_path(c->root, json_string_value(v), O_PATH | O_CLOEXEC, 0);
+				if (pfd >= 0)
+					close(pfd);
+				if (pfd < 0) {
 					*ret_err = xasprintf("%s: key '%s': %s does not exist", at ? at : "actor_conf.d", full,
 							     json_string_value(v));
 					r = -EINVAL;
