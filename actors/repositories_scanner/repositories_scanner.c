@@ -107,13 +107,21 @@ int main(int argc, char **argv)
 	struct dnfconf c = {.exclude = json_array(), .installonlypkgs = json_array(), .installonly_limit = 3, .gpgcheck = true};
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = fs_root_read("/etc/dnf/dnf.conf", 4u << 20, &data, &len);
+	/* an admin's dnf.conf for the upgrade (upstream's /etc/leapp/files/dnf.conf) replaces the
+	 * system's for the target transaction; it becomes /etc/dnf/dnf.conf after the upgrade */
+	const char *conf = "/etc/leapp/files/dnf.conf";
+	int r = fs_root_read(conf, 4u << 20, &data, &len);
+	if (r == -ENOENT) {
+		conf = "/etc/dnf/dnf.conf";
+		r = fs_root_read(conf, 4u << 20, &data, &len);
+	} else if (r == 0)
+		actor_info("%s is the dnf configuration of the upgrade", conf);
 	if (r == 0) {
 		int line = 0;
 		if (ini_parse(data, len, dnfconf_cb, &c, &line) < 0)
-			actor_warning("/etc/dnf/dnf.conf:%d: not valid INI syntax; the rest of the file is ignored", line);
+			actor_warning("%s:%d: not valid INI syntax; the rest of the file is ignored", conf, line);
 	} else if (r != -ENOENT)
-		actor_warning("/etc/dnf/dnf.conf: %s", strerror(-r));
+		actor_warning("%s: %s", conf, strerror(-r));
 
 	/* $releasever: dnf.conf, else /etc/dnf/vars (read by repo_vars_init), else the major
 	 * version, as the distributions' release packages provide system-release(releasever) */

@@ -15,10 +15,9 @@ int main(int argc, char **argv)
 	const char *target = ipu_str(ipu, "target_version");
 	if (!target)
 		actor_error("no target release", "IPUConfig has no target_version");
-	_cleanup_free_ char *path = actor_path(RELEASEVER);
 	_cleanup_free_ char *old = NULL;
 	size_t len = 0;
-	int r = read_file(path, 4096, &old, &len);
+	int r = fs_root_read(RELEASEVER, 4096, &old, &len);
 	if (r == -ENOENT) {
 		actor_info("%s is not there: nothing to set", RELEASEVER);
 		json_decref(ipu);
@@ -28,7 +27,7 @@ int main(int argc, char **argv)
 		actor_error("cannot read " RELEASEVER, "%s", strerror(-r));
 	old[strcspn(old, "\n")] = 0;
 	_cleanup_free_ char *text = xasprintf("%s\n", target);
-	if ((r = fs_replace_contents(path, text, strlen(text))) < 0)
+	if ((r = fs_root_replace_contents(RELEASEVER, text, strlen(text))) < 0)
 		actor_error("cannot write " RELEASEVER, "%s", strerror(-r));
 	actor_info("%s: the release version is %s now (it was %s)", RELEASEVER, target, str_strip(old));
 	json_decref(ipu);

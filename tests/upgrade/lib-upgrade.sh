@@ -251,7 +251,10 @@ u_check_upgraded() {
 	for f in $(jq -r '.expected.scriptlet_files_after_upgrade[]' "$m"); do
 		t_check "$name: the el9 scriptlet ran ($f)" test -s "$root$f"
 	done
-	t_check "$name: sshd_config has its explicit PermitRootLogin line" grep -qx "PermitRootLogin yes" "$root/etc/ssh/sshd_config"
+	t_check "$name: sshd_config includes sshd_config.d (release 9's file, or leapp's line in the admin's)" \
+		grep -qx "Include /etc/ssh/sshd_config.d/\*.conf" "$root/etc/ssh/sshd_config"
+	t_check "$name: no PermitRootLogin was written (root password logins were not allowed)" \
+		bash -c "! grep -qi '^ *PermitRootLogin' '$root/etc/ssh/sshd_config'"
 	t_check "$name: the release is the target's" grep -qx "VERSION_ID=\"$(jq -r .target.version "$m")\"" "$root/etc/os-release"
 	t_check "$name: chronyd.service replaces ntpd.service" test -L "$root/etc/systemd/system/multi-user.target.wants/chronyd.service" -a \
 		! -e "$root/etc/systemd/system/multi-user.target.wants/ntpd.service" -a ! -L "$root/etc/systemd/system/multi-user.target.wants/ntpd.service"

@@ -5,7 +5,7 @@
 # first boot of the upgraded system (leapp upgrade --resume, as leapp_resume.service runs it).
 # All four exit 0, the two reboots are announced; afterwards the rpmdb holds exactly the
 # manifest's expected target packages and the old kernel, the admin's %config(noreplace) file is
-# kept with .rpmnew beside it, the el9 scriptlet ran, sshd_config has its explicit line, the
+# kept with .rpmnew beside it, the el9 scriptlet ran, sshd_config includes sshd_config.d, the
 # target kernel has its BLS entry and initramfs and is the default, the upgrade entry, its boot
 # files and the resume service are gone, and the report has no errors.
 . "$(dirname "$0")/../lib.sh"

@@ -23,7 +23,7 @@ u_init
 u_sysroot demo-crash base || { t_fail "mksysroot demo-crash"; t_done; exit 1; }
 B=$(u_root base)
 # the admin changed sshd_config too: the upgrade keeps it, with sshd_config.rpmnew beside it,
-# and sshd_permit_root_login_apply writes its line into the kept file
+# and sshd_drop_in_directory_apply prepends release 9's Include line to the kept file
 printf '# the admin was here\nClientAliveInterval 300\n' >>"$B/etc/ssh/sshd_config"
 u_leapp base preupgrade
 t_eq "preupgrade exits 0" 0 "$U_RC" || u_show base
@@ -55,8 +55,9 @@ finish() {
 	u_leapp "$name" upgrade --resume
 	t_eq "$name: the first-boot resume finishes (exit 0)" 0 "$U_RC" || u_show "$name"
 	u_check_upgraded "$name"
-	t_check "$name: the admin's sshd_config is kept, with its PermitRootLogin line" \
-		grep -q "^ClientAliveInterval 300$" "$root/etc/ssh/sshd_config"
+	t_check "$name: the admin's sshd_config is kept" grep -q "^ClientAliveInterval 300$" "$root/etc/ssh/sshd_config"
+	t_check "$name: leapp's Include line is prepended to it, once, with its comment" bash -c \
+		"head -1 '$root/etc/ssh/sshd_config' | grep -q '^# Added by leapp' && test \$(grep -c '^Include /etc/ssh/sshd_config.d/' '$root/etc/ssh/sshd_config') = 1"
 	t_check "$name: sshd_config.rpmnew is beside it" test -s "$root/etc/ssh/sshd_config.rpmnew"
 }
 
