@@ -381,6 +381,37 @@ static json_t *strv_json(char **v)
 	return a;
 }
 
+/* The scriptlets' output goes to SCRIPT_LOG; a log that cannot be opened stops the upgrade
+ * before anything changes (librpm would send the output elsewhere, or nowhere). */
+static int open_script_log(void)
+{
+	_cleanup_free_ char *logpath = actor_path(SCRIPT_LOG);
+	_cleanup_free_ char *logdir = actor_path(SCRIPT_LOG_DIR);
+	int lr = mkdir_p(logdir, 0700);
+	int fd = lr < 0 ? -1 : open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		actor_error("cannot open the log of the RPM transaction's scriptlets", "%s: %s; nothing was changed",
+			    lr < 0 ? logdir : logpath, strerror(lr < 0 ? -lr : errno));
+	char ts_buf[32];
+	format_timestamp(now_realtime(), ts_buf);
+	dprintf(fd, "--- %s: RPM upgrade (%s)\n", ts_buf, actor_execution());
+	return fd;
+}
+
+/* el9's librpm writes only sqlite: rpmdb_rebuild (Preparation) rebuilt an el8 BerkeleyDB
+ * database; when it did not run (or was interrupted), it is done or finished here */
+static void rebuild_first(const char *root)
+{
+	struct rpmrebuild_result rb;
+	_cleanup_free_ char *err = NULL;
+	if (rpmrebuild_run(root, NULL, &rb, &err) < 0)
+		actor_error("cannot rebuild the RPM database in the target release's format", "%s", err);
+	if (rb.rebuilt)
+		actor_info("rebuilt the RPM database from %s to %s first: %zu packages in %.2f s", rb.from, rb.to,
+			   rb.packages, rb.seconds);
+	rpmrebuild_result_clear(&rb);
+}
+
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
@@ -474,16 +505,7 @@ int main(int argc, char **argv)
 
 	/* librpm: the real rpmdb, scriptlets chrooted in the root, output into the log */
 	double tt = now_monotonic();
-	_cleanup_free_ char *logpath = actor_path(SCRIPT_LOG);
-	_cleanup_free_ char *logdir = actor_path(SCRIPT_LOG_DIR);
-	int lr = mkdir_p(logdir, 0700);
-	_cleanup_close_ int logfd = lr < 0 ? -1 : open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (logfd < 0)
-		actor_error("cannot open the log of the RPM transaction's scriptlets", "%s: %s; nothing was changed",
-			    lr < 0 ? logdir : logpath, strerror(lr < 0 ? -lr : errno));
-	char ts_buf[32];
-	format_timestamp(now_realtime(), ts_buf);
-	dprintf(logfd, "--- %s: RPM upgrade (%s)\n", ts_buf, actor_execution());
+	_cleanup_close_ int logfd = open_script_log();
 	bool gpgcheck = !json_is_false(json_object_get(u->keys, "gpgcheck"));
 	/* librpm checks the signatures again when every package was signed by a trusted key (the keys
 	 * are in the rpmdb once imported); otherwise the download's checks are what there is */
@@ -505,15 +527,7 @@ int main(int argc, char **argv)
 	struct rpmtrans *t = NULL;
 	free(err);
 	err = NULL;
-	/* el9's librpm writes only sqlite: rpmdb_rebuild (Preparation) rebuilt an el8 BerkeleyDB
-	 * database; when it did not run (or was interrupted), it is done or finished here */
-	struct rpmrebuild_result rb;
-	if (rpmrebuild_run(u->root, NULL, &rb, &err) < 0)
-		actor_error("cannot rebuild the RPM database in the target release's format", "%s", err);
-	if (rb.rebuilt)
-		actor_info("rebuilt the RPM database from %s to %s first: %zu packages in %.2f s", rb.from, rb.to,
-			   rb.packages, rb.seconds);
-	rpmrebuild_result_clear(&rb);
+	rebuild_first(u->root);
 	if (rpmtrans_new(&o, &t, &err) < 0)
 		actor_error("cannot open the RPM database for the upgrade", "%s", err);
 
