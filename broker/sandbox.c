@@ -16,10 +16,14 @@
  *  - a fresh /proc (/proc/sys and /proc/sysrq-trigger read-only), a /dev tmpfs with null, zero,
  *    full, random, urandom and tty (read-only), fresh tmpfs on /tmp and /run. What must stay
  *    visible below /tmp or /run (--root, the executable, the data directory) is bound back: the
- *    whole top-level entry that holds it. The rest of the host's /tmp shows through an overlay
- *    (file:// repositories are host paths, often in /tmp), its writes going to the tmpfs.
+ *    whole top-level entry that holds it. The file:// repository paths of the repo files (host
+ *    paths, often in /tmp) are bound back read-only, one by one; nothing else of the host's /tmp
+ *    or /run is visible.
  *  - its scratch directory as the working directory.
- * Mounts made by an actor that declares mounts live and die in its own namespace. */
+ *  - the log directory read-only (its declared subdirectories aside) and every name of the audit
+ *    store masked, in every phase.
+ * An actor that declares mounts runs in a user namespace of its own, where what it inherited is
+ * locked; its mounts live and die in its own namespace. */
 #include "sandbox.h"
 
 #include <dirent.h>
@@ -788,6 +792,89 @@ static int mkdir_below(const char *base, const char *rel)
 	return 0;
 }
 
+/* ---- file:// repositories ----
+ * A file:// URL in a repo file is a path on the machine that runs leapp (DESIGN.md section 4), often
+ * in /tmp, which every actor gets fresh: such paths are bound back read-only, one by one. They
+ * come from the repo files of the root and of leapp's data (baseurl, mirrorlist, metalink,
+ * gpgkey), read once per run. */
+static struct {
+	bool done;
+	char *paths[SANDBOX_MAX_REPO_PATHS];
+	size_t n;
+} R;
+
+static void repo_url_add(const char *url, size_t len)
+{
+	if (len <= 7 || strncmp(url, "file://", 7))
+		return;
+	_cleanup_free_ char *p = xstrndup(url + 7, len - 7);
+	size_t l = strlen(p);
+	while (l > 1 && p[l - 1] == '/')
+		p[--l] = 0;
+	if (p[0] != '/' || strchr(p, '$') || has_dotdot(p) || !(path_under(p, "/tmp") || path_under(p, "/run")) ||
+	    !strcmp(p, "/tmp") || !strcmp(p, "/run"))
+		return;
+	for (size_t i = 0; i < R.n; i++)
+		if (!strcmp(R.paths[i], p))
+			return;
+	struct stat st;
+	if (R.n < SANDBOX_MAX_REPO_PATHS && lstat(p, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+		R.paths[R.n++] = TAKE_PTR(p);
+}
+
+static void repo_file_scan(const char *path)
+{
+	_cleanup_free_ char *d = NULL;
+	if (read_file(path, 4u << 20, &d, NULL) < 0)
+		return;
+	char *save = NULL;
+	for (char *line = strtok_r(d, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		_cleanup_free_ char *key = xstrndup(line, (size_t)(eq - line));
+		char *k = str_strip(key);
+		if (strcmp(k, "baseurl") && strcmp(k, "mirrorlist") && strcmp(k, "metalink") && strcmp(k, "gpgkey"))
+			continue;
+		for (char *u = eq + 1; *u;) {
+			u += strspn(u, " \t,");
+			size_t n = strcspn(u, " \t,");
+			repo_url_add(u, n);
+			u += n;
+		}
+	}
+}
+
+static void repo_dir_scan(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (str_endswith(de->d_name, ".repo")) {
+			_cleanup_free_ char *p = path_join(dir, de->d_name);
+			repo_file_scan(p);
+		}
+	closedir(d);
+}
+
+static void repo_paths_collect(const struct sandbox_spec *s)
+{
+	if (R.done)
+		return;
+	R.done = true;
+	static const char *const in_root[] = {"/etc/yum.repos.d", "/etc/leapp/files", "/etc/leapp/files/vendors.d"};
+	for (size_t i = 0; i < ELEMENTSOF(in_root); i++) {
+		_cleanup_free_ char *p = dupcat(s->root, in_root[i]);
+		repo_dir_scan(p);
+	}
+	if (s->datadir) {
+		_cleanup_free_ char *f = path_join(s->datadir, "files");
+		repo_dir_scan(f);
+	}
+}
+
 static int plan_fs(struct sandbox_spec *s, char **ret_err)
 {
 	struct sandbox_run *r = &s->run;
@@ -901,6 +988,16 @@ static int plan_fs(struct sandbox_spec *s, char **ret_err)
 		_cleanup_free_ char *k = keep[i] ? canon(keep[i]) : NULL;
 		if ((e = keep_below(r, k, ret_err)) < 0)
 			return e;
+	}
+	repo_paths_collect(s);
+	for (size_t i = 0; i < R.n; i++) {
+		bool kept = false;
+		for (size_t k = 0; k < r->n_keep_tmp && !kept; k++)
+			kept = path_under(R.paths[i], r->keep_tmp[k]);
+		for (size_t k = 0; k < r->n_keep_run && !kept; k++)
+			kept = path_under(R.paths[i], r->keep_run[k]);
+		if (!kept)
+			r->repo_ro[r->n_repo_ro++] = R.paths[i];
 	}
 	snprintf(r->tmp_opts, sizeof(r->tmp_opts), "mode=1777,size=%lldm", s->memory_mb > 0 ? s->memory_mb : 64);
 	snprintf(r->run_opts, sizeof(r->run_opts), "mode=0755,size=%lldm", s->memory_mb > 0 ? s->memory_mb : 64);
@@ -1392,68 +1489,66 @@ static void fd_path(int fd, char out[64])
 	scat(out, 64, strlen(out), num + k);
 }
 
-/* A fresh tmpfs on dir, with the entries in keep bound back in from the host's. With
- * show_host, the tmpfs is the upper layer of an overlay whose lower layer is the host's dir:
- * the actor sees what the host keeps there (read-only through the overlay: a file:// repo in
- * the host's /tmp, say) and its own writes stay in the private tmpfs. */
-static int fresh_tmpfs(const char *dir, const char *opts, char *const *keep, size_t n, bool show_host,
-		       const char **ret_what)
+/* mkdir -p of the parents of path (below a fresh tmpfs), without allocating */
+static void mkdir_parents(const char *path)
 {
-	int fds[SANDBOX_MAX_PATHS];
+	char p[PATH_MAX];
+	size_t n = scat(p, sizeof(p), 0, path);
+	for (size_t i = 1; i < n; i++)
+		if (p[i] == '/') {
+			p[i] = 0;
+			mkdir(p, 0755);
+			p[i] = '/';
+		}
+}
+
+/* A fresh tmpfs on dir, with the entries in keep bound back in from the host's, and the file://
+ * repository paths below dir in repo bound back read-only, one by one: nothing else of the host's
+ * dir is visible. */
+static int fresh_tmpfs(const char *dir, const char *opts, char *const *keep, size_t n, const char *const *repo,
+		       size_t n_repo, const char **ret_what)
+{
+	int fds[SANDBOX_MAX_PATHS + SANDBOX_MAX_REPO_PATHS];
+	const char *paths[SANDBOX_MAX_PATHS + SANDBOX_MAX_REPO_PATHS];
+	bool ro[SANDBOX_MAX_PATHS + SANDBOX_MAX_REPO_PATHS];
+	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
-		fds[i] = open(keep[i], O_PATH | O_CLOEXEC);
+		paths[m] = keep[i];
+		ro[m++] = false;
+	}
+	for (size_t i = 0; i < n_repo; i++)
+		if (path_under(repo[i], dir)) {
+			paths[m] = repo[i];
+			ro[m++] = true;
+		}
+	for (size_t i = 0; i < m; i++) {
+		fds[i] = open(paths[i], O_PATH | O_CLOEXEC | (ro[i] ? O_NOFOLLOW : 0));
 		if (fds[i] < 0) {
 			int e = -errno;
 			for (size_t k = 0; k < i; k++)
 				close(fds[k]);
-			*ret_what = "opening a path to keep below /tmp or /run";
+			*ret_what = ro[i] ? "opening a file:// repository path to keep below /tmp or /run"
+					  : "opening a path to keep below /tmp or /run";
 			return e;
 		}
 	}
 	int e = 0;
-	int host = show_host ? open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
 		e = -errno;
 		*ret_what = "mounting a tmpfs on /tmp or /run";
 	}
-	if (e == 0 && host >= 0) {
-		/* upper and work directories in the private tmpfs, the host's directory below;
-		 * where the kernel has no overlay, the plain tmpfs stays (the host's dir unseen) */
-		char lower[64], ovl[256];
-		fd_path(host, lower);
-		char upper[64], work[64];
-		upper[0] = work[0] = 0;
-		scat(upper, sizeof(upper), 0, dir);
-		scat(upper, sizeof(upper), strlen(upper), "/.leapp-upper");
-		scat(work, sizeof(work), 0, dir);
-		scat(work, sizeof(work), strlen(work), "/.leapp-work");
-		if (mkdir(upper, 01777) == 0 && mkdir(work, 0700) == 0) {
-			ovl[0] = 0;
-			scat(ovl, sizeof(ovl), 0, "lowerdir=");
-			scat(ovl, sizeof(ovl), strlen(ovl), lower);
-			scat(ovl, sizeof(ovl), strlen(ovl), ",upperdir=");
-			scat(ovl, sizeof(ovl), strlen(ovl), upper);
-			scat(ovl, sizeof(ovl), strlen(ovl), ",workdir=");
-			scat(ovl, sizeof(ovl), strlen(ovl), work);
-			/* the upper directory takes the host's mode (1777 for /tmp) */
-			struct stat hst;
-			if (fstat(host, &hst) == 0)
-				chmod(upper, hst.st_mode & 07777);
-			mount("overlay", dir, "overlay", MS_NOSUID | MS_NODEV, ovl);
-		}
-	}
-	if (host >= 0)
-		close(host);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < m; i++) {
 		if (e == 0) {
 			struct stat st;
+			mkdir_parents(paths[i]);
 			if (fstat(fds[i], &st) == 0 && S_ISDIR(st.st_mode))
-				mkdir(keep[i], 0755);
+				mkdir(paths[i], 0755);
 			else
-				close(open(keep[i], O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+				close(open(paths[i], O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
 			char src[64];
 			fd_path(fds[i], src);
-			if (mount(src, keep[i], NULL, MS_BIND | MS_REC, NULL) < 0) {
+			if (mount(src, paths[i], NULL, MS_BIND | MS_REC, NULL) < 0 ||
+			    (ro[i] && remount_ro(paths[i], MS_NOSUID | MS_NODEV) < 0)) {
 				e = -errno;
 				*ret_what = "binding a kept path back over the fresh /tmp or /run";
 			}
@@ -1509,10 +1604,11 @@ static int setup_mounts(const struct sandbox_spec *s, const char **ret_what)
 		TRY(bind_self(r->ro[i], true, MS_NOSUID | MS_NODEV), "binding the target userspace read-only");
 	if ((e = ro_pass(r, ret_what)) < 0)
 		return e;
-	if (r->fresh_tmp && (e = fresh_tmpfs("/tmp", r->tmp_opts, r->keep_tmp, r->n_keep_tmp, true, ret_what)) < 0)
+	if (r->fresh_tmp &&
+	    (e = fresh_tmpfs("/tmp", r->tmp_opts, r->keep_tmp, r->n_keep_tmp, r->repo_ro, r->n_repo_ro, ret_what)) < 0)
 		return e;
 	if (r->fresh_run) {
-		if ((e = fresh_tmpfs("/run", r->run_opts, r->keep_run, r->n_keep_run, false, ret_what)) < 0)
+		if ((e = fresh_tmpfs("/run", r->run_opts, r->keep_run, r->n_keep_run, r->repo_ro, r->n_repo_ro, ret_what)) < 0)
 			return e;
 		TRY(mkdir("/run/shm", 01777), "creating /run/shm");
 	}
@@ -1560,6 +1656,71 @@ static int drop_caps(uint64_t keep, const char **ret_what)
 	return 0;
 }
 
+/* no_new_privs, the capabilities of the profile, the seccomp filter: the last steps before exec */
+static int lock_down(const struct sandbox_run *r, uint64_t caps, const char **ret_what)
+{
+	TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS");
+	int e = drop_caps(caps, ret_what);
+	if (e < 0)
+		return e;
+	TRY(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, r->filter), "loading the seccomp filter");
+	return 0;
+}
+
+int sandbox_enter_actor(const struct sandbox_spec *s, const char **ret_what)
+{
+	if (!s->enabled || !s->mounts)
+		return 0;
+	return lock_down(&s->run, s->run.caps, ret_what);
+}
+
+int sandbox_init_lock_down(const struct sandbox_spec *s, const char **ret_what)
+{
+	if (!s->enabled || !s->mounts)
+		return 0;
+	/* the init only waits and forwards signals: it keeps no capability at all */
+	return lock_down(&s->run, 0, ret_what);
+}
+
+/* "/proc/<pid>/<file>" without allocating */
+static void proc_pid_path(pid_t pid, const char *file, char out[64])
+{
+	char num[16];
+	int k = 15;
+	unsigned v = (unsigned)pid;
+	num[k] = 0;
+	do
+		num[--k] = (char)('0' + v % 10);
+	while ((v /= 10) && k > 0);
+	out[0] = 0;
+	scat(out, 64, 0, "/proc/");
+	scat(out, 64, strlen(out), num + k);
+	scat(out, 64, strlen(out), "/");
+	scat(out, 64, strlen(out), file);
+}
+
+int sandbox_userns_map(pid_t pid, const char **ret_what)
+{
+	/* identity: uids and gids mean what they mean on the host (files keep their owners), only the
+	 * capabilities are the namespace's own */
+	static const char map[] = "0 0 4294967295\n";
+	static const char *const files[] = {"uid_map", "gid_map"};
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		char p[64];
+		proc_pid_path(pid, files[i], p);
+		int fd = open(p, O_WRONLY | O_CLOEXEC);
+		TRY(fd, "opening the actor's uid_map/gid_map");
+		ssize_t n = write(fd, map, sizeof(map) - 1);
+		int e = errno;
+		close(fd);
+		if (n != (ssize_t)sizeof(map) - 1) {
+			*ret_what = "writing the actor's uid_map/gid_map";
+			return n < 0 ? -e : -EIO;
+		}
+	}
+	return 0;
+}
+
 int sandbox_enter(const struct sandbox_spec *s, const char **ret_what)
 {
 	const struct sandbox_run *r = &s->run;
@@ -1575,9 +1736,9 @@ int sandbox_enter(const struct sandbox_spec *s, const char **ret_what)
 	TRY(set_limit(RLIMIT_CPU, s->cpu_seconds, s->cpu_seconds + 5), "setrlimit(RLIMIT_CPU)");
 	if (r->as_limit_mb > 0)
 		TRY(set_limit(RLIMIT_AS, r->as_limit_mb * 1024 * 1024, r->as_limit_mb * 1024 * 1024), "setrlimit(RLIMIT_AS)");
-	TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS");
-	if ((e = drop_caps(r->caps, ret_what)) < 0)
-		return e;
-	TRY(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, r->filter), "loading the seccomp filter");
-	return 0;
+	/* an actor that declares mounts gets its user namespace from the init first (spawn.c): the
+	 * init and the actor lock down separately (sandbox_init_lock_down, sandbox_enter_actor) */
+	if (s->mounts)
+		return 0;
+	return lock_down(r, r->caps, ret_what);
 }

@@ -397,6 +397,10 @@ int main(int argc, char **argv)
 		actor_error("no planned transaction to upgrade with", "PlannedTransaction is missing or not of status planned");
 	if (!u->dp)
 		actor_error("the packages of the upgrade were not downloaded", "no DownloadedPackages message");
+	if (!u->keys)
+		actor_error("the keys of the target release are not known",
+			    "no TargetGpgKeys message: without it the packages' signatures cannot be checked again before "
+			    "they are installed; nothing was changed");
 	const char *tstatus = json_string_value(json_object_get(u->test, "status"));
 	if (!tstatus || strcmp(tstatus, "passed"))
 		actor_error("the RPM transaction was not tested successfully", "TransactionTestResult is %s",
@@ -472,17 +476,18 @@ int main(int argc, char **argv)
 	double tt = now_monotonic();
 	_cleanup_free_ char *logpath = actor_path(SCRIPT_LOG);
 	_cleanup_free_ char *logdir = actor_path(SCRIPT_LOG_DIR);
-	mkdir_p(logdir, 0700);
-	_cleanup_close_ int logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (logfd >= 0) {
-		char ts_buf[32];
-		format_timestamp(now_realtime(), ts_buf);
-		dprintf(logfd, "--- %s: RPM upgrade (%s)\n", ts_buf, actor_execution());
-	}
-	bool gpgcheck = !u->keys || !json_is_false(json_object_get(u->keys, "gpgcheck"));
+	int lr = mkdir_p(logdir, 0700);
+	_cleanup_close_ int logfd = lr < 0 ? -1 : open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (logfd < 0)
+		actor_error("cannot open the log of the RPM transaction's scriptlets", "%s: %s; nothing was changed",
+			    lr < 0 ? logdir : logpath, strerror(lr < 0 ? -lr : errno));
+	char ts_buf[32];
+	format_timestamp(now_realtime(), ts_buf);
+	dprintf(logfd, "--- %s: RPM upgrade (%s)\n", ts_buf, actor_execution());
+	bool gpgcheck = !json_is_false(json_object_get(u->keys, "gpgcheck"));
 	/* librpm checks the signatures again when every package was signed by a trusted key (the keys
 	 * are in the rpmdb once imported); otherwise the download's checks are what there is */
-	bool verify = gpgcheck && u->keys;
+	bool verify = gpgcheck;
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(u->dp, "packages"), i, v) {
@@ -493,13 +498,22 @@ int main(int argc, char **argv)
 	struct rpmtrans_opts o = {.root = u->root,
 				  .verify = verify,
 				  .plugins = json_is_true(json_object_get(actor_config(), "plugins")),
-				  .script_fd = logfd >= 0 ? logfd : 0,
+				  .script_fd = logfd,
 				  .progress = on_progress,
 				  .userdata = u};
 	rpmenv_log_forward(on_rpm_log, NULL);
 	struct rpmtrans *t = NULL;
 	free(err);
 	err = NULL;
+	/* el9's librpm writes only sqlite: rpmdb_rebuild (Preparation) rebuilt an el8 BerkeleyDB
+	 * database; when it did not run (or was interrupted), it is done or finished here */
+	struct rpmrebuild_result rb;
+	if (rpmrebuild_run(u->root, NULL, &rb, &err) < 0)
+		actor_error("cannot rebuild the RPM database in the target release's format", "%s", err);
+	if (rb.rebuilt)
+		actor_info("rebuilt the RPM database from %s to %s first: %zu packages in %.2f s", rb.from, rb.to,
+			   rb.packages, rb.seconds);
+	rpmrebuild_result_clear(&rb);
 	if (rpmtrans_new(&o, &t, &err) < 0)
 		actor_error("cannot open the RPM database for the upgrade", "%s", err);
 

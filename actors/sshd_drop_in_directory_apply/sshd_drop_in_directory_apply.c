@@ -30,10 +30,9 @@ static bool has_include(const char *data, size_t len)
 
 static void prepend_include(int source, int target)
 {
-	_cleanup_free_ char *path = actor_path(SSHD_CONFIG);
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = read_file(path, 1u << 20, &data, &len);
+	int r = fs_root_read(SSHD_CONFIG, 1u << 20, &data, &len);
 	if (r < 0) {
 		actor_warning("%s: %s; nothing to do", SSHD_CONFIG, strerror(-r));
 		return;
@@ -48,7 +47,7 @@ static void prepend_include(int source, int target)
 	struct buf b = {0};
 	buf_append(&b, head, strlen(head));
 	buf_append(&b, data, len);
-	r = fs_replace_contents(path, b.data, b.len);
+	r = fs_root_replace_contents(SSHD_CONFIG, b.data, b.len);
 	buf_free(&b);
 	if (r < 0)
 		actor_error("cannot update the sshd configuration", "%s: %s", SSHD_CONFIG, strerror(-r));

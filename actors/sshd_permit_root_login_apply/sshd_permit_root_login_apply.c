@@ -10,10 +10,9 @@
 
 static void apply(const char *file, const char *value)
 {
-	_cleanup_free_ char *path = actor_path(file);
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = read_file(path, 1u << 20, &data, &len);
+	int r = fs_root_read(file, 1u << 20, &data, &len);
 	if (r < 0) {
 		/* the package was removed or the admin deleted the file during the upgrade */
 		actor_warning("%s: %s; nothing to do", file, strerror(-r));
@@ -32,7 +31,7 @@ static void apply(const char *file, const char *value)
 	_cleanup_free_ char *edited = sshd_config_add_directive(
 		data, len, "PermitRootLogin", value,
 		"Added by leapp during the upgrade: keep root password logins, as answered in the upgrade dialog");
-	r = fs_replace_contents(path, edited, strlen(edited));
+	r = fs_root_replace_contents(file, edited, strlen(edited));
 	if (r < 0)
 		actor_error("cannot update the sshd configuration", "%s: %s", file, strerror(-r));
 	actor_info("wrote PermitRootLogin %s to %s", value, file);

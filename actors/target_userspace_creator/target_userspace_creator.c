@@ -210,6 +210,17 @@ int main(int argc, char **argv)
 		actor_warning("target userspace: %s (the package is installed; see %s)", tr.script_failures[i], logpath);
 	if (tr.n_script_failures && !has_shell)
 		actor_warning("target userspace: it has no /bin/sh, so shell scriptlets cannot run in it");
+	/* its own rpmdb in the target's format, as upstream rebuilds it with the target's rpm: the
+	 * same build writes it here (a no-op), a build of the source release's rpm would not */
+	struct rpmrebuild_result rb;
+	if (rpmrebuild_run(tmp, "/var/lib/rpm", &rb, &err) < 0) {
+		rm_rf(tmp);
+		actor_error("cannot rebuild the target userspace's RPM database in the target's format", "%s", err);
+	}
+	if (rb.rebuilt)
+		actor_info("target userspace: its rpmdb rebuilt from %s to %s in %.2f s", rb.from, rb.to, rb.seconds);
+	_cleanup_free_ char *us_format = xstrdup(rb.to ? rb.to : "unknown");
+	rpmrebuild_result_clear(&rb);
 	if (exists(us) && rename(us, old) < 0)
 		actor_error("cannot replace the old target userspace", "%s: %s", us, strerror(errno));
 	if (rename(tmp, us) < 0) {
@@ -236,6 +247,7 @@ int main(int argc, char **argv)
 				 "target_major", major, "dbpath", "/var/lib/rpm", "packages", pkg_list, "requested", requested,
 				 "kernel_versions", kl, "has_shell", has_shell, "scriptlet_failures", failures, "seconds", secs);
 	json_object_set_new(info, "kernel_version", n_k ? json_string(kvers[0]) : json_null());
+	json_object_set_new(info, "rpmdb_format", json_string(us_format));
 	actor_produce("TargetUserSpaceInfo", info);
 
 	strv_free(kvers);

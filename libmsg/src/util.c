@@ -123,7 +123,7 @@ char *buf_steal(struct buf *b)
 	return s;
 }
 
-static int read_fd_all(int fd, size_t limit, char **ret_data, size_t *ret_len)
+int read_fd(int fd, size_t limit, char **ret_data, size_t *ret_len)
 {
 	struct buf b = {0};
 	for (;;) {
@@ -156,7 +156,7 @@ int read_file(const char *path, size_t limit, char **ret_data, size_t *ret_len)
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	return read_fd_all(fd, limit, ret_data, ret_len);
+	return read_fd(fd, limit, ret_data, ret_len);
 }
 
 /* The directory part of path, opened (O_PATH is not enough for fsync). */
@@ -246,7 +246,7 @@ int read_file_at(int dirfd, const char *name, size_t limit, char **ret_data, siz
 	int fl = fcntl(fd, F_GETFL);
 	if (fl >= 0)
 		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	return read_fd_all(fd, limit, ret_data, ret_len);
+	return read_fd(fd, limit, ret_data, ret_len);
 }
 
 int mkdir_p(const char *path, mode_t mode)

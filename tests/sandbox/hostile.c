@@ -163,6 +163,43 @@ static void try_symlink(const char *spec)
 	actor_error(sfmt("replacing %s with a symlink was refused: %s", link, strerror(e)), "the broker's file");
 }
 
+/* An actor that declares mounts, against what it was given: "OP|PATH[|PATH2]". umount (the mask
+ * of the store, a read-only mount), remount-rw (the root, the store's mask), reveal (a
+ * non-recursive bind of a directory whose submounts hide something), and the positive control
+ * rbind-ok (/proc into a chroot below its scratch directory). */
+static void try_mount_op(const char *spec)
+{
+	char op[32], a[2048], b[2048] = "";
+	if (sscanf(spec, "%31[^|]|%2047[^|]|%2047s", op, a, b) < 2)
+		actor_error("bad mount-op spec", "%s", spec);
+	long r;
+	errno = 0;
+	if (!strcmp(op, "umount"))
+		r = umount2(a, MNT_DETACH);
+	else if (!strcmp(op, "remount-rw"))
+		r = mount(NULL, a, NULL, MS_REMOUNT | MS_BIND, NULL);
+	else if (!strcmp(op, "remount-rw-fs"))
+		r = mount(NULL, a, NULL, MS_REMOUNT, NULL);
+	else if (!strcmp(op, "reveal")) {
+		mkdir(b, 0755);
+		r = mount(a, b, NULL, MS_BIND, NULL);
+	} else if (!strcmp(op, "rbind-ok")) {
+		mkdir(b, 0755);
+		r = mount(a, b, NULL, MS_BIND | MS_REC, NULL);
+		if (r == 0) {
+			produce(sfmt("bound %s on %s", a, b), 1);
+			return;
+		}
+		actor_error(sfmt("rbind %s failed: %s", a, strerror(errno)), "a chroot's /proc must work");
+	} else
+		actor_error("unknown mount op", "%s", op);
+	if (r == 0) {
+		/* the proof: write the store through what was uncovered or made writable */
+		escaped("%s %s succeeded", op, a);
+	}
+	actor_error(sfmt("%s %s failed: %s", op, a, strerror(errno)), "errno %d", errno);
+}
+
 /* The positive control: this write must work. */
 static void must_write(const char *path)
 {
@@ -575,6 +612,8 @@ int main(int argc, char **argv)
 		try_create(text);
 	else if (!strcmp(mode, "symlink"))
 		try_symlink(text);
+	else if (!strcmp(mode, "mount-op"))
+		try_mount_op(text);
 	else if (!strcmp(mode, "must-write"))
 		must_write(text);
 	else if (!strcmp(mode, "connect"))

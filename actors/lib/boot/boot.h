@@ -231,5 +231,22 @@ char *upgrade_entry_id(const char *root, const char *arch);
  */
 int upgrade_entry_remove(const char *root, const char *id, const char *kernel, bool *ret_changed, char **ret_err);
 
+/* ======== the boot loader steps of the interim phases (bootfix.c) ======== */
+
+/*
+ * EFI: make the firmware boot the entry it booted this time (BootCurrent) once more, whatever
+ * BootOrder says, by setting BootNext, unless BootNext is set already (upstream's
+ * efi_reboot_fix). BootOrder is not touched. efibootmgr runs in root (chrooted when root is
+ * not "/"); log_path gets its output. Returns 0 (ret_set: BootNext was set, ret_entry: the
+ * entry, malloc'd) or -errno; -ENOENT: no efibootmgr in root.
+ */
+int efi_bootnext_ensure(const char *root, const char *log_path, bool *ret_set, char **ret_entry);
+
+/* What efi_bootnext_ensure() did, in words for the log (r: its return value). malloc'd. */
+char *efi_bootnext_describe(int r, bool set, const char *entry);
+
+/* Run grub2-install DEVICE in root (chrooted when root is not "/"). Returns 0 with the exit
+ * status in *ret_status, or -errno (-ENOENT: no grub2-install in root). */
+int grub_core_install(const char *root, const char *device, const char *log_path, int *ret_status);
 
 #endif

@@ -194,6 +194,12 @@ int repomd_urls(const struct dl_opts *o, json_t *repo, char ***ret_urls, size_t 
 int repomd_fetch(const struct dl_opts *o, const char *id, char *const *urls, size_t n_urls, char **ret_dir,
 		 char **ret_err);
 
+/* repomd_urls() and repomd_fetch() in one, with its metalink= too: the metalink's mirrors
+ * come after the baseurls, by preference, and every repomd.xml fetched (from any URL) must
+ * match one of the metalink's hashes, or the next URL is tried. *ret_url: the base URL that
+ * served it. Failed URLs are logged through o->log. */
+int repomd_fetch_repo(const struct dl_opts *o, json_t *repo, char **ret_dir, char **ret_url, char **ret_err);
+
 /* The directory holding repodata/ for a TargetRepository JSON object: its metadata_path when
  * set, else its first baseurl when local, else NULL. */
 const char *repomd_dir_of(json_t *repo);
@@ -262,5 +268,39 @@ json_t *pkgfetch_pkg_to_json(const struct pkgfetch_opts *o, const struct pkgfetc
 
 /* p relative to root ("/" when they are the same), malloc'd; p itself when it is not below root. */
 char *pkgfetch_in_root(const char *root, const char *p);
+
+/* ---- metalinks (metalink.c) ---- */
+
+struct metalink_hash {
+	char *type;                 /* md5, sha1, sha256, sha512 */
+	char *value;                /* lowercase hex */
+};
+
+struct metalink {
+	char **urls;                /* base URLs (without "repodata/repomd.xml"), most preferred first */
+	size_t n_urls;
+	struct metalink_hash *hashes;   /* of the current repomd.xml and its alternates */
+	size_t n_hashes;
+};
+
+/*
+ * Parse a metalink (version 3.0, as MirrorManager writes it): the <file name="repomd.xml">
+ * entry's <verification> hashes (its <mm0:alternates> too) and its <url> elements, sorted by
+ * their preference attribute (higher first; equal ones keep their order). A URL must end with
+ * "repodata/repomd.xml". Returns 0, or -EINVAL with the problem in *ret_err.
+ */
+int metalink_parse(const char *xml, struct metalink *ret, char **ret_err);
+void metalink_clear(struct metalink *m);
+
+/* Fetch url (http(s):// or file://) with o and parse it. 0 or -errno with *ret_err naming url. */
+int metalink_fetch(const struct dl_opts *o, const char *url, struct metalink *ret, char **ret_err);
+
+/*
+ * Does data (a repomd.xml) match one of the metalink's hashes? Of each hash type only the
+ * strongest present is used (sha512, then sha256, sha1, md5, as librepo does). 0 when it
+ * matches, -EBADMSG when not (with *ret_err giving the expected and actual digest), -EINVAL
+ * when the metalink lists no hash of a known type.
+ */
+int metalink_verify(const struct metalink *m, const void *data, size_t len, char **ret_err);
 
 #endif

@@ -92,7 +92,9 @@ static void push_url(struct repo_urls *ru, char *u)
 	ru->urls[ru->n++] = u;
 }
 
-/* The base URLs of a repository: baseurl= entries, then what its mirrorlist lists. */
+/* The base URLs of a repository: baseurl= entries, then its metalink's mirrors by preference,
+ * then what its mirrorlist lists. (The packages are verified against the checksums of the
+ * metadata, itself verified against the metalink when it was fetched.) */
 static int resolve_repo(const struct pkgfetch_opts *o, const struct dl_opts *dlo, json_t *r, struct repo_urls *ru,
 			char **ret_err)
 {
@@ -101,6 +103,20 @@ static int resolve_repo(const struct pkgfetch_opts *o, const struct dl_opts *dlo
 	json_array_foreach(json_object_get(r, "baseurl"), i, v)
 		if (json_is_string(v) && *json_string_value(v))
 			push_url(ru, dl_expand_vars(json_string_value(v), o->basearch, o->releasever));
+	const char *mt = json_string_value(json_object_get(r, "metalink"));
+	if (mt && *mt) {
+		_cleanup_free_ char *url = dl_expand_vars(mt, o->basearch, o->releasever);
+		_cleanup_free_ char *err = NULL;
+		struct metalink m = {0};
+		int rr = metalink_fetch(dlo, url, &m, &err);
+		if (rr < 0 && o->log) {
+			_cleanup_free_ char *l = xasprintf("repository %s: %s", ru->id, err);
+			o->log(l, o->userdata);
+		}
+		for (size_t k = 0; rr == 0 && k < m.n_urls; k++)
+			push_url(ru, xstrdup(m.urls[k]));
+		metalink_clear(&m);
+	}
 	const char *ml = json_string_value(json_object_get(r, "mirrorlist"));
 	if (ml && *ml) {
 		_cleanup_free_ char *url = dl_expand_vars(ml, o->basearch, o->releasever);
@@ -113,8 +129,8 @@ static int resolve_repo(const struct pkgfetch_opts *o, const struct dl_opts *dlo
 		if (rr < 0) {
 			if (!ru->n) {
 				*ret_err = rr == -EPROTONOSUPPORT
-						   ? xasprintf("repository %s: its mirrorlist %s is a metalink, which is not "
-							       "supported; give a baseurl",
+						   ? xasprintf("repository %s: its mirrorlist %s is a metalink: give it as "
+							       "metalink=",
 							       ru->id, url)
 						   : xasprintf("repository %s: cannot read its mirrorlist: %s", ru->id,
 							       err ? err : strerror(-rr));
@@ -132,12 +148,9 @@ static int resolve_repo(const struct pkgfetch_opts *o, const struct dl_opts *dlo
 		}
 		free(urls);
 	}
-	const char *mt = json_string_value(json_object_get(r, "metalink"));
 	if (!ru->n) {
-		*ret_err = mt ? xasprintf("repository %s: only a metalink (%s), which is not supported; give a baseurl or a "
-					  "mirrorlist",
-					  ru->id, mt)
-			      : xasprintf("repository %s: no baseurl and no mirrorlist to download from", ru->id);
+		*ret_err = mt ? xasprintf("repository %s: its metalink %s lists no usable mirror", ru->id, mt)
+			      : xasprintf("repository %s: no baseurl, metalink or mirrorlist to download from", ru->id);
 		return -EINVAL;
 	}
 	json_t *g = json_object_get(r, "gpgcheck");

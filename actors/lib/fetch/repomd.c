@@ -91,7 +91,10 @@ int repomd_parse(const char *xml, struct repomd_data **ret, size_t *ret_n)
 	return 0;
 }
 
-int repomd_urls(const struct dl_opts *o, json_t *repo, char ***ret_urls, size_t *ret_n, char **ret_err)
+/* baseurl=, then the metalink's mirrors by preference (with its hashes in *ml), then the
+ * mirrorlist's entries */
+static int collect_urls(const struct dl_opts *o, json_t *repo, char ***ret_urls, size_t *ret_n, struct metalink *ml,
+			char **ret_err)
 {
 	char **v = NULL;
 	size_t n = 0, i;
@@ -100,17 +103,40 @@ int repomd_urls(const struct dl_opts *o, json_t *repo, char ***ret_urls, size_t 
 		v = xrealloc(v, (n + 2) * sizeof(char *));
 		v[n++] = xstrdup(json_string_value(u));
 	}
-	const char *ml = json_string_value(json_object_get(repo, "mirrorlist"));
-	if (ml && *ml) {
+	const char *mt = json_string_value(json_object_get(repo, "metalink"));
+	if (mt && *mt) {
+		char *err = NULL;
+		int r = metalink_fetch(o, mt, ml, &err);
+		if (r < 0 && !json_string_value(json_object_get(repo, "mirrorlist")) && n == 0) {
+			if (ret_err)
+				*ret_err = xasprintf("repository %s: %s", json_string_value(json_object_get(repo, "repoid")) ?: "?",
+						     err);
+			free(err);
+			free(v);
+			return r;
+		}
+		if (r < 0 && o->log) {
+			_cleanup_free_ char *l = xasprintf("repository %s: %s; using its other URLs",
+							   json_string_value(json_object_get(repo, "repoid")) ?: "?", err);
+			o->log(l, o->userdata);
+		}
+		free(err);
+		for (size_t k = 0; r == 0 && k < ml->n_urls; k++) {
+			v = xrealloc(v, (n + 2) * sizeof(char *));
+			v[n++] = xstrdup(ml->urls[k]);
+		}
+	}
+	const char *mlist = json_string_value(json_object_get(repo, "mirrorlist"));
+	if (mlist && *mlist) {
 		_cleanup_free_ char *text = NULL;
-		int r = dl_fetch_small(o, ml, 1u << 20, &text, NULL, ret_err);
+		int r = dl_fetch_small(o, mlist, 1u << 20, &text, NULL, ret_err);
 		char **m = NULL;
 		size_t nm = 0;
 		if (r == 0)
 			r = dl_parse_mirrorlist(text, &m, &nm);
 		if (r < 0 && n == 0) {
 			if (ret_err && !*ret_err)
-				*ret_err = xasprintf("mirrorlist %s: %s", ml, strerror(-r));
+				*ret_err = xasprintf("mirrorlist %s: %s", mlist, strerror(-r));
 			free(v);
 			return r;
 		}
@@ -122,7 +148,7 @@ int repomd_urls(const struct dl_opts *o, json_t *repo, char ***ret_urls, size_t 
 	}
 	if (n == 0) {
 		if (ret_err)
-			*ret_err = xasprintf("repository %s has no baseurl or mirrorlist",
+			*ret_err = xasprintf("repository %s has no baseurl, metalink or mirrorlist",
 					     json_string_value(json_object_get(repo, "repoid")) ?: "?");
 		return -EINVAL;
 	}
@@ -130,6 +156,14 @@ int repomd_urls(const struct dl_opts *o, json_t *repo, char ***ret_urls, size_t 
 	*ret_urls = v;
 	*ret_n = n;
 	return 0;
+}
+
+int repomd_urls(const struct dl_opts *o, json_t *repo, char ***ret_urls, size_t *ret_n, char **ret_err)
+{
+	struct metalink ml = {0};
+	int r = collect_urls(o, repo, ret_urls, ret_n, &ml, ret_err);
+	metalink_clear(&ml);
+	return r;
 }
 
 static bool want(const char *type)
@@ -141,7 +175,8 @@ static bool want(const char *type)
 }
 
 /* Fetch from one base URL; 0, or -errno with *ret_err. */
-static int fetch_one(const struct dl_opts *o, const char *id, const char *url, const char *dir, char **ret_err)
+static int fetch_one(const struct dl_opts *o, const char *id, const char *url, const char *dir, const struct metalink *ml,
+		     char **ret_err)
 {
 	_cleanup_free_ char *base = xasprintf("%s%s", url, str_endswith(url, "/") ? "" : "/");
 	_cleanup_free_ char *mdurl = xasprintf("%srepodata/repomd.xml", base);
@@ -150,6 +185,11 @@ static int fetch_one(const struct dl_opts *o, const char *id, const char *url, c
 	int r = dl_fetch_small(o, mdurl, 16u << 20, &xml, &len, ret_err);
 	if (r < 0)
 		return r;
+	_cleanup_free_ char *verr = NULL;
+	if (ml && (r = metalink_verify(ml, xml, len, &verr)) < 0) {
+		*ret_err = xasprintf("%s does not match the metalink: %s", mdurl, verr);
+		return r;
+	}
 	struct repomd_data *d = NULL;
 	size_t n = 0;
 	if (repomd_parse(xml, &d, &n) < 0 || n == 0) {
@@ -188,15 +228,21 @@ static int fetch_one(const struct dl_opts *o, const char *id, const char *url, c
 	return 0;
 }
 
-int repomd_fetch(const struct dl_opts *o, const char *id, char *const *urls, size_t n_urls, char **ret_dir,
-		 char **ret_err)
+static int fetch_first(const struct dl_opts *o, const char *id, char *const *urls, size_t n_urls,
+		       const struct metalink *ml, char **ret_dir, char **ret_url, char **ret_err)
 {
 	struct buf why = {0};
 	for (size_t i = 0; i < n_urls; i++) {
 		char *err = NULL;
-		int r = fetch_one(o, id, urls[i], o->cache_dir, &err);
+		int r = fetch_one(o, id, urls[i], o->cache_dir, ml, &err);
+		if (r < 0 && o->log) {
+			_cleanup_free_ char *l = xasprintf("repository %s: %s: %s", id, urls[i], err ? err : strerror(-r));
+			o->log(l, o->userdata);
+		}
 		if (r == 0) {
 			*ret_dir = xasprintf("%s/%s", o->cache_dir, id);
+			if (ret_url)
+				*ret_url = xstrdup(urls[i]);
 			free(err);
 			buf_free(&why);
 			return 0;
@@ -207,4 +253,26 @@ int repomd_fetch(const struct dl_opts *o, const char *id, char *const *urls, siz
 	*ret_err = xasprintf("repository %s: cannot fetch its metadata: %s", id, why.len ? why.data : "no URL");
 	buf_free(&why);
 	return -EIO;
+}
+
+int repomd_fetch(const struct dl_opts *o, const char *id, char *const *urls, size_t n_urls, char **ret_dir,
+		 char **ret_err)
+{
+	return fetch_first(o, id, urls, n_urls, NULL, ret_dir, NULL, ret_err);
+}
+
+int repomd_fetch_repo(const struct dl_opts *o, json_t *repo, char **ret_dir, char **ret_url, char **ret_err)
+{
+	const char *id = json_string_value(json_object_get(repo, "repoid")) ?: "?";
+	struct metalink ml = {0};
+	char **urls = NULL;
+	size_t n = 0;
+	int r = collect_urls(o, repo, &urls, &n, &ml, ret_err);
+	if (r == 0)
+		r = fetch_first(o, id, urls, n, ml.n_hashes ? &ml : NULL, ret_dir, ret_url, ret_err);
+	for (size_t i = 0; i < n; i++)
+		free(urls[i]);
+	free(urls);
+	metalink_clear(&ml);
+	return r;
 }

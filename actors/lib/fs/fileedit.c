@@ -1,4 +1,4 @@
-/* fs_replace_contents(): atomic in-place rewrite that keeps owner, mode and xattrs. */
+/* fs_root_replace_contents(): atomic in-place rewrite that keeps owner, mode and xattrs. */
 #include "fs.h"
 
 #include <fcntl.h>
@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
+#include "leapp/actor.h"
 #include "leapp/proto.h"
+#include "leapp/rootfs.h"
 #include "leapp/util.h"
 
 /* Copy every extended attribute (security.selinux above all) from fd src to fd dst. */
@@ -30,11 +32,14 @@ static void copy_xattrs(int src, int dst)
 	}
 }
 
-int fs_replace_contents(const char *path, const void *data, size_t len)
+int fs_root_replace_contents(const char *abs_path, const void *data, size_t len)
 {
-	char real[PATH_MAX];
-	if (!realpath(path, real))
-		return -errno;
+	/* resolved inside the root, never with realpath(): under --root an absolute symlink would
+	 * point into the host's (or the initramfs's) tree */
+	_cleanup_free_ char *real = NULL;
+	int rr = rootfs_host_path(actor_root(), abs_path, &real);
+	if (rr < 0)
+		return rr;
 	_cleanup_close_ int src = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (src < 0)
 		return -errno;

@@ -5,13 +5,26 @@
 #include <sys/stat.h>
 
 #include "leapp/actor.h"
+#include "leapp/rootfs.h"
 #include "leapp/util.h"
 #include "sys.h"
 
+int fs_root_open(const char *abs_path, int flags, mode_t mode)
+{
+	return rootfs_open_path(actor_root(), abs_path, flags, mode);
+}
+
+int fs_root_host_path(const char *abs_path, char **ret)
+{
+	return rootfs_host_path(actor_root(), abs_path, ret);
+}
+
 int fs_root_read(const char *abs_path, size_t limit, char **ret_data, size_t *ret_len)
 {
-	_cleanup_free_ char *p = actor_path(abs_path);
-	return read_file(p, limit, ret_data, ret_len);
+	_cleanup_close_ int fd = fs_root_open(abs_path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+	if (fd < 0)
+		return fd;
+	return read_fd(fd, limit, ret_data, ret_len);
 }
 
 int fs_copy_file(const char *src, const char *dst, mode_t mode, uint64_t *ret_size)

@@ -3,22 +3,32 @@
 
 #include <fcntl.h>
 
+#include "leapp/rootfs.h"
 #include "leapp/util.h"
 
 bool upgrade_rpm_started(const char *root, const char *execution)
 {
-	_cleanup_free_ char *p = path_join(root, RPM_UPGRADE_MARK), *data = NULL;
-	if (!execution || read_file(p, 4096, &data, NULL) < 0)
+	_cleanup_free_ char *data = NULL;
+	if (!execution)
+		return false;
+	/* resolved inside the root (a symlink in /var/lib must not lead out of it) */
+	_cleanup_close_ int fd = rootfs_open_path(root, RPM_UPGRADE_MARK, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	if (fd < 0 || read_fd(fd, 4096, &data, NULL) < 0)
 		return false;
 	return !strcmp(str_strip(data), execution);
 }
 
 int upgrade_rpm_mark(const char *root, const char *execution)
 {
-	_cleanup_free_ char *p = path_join(root, RPM_UPGRADE_MARK);
-	_cleanup_free_ char *dir = xstrdup(p);
-	*strrchr(dir, '/') = 0;
-	int r = mkdir_p(dir, 0700);
+	_cleanup_free_ char *p = NULL;
+	int r = rootfs_host_path(root, RPM_UPGRADE_MARK, &p);
+	if (r == -ENOENT) {
+		/* no /var/lib/leapp yet (an actor run alone): made, then resolved again */
+		_cleanup_free_ char *dir = path_join(root, "/var/lib/leapp");
+		if ((r = mkdir_p(dir, 0700)) < 0)
+			return r;
+		r = rootfs_host_path(root, RPM_UPGRADE_MARK, &p);
+	}
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *text = xasprintf("%s\n", execution);

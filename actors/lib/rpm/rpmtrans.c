@@ -85,6 +85,15 @@ int rpmtrans_new(const struct rpmtrans_opts *o, struct rpmtrans **ret, char **re
 			rpmtsSetScriptFd(t->ts, t->script_fd);
 		}
 	}
+	if (!o->create_db) {
+		/* librpm would create an empty database where there is none, even for a test */
+		_cleanup_free_ char *dir = path_join(t->root, t->dbpath);
+		if (!rpmrebuild_format(dir)) {
+			*ret_err = xasprintf("no rpm database in %s", dir);
+			rpmtrans_free(t);
+			return -ENOENT;
+		}
+	}
 	if (o->create_db) {
 		_cleanup_free_ char *dir = path_join(t->root, t->dbpath);
 		r = mkdir_p(dir, 0755);

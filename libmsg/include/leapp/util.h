@@ -60,6 +60,8 @@ void buf_free(struct buf *b);
 /* Returns the NUL-terminated contents and resets b. */
 char *buf_steal(struct buf *b);
 
+/* Read what is left of fd (limit bytes at most; returns -EFBIG beyond). */
+int read_fd(int fd, size_t limit, char **ret_data, size_t *ret_len);
 /* Read a whole file (limit bytes at most; returns -EFBIG beyond). */
 int read_file(const char *path, size_t limit, char **ret_data, size_t *ret_len);
 /* Write a file atomically: a temporary file with an unguessable name, created with O_EXCL and
