@@ -88,6 +88,7 @@ include files/module.mk
 -include livemode/module.mk
 -include $(sort $(wildcard livemode/*/actor.mk))
 -include tests/module.mk
+-include tests/engine/module.mk
 -include tests/bench/module.mk
 -include tests/sandbox/module.mk
 -include tests/fuzz/module.mk

@@ -94,6 +94,7 @@ struct engine {
 	char *hostname;
 	char *host_mountinfo;
 	bool inhibited, errors, stop_after_phase, interrupted;
+	char *store_error;       /* the first audit store error: the workflow stops (DESIGN.md section 2) */
 	struct stage_run *sr;
 	/* actor run (leapp actor run) */
 	bool single;
@@ -105,6 +106,37 @@ static void proc_maybe_finish(struct proc *p);
 static void stage_schedule(struct stage_run *sr);
 
 /* ---- small helpers ---- */
+
+/* Stop starting actors and kill the running ones (an interrupt, a store error). */
+static void engine_stop(struct engine *e, const char *why)
+{
+	struct stage_run *sr = e->sr;
+	if (!sr)
+		return;
+	sr->stop_starting = true;
+	for (size_t i = 0; i < sr->n; i++)
+		if (sr->procs[i].state == P_RUNNING)
+			proc_kill(&sr->procs[i], why);
+}
+
+/*
+ * A store error stops the workflow at once (DESIGN.md section 2): no actor starts any more, the
+ * running ones are killed, and the store writes nothing more (it rolls back its open batch),
+ * so what was committed before stays intact for --resume. Returns true when r is an error.
+ */
+static bool store_failed(struct engine *e, int r, const char *what)
+{
+	if (r >= 0)
+		return false;
+	if (!e->store_error) {
+		e->store_error = xasprintf("%s: %s", what, store_errmsg(e->c->store));
+		output_diag(e->c->out, "error",
+			    "the audit store failed while %s; the workflow stops here (what was committed before is kept)",
+			    e->store_error);
+		engine_stop(e, "was stopped: the audit store failed");
+	}
+	return true;
+}
 
 static void proc_set_failure(struct proc *p, const char *fmt, ...) _printf_(2, 3);
 static void proc_set_failure(struct proc *p, const char *fmt, ...)
@@ -138,7 +170,8 @@ static void proc_log(struct proc *p, const char *level, const char *msg)
 		return;
 	}
 	p->log_bytes += len;
-	store_log_add(e->c->store, e->exec->id, p->run, level, now_realtime(), msg);
+	if (store_failed(e, store_log_add(e->c->store, e->exec->id, p->run, level, now_realtime(), msg), "storing a log line"))
+		return;
 	output_actor_log(e->c->out, p->m->name, level, msg);
 }
 
@@ -282,6 +315,15 @@ static void feed_more(struct proc *p)
 		struct feed_ctx f = {.p = p, .out = &w->sb, .last = p->feed_okey};
 		int n = store_messages_read(e->c->store, e->exec->id, p->m->consumes, p->m->n_consumes, p->feed_okey,
 					    FEED_BATCH, feed_row, &f);
+		if (n < 0) {
+			/* never end-of-input: the actor would work from partial facts */
+			msgpack_sbuffer_destroy(&w->sb);
+			free(w);
+			_cleanup_free_ char *what = xasprintf("reading the input of actor %s", p->m->name);
+			proc_kill(p, "its input could not be read from the audit store");
+			store_failed(e, n, what);
+			return;
+		}
 		p->feed_okey = f.last;
 		if (n > 0)
 			send_buffer(p, w);
@@ -367,8 +409,10 @@ static void handle_produce(struct proc *p, const msgpack_object *f)
 	p->seq++;
 	int64_t okey = store_okey(p->sr ? p->sr->phase->index : 0, p->m->stage, p->position, p->seq);
 	int r = store_message_add(e->c->store, e->exec->id, p->run, okey, md->name, md->topic, p->m->name, sb.data, sb.size);
-	if (r < 0)
-		proc_kill(p, "its message could not be stored (audit store error)");
+	if (store_failed(e, r, "storing a message")) {
+		msgpack_sbuffer_destroy(&sb);
+		return;
+	}
 	if (!strcmp(md->name, "IPUConfig")) {
 		msgpack_zone z;
 		msgpack_zone_init(&z, 2048);
@@ -405,7 +449,10 @@ static void handle_report(struct proc *p, const msgpack_object *f)
 	}
 	if (report_entry_has_group(entry, "inhibitor"))
 		p->pending_inhibitor = true;
-	store_report_add(e->c->store, e->exec->id, p->run, "actor", entry);
+	if (store_failed(e, store_report_add(e->c->store, e->exec->id, p->run, "actor", entry), "storing a report entry")) {
+		json_decref(entry);
+		return;
+	}
 	if (e->single)
 		json_array_append(json_object_get(e->single_output, "reports"), entry);
 	json_decref(entry);
@@ -442,7 +489,7 @@ static void handle_error(struct proc *p, const msgpack_object *f)
 	char err[256];
 	report_entry_complete(entry, p->m->name, e->hostname, e->exec->uuid, p->run, ++p->seq, err, sizeof(err));
 	/* the error is the reason the run fails: it must stay visible although the run will not commit */
-	store_report_add(e->c->store, e->exec->id, p->run, "broker", entry);
+	(void)store_failed(e, store_report_add(e->c->store, e->exec->id, p->run, "broker", entry), "storing a report entry");
 	if (e->single)
 		json_array_append(json_object_get(e->single_output, "errors"), entry);
 	json_decref(entry);
@@ -463,7 +510,10 @@ static void handle_dialog(struct proc *p, const msgpack_object *f)
 		proc_kill(p, "sent a dialog without scope and components");
 		return;
 	}
-	store_dialog_add(p->e->c->store, p->e->exec->id, p->run, dj);
+	if (store_failed(p->e, store_dialog_add(p->e->c->store, p->e->exec->id, p->run, dj), "storing a dialog")) {
+		json_decref(dj);
+		return;
+	}
 	if (p->e->single)
 		json_array_append(json_object_get(p->e->single_output, "dialogs"), dj);
 	json_decref(dj);
@@ -742,18 +792,24 @@ static void proc_finish(struct proc *p)
 		free(p->failure);
 		p->failure = f;
 	}
+	if (e->store_error)
+		ok = false; /* its run cannot commit */
 	const char *status = ok ? "ok" : "failed";
-	if (!ok && !p->error_frame) {
+	if (!ok && !p->error_frame && !e->store_error) {
 		_cleanup_free_ char *last = joined_last_logs(p);
 		json_t *entry = report_entry_failure(p->m->name, p->m->phase, p->failure, last, e->hostname, e->exec->uuid, p->run);
-		store_report_add(c->store, e->exec->id, p->run, "broker", entry);
+		(void)store_failed(e, store_report_add(c->store, e->exec->id, p->run, "broker", entry), "storing a report entry");
 		if (e->single)
 			json_array_append(json_object_get(e->single_output, "errors"), entry);
 		json_decref(entry);
 	}
-	store_run_finished(c->store, p->run, status, exit_code, sig, p->t1 - p->t0, p->ru.ru_maxrss, ok, p->failure);
-	if (ok && p->m->side_effects)
-		store_flush(c->store, true);
+	if (!e->store_error) {
+		int r = store_run_finished(c->store, p->run, status, exit_code, sig, p->t1 - p->t0, p->ru.ru_maxrss, ok, p->failure);
+		if (r == 0 && ok && p->m->side_effects)
+			r = store_flush(c->store, true);
+		if (store_failed(e, r, "recording the end of an actor run"))
+			ok = false;
+	}
 	if (ok) {
 		if (p->pending_workflow) {
 			json_decref(e->workflow_cfg);
@@ -839,7 +895,8 @@ static void on_check(uv_check_t *h)
 {
 	/* one write transaction per loop turn */
 	struct engine *e = h->data;
-	store_flush(e->c->store, false);
+	if (!e->store_error)
+		(void)store_failed(e, store_flush(e->c->store, false), "committing a batch");
 }
 
 /* ---- starting actors ---- */
@@ -1025,12 +1082,15 @@ static int proc_go(struct proc *p)
 	if (p->run <= 0) {
 		int r = store_run_new(c->store, e->exec->id, p->m->name, p->m->phase, sr->phase->index, p->m->stage,
 				      p->position, &p->run);
-		if (r < 0)
+		/* the start of a system change is durable before it happens */
+		if (r == 0 && p->m->side_effects)
+			r = store_flush(c->store, true);
+		if (store_failed(e, r, "recording the start of an actor run"))
 			return r;
-		if (p->m->side_effects)
-			store_flush(c->store, true); /* the start of a system change is durable before it happens */
 	}
-	store_run_started(c->store, p->run, p->pid, now_realtime());
+	int r = store_run_started(c->store, p->run, p->pid, now_realtime());
+	if (store_failed(e, r, "recording the start of an actor run"))
+		return r;
 	p->t0 = now_monotonic();
 	spawn_go(p->go_fd, true);
 	p->go_fd = -1;
@@ -1057,9 +1117,10 @@ static int proc_start(struct proc *p)
 		if (e->c->opt.no_sandbox && p->m->side_effects) {
 			r = store_run_new(e->c->store, e->exec->id, p->m->name, p->m->phase, p->sr->phase->index, p->m->stage,
 					  p->position, &p->run);
-			if (r < 0)
+			if (r == 0)
+				r = store_flush(e->c->store, true);
+			if (store_failed(e, r, "recording the start of an actor run"))
 				return r;
-			store_flush(e->c->store, true);
 		}
 		r = proc_prepare(p, true);
 	}
@@ -1088,20 +1149,30 @@ static bool deps_running_or_done(struct stage_run *sr, struct proc *p)
 static void start_failed(struct stage_run *sr, struct proc *p, int r)
 {
 	struct engine *e = sr->e;
-	output_diag(e->c->out, "error", "cannot start actor %s: %s", p->m->name, strerror(-r));
-	p->state = P_DONE;
-	sr->finished++;
+	if (p->state == P_PREPARED) {
+		proc_discard(p); /* its waiting child is killed; counted done once reaped */
+	} else {
+		p->state = P_DONE;
+		sr->finished++;
+	}
 	e->errors = true;
+	if (e->store_error)
+		return; /* said already; nothing more is written */
+	output_diag(e->c->out, "error", "cannot start actor %s: %s", p->m->name, strerror(-r));
+	int w = 0;
 	if (p->run <= 0)
-		store_run_new(e->c->store, e->exec->id, p->m->name, p->m->phase, sr->phase->index, p->m->stage, p->position,
-			      &p->run);
-	if (p->run > 0) {
+		w = store_run_new(e->c->store, e->exec->id, p->m->name, p->m->phase, sr->phase->index, p->m->stage, p->position,
+				  &p->run);
+	if (w == 0 && p->run > 0) {
 		_cleanup_free_ char *cause = xasprintf("could not be started: %s", p->failure ? p->failure : strerror(-r));
 		json_t *entry = report_entry_failure(p->m->name, p->m->phase, cause, "", e->hostname, e->exec->uuid, p->run);
-		store_report_add(e->c->store, e->exec->id, p->run, "broker", entry);
+		w = store_report_add(e->c->store, e->exec->id, p->run, "broker", entry);
 		json_decref(entry);
-		store_run_finished(e->c->store, p->run, "failed", 127, 0, 0, 0, false, cause);
+		if (w == 0)
+			w = store_run_finished(e->c->store, p->run, "failed", 127, 0, 0, 0, false, cause);
 	}
+	if (store_failed(e, w, "recording an actor that could not start"))
+		return;
 	if (sr->phase->policy == POLICY_FAIL_IMMEDIATELY)
 		sr->stop_starting = true;
 }
@@ -1112,7 +1183,7 @@ static void stage_schedule(struct stage_run *sr)
 	bool prepared = false;
 	for (size_t i = 0; i < sr->n; i++) {
 		struct proc *p = &sr->procs[i];
-		if (p->state != P_PENDING && p->state != P_PREPARED)
+		if ((p->state != P_PENDING && p->state != P_PREPARED) || p->discarded)
 			continue;
 		if (sr->stop_starting) {
 			if (p->state == P_PREPARED) {
@@ -1243,15 +1314,17 @@ static void run_stage(struct engine *e, const struct phase_def *ph, enum stage s
 	struct stage_run sr = {.e = e, .phase = ph, .stage = st};
 	build_stage(e, &sr, sel, n);
 	free(sel);
-	if (resume)
-		for (size_t i = 0; i < sr.n; i++)
-			if (store_run_committed(c->store, e->exec->id, sr.procs[i].m->name, ph->name)) {
-				sr.procs[i].state = P_DONE;
-				sr.procs[i].skipped = true;
-				sr.finished++;
-			}
 	e->sr = &sr;
-	if (e->interrupted)
+	for (size_t i = 0; resume && i < sr.n && !e->store_error; i++) {
+		int r = store_run_committed(c->store, e->exec->id, sr.procs[i].m->name, ph->name);
+		if (r > 0) {
+			sr.procs[i].state = P_DONE;
+			sr.procs[i].skipped = true;
+			sr.finished++;
+		}
+		(void)store_failed(e, r, "reading which actors have run");
+	}
+	if (e->interrupted || e->store_error)
 		sr.stop_starting = true;
 	stage_schedule(&sr);
 	/* always: when every actor of the stage was skipped (resume) or failed to start,
@@ -1259,7 +1332,8 @@ static void run_stage(struct engine *e, const struct phase_def *ph, enum stage s
 	 * set, it would end the next stage's loop while its actors still run */
 	uv_run(&e->loop, UV_RUN_DEFAULT);
 	e->sr = NULL;
-	store_flush(c->store, false);
+	if (!e->store_error)
+		(void)store_failed(e, store_flush(c->store, false), "committing a batch");
 	stage_clear(&sr);
 }
 
@@ -1300,7 +1374,9 @@ static void load_answers(struct engine *e)
 static void dialog_inhibitors(struct engine *e)
 {
 	struct leapp_ctx *c = e->c;
-	json_t *dialogs = store_dialogs(c->store, e->exec->id);
+	json_t *dialogs = NULL;
+	if (store_failed(e, store_dialogs(c->store, e->exec->id, &dialogs), "reading the dialogs"))
+		return;
 	json_t *missing = dialogs_unanswered(dialogs, e->answers);
 	size_t i;
 	json_t *m;
@@ -1328,9 +1404,11 @@ static void dialog_inhibitors(struct engine *e)
 		json_object_set_new(entry, "key", json_string(hex));
 		char err[128];
 		report_entry_complete(entry, "leapp", e->hostname, e->exec->uuid, 0, (uint32_t)i, err, sizeof(err));
-		store_report_add(c->store, e->exec->id, 0, "broker", entry);
+		int r = store_report_add(c->store, e->exec->id, 0, "broker", entry);
 		json_decref(entry);
 		e->inhibited = true;
+		if (store_failed(e, r, "storing a report entry"))
+			break;
 	}
 	_cleanup_free_ char *af = path_join(c->logdir, "answerfile");
 	if (json_array_size(dialogs))
@@ -1377,6 +1455,7 @@ static void engine_teardown(struct engine *e)
 	uv_loop_close(&e->loop);
 	json_decref(e->workflow_cfg);
 	json_decref(e->answers);
+	free(e->store_error);
 	free(e->hostname);
 	free(e->host_mountinfo);
 }
@@ -1423,6 +1502,14 @@ static json_t *execution_config(struct leapp_ctx *c)
 }
 
 /* Runs phases [from, to] of the workflow for the execution in *ex. */
+/* Record the state of the execution; a store error stops the workflow. */
+static void execution_set(struct engine *e, const char *status, const char *next_phase, const char *boot_id,
+			  bool finished)
+{
+	int r = store_execution_update(e->c->store, e->exec->id, status, next_phase, boot_id, finished);
+	(void)store_failed(e, r, "recording the state of the run");
+}
+
 static int run_phases(struct engine *e, size_t from, bool resume, struct engine_result *res)
 {
 	struct leapp_ctx *c = e->c;
@@ -1436,6 +1523,8 @@ static int run_phases(struct engine *e, size_t from, bool resume, struct engine_
 		}
 		if (ph->stop_preupgrade)
 			dialog_inhibitors(e);
+		if (e->store_error)
+			return -EIO;
 		double t0 = now_monotonic();
 		output_phase_start(c->out, ph->name, ph->index);
 		bool errors_before = e->errors;
@@ -1444,49 +1533,54 @@ static int run_phases(struct engine *e, size_t from, bool resume, struct engine_
 			if (e->errors && ph->policy == POLICY_FAIL_IMMEDIATELY)
 				break;
 		}
+		if (e->store_error)
+			return -EIO;
 		bool phase_failed = e->errors && !errors_before;
 		output_phase_finish(c->out, ph->name, ph->index, phase_failed ? "failed" : "ok", now_monotonic() - t0);
 		free(res->stopped_after);
 		res->stopped_after = xstrdup(ph->name);
 		/* the phase barrier: everything so far is durable */
-		store_flush(c->store, true);
+		if (e->store_error || store_failed(e, store_flush(c->store, true), "making the phase durable"))
+			return -EIO;
 		if (e->interrupted) {
-			store_execution_update(c->store, e->exec->id, "stopped", ph->name, NULL, false);
+			execution_set(e, "stopped", ph->name, NULL, false);
 			res->exit_code = EXIT_ERROR;
-			return 0;
+			return e->store_error ? -EIO : 0;
 		}
 		if (phase_failed && ph->policy != POLICY_REPORT_ONLY) {
-			store_execution_update(c->store, e->exec->id, "failed", ph->name, NULL, false);
+			execution_set(e, "failed", ph->name, NULL, false);
 			res->exit_code = EXIT_ERROR;
-			return 0;
+			return e->store_error ? -EIO : 0;
 		}
 		if (ph->checkpoint && e->errors && ph->policy != POLICY_REPORT_ONLY) {
-			store_execution_update(c->store, e->exec->id, "failed", ph->name, NULL, false);
+			execution_set(e, "failed", ph->name, NULL, false);
 			res->exit_code = EXIT_ERROR;
-			return 0;
+			return e->store_error ? -EIO : 0;
 		}
 		if (ph->stop_preupgrade && e->kind == RUN_PREUPGRADE) {
-			store_execution_update(c->store, e->exec->id, e->inhibited ? "inhibited" : "finished", NULL, NULL, true);
+			execution_set(e, e->inhibited ? "inhibited" : "finished", NULL, NULL, true);
 			res->exit_code = e->inhibited ? EXIT_INHIBITED : e->errors ? EXIT_ERROR : EXIT_OK;
-			return 0;
+			return e->store_error ? -EIO : 0;
 		}
 		if (ph->inhibitor_barrier && e->inhibited) {
-			store_execution_update(c->store, e->exec->id, "inhibited", NULL, NULL, true);
+			execution_set(e, "inhibited", NULL, NULL, true);
 			res->exit_code = EXIT_INHIBITED;
-			return 0;
+			return e->store_error ? -EIO : 0;
 		}
 		if (e->stop_after_phase) {
-			store_execution_update(c->store, e->exec->id, "stopped", i + 1 < c->wf.n ? c->wf.phases[i + 1].name : NULL,
+			execution_set(e, "stopped", i + 1 < c->wf.n ? c->wf.phases[i + 1].name : NULL,
 					       NULL, false);
 			res->exit_code = e->errors ? EXIT_ERROR : e->inhibited ? EXIT_INHIBITED : EXIT_OK;
-			return 0;
+			return e->store_error ? -EIO : 0;
 		}
 		if ((ph->request_restart_after || ph->restart_after) && i + 1 < c->wf.n) {
 			_cleanup_free_ char *boot = read_boot_id();
-			store_execution_update(c->store, e->exec->id, "reboot", c->wf.phases[i + 1].name, boot, false);
+			execution_set(e, "reboot", c->wf.phases[i + 1].name, boot, false);
 			res->reboot_requested = ph->request_restart_after;
 			res->reboot_now = ph->restart_after;
 			res->exit_code = EXIT_OK;
+			if (e->store_error)
+				return -EIO;
 			output_event(c->out, "reboot-requested",
 				     json_pack("{s:s, s:s}", "phase", ph->name, "reason",
 					       ph->restart_after ? "the upgrade continues after a reboot into the upgraded system"
@@ -1494,9 +1588,9 @@ static int run_phases(struct engine *e, size_t from, bool resume, struct engine_
 			return 0;
 		}
 	}
-	store_execution_update(c->store, e->exec->id, e->errors ? "failed" : "finished", NULL, NULL, true);
+	execution_set(e, e->errors ? "failed" : "finished", NULL, NULL, true);
 	res->exit_code = e->errors ? EXIT_ERROR : EXIT_OK;
-	return 0;
+	return e->store_error ? -EIO : 0;
 }
 
 /* Decide where --resume continues; refuse with a clear reason when it must not. */
@@ -1514,7 +1608,13 @@ static int resume_prepare(struct engine *e, struct execution *ex, size_t *ret_fr
 		return -EPERM;
 	}
 	struct run_info fr = {0};
-	if (store_last_failed_run(c->store, ex->id, &fr) == 0) {
+	int r = store_last_failed_run(c->store, ex->id, &fr);
+	if (r < 0 && r != -ENOENT) {
+		/* the refusal below must not be skipped because the store could not tell */
+		output_diag(c->out, "error", "cannot read the actor runs of the last upgrade: %s", store_errmsg(c->store));
+		return r;
+	}
+	if (r == 0) {
 		if (!c->opt.force) {
 			output_diag(c->out, "error",
 				    "actor %s failed in phase %s of the last upgrade (%s); fix the cause (see the report) and "
@@ -1553,7 +1653,9 @@ static int resume_prepare(struct engine *e, struct execution *ex, size_t *ret_fr
 	int n = store_discard_uncommitted(c->store, ex->id);
 	if (n > 0)
 		output_diag(c->out, "info", "discarded %d actor run(s) that did not commit", n);
-	store_flush(c->store, true);
+	r = n < 0 ? n : store_flush(c->store, true);
+	if (store_failed(e, r, "discarding the runs that did not commit"))
+		return r;
 	size_t from = 0;
 	if (ex->next_phase) {
 		const struct phase_def *ph = workflow_phase(&c->wf, ex->next_phase);
@@ -1564,7 +1666,9 @@ static int resume_prepare(struct engine *e, struct execution *ex, size_t *ret_fr
 		from = (size_t)ph->index;
 	}
 	/* crashed: continue in the phase of the last recorded run, if it is later */
-	json_t *runs = store_runs_list(c->store, ex->id);
+	json_t *runs = NULL;
+	if (store_failed(e, (r = store_runs_list(c->store, ex->id, &runs)), "reading the actor runs"))
+		return r;
 	size_t nr = json_array_size(runs);
 	if (nr) {
 		const struct phase_def *ph =
@@ -1576,17 +1680,22 @@ static int resume_prepare(struct engine *e, struct execution *ex, size_t *ret_fr
 	/* next_phase stays as the floor while it runs: killed before a run of the phases after a
 	 * reboot commits, the next resume must not go back to the phase before the reboot (whose
 	 * runs are the last recorded), which would only ask for the reboot again */
-	store_execution_update(c->store, ex->id, "running", c->wf.phases[from].name, NULL, false);
+	r = store_execution_update(c->store, ex->id, "running", c->wf.phases[from].name, NULL, false);
+	if (store_failed(e, r, "recording the state of the run"))
+		return r;
 	*ret_from = from;
 	return 0;
 }
 
-static void load_workflow_cfg(struct engine *e)
+static int load_workflow_cfg(struct engine *e)
 {
 	void *data = NULL;
 	size_t len = 0;
-	if (store_message_last(e->c->store, e->exec->id, "IPUConfig", &data, &len) < 0)
-		return;
+	int r = store_message_last(e->c->store, e->exec->id, "IPUConfig", &data, &len);
+	if (r == -ENOENT)
+		return 0;
+	if (store_failed(e, r, "reading the workflow configuration"))
+		return r;
 	msgpack_zone z;
 	msgpack_zone_init(&z, 2048);
 	msgpack_object o;
@@ -1595,6 +1704,7 @@ static void load_workflow_cfg(struct engine *e)
 		e->workflow_cfg = msgpack_to_json(&o);
 	msgpack_zone_destroy(&z);
 	free(data);
+	return 0;
 }
 
 static int sandbox_check(struct leapp_ctx *c)
@@ -1623,30 +1733,33 @@ int engine_run(struct leapp_ctx *c, enum run_kind kind, struct engine_result *re
 	if (c->opt.resume) {
 		r = store_execution_last(c->store, "upgrade", &res->exec);
 		if (r < 0) {
-			output_diag(c->out, "error", "there is no upgrade to resume in %s", store_path(c->store));
+			if (r == -ENOENT)
+				output_diag(c->out, "error", "there is no upgrade to resume in %s", store_path(c->store));
+			else
+				output_diag(c->out, "error", "cannot read the last upgrade: %s", store_errmsg(c->store));
 			res->exit_code = EXIT_ERROR;
 			engine_teardown(&e);
 			return r;
 		}
 		e.exec = &res->exec;
-		if ((r = resume_prepare(&e, &res->exec, &from)) < 0) {
+		if ((r = resume_prepare(&e, &res->exec, &from)) < 0 || (r = load_workflow_cfg(&e)) < 0) {
 			res->exit_code = EXIT_ERROR;
 			engine_teardown(&e);
 			return r;
 		}
-		load_workflow_cfg(&e);
 	} else {
 		json_t *cfg = execution_config(c);
 		r = store_execution_new(c->store, kind == RUN_PREUPGRADE ? "preupgrade" : "upgrade", c->cmdline, cfg, &res->exec);
 		json_decref(cfg);
+		if (r == 0)
+			r = store_flush(c->store, true);
 		if (r < 0) {
-			output_diag(c->out, "error", "cannot record the execution in %s: %s", store_path(c->store), strerror(-r));
+			output_diag(c->out, "error", "cannot record the run: %s", store_errmsg(c->store));
 			res->exit_code = EXIT_ERROR;
 			engine_teardown(&e);
 			return r;
 		}
 		e.exec = &res->exec;
-		store_flush(c->store, true);
 	}
 	output_event(c->out, "start", json_pack("{s:s, s:s, s:s, s:b}", "execution", res->exec.uuid, "kind", res->exec.kind,
 						 "root", c->root, "resume", c->opt.resume));
@@ -1657,13 +1770,16 @@ int engine_run(struct leapp_ctx *c, enum run_kind kind, struct engine_result *re
 				      "severity", "high", "groups", "sanity");
 		char err[64];
 		report_entry_complete(w, "leapp", e.hostname, res->exec.uuid, 0, 0, err, sizeof(err));
-		store_report_add(c->store, res->exec.id, 0, "broker", w);
+		(void)store_failed(&e, store_report_add(c->store, res->exec.id, 0, "broker", w), "storing a report entry");
 		json_decref(w);
 	}
-	run_phases(&e, from, c->opt.resume, res);
+	r = e.store_error ? -EIO : run_phases(&e, from, c->opt.resume, res);
 	res->inhibited = e.inhibited;
 	res->errors = e.errors;
-	store_flush(c->store, true);
+	if (r == 0 && store_failed(&e, store_flush(c->store, true), "making the end of the run durable"))
+		r = -EIO;
+	if (r < 0)
+		res->exit_code = EXIT_ERROR;
 	/* the broker's own footprint, for the log and for benchmarks */
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
@@ -1673,7 +1789,7 @@ int engine_run(struct leapp_ctx *c, enum run_kind kind, struct engine_result *re
 	output_event(c->out, "stats", json_pack("{s:I, s:f, s:f}", "broker_peak_rss_kb", (json_int_t)ru.ru_maxrss,
 						 "broker_cpu_user_s", cpu_user, "broker_cpu_sys_s", cpu_sys));
 	engine_teardown(&e);
-	return 0;
+	return r;
 }
 
 /* ---- leapp actor run ---- */
@@ -1694,6 +1810,7 @@ int engine_run_single(struct leapp_ctx *c, struct manifest *m, json_t *input, js
 	int r = store_execution_new(c->store, "actor-run", c->cmdline, cfg, &ex);
 	json_decref(cfg);
 	if (r < 0) {
+		output_diag(c->out, "error", "cannot record the run: %s", store_errmsg(c->store));
 		engine_teardown(&e);
 		json_decref(e.single_output);
 		return r;
@@ -1704,33 +1821,42 @@ int engine_run_single(struct leapp_ctx *c, struct manifest *m, json_t *input, js
 	struct execution last;
 	if (c->workflow_override) {
 		e.workflow_cfg = json_incref(c->workflow_override);
-	} else if (store_execution_last(c->store, "upgrade", &last) == 0 ||
-		   store_execution_last(c->store, "preupgrade", &last) == 0) {
+	} else if ((r = store_execution_last(c->store, "upgrade", &last)) == 0 ||
+		   (r == -ENOENT && (r = store_execution_last(c->store, "preupgrade", &last)) == 0)) {
 		struct execution *keep = e.exec;
 		e.exec = &last;
-		load_workflow_cfg(&e);
+		r = load_workflow_cfg(&e);
 		e.exec = keep;
 		execution_clear(&last);
 	}
+	if (r < 0 && r != -ENOENT)
+		(void)store_failed(&e, r, "reading the last run");
 	const struct phase_def *ph = workflow_phase(&c->wf, m->phase);
 	struct stage_run sr = {.e = &e, .phase = ph, .stage = m->stage};
 	sr.procs = xcalloc(1, sizeof(*sr.procs));
 	sr.n = 1;
 	sr.procs[0] = (struct proc){.e = &e, .sr = &sr, .m = m, .state = P_PENDING};
 	e.sr = &sr;
+	if (e.store_error)
+		sr.stop_starting = true;
 	stage_schedule(&sr);
 	if (sr.finished < sr.n)
 		uv_run(&e.loop, UV_RUN_DEFAULT);
-	bool ok = sr.procs[0].state == P_DONE && !sr.procs[0].failure;
+	bool ok = sr.procs[0].state == P_DONE && !sr.procs[0].failure && !sr.procs[0].skipped && !e.store_error;
 	json_object_set_new(e.single_output, "status", json_string(ok ? "ok" : "failed"));
 	if (sr.procs[0].failure)
 		json_object_set_new(e.single_output, "failure", json_string(sr.procs[0].failure));
-	store_execution_update(c->store, ex.id, ok ? "finished" : "failed", NULL, NULL, true);
 	e.sr = NULL;
+	if (!e.store_error) {
+		r = store_execution_update(c->store, ex.id, ok ? "finished" : "failed", NULL, NULL, true);
+		if (r == 0)
+			r = store_flush(c->store, true);
+		(void)store_failed(&e, r, "recording the end of the run");
+	}
 	stage_clear(&sr);
-	store_flush(c->store, true);
 	execution_clear(&ex);
+	r = e.store_error ? -EIO : ok ? 0 : -EPROTO;
 	engine_teardown(&e);
 	*ret_output = e.single_output;
-	return ok ? 0 : -EPROTO;
+	return r;
 }

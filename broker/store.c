@@ -14,7 +14,10 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool in_tx;
+	bool unsynced;  /* commits made since the WAL was last synced */
 	bool sync_full; /* LEAPP_STORE_SYNC=full */
+	int failed;     /* a write or commit failed: every later write returns this (sticky) */
+	char *errmsg;   /* what the last error was */
 	sqlite3_stmt *st_msg, *st_log, *st_report, *st_read;
 };
 
@@ -53,8 +56,10 @@ static const char *const migrations[] = {
 
 static int sql_err(struct store *s, char **ret_err, const char *what)
 {
+	free(s->errmsg);
+	s->errmsg = xasprintf("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 	if (ret_err)
-		*ret_err = xasprintf("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+		*ret_err = xstrdup(s->errmsg);
 	int code = sqlite3_errcode(s->db) & 0xff;
 	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
 		return -EBADMSG;
@@ -139,7 +144,7 @@ int store_open(const char *path, bool create, struct store **ret, char **ret_err
 	sqlite3_extended_result_codes(s->db, 1);
 	/* journal_mode WAL reads the header and first page: corruption shows here or below */
 	if (exec_sql(s, "PRAGMA journal_mode=WAL") < 0 || exec_sql(s, "PRAGMA foreign_keys=ON") < 0 ||
-	    exec_sql(s, "PRAGMA synchronous=NORMAL") < 0) {
+	    exec_sql(s, s->sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL") < 0) {
 		r = sql_err(s, ret_err, "cannot set up the database");
 		if (r == -EBADMSG && ret_err) {
 			free(*ret_err);
@@ -189,12 +194,29 @@ int store_open(const char *path, bool create, struct store **ret, char **ret_err
 	return 0;
 }
 
+const char *store_errmsg(const struct store *s)
+{
+	return s->errmsg ? s->errmsg : "no error";
+}
+
+/* A write or commit failed: nothing more is written (what is in the open batch is rolled back
+ * at close), so that what was committed before stays exactly as it was. */
+static int store_fail(struct store *s, int r)
+{
+	if (!s->failed)
+		s->failed = r;
+	return r;
+}
+
 void store_close(struct store *s)
 {
 	if (!s)
 		return;
-	if (s->in_tx)
-		store_flush(s, true);
+	/* the callers flush what matters and report its errors; this is the last chance */
+	if (s->in_tx && !s->failed && store_flush(s, true) < 0)
+		s->failed = -EIO;
+	if (s->in_tx || (s->db && !sqlite3_get_autocommit(s->db)))
+		exec_sql(s, "ROLLBACK");
 	sqlite3_finalize(s->st_msg);
 	sqlite3_finalize(s->st_log);
 	sqlite3_finalize(s->st_report);
@@ -204,6 +226,7 @@ void store_close(struct store *s)
 		sqlite3_close_v2(s->db);
 	}
 	free(s->path);
+	free(s->errmsg);
 	free(s);
 }
 
@@ -214,31 +237,63 @@ const char *store_path(const struct store *s)
 
 static int tx_begin(struct store *s)
 {
+	if (s->failed)
+		return s->failed;
 	if (s->in_tx)
 		return 0;
 	if (exec_sql(s, "BEGIN IMMEDIATE") < 0)
-		return sql_err(s, NULL, "begin");
+		return store_fail(s, sql_err(s, NULL, "begin a transaction"));
 	s->in_tx = true;
 	return 0;
 }
 
+/* A COMMIT that failed may leave the transaction open (SQLITE_BUSY) or roll it back (an I/O
+ * error): ask SQLite which, never assume. */
+static int commit(struct store *s, const char *what)
+{
+	if (exec_sql(s, "COMMIT") < 0) {
+		int r = sql_err(s, NULL, what);
+		s->in_tx = !sqlite3_get_autocommit(s->db);
+		return store_fail(s, r);
+	}
+	s->in_tx = false;
+	return 0;
+}
+
+/*
+ * Sync the WAL. SQLite syncs only in a COMMIT made under synchronous=FULL, and the level cannot
+ * change inside a transaction, so a batch is committed first and then the header page (the
+ * schema version, unchanged) is rewritten under FULL: an empty transaction would write, and
+ * sync, nothing. The sync covers every frame written before it.
+ */
+static int wal_sync(struct store *s)
+{
+	if (exec_sql(s, "PRAGMA synchronous=FULL") < 0)
+		return store_fail(s, sql_err(s, NULL, "sync (synchronous=FULL)"));
+	int r = tx_begin(s);
+	if (r == 0) {
+		_cleanup_free_ char *sql = xasprintf("PRAGMA user_version=%d", (int)ELEMENTSOF(migrations));
+		r = exec_sql(s, sql) < 0 ? store_fail(s, sql_err(s, NULL, "sync")) : commit(s, "sync");
+	}
+	if (r == 0 && exec_sql(s, "PRAGMA synchronous=NORMAL") < 0)
+		r = store_fail(s, sql_err(s, NULL, "sync (synchronous=NORMAL)"));
+	if (r == 0)
+		s->unsynced = false;
+	return r;
+}
+
 int store_flush(struct store *s, bool durable)
 {
-	if (durable || s->sync_full)
-		exec_sql(s, "PRAGMA synchronous=FULL");
+	if (s->failed)
+		return s->failed;
 	int r = 0;
 	if (s->in_tx) {
-		s->in_tx = false;
-		if (exec_sql(s, "COMMIT") < 0)
-			r = sql_err(s, NULL, "commit");
-	} else if (durable) {
-		/* nothing pending, but earlier NORMAL commits may not be synced yet: an empty
-		 * write transaction under FULL syncs the WAL */
-		if (exec_sql(s, "BEGIN IMMEDIATE; UPDATE executions SET id = id WHERE 0; COMMIT") < 0)
-			r = sql_err(s, NULL, "sync");
+		r = commit(s, "commit");
+		if (r == 0 && !s->sync_full)
+			s->unsynced = true;
 	}
-	if (durable || s->sync_full)
-		exec_sql(s, "PRAGMA synchronous=NORMAL");
+	if (r == 0 && durable && s->unsynced)
+		r = wal_sync(s);
 	return r;
 }
 
@@ -264,10 +319,23 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
+/* The end of a read that built a JSON array: hands it over, or drops it on an error. */
+static int read_done(struct store *s, sqlite3_stmt *st, int rc, json_t *a, json_t **ret)
+{
+	int r = rc == SQLITE_DONE ? 0 : sql_err(s, NULL, "read");
+	sqlite3_finalize(st);
+	if (r < 0) {
+		json_decref(a);
+		return r;
+	}
+	*ret = a;
+	return 0;
+}
+
 static int step_done(struct store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
-	int r = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sql_err(s, NULL, "write");
+	int r = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_fail(s, sql_err(s, NULL, "write"));
 	sqlite3_finalize(st);
 	return r;
 }
@@ -344,7 +412,7 @@ int store_execution_last(struct store *s, const char *kind, struct execution *re
 	if (rc == SQLITE_ROW)
 		fill_execution(st, ret);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : -EIO;
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : sql_err(s, NULL, "read executions");
 }
 
 int store_execution_get(struct store *s, const char *uuid, struct execution *ret)
@@ -357,7 +425,7 @@ int store_execution_get(struct store *s, const char *uuid, struct execution *ret
 	if (rc == SQLITE_ROW)
 		fill_execution(st, ret);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : -EIO;
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : sql_err(s, NULL, "read executions");
 }
 
 int store_execution_update(struct store *s, int64_t id, const char *status, const char *next_phase, const char *boot_id,
@@ -380,13 +448,14 @@ int store_execution_update(struct store *s, int64_t id, const char *status, cons
 	return step_done(s, st);
 }
 
-json_t *store_executions_list(struct store *s)
+int store_executions_list(struct store *s, json_t **ret)
 {
-	json_t *a = json_array();
 	sqlite3_stmt *st = prep(s, "SELECT " EXEC_COLS " FROM executions ORDER BY id");
 	if (!st)
-		return a;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+		return sql_err(s, NULL, "prepare");
+	json_t *a = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct execution e;
 		fill_execution(st, &e);
 		json_array_append_new(a, json_pack("{s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:f, s:f}", "id", (json_int_t)e.id,
@@ -395,8 +464,7 @@ json_t *store_executions_list(struct store *s)
 						   e.finished));
 		execution_clear(&e);
 	}
-	sqlite3_finalize(st);
-	return a;
+	return read_done(s, st, rc, a, ret);
 }
 
 int store_run_new(struct store *s, int64_t exec, const char *actor, const char *phase, int phase_idx, int stage,
@@ -457,15 +525,16 @@ int store_run_finished(struct store *s, int64_t run, const char *status, int exi
 	return step_done(s, st);
 }
 
-json_t *store_runs_list(struct store *s, int64_t exec)
+int store_runs_list(struct store *s, int64_t exec, json_t **ret)
 {
-	json_t *a = json_array();
 	sqlite3_stmt *st = prep(s, "SELECT id, actor, phase, stage, position, pid, started, duration, exit_code, signal, "
 				   "peak_rss_kb, status, committed, failure FROM actor_runs WHERE execution = ? ORDER BY id");
 	if (!st)
-		return a;
+		return sql_err(s, NULL, "prepare");
+	json_t *a = json_array();
+	int rc;
 	sqlite3_bind_int64(st, 1, exec);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_array_append_new(
 			a, json_pack("{s:I, s:s, s:s, s:i, s:i, s:i, s:f, s:f, s:i, s:i, s:I, s:s, s:b, s:s?}", "id",
 				     (json_int_t)sqlite3_column_int64(st, 0), "actor", sqlite3_column_text(st, 1), "phase",
@@ -476,8 +545,7 @@ json_t *store_runs_list(struct store *s, int64_t exec)
 				     (json_int_t)sqlite3_column_int64(st, 10), "status", sqlite3_column_text(st, 11),
 				     "committed", sqlite3_column_int(st, 12), "failure", sqlite3_column_text(st, 13)));
 	}
-	sqlite3_finalize(st);
-	return a;
+	return read_done(s, st, rc, a, ret);
 }
 
 int store_discard_uncommitted(struct store *s, int64_t exec)
@@ -557,17 +625,18 @@ int store_execution_delete(struct store *s, int64_t exec)
 	return 0;
 }
 
-bool store_run_committed(struct store *s, int64_t exec, const char *actor, const char *phase)
+int store_run_committed(struct store *s, int64_t exec, const char *actor, const char *phase)
 {
 	sqlite3_stmt *st = prep(s, "SELECT 1 FROM actor_runs WHERE execution = ? AND actor = ? AND phase = ? AND committed = 1");
 	if (!st)
-		return false;
+		return sql_err(s, NULL, "prepare");
 	sqlite3_bind_int64(st, 1, exec);
 	bind_text(st, 2, actor);
 	bind_text(st, 3, phase);
-	bool found = sqlite3_step(st) == SQLITE_ROW;
+	int rc = sqlite3_step(st);
+	int r = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : sql_err(s, NULL, "read actor runs");
 	sqlite3_finalize(st);
-	return found;
+	return r;
 }
 
 void run_info_clear(struct run_info *r)
@@ -584,7 +653,7 @@ int store_last_failed_run(struct store *s, int64_t exec, struct run_info *ret)
 				   "WHERE execution = ? AND committed = 0 AND status IN ('failed', 'killed') "
 				   "ORDER BY id DESC LIMIT 1");
 	if (!st)
-		return -EIO;
+		return sql_err(s, NULL, "prepare");
 	sqlite3_bind_int64(st, 1, exec);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -596,8 +665,9 @@ int store_last_failed_run(struct store *s, int64_t exec, struct run_info *ret)
 		ret->exit_code = sqlite3_column_int(st, 5);
 		ret->signal = sqlite3_column_int(st, 6);
 	}
+	int r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : sql_err(s, NULL, "read actor runs");
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -ENOENT;
+	return r;
 }
 
 int store_message_add(struct store *s, int64_t exec, int64_t run, int64_t okey, const char *model, const char *topic,
@@ -626,7 +696,7 @@ int store_message_add(struct store *s, int64_t exec, int64_t run, int64_t okey, 
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : sql_err(s, NULL, "insert message");
+	return rc == SQLITE_DONE ? 0 : store_fail(s, sql_err(s, NULL, "insert message"));
 }
 
 int store_log_add(struct store *s, int64_t exec, int64_t run, const char *level, double ts, const char *msg)
@@ -651,7 +721,7 @@ int store_log_add(struct store *s, int64_t exec, int64_t run, const char *level,
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : sql_err(s, NULL, "insert log");
+	return rc == SQLITE_DONE ? 0 : store_fail(s, sql_err(s, NULL, "insert log"));
 }
 
 int store_report_add(struct store *s, int64_t exec, int64_t run, const char *origin, json_t *entry)
@@ -748,7 +818,7 @@ int store_message_last(struct store *s, int64_t exec, const char *model, void **
 	sqlite3_stmt *st = prep(s, "SELECT m.data FROM messages m JOIN actor_runs r ON r.id = m.run "
 				   "WHERE m.execution = ? AND r.committed = 1 AND m.model = ? ORDER BY m.okey DESC LIMIT 1");
 	if (!st)
-		return -EIO;
+		return sql_err(s, NULL, "prepare");
 	sqlite3_bind_int64(st, 1, exec);
 	bind_text(st, 2, model);
 	int rc = sqlite3_step(st);
@@ -759,19 +829,21 @@ int store_message_last(struct store *s, int64_t exec, const char *model, void **
 		*ret_data = d;
 		*ret_len = n;
 	}
+	int r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : sql_err(s, NULL, "read messages");
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -ENOENT;
+	return r;
 }
 
-json_t *store_messages_json(struct store *s, int64_t exec, char *const *models, size_t n_models)
+int store_messages_json(struct store *s, int64_t exec, char *const *models, size_t n_models, json_t **ret)
 {
-	json_t *a = json_array();
 	sqlite3_stmt *st = prep(s, "SELECT m.model, m.producer, m.data FROM messages m JOIN actor_runs r ON r.id = m.run "
 				   "WHERE m.execution = ? AND r.committed = 1 ORDER BY m.okey");
 	if (!st)
-		return a;
+		return sql_err(s, NULL, "prepare");
+	json_t *a = json_array();
+	int rc;
 	sqlite3_bind_int64(st, 1, exec);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *model = (const char *)sqlite3_column_text(st, 0);
 		bool want = n_models == 0;
 		for (size_t i = 0; i < n_models && !want; i++)
@@ -792,76 +864,43 @@ json_t *store_messages_json(struct store *s, int64_t exec, char *const *models, 
 		json_array_append_new(a, json_pack("{s:s, s:s, s:o}", "model", model, "producer",
 						   (const char *)sqlite3_column_text(st, 1), "data", data));
 	}
-	sqlite3_finalize(st);
-	return a;
+	return read_done(s, st, rc, a, ret);
 }
 
-json_t *store_reports(struct store *s, int64_t exec)
+int store_reports(struct store *s, int64_t exec, json_t **ret)
 {
-	json_t *a = json_array();
 	sqlite3_stmt *st = prep(s, "SELECT e.entry FROM report_entries e LEFT JOIN actor_runs r ON r.id = e.run "
 				   "WHERE e.execution = ? AND (e.origin = 'broker' OR r.committed = 1) ORDER BY e.id");
 	if (!st)
-		return a;
+		return sql_err(s, NULL, "prepare");
+	json_t *a = json_array();
+	int rc;
 	sqlite3_bind_int64(st, 1, exec);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *e = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
 		if (e)
 			json_array_append_new(a, e);
 	}
-	sqlite3_finalize(st);
-	return a;
+	return read_done(s, st, rc, a, ret);
 }
 
-json_t *store_dialogs(struct store *s, int64_t exec)
+int store_dialogs(struct store *s, int64_t exec, json_t **ret)
 {
-	json_t *a = json_array();
 	sqlite3_stmt *st = prep(s, "SELECT d.dialog, r.actor FROM dialogs d JOIN actor_runs r ON r.id = d.run "
 				   "WHERE d.execution = ? AND r.committed = 1 ORDER BY d.id");
 	if (!st)
-		return a;
+		return sql_err(s, NULL, "prepare");
+	json_t *a = json_array();
+	int rc;
 	sqlite3_bind_int64(st, 1, exec);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *d = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
 		if (d) {
 			json_object_set_new(d, "actor", json_string((const char *)sqlite3_column_text(st, 1)));
 			json_array_append_new(a, d);
 		}
 	}
-	sqlite3_finalize(st);
-	return a;
-}
-
-json_t *store_logs(struct store *s, int64_t exec)
-{
-	json_t *a = json_array();
-	sqlite3_stmt *st = prep(s, "SELECT l.ts, r.actor, l.level, l.message FROM logs l LEFT JOIN actor_runs r ON r.id = l.run "
-				   "WHERE l.execution = ? ORDER BY l.id");
-	if (!st)
-		return a;
-	sqlite3_bind_int64(st, 1, exec);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:f, s:s?, s:s, s:s}", "ts", sqlite3_column_double(st, 0), "actor",
-						   (const char *)sqlite3_column_text(st, 1), "level",
-						   (const char *)sqlite3_column_text(st, 2), "message",
-						   (const char *)sqlite3_column_text(st, 3)));
-	sqlite3_finalize(st);
-	return a;
-}
-
-char *store_run_last_logs(struct store *s, int64_t run, int n)
-{
-	sqlite3_stmt *st = prep(s, "SELECT level, message FROM (SELECT id, level, message FROM logs WHERE run = ? "
-				   "ORDER BY id DESC LIMIT ?) ORDER BY id");
-	if (!st)
-		return xstrdup("");
-	sqlite3_bind_int64(st, 1, run);
-	sqlite3_bind_int(st, 2, n);
-	struct buf b = {0};
-	while (sqlite3_step(st) == SQLITE_ROW)
-		buf_printf(&b, "%s%s: %s", b.len ? "\n" : "", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
-	sqlite3_finalize(st);
-	return buf_steal(&b);
+	return read_done(s, st, rc, a, ret);
 }
 
 int store_integrity_check(struct store *s, char **ret_msg)
