@@ -223,11 +223,11 @@ static int check_input(struct leapp_ctx *c, struct manifest *m, const char *file
 		}
 		json_t *wf = json_object_get(in, "workflow");
 		if (wf) {
-			/* the workflow configuration is an IPUConfig: check it as one */
-			const struct model *md = model_registry_find(c->models, "IPUConfig");
+			/* check it as the model that carries the workflow configuration */
+			const struct model *md = model_registry_workflow_config(c->models);
 			char err[512];
 			if (!json_is_object(wf) || (md && model_pack_json(md, wf, NULL, err, sizeof(err)) < 0)) {
-				log_error("actor run: %s: $.workflow: IPUConfig: %s", file,
+				log_error("actor run: %s: $.workflow: %s: %s", file, md ? md->name : "workflow",
 					  json_is_object(wf) ? err : "expected an object");
 				return EXIT_USAGE;
 			}

@@ -423,6 +423,26 @@ static int cmp_model(const void *a, const void *b)
 	return strcmp((*(struct model *const *)a)->name, (*(struct model *const *)b)->name);
 }
 
+/* The optional `workflow_config: true|false` of a model; only one model may carry it. */
+static int workflow_config_parse(const struct model_registry *r, struct model *m, const struct ynode *n, const char *path,
+				 char **ret_err)
+{
+	if (!n)
+		return 0;
+	if (n->kind != YNODE_SCALAR || (strcmp(n->scalar, "true") && strcmp(n->scalar, "false"))) {
+		*ret_err = xasprintf("%s:%d: key 'workflow_config' must be true or false", path, n->line);
+		return -EINVAL;
+	}
+	m->workflow_config = !strcmp(n->scalar, "true");
+	const struct model *prev = m->workflow_config ? model_registry_workflow_config(r) : NULL;
+	if (prev) {
+		*ret_err = xasprintf("%s:%d: model '%s' declares workflow_config, but '%s' at %s:%d already does", path,
+				     n->line, m->name, prev->name, prev->file, prev->line);
+		return -EEXIST;
+	}
+	return 0;
+}
+
 const struct model *model_registry_find(const struct model_registry *r, const char *name)
 {
 	if (!r || !name)
@@ -434,6 +454,14 @@ const struct model *model_registry_find(const struct model_registry *r, const ch
 	}
 	for (size_t i = 0; i < r->n; i++)
 		if (!strcmp(r->models[i]->name, name))
+			return r->models[i];
+	return NULL;
+}
+
+const struct model *model_registry_workflow_config(const struct model_registry *r)
+{
+	for (size_t i = 0; r && i < r->n; i++)
+		if (r->models[i]->workflow_config)
 			return r->models[i];
 	return NULL;
 }
@@ -486,7 +514,7 @@ static int load_doc(struct model_registry *r, const char *path, struct ydoc *doc
 			ret = -EINVAL;
 			break;
 		}
-		static const char *const known[] = {"model", "topic", "fields", "description"};
+		static const char *const known[] = {"model", "topic", "fields", "description", "workflow_config"};
 		for (size_t k = 0; k < mn->n && ret == 0; k++) {
 			bool ok = false;
 			for (size_t j = 0; j < ELEMENTSOF(known); j++)
@@ -519,6 +547,10 @@ static int load_doc(struct model_registry *r, const char *path, struct ydoc *doc
 			m->description = xstrdup(desc->scalar);
 		m->file = xstrdup(path);
 		m->line = mn->line;
+		if ((ret = workflow_config_parse(r, m, ynode_get(mn, "workflow_config"), path, ret_err)) < 0) {
+			model_free(m);
+			break;
+		}
 		if (fields_parse(ynode_get(mn, "fields"), path, &m->fields, &m->n_fields, ret_err) < 0) {
 			model_free(m);
 			ret = -EINVAL;
