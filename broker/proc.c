@@ -334,7 +334,8 @@ static char **build_env(struct engine *e, struct proc *p)
 	env[n++] = xasprintf("LEAPP_STATEDIR=%s", c->statedir);
 	env[n++] = xasprintf("LEAPP_LOGDIR=%s", c->logdir);
 	env[n++] = xasprintf("LEAPP_EXECUTION_ID=%s", e->exec->uuid);
-	env[n++] = xasprintf("LEAPP_EXECUTION_KIND=%s", e->kind == RUN_PREUPGRADE ? "preupgrade" : "upgrade");
+	env[n++] = xasprintf("LEAPP_EXECUTION_KIND=%s",
+			     e->single ? "actor-run" : e->kind == RUN_PREUPGRADE ? "preupgrade" : "upgrade");
 	env[n++] = xasprintf("LEAPP_CURRENT_PHASE=%s", p->m->phase);
 	env[n++] = xasprintf("LEAPP_CURRENT_ACTOR=%s", p->m->name);
 	if (c->opt.target)

@@ -164,7 +164,8 @@ void router_send_hello(struct proc *p)
 	msgpack_sbuffer_init(&w->sb);
 	msgpack_packer pk;
 	json_t *cfg = p->m->config_section ? json_object_get(e->c->actor_config, p->m->config_section) : NULL;
-	frame_begin(&w->sb, &pk, p->m->sandbox.host_mountinfo && e->host_mountinfo ? 10 : 9, "hello");
+	const struct model *wm = model_registry_workflow_config(e->c->models);
+	frame_begin(&w->sb, &pk, 9 + (p->m->sandbox.host_mountinfo && e->host_mountinfo) + (wm != NULL), "hello");
 	mp_pack_kv_str(&pk, "actor", p->m->name);
 	mp_pack_kv_str(&pk, "phase", p->m->phase);
 	mp_pack_kv_str(&pk, "execution", e->exec->uuid);
@@ -182,6 +183,8 @@ void router_send_hello(struct proc *p)
 		json_pack_msgpack(&pk, e->workflow_cfg);
 	else
 		msgpack_pack_map(&pk, 0);
+	if (wm)
+		mp_pack_kv_str(&pk, "workflow_model", wm->name);
 	if (p->m->sandbox.host_mountinfo && e->host_mountinfo) {
 		mp_pack_str(&pk, "host");
 		msgpack_pack_map(&pk, 1);
@@ -325,6 +328,9 @@ static void handle_log(struct proc *p, const msgpack_object *f)
 				 ? level
 				 : "info";
 	proc_log(p, lv, msg);
+	/* leapp actor run is for debugging: what the actor warns about is shown, not only stored */
+	if (p->e->single && (!strcmp(lv, "warning") || !strcmp(lv, "error")))
+		output_diag(p->e->c->out, lv, "actor %s: %s", p->m->name, msg);
 	if (p->e->single)
 		json_array_append_new(json_object_get(p->e->single_output, "logs"),
 				      json_pack("{s:s, s:s}", "level", lv, "message", msg));
