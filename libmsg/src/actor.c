@@ -184,6 +184,36 @@ static json_t *load_json_file(const char *path)
 	return j;
 }
 
+static char *scratch_made; /* the scratch directory a standalone run made itself */
+static pid_t scratch_owner; /* a child the actor forked and that calls exit() leaves it alone */
+
+static void scratch_remove(void)
+{
+	if (!scratch_made || getpid() != scratch_owner)
+		return;
+	const char *keep = getenv("LEAPP_KEEP_SCRATCH");
+	if (keep && *keep && strcmp(keep, "0"))
+		fprintf(stderr, "%s: the scratch directory is kept: %s (LEAPP_KEEP_SCRATCH)\n", actor_name(), scratch_made);
+	else
+		rm_rf(scratch_made);
+	free(scratch_made);
+	scratch_made = NULL;
+}
+
+/* A scratch directory of the run's own, in $TMPDIR (default /tmp), removed when the actor
+ * exits unless LEAPP_KEEP_SCRATCH=1 asks to keep it for a look. */
+static void standalone_scratch(json_t *hello)
+{
+	const char *tmp = getenv("TMPDIR");
+	_cleanup_free_ char *tmpl = path_join(tmp && *tmp ? tmp : "/tmp", "leapp-actor-scratch.XXXXXX");
+	if (!mkdtemp(tmpl))
+		return;
+	json_object_set_new(hello, "scratch", json_string(tmpl));
+	scratch_made = xstrdup(tmpl);
+	scratch_owner = getpid();
+	atexit(scratch_remove);
+}
+
 static void standalone_init(int argc, char **argv)
 {
 	const char *input = NULL, *root = NULL, *config = NULL, *answers = NULL;
@@ -225,11 +255,8 @@ static void standalone_init(int argc, char **argv)
 	const struct model *wm = model_registry_workflow_config(A.models);
 	if (wm)
 		json_object_set_new(hello, "workflow_model", json_string(wm->name));
-	if (!json_object_get(hello, "scratch")) {
-		char tmpl[] = "/tmp/leapp-actor-scratch.XXXXXX";
-		if (mkdtemp(tmpl))
-			json_object_set_new(hello, "scratch", json_string(tmpl));
-	}
+	if (!json_object_get(hello, "scratch"))
+		standalone_scratch(hello);
 	take_hello(hello);
 	size_t i;
 	json_t *m;

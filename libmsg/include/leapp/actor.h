@@ -21,6 +21,8 @@
  * Input format: {"messages": [{"model": M, "data": {...}}, ...], "config": {...},
  *   "answers": {scope: {key: value}}, "workflow": {...}, "root": DIR}, or a bare list of
  * messages. In standalone mode produced messages are validated against the models here.
+ * Without "scratch" in the input, a standalone run makes $TMPDIR/leapp-actor-scratch.XXXXXX
+ * (default /tmp) and removes it when it exits; LEAPP_KEEP_SCRATCH=1 keeps it (and says where).
  *
  * Ownership: functions named *_new or that say "takes ownership" steal the json_t reference.
  */
