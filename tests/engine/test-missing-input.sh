@@ -28,6 +28,13 @@ out=$(echo "{\"messages\": [$mem, $ipumsg]}" | "$CM" 2>"$tmp/err")
 t_eq "standalone with an IPUConfig message: nothing is missing" "" "$(grep 'missing input' "$tmp/err")"
 t_eq "standalone with an IPUConfig message: the check ran" 1 "$(printf '%s' "$out" | jq '.reports | length')"
 
+# a standalone run removes the scratch directory it made, unless asked to keep it
+t_eq "standalone runs left no scratch directory in TMPDIR" "" "$(ls "$tmp" | grep leapp-actor-scratch)"
+echo "{\"messages\": [$mem]}" | LEAPP_KEEP_SCRATCH=1 "$CM" >/dev/null 2>"$tmp/err"
+kept=$(ls -d "$tmp"/leapp-actor-scratch.* 2>/dev/null)
+t_check "LEAPP_KEEP_SCRATCH=1 keeps it and says where" grep -q "the scratch directory is kept: $kept" "$tmp/err"
+rm -rf "$kept"
+
 # leapp actor run (the project's actors, an empty root: no earlier run gives a configuration)
 root=$(t_tmpdir)
 echo "{\"messages\": [$mem]}" >"$tmp/in.json"
