@@ -21,6 +21,15 @@
 #define LOG_KEEP_LINES 20
 #define LOG_MAX_BYTES (1u << 20)      /* logs stored per actor run; the rest is counted */
 
+/* What an actor can make the broker hold or store, per run (DESIGN.md section 6). Crossing one
+ * kills the actor with an error naming the limit. A log line is cut at LOG_LINE_MAX when its
+ * frame is read, before anything is copied. */
+#define LOG_LINE_MAX (64u << 10)
+#define RUN_MAX_LOG_READ ((size_t)64 << 20) /* log bytes read (log frames and output) */
+#define RUN_MAX_MESSAGES 1000000
+#define RUN_MAX_REPORTS 10000
+#define RUN_MAX_DIALOGS 1000
+
 struct engine;
 struct stage_run;
 
@@ -50,13 +59,14 @@ struct proc {
 	struct rusage ru;
 	char *failure;           /* why it failed, when it did */
 	struct frame_reader rd;
-	uint32_t seq;
+	uint64_t seq;            /* messages and report entries, in the order the actor sent them */
 	double t0, t1;
 	/* input feeding */
 	int64_t feed_okey;
 	bool feed_done;
-	/* logs */
-	size_t log_bytes, logs_dropped;
+	/* logs, and what counts toward the limits per run */
+	size_t log_bytes, logs_dropped, log_read;
+	size_t n_messages, n_reports, n_dialogs;
 	char *last_logs[LOG_KEEP_LINES];
 	size_t n_last;
 	struct buf outline;
@@ -67,6 +77,8 @@ struct proc {
 	size_t *deps;
 	size_t n_deps;
 	struct sandbox_spec sb;
+	char *sb_inputs;         /* what its writable set was computed from (proc_sandbox_inputs) */
+	bool reprepare;          /* prepared ahead, but that changed before its turn: prepare again */
 	char *scratch;
 };
 
@@ -125,6 +137,8 @@ void router_send_hello(struct proc *p);
 void router_feed(struct proc *p);
 void router_read_frames(struct proc *p);
 void proc_log(struct proc *p, const char *level, const char *msg);
+/* Count n log bytes read from the actor; false (and the actor killed) past RUN_MAX_LOG_READ. */
+bool proc_log_read(struct proc *p, size_t n);
 char *proc_last_logs(struct proc *p);
 
 #endif

@@ -1,4 +1,5 @@
 /* Actor processes: preparing and starting them, reading their output, timeouts, reaping, the end of a run. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -18,6 +19,7 @@
 #define TERM_GRACE_MS 3000            /* SIGTERM at the timeout, SIGKILL after this */
 
 static void proc_maybe_finish(struct proc *p);
+static char *proc_sandbox_inputs(struct proc *p);
 
 void proc_set_failure(struct proc *p, const char *fmt, ...) _printf_(2, 3);
 void proc_set_failure(struct proc *p, const char *fmt, ...)
@@ -58,7 +60,10 @@ static void on_chan_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	struct proc *p = s->data;
 	if (n > 0) {
 		if (!p->killed) {
-			frame_reader_feed(&p->rd, buf->base, (size_t)n);
+			if (frame_reader_feed(&p->rd, buf->base, (size_t)n) < 0) {
+				proc_kill(p, "sent more than the broker could buffer (out of memory)");
+				return;
+			}
 			router_read_frames(p);
 		}
 		return;
@@ -81,6 +86,8 @@ static void on_out_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
 	struct proc *p = s->data;
 	if (n > 0) {
+		if (p->killed || !proc_log_read(p, (size_t)n))
+			return; /* drained until the pipe closes, not kept */
 		for (ssize_t i = 0; i < n; i++) {
 			char ch = buf->base[i];
 			if (ch == '\n' || p->outline.len >= OUTPUT_LINE_MAX) {
@@ -146,12 +153,36 @@ void proc_kill(struct proc *p, const char *why)
 	proc_maybe_finish(p);
 }
 
+/* A prepared child was dropped because its sandbox's inputs changed: back to pending, to be
+ * prepared again, at once, when its turn comes. */
+static void proc_reset(struct proc *p)
+{
+	free(p->scratch);
+	free(p->sb_inputs);
+	free(p->failure);
+	if (p->rd.zone)
+		frame_reader_clear(&p->rd);
+	memset(&p->rd, 0, sizeof(p->rd));
+	p->scratch = p->sb_inputs = p->failure = NULL;
+	p->pid = 0;
+	p->go_fd = -1;
+	p->exited = p->chan_eof = p->out_eof = p->killed = p->discarded = p->reprepare = false;
+	p->wstatus = 0;
+	p->prepare_failed = true; /* not ahead again: its turn has come */
+	p->state = P_PENDING;
+}
+
 static void on_handle_closed(uv_handle_t *h)
 {
 	struct proc *p = h->data;
 	if (--p->open_handles > 0)
 		return;
 	struct stage_run *sr = p->sr;
+	if (p->reprepare) {
+		proc_reset(p);
+		stage_schedule(sr);
+		return;
+	}
 	if (p->discarded) {
 		p->state = P_DONE;
 		p->skipped = true;
@@ -418,6 +449,11 @@ int proc_prepare(struct proc *p, bool hold)
 		close(sv[1]);
 		return r;
 	}
+	/* what the sandbox's writable set is computed from, to check again at its turn */
+	if (hold && !c->opt.no_sandbox) {
+		free(p->sb_inputs);
+		p->sb_inputs = proc_sandbox_inputs(p);
+	}
 	/* sandbox */
 	memset(&p->sb, 0, sizeof(p->sb));
 	p->sb.enabled = !c->opt.no_sandbox;
@@ -526,10 +562,51 @@ static int proc_go(struct proc *p)
 	return 0;
 }
 
+/*
+ * What an actor's writable set is computed from that another actor can change while this one
+ * is prepared ahead (DESIGN.md section 6, the sandbox's plan): the entries of leapp's state and
+ * log directories (an el*userspace made meanwhile must not stay writable; the store's files)
+ * and the actor's declared write paths. Compared at its turn: when it changed, the prepared
+ * child is dropped and the sandbox set up again, so the set is always that of the turn.
+ */
+static char *proc_sandbox_inputs(struct proc *p)
+{
+	struct leapp_ctx *c = p->e->c;
+	struct buf b = {0};
+	const char *dirs[] = {c->statedir, c->logdir};
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		struct dirent **ents = NULL;
+		int n = scandir(dirs[i], &ents, NULL, alphasort);
+		buf_printf(&b, "%s:%d\n", dirs[i], n < 0 ? -errno : n);
+		for (int k = 0; k < n; k++) {
+			buf_printf(&b, "%s %d %llu\n", ents[k]->d_name, ents[k]->d_type, (unsigned long long)ents[k]->d_ino);
+			free(ents[k]);
+		}
+		free(ents);
+	}
+	for (size_t i = 0; i < p->m->sandbox.n_writes; i++) {
+		_cleanup_free_ char *w = path_join(c->root, p->m->sandbox.writes[i]);
+		struct stat st;
+		if (lstat(w, &st) < 0)
+			buf_printf(&b, "%s absent\n", w);
+		else
+			buf_printf(&b, "%s %o %llu\n", w, st.st_mode, (unsigned long long)st.st_ino);
+	}
+	return b.data ? buf_steal(&b) : xstrdup("");
+}
+
 int proc_start(struct proc *p)
 {
 	struct engine *e = p->e;
 	int r = 0;
+	if (p->state == P_PREPARED && p->sb_inputs) {
+		_cleanup_free_ char *now = proc_sandbox_inputs(p);
+		if (strcmp(now, p->sb_inputs)) {
+			p->reprepare = true;
+			proc_discard(p); /* prepared again once it is reaped (proc_reset) */
+			return 0;
+		}
+	}
 	if (p->state != P_PREPARED) {
 		/* without the sandbox there is no waiting child: it execs at once, so an actor that
 		 * changes the system has its run recorded durably before the spawn */

@@ -6,6 +6,8 @@
 #include "progress.h"
 #include "report.h"
 
+static bool proc_count(struct proc *p, size_t *count, size_t max, const char *what);
+
 #define FEED_BATCH 512
 #define FEED_HIGH_WATER (1u << 20)
 
@@ -234,6 +236,8 @@ char *proc_last_logs(struct proc *p)
 static void handle_produce(struct proc *p, const msgpack_object *f)
 {
 	struct engine *e = p->e;
+	if (!proc_count(p, &p->n_messages, RUN_MAX_MESSAGES, "messages"))
+		return;
 	_cleanup_free_ char *model = mp_map_dup_str(f, "model");
 	const msgpack_object *data = mp_map_get(f, "data");
 	if (!model || !data) {
@@ -291,6 +295,8 @@ static void handle_report(struct proc *p, const msgpack_object *f)
 {
 	struct engine *e = p->e;
 	const msgpack_object *eo = mp_map_get(f, "entry");
+	if (!proc_count(p, &p->n_reports, RUN_MAX_REPORTS, "report entries"))
+		return;
 	if (!eo || eo->type != MSGPACK_OBJECT_MAP) {
 		proc_kill(p, "sent a report frame without an entry map");
 		return;
@@ -315,14 +321,41 @@ static void handle_report(struct proc *p, const msgpack_object *f)
 	json_decref(entry);
 }
 
+bool proc_log_read(struct proc *p, size_t n)
+{
+	p->log_read += n;
+	if (p->log_read <= RUN_MAX_LOG_READ)
+		return true;
+	char why[128];
+	snprintf(why, sizeof(why), "sent more than %zu MiB of log lines and output (the limit per run)",
+		 RUN_MAX_LOG_READ >> 20);
+	proc_kill(p, why);
+	return false;
+}
+
+/* A per-run limit: false (and the actor killed, the limit named) once count goes past max. */
+static bool proc_count(struct proc *p, size_t *count, size_t max, const char *what)
+{
+	if (++*count <= max)
+		return true;
+	char why[128];
+	snprintf(why, sizeof(why), "sent more than %zu %s (the limit per run)", max, what);
+	proc_kill(p, why);
+	return false;
+}
+
 static void handle_log(struct proc *p, const msgpack_object *f)
 {
 	_cleanup_free_ char *level = mp_map_dup_str(f, "level");
-	_cleanup_free_ char *msg = mp_map_dup_str(f, "message");
-	if (!msg) {
+	const msgpack_object *mo = mp_map_get(f, "message");
+	if (!mo || mo->type != MSGPACK_OBJECT_STR) {
 		proc_kill(p, "sent a log frame without a message");
 		return;
 	}
+	if (!proc_log_read(p, mo->via.str.size))
+		return;
+	/* cut here, before the copy: a 16 MiB line is never duplicated */
+	_cleanup_free_ char *msg = xstrndup(mo->via.str.ptr, mo->via.str.size < LOG_LINE_MAX ? mo->via.str.size : LOG_LINE_MAX);
 	const char *lv = level && (!strcmp(level, "debug") || !strcmp(level, "info") || !strcmp(level, "warning") ||
 				   !strcmp(level, "error"))
 				 ? level
@@ -360,6 +393,8 @@ static void handle_error(struct proc *p, const msgpack_object *f)
 static void handle_dialog(struct proc *p, const msgpack_object *f)
 {
 	const msgpack_object *d = mp_map_get(f, "dialog");
+	if (!proc_count(p, &p->n_dialogs, RUN_MAX_DIALOGS, "dialogs"))
+		return;
 	if (!d || d->type != MSGPACK_OBJECT_MAP) {
 		proc_kill(p, "sent a dialog frame without a dialog map");
 		return;

@@ -156,6 +156,7 @@ void stage_clear(struct stage_run *sr)
 		free(p->deps);
 		free(p->failure);
 		free(p->scratch);
+		free(p->sb_inputs);
 		for (size_t k = 0; k < p->n_last; k++)
 			free(p->last_logs[k]);
 		buf_free(&p->outline);

@@ -92,10 +92,13 @@ _store_check_ int store_run_committed(struct store *s, int64_t exec, const char 
 _store_check_ int store_last_failed_run(struct store *s, int64_t exec, struct run_info *ret);
 void run_info_clear(struct run_info *r);
 
-/* okey orders messages deterministically: phase, stage, position, then the producer's seq. */
-static inline int64_t store_okey(int phase_idx, int stage, int position, uint32_t seq)
+/* okey orders messages deterministically: phase, stage, position, then the producer's seq.
+ * seq has 32 bits here: the broker's limits per run (messages, report entries) keep a run's
+ * 64-bit counter far below 2^32, so it never wraps into the position. */
+static inline int64_t store_okey(int phase_idx, int stage, int position, uint64_t seq)
 {
-	return ((int64_t)phase_idx << 48) | ((int64_t)stage << 44) | ((int64_t)(position & 0xfff) << 32) | seq;
+	return ((int64_t)phase_idx << 48) | ((int64_t)stage << 44) | ((int64_t)(position & 0xfff) << 32) |
+	       (int64_t)(seq & 0xffffffffu);
 }
 
 _store_check_ int store_message_add(struct store *s, int64_t exec, int64_t run, int64_t okey, const char *model, const char *topic,

@@ -89,7 +89,8 @@ static int read_frame(msgpack_object *obj, enum frame_type *type)
 		}
 		if (n == 0)
 			die("the broker closed the connection");
-		frame_reader_feed(&A.reader, buf, (size_t)n);
+		if (frame_reader_feed(&A.reader, buf, (size_t)n) < 0)
+			die("out of memory reading from the broker");
 	}
 }
 
