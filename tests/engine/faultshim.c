@@ -14,6 +14,8 @@
  *   exec:SQL@N[=CODE]           the same for sqlite3_exec (e.g. exec:COMMIT@2=busy: the
  *                               second COMMIT is refused as SQLITE_BUSY, its transaction stays
  *                               open, as SQLite does)
+ *   readonly@N                  from the Nth statement that writes on, every one that writes
+ *                               fails with SQLITE_READONLY: the database made read-only mid-run
  * LEAPP_FAULT_LOG=FILE          appends "sync <file> <size>" after each successful xSync and
  *                               "fault <what>" when a fault is injected
  * sqlite3_errmsg/errcode report an injected error as SQLite would ("disk I/O error", ...).
@@ -25,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { F_NONE, F_READ, F_WRITE, F_SYNC, F_FULL, F_STEP, F_EXEC };
+enum { F_NONE, F_READ, F_WRITE, F_SYNC, F_FULL, F_STEP, F_EXEC, F_RO };
 static int fkind;
 static long fnth;
 static int fsticky;
@@ -51,9 +53,9 @@ static void log_line(const char *what, const char *a, long long b)
 
 static int due(long *counter, int kind)
 {
+	long n = ++*counter;
 	if (fkind != kind)
 		return 0;
-	long n = ++*counter;
 	return n == fnth || (fsticky && n > fnth);
 }
 
@@ -85,13 +87,9 @@ static int f_read(sqlite3_file *f, void *b, int n, sqlite3_int64 off)
 }
 static int f_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 off)
 {
-	if (due(&n_write, F_WRITE)) {
-		log_line("fault", "write", n_write);
-		return SQLITE_IOERR_WRITE;
-	}
-	if (due(&n_write, F_FULL)) {
-		log_line("fault", "full", n_write);
-		return SQLITE_FULL;
+	if (due(&n_write, fkind == F_FULL ? F_FULL : F_WRITE)) {
+		log_line("fault", fkind == F_FULL ? "full" : "write", n_write);
+		return fkind == F_FULL ? SQLITE_FULL : SQLITE_IOERR_WRITE;
 	}
 	return REAL(f)->pMethods->xWrite(REAL(f), b, n, off);
 }
@@ -253,7 +251,8 @@ __attribute__((constructor)) static void shim_init(void)
 			const char *p;
 			int k;
 		} kinds[] = {{"read@", F_READ}, {"write@", F_WRITE}, {"sync@", F_SYNC}, {"full@", F_FULL},
-			     {"step:", F_STEP}, {"exec:", F_EXEC}};
+			     {"step:", F_STEP}, {"exec:", F_EXEC},
+			     {"readonly@", F_RO}};
 		const char *at = NULL;
 		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 			if (!strncmp(spec, kinds[i].p, strlen(kinds[i].p))) {
@@ -275,6 +274,10 @@ __attribute__((constructor)) static void shim_init(void)
 		}
 		char *end;
 		fnth = strtol(at, &end, 10);
+		if (fkind == F_RO) {
+			fsticky = 1;
+			fcode = SQLITE_READONLY;
+		}
 		if (*end == '+') {
 			fsticky = 1;
 			end++;
@@ -304,11 +307,29 @@ __attribute__((constructor)) static void shim_init(void)
 	sqlite3_vfs_register(&shim_vfs, 1);
 }
 
+/* with LEAPP_FAULT_LOG: how many of each call the process made, so a test can loop N over them */
+__attribute__((destructor)) static void shim_fini(void)
+{
+	if (!flog || !real_vfs)
+		return;
+	FILE *f = fopen(flog, "a");
+	if (!f)
+		return;
+	fprintf(f, "count read %ld write %ld sync %ld\n", n_read, n_write, n_sync);
+	fclose(f);
+}
+
 /* ---- statements ---- */
 
 static int sql_due(int kind, const char *sql)
 {
 	return fkind == kind && sql && strstr(sql, fsql) && due(&n_sql, kind);
+}
+
+static int exec_writes(const char *sql)
+{
+	return !strncmp(sql, "BEGIN", 5) || !strncmp(sql, "COMMIT", 6) || strstr(sql, "user_version=") ||
+	       !strncmp(sql, "INSERT", 6) || !strncmp(sql, "UPDATE", 6) || !strncmp(sql, "DELETE", 6);
 }
 
 int sqlite3_step(sqlite3_stmt *st)
@@ -319,7 +340,7 @@ int sqlite3_step(sqlite3_stmt *st)
 	sqlite3 *db = sqlite3_db_handle(st);
 	if (db == inj_db)
 		inj_db = NULL;
-	if (sql_due(F_STEP, sqlite3_sql(st))) {
+	if (sql_due(F_STEP, sqlite3_sql(st)) || (fkind == F_RO && !sqlite3_stmt_readonly(st) && due(&n_sql, F_RO))) {
 		log_line("fault", fsql, n_sql);
 		inj_db = db;
 		inj_code = fcode;
@@ -336,7 +357,7 @@ int sqlite3_exec(sqlite3 *db, const char *sql, int (*cb)(void *, int, char **, c
 			RTLD_NEXT, "sqlite3_exec");
 	if (db == inj_db)
 		inj_db = NULL;
-	if (sql_due(F_EXEC, sql)) {
+	if (sql_due(F_EXEC, sql) || (fkind == F_RO && sql && exec_writes(sql) && due(&n_sql, F_RO))) {
 		log_line("fault", fsql, n_sql);
 		inj_db = db;
 		inj_code = fcode;
