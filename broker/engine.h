@@ -72,6 +72,7 @@ struct proc {
 	struct buf outline;
 	/* effects applied only once the run commits */
 	json_t *pending_workflow;
+	json_t *pending_logfiles;   /* LogFile messages: name -> content, written at commit (brokerfs.h) */
 	bool pending_inhibitor, pending_stop;
 	/* dependency graph inside the stage */
 	size_t *deps;

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "broker.h"
+#include "brokerfs.h"
 #include "engine.h"
 #include "output.h"
 #include "report.h"
@@ -289,6 +290,14 @@ static void proc_finish(struct proc *p)
 		if (p->pending_workflow) {
 			json_decref(e->workflow_cfg);
 			e->workflow_cfg = json_incref(p->pending_workflow);
+		}
+		const char *lf_name;
+		json_t *lf;
+		json_object_foreach(p->pending_logfiles, lf_name, lf) {
+			char *err = NULL;
+			if (json_is_string(lf) && brokerfs_write_logfile(c->logdir, lf_name, json_string_value(lf), &err) < 0)
+				log_warning("%s (LogFile of %s)", err, p->m->name);
+			free(err);
 		}
 		if (p->pending_inhibitor)
 			e->inhibited = true;

@@ -1,5 +1,6 @@
 /* The router: frames to an actor (hello, its input, end-of-input) and from it, by a dispatch table. */
 #include "broker.h"
+#include "brokerfs.h"
 #include "engine.h"
 #include "leapp/proto.h"
 #include "output.h"
@@ -233,6 +234,27 @@ char *proc_last_logs(struct proc *p)
 	return buf_steal(&b);
 }
 
+/* A LogFile message: the broker writes the file for the actor (it may not write the log
+ * directory); a removal is done at once, a write when the run commits. */
+static void logfile_pending(struct proc *p, const msgpack_object *data)
+{
+	json_t *j = msgpack_to_json(data);
+	const char *name = json_string_value(json_object_get(j, "name"));
+	json_t *content = json_object_get(j, "content");
+	if (name && json_is_null(content)) {
+		char *err = NULL;
+		if (brokerfs_write_logfile(p->e->c->logdir, name, NULL, &err) < 0)
+			log_warning("%s (LogFile of %s)", err, p->m->name);
+		free(err);
+	}
+	if (name) {
+		if (!p->pending_logfiles)
+			p->pending_logfiles = json_object();
+		json_object_set(p->pending_logfiles, name, content);
+	}
+	json_decref(j);
+}
+
 static void handle_produce(struct proc *p, const msgpack_object *f)
 {
 	struct engine *e = p->e;
@@ -285,6 +307,8 @@ static void handle_produce(struct proc *p, const msgpack_object *f)
 		}
 		msgpack_zone_destroy(&z);
 	}
+	if (!strcmp(md->name, "LogFile"))
+		logfile_pending(p, data);
 	if (e->single)
 		json_array_append_new(json_object_get(e->single_output, "messages"),
 				      json_pack("{s:s, s:o}", "model", md->name, "data", msgpack_to_json(data)));

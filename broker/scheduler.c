@@ -161,6 +161,7 @@ void stage_clear(struct stage_run *sr)
 			free(p->last_logs[k]);
 		buf_free(&p->outline);
 		json_decref(p->pending_workflow);
+		json_decref(p->pending_logfiles);
 		if (p->rd.zone)
 			frame_reader_clear(&p->rd);
 	}
