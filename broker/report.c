@@ -128,7 +128,7 @@ static int merge_legacy_groups(json_t *e, json_t *groups)
 }
 
 int report_entry_complete(json_t *e, const char *actor, const char *hostname, const char *exec_uuid, int64_t run,
-			  uint32_t seq, char *err, size_t errlen)
+			  uint64_t seq, char *err, size_t errlen)
 {
 	if (!json_is_object(e)) {
 		snprintf(err, errlen, "a report entry must be a map");
@@ -196,7 +196,7 @@ int report_entry_complete(json_t *e, const char *actor, const char *hostname, co
 	json_object_set_new(e, "actor", json_string(actor));
 	json_object_set_new(e, "hostname", json_string(hostname));
 	json_object_set_new(e, "timeStamp", json_string(ts));
-	_cleanup_free_ char *idsrc = xasprintf("%s/%lld/%u/%s", exec_uuid, (long long)run, seq, title);
+	_cleanup_free_ char *idsrc = xasprintf("%s/%lld/%llu/%s", exec_uuid, (long long)run, (unsigned long long)seq, title);
 	char id[65];
 	sha256_hex(idsrc, strlen(idsrc), id);
 	json_object_set_new(e, "id", json_string(id));

@@ -132,10 +132,15 @@ static void print_overview(struct leapp_ctx *c, const struct execution *ex, json
 
 int render_report(struct leapp_ctx *c, const struct execution *ex, const struct engine_result *res)
 {
-	json_t *entries = store_reports(c->store, ex->id);
+	json_t *entries = NULL;
+	int r = store_reports(c->store, ex->id, &entries);
+	if (r < 0) {
+		log_error("cannot read the report entries: %s", store_errmsg(c->store));
+		return r;
+	}
 	char *err = NULL;
 	/* leapp report (no res) may render another run than the one on disk: keep what it replaces */
-	int r = report_write(c->logdir, ex->uuid, entries, c->opt.report_schema, !res, &err);
+	r = report_write(c->logdir, ex->uuid, entries, c->opt.report_schema, !res, &err);
 	if (r < 0) {
 		log_error("%s", err);
 		free(err);

@@ -56,6 +56,7 @@ t_cleanup() {
 
 # t_done: print the per-file summary and exit non-zero on any failure.
 t_done() {
+	if [ "$T_COUNT" -eq 0 ]; then t_fail "the test file ran no check"; fi
 	echo "# $T_COUNT checks, $T_FAILS failed"
 	[ "$T_FAILS" -eq 0 ]
 }

@@ -21,6 +21,8 @@
  * Input format: {"messages": [{"model": M, "data": {...}}, ...], "config": {...},
  *   "answers": {scope: {key: value}}, "workflow": {...}, "root": DIR}, or a bare list of
  * messages. In standalone mode produced messages are validated against the models here.
+ * Without "scratch" in the input, a standalone run makes $TMPDIR/leapp-actor-scratch.XXXXXX
+ * (default /tmp) and removes it when it exits; LEAPP_KEEP_SCRATCH=1 keeps it (and says where).
  *
  * Ownership: functions named *_new or that say "takes ownership" steal the json_t reference.
  */
@@ -53,7 +55,9 @@ int actor_next(const char **ret_model, json_t **ret_data);
 /* All (remaining) consumed messages of one model, as a new JSON array. Buffers the input,
  * so it can be called for several models in any order. */
 json_t *actor_consume(const char *model);
-/* The last consumed message of a model (new reference), or NULL. */
+/* The last consumed message of a model (new reference), or NULL.
+ * Run alone for debugging (standalone, or leapp actor run), actor_finish() warns about every
+ * model these two were asked for and had no message of: the run says what it skipped. */
 json_t *actor_consume_last(const char *model);
 
 /* Produce a message; takes ownership of data. Returns 0 or a negative errno. */
