@@ -67,3 +67,8 @@ t_pid_dead() {
 	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
 	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
 }
+
+# t_key SEVERITY TITLE: the key leapp computes for a report entry that sets none,
+# sha1("<severity>:sysadmin:<title>") (DESIGN §4)
+t_key() { printf '%s' "$1:sysadmin:$2" | sha1sum | cut -d' ' -f1; }
+. "$T_TOP/tests/keys.sh"

@@ -20,7 +20,6 @@ int main(int argc, char **argv)
 			"sshd_config.rpmnew); the rest of the file, its owner and its mode are kept.",
 			in_match ? " outside Match blocks" : "", ipu_target_major(ipu));
 		json_t *e = report_new("sshd_config will get an explicit PermitRootLogin yes", summary, "medium");
-		report_set_key(e, "sshd-permitrootlogin-default");
 		report_add_group(e, "authentication");
 		report_add_group(e, "security");
 		report_add_group(e, "network");

@@ -88,7 +88,6 @@ static void report_signatures(struct group *g, size_t n, json_t *keys)
 			key = xasprintf("untrusted-package-signature:%s", id);
 		}
 		json_t *e = report_new(title, summary, "high");
-		report_set_key(e, key);
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "security");
 		if (g[i].verdict == KEYS_BAD_SIGNATURE)

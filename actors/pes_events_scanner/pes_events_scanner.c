@@ -12,7 +12,6 @@
 static void inhibit(const char *title, const char *key, const char *file, const char *summary, const char *hint)
 {
 	json_t *e = report_new(title, summary, "high");
-	report_set_key(e, key);
 	report_add_group(e, "inhibitor");
 	report_add_group(e, "sanity");
 	report_add_hint(e, hint);

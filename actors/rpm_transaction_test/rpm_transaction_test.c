@@ -124,7 +124,6 @@ static void report(struct problems *P, int which, const char *title, const char 
 	buf_append(&P->text[which], "", 1);
 	_cleanup_free_ char *summary = xasprintf("%s%s", intro, P->text[which].data);
 	json_t *e = report_new(title, summary, "high");
-	report_set_key(e, key);
 	report_add_group(e, "inhibitor");
 	report_add_group(e, "rpm");
 	report_add_hint(e, hint);

@@ -149,7 +149,6 @@ bool upgrade_boot_install(const char *kmoddir, const char *initramfs, const char
 			old ? " (counting the earlier upgrade files they replace)" : "");
 		_cleanup_free_ char *title = xasprintf("Not enough space in /boot for the %s", what);
 		json_t *e = report_new(title, summary, "high");
-		report_set_key(e, key);
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "boot");
 		report_add_group(e, "filesystem");

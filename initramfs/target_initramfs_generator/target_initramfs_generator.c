@@ -42,7 +42,6 @@ static char *pick_kver(const char *root, json_t *art, json_t *kinfo)
 static void warn_report(const char *key, const char *title, const char *summary)
 {
 	json_t *e = report_new(title, summary, "medium");
-	report_set_key(e, key);
 	report_add_group(e, "boot");
 	actor_report(e);
 }
@@ -106,7 +105,6 @@ int main(int argc, char **argv)
 				: "was not rebuilt with what TargetInitramfsTasks ask for",
 			kver);
 		json_t *e = report_new("The target kernel's initramfs could not be built (no host dracut)", s, "high");
-		report_set_key(e, "target-initramfs-no-host-dracut");
 		report_add_group(e, "boot");
 		const char *const cmd[] = {"dracut", "-f", "--kver", kver, NULL};
 		report_add_command(e, cmd);

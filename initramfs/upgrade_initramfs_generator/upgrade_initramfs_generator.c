@@ -104,7 +104,6 @@ int main(int argc, char **argv)
 				"kernel %s and its modules come from the target kernel package. This mode is for test machines.",
 				kver);
 			json_t *e = report_new("The upgrade initramfs was built with the host's dracut (unsupported)", summary, "high");
-			report_set_key(e, "upgrade-initramfs-host-dracut");
 			report_add_group(e, "boot");
 			report_add_group(e, "sanity");
 			actor_report(e);

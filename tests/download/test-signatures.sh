@@ -129,9 +129,9 @@ recreate "$APPSTREAM"
 sed -i "/^\[almalinux9-appstream\]/,/^$/ s|^gpgkey=.*|gpgkey=file://$D_DIR/missing.asc|" "$REPOFILE"
 h2=$(tree_hash "$R")
 d_leapp demo preupgrade
-t_eq "an unreadable gpgkey= file inhibits preupgrade" "3 target-gpgkey-unreadable" "$D_RC $(d_inhibitors demo)"
+t_eq "an unreadable gpgkey= file inhibits preupgrade" "3 ${K_TARGET_GPGKEY_UNREADABLE}" "$D_RC $(d_inhibitors demo)"
 t_check "it names the repository and the file" grep -q "repository almalinux9-appstream: gpgkey file://$D_DIR/missing.asc" \
-	<<<"$(d_entry demo target-gpgkey-unreadable .summary)"
+	<<<"$(d_entry demo ${K_TARGET_GPGKEY_UNREADABLE} .summary)"
 t_eq "the tree is still unchanged" "$h2" "$(tree_hash "$R")"
 cp "$D_DIR/repofile.orig" "$REPOFILE"
 t_done

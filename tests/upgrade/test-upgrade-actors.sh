@@ -61,7 +61,7 @@ S=$(mkroot se)
 relabel() { echo "{\"messages\": [{\"model\": \"SELinuxFacts\", \"data\": $1}]}" >"$J"; rm -f "$S/.autorelabel"; u_actor se schedule_selinux_relabel "$J"; }
 relabel '{"config_present": true, "mode": "enforcing", "policy": "targeted"}'
 t_check "selinux: enforcing: /.autorelabel" test -e "$S/.autorelabel"
-t_eq "selinux: and an info entry" "selinux-relabel-scheduled info" "$(u_out '.reports[] | "\(.key) \(.severity)"')"
+t_eq "selinux: and an info entry" "${K_SELINUX_RELABEL_SCHEDULED} info" "$(u_out '.reports[] | "\(.key) \(.severity)"')"
 relabel '{"config_present": true, "mode": "permissive"}'
 t_check "selinux: permissive: /.autorelabel" test -e "$S/.autorelabel"
 relabel '{"config_present": true, "mode": "disabled"}'

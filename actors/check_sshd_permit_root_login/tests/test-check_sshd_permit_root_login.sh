@@ -6,11 +6,11 @@
 f_tmpdir
 check() { mk_input "$F_DIR/in.json" "$(ipu "$1" "$2")" SshdConfig "$3"; run_actor check_sshd_permit_root_login / "$F_DIR/in.json"; }
 check 8.10 9.6 '{"present":true,"permit_root_login":[]}'
-t_eq "unset: reported" "sshd-permitrootlogin-default" "$(report_keys)"
-t_eq "a warning, not an inhibitor" "medium|" "$(report sshd-permitrootlogin-default '"\(.severity)|\(.groups | map(select(. == "inhibitor")) | join(","))"')"
-t_check "says what will be written" grep -q 'PermitRootLogin yes' <<<"$(report sshd-permitrootlogin-default .summary)"
+t_eq "unset: reported" "${K_SSHD_PERMITROOTLOGIN_DEFAULT}" "$(report_keys)"
+t_eq "a warning, not an inhibitor" "medium|" "$(report ${K_SSHD_PERMITROOTLOGIN_DEFAULT} '"\(.severity)|\(.groups | map(select(. == "inhibitor")) | join(","))"')"
+t_check "says what will be written" grep -q 'PermitRootLogin yes' <<<"$(report ${K_SSHD_PERMITROOTLOGIN_DEFAULT} .summary)"
 check 8.10 9.6 '{"present":true,"permit_root_login":[{"keyword":"permitrootlogin","value":"no","file":"/etc/ssh/sshd_config","line":5,"in_match":true}]}'
-t_eq "set only inside Match: reported" "sshd-permitrootlogin-default" "$(report_keys)"
+t_eq "set only inside Match: reported" "${K_SSHD_PERMITROOTLOGIN_DEFAULT}" "$(report_keys)"
 check 8.10 9.6 '{"present":true,"permit_root_login":[{"keyword":"permitrootlogin","value":"prohibit-password","file":"/etc/ssh/sshd_config","line":5,"in_match":false}]}'
 t_eq "set explicitly: nothing" "" "$(report_keys)"
 check 8.10 9.6 '{"present":false}'

@@ -68,7 +68,7 @@ t_eq "problem recorded" '"data-file"' "$(msg UpgradePath .problem)"
 mkroot almalinux 8.10
 rm "$R/etc/os-release"
 run_actor ipu_workflow_config "$R"
-t_eq "no os-release: inhibitor" "no-os-release" "$(inhibitor_keys)"
+t_eq "no os-release: inhibitor" "${K_NO_OS_RELEASE}" "$(inhibitor_keys)"
 t_eq "no os-release: no IPUConfig" "null" "$(msg IPUConfig .)"
 mkdir -p "$R/usr/lib"
 printf 'ID=almalinux\nVERSION_ID=8.10\n' >"$R/usr/lib/os-release"

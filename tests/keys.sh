@@ -1,0 +1,38 @@
+# The report keys of our checks, as leapp computes them (DESIGN §4): upstream's explicit key
+# where upstream's actor sets one, else sha1("<severity>:sysadmin:<title>") (t_key).
+# Sourced by tests/lib.sh; the names are the checks', the values what the reports carry.
+K_LOW_MEMORY=be50646b45beb8304c13daf5380d836a4be8e1cc                  # upstream checkmemory
+K_CPU_MICROARCH=0f48cdbe5aa2584e2ca7f4eb470b9b79da9e515d               # upstream checkmicroarchitecture
+K_CPU_IBMZ=$(t_key high "The IBM Z machine is not supported by the target release")
+K_THIRD_PARTY_PACKAGES=13f0791ae5f19f50e7d0d606fb6501f91b1efb2c        # upstream distributionsignedrpmcheck
+K_REMOVED_DRIVER=f08a07da902958defa4f5c2699fae9ec2eb67c5b              # upstream checkdetecteddevicesanddrivers
+K_DEPRECATED_DRIVER=0ff2413fd3cb0358736bf9be597f4dbdf58f2c4d           # upstream checkdetecteddevicesanddrivers
+K_NO_UPGRADE_PATH=1c7a98849a747ec9890f04bf4321de7280970715             # upstream checkosrelease
+K_LEFTOVER_PACKAGES=d424c3132ed78a8632b5c73d919909e453107c06           # upstream reportleftoverpackages
+K_NFS_IN_FSTAB=$(t_key high "Use of NFS detected. Upgrade can't proceed")
+K_NETWORK_FS_MOUNTED=$K_NFS_IN_FSTAB
+K_CIFS=$(t_key high "Use of CIFS detected. Upgrade can't proceed")
+K_NOT_NEWEST_KERNEL=$(t_key high "Newest installed kernel not in use")
+K_BOOT_SPACE=$(t_key high "Not enough space on /boot")
+K_SHA1_SIGNATURE=$(t_key high "Detected RPMs with RSA/SHA1 signature")
+K_SELINUX_ENFORCING=$(t_key low "SElinux will be set to permissive mode")
+K_SELINUX_RELABEL=$(t_key info "SElinux relabeling will be scheduled")
+K_SELINUX_RELABEL_SCHEDULED=$(t_key info "SELinux relabeling has been scheduled")
+K_DNF_EXCLUDES=$(t_key medium "Package excludes will apply to the upgrade")
+K_SSHD_PERMITROOTLOGIN_DEFAULT=$(t_key medium "sshd_config will get an explicit PermitRootLogin yes")
+K_UNSUPPORTED_ARCHITECTURE=$(t_key high "Unsupported architecture")
+K_UPGRADE_TARGET_NOT_ALLOWED=$(t_key high "The requested target release is not allowed")
+K_NO_OS_RELEASE=$(t_key high "Cannot identify the installed system")
+K_PAM_PKCS11_REMOVAL=$(t_key medium "Module pam_pkcs11 will be removed from PAM configuration")
+K_PAM_PKCS11_KEPT=$(t_key high "Module pam_pkcs11 must be removed from PAM configuration")
+K_UNSATISFIED_DEPENDENCY=$(t_key high "The upgrade transaction cannot be solved (unsatisfied dependencies)")
+K_TRANSACTION_OVERRIDES=$(t_key info "The admin's package lists change the upgrade transaction")
+K_REPOSITORIES_WITHOUT_TARGET=$(t_key medium "Source repositories without a target repository")
+K_TARGET_REPOSITORIES_MISSING=$(t_key medium "Target repositories from the repository map are missing")
+K_MODULE_STREAMS_WITHOUT_TARGET=$(t_key high "Module streams without a target stream")
+K_MODULE_STREAMS_MAPPED=$(t_key info "Module streams of the upgrade")
+K_KERNEL_KEPT_AS_FALLBACK=$(t_key info "The installed kernel stays as a fallback")
+K_TARGET_USERSPACE_PACKAGES_MISSING=$(t_key high "Packages the upgrade needs are missing from the target repositories")
+K_MODULES_D_INVALID=$(t_key high "Invalid module state file")
+K_TARGET_GPGKEY_UNREADABLE=$(t_key high "A GPG key of a target repository cannot be read")
+K_DIALOG=$(t_key high "Missing required answers in the answer file")
