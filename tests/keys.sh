@@ -36,3 +36,11 @@ K_TARGET_USERSPACE_PACKAGES_MISSING=$(t_key high "Packages the upgrade needs are
 K_MODULES_D_INVALID=$(t_key high "Invalid module state file")
 K_TARGET_GPGKEY_UNREADABLE=$(t_key high "A GPG key of a target repository cannot be read")
 K_DIALOG=$(t_key high "Missing required answers in the answer file")
+# the key of an unknown fact's warning (actors/lib/facts.c) and of a data file's inhibitor
+k_unknown_fact() { t_key low "Unknown system fact: $1"; }
+K_DATA_FILE_UNREADABLE=$(t_key high "A data file leapp needs cannot be read")
+K_DATA_FILE_MISSING=$(t_key high "A data file leapp needs is missing")
+# k_sorted KEY...: the keys sorted and joined by spaces, as report_keys prints them
+k_sorted() { printf '%s\n' "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
+# k_spec NAME: the key of a mksysroot spec's expected inhibitor or warning name
+k_spec() { local v="K_$(printf '%s' "$1" | tr 'a-z-' 'A-Z_')"; printf '%s' "${!v:-$1}"; }

@@ -19,7 +19,7 @@ t_check "the report validates against schema 1.2.0" validate_report "$REP"
 t_eq "no inhibitors" "" "$(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .key] | join(" ")' "$REP")"
 keys=$(jq -r '[.entries[].key] | sort | join(" ")' "$REP")
 for k in $(jq -r '.expected.warnings[]' "$SR/manifest.json"); do
-	t_check "expected warning $k reported" grep -qw -- "$k" <<<"$keys"
+	t_check "expected warning $k reported" grep -qw -- "$(k_spec "$k")" <<<"$keys"
 done
 tp=$(jq -r --arg k "$K_THIRD_PARTY_PACKAGES" '.entries[] | select(.key == $k) | .summary' "$REP")
 for p in $(jq -r '.expected.kept[]' "$SR/manifest.json"); do
