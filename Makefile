@@ -8,6 +8,8 @@
 #   make bench        print the benchmark figures
 #   make demo         build and run the demo upgrade
 #   make fuzz-run     run the libFuzzer targets (FUZZ_SECONDS=60 each)
+#   make install      PREFIX=/usr/local DESTDIR= (and uninstall, dist: packaging/module.mk)
+#   make check-fleet  leapp-fleet against real sshd; check-ansible: infra.leapp; check-packaging
 
 SAN ?=
 ifeq ($(SAN),1)
@@ -92,6 +94,7 @@ include files/module.mk
 -include tests/sandbox/module.mk
 -include tests/fuzz/module.mk
 -include tests/vm/module.mk
+-include packaging/module.mk
 
 # every test on the plain build, then again on the sanitizer build
 check: all
