@@ -13,7 +13,9 @@ cp "$tarball" "$D/SOURCES/"
 rpmbuild -bb --nodeps --define "_topdir $D" --define "dist .el9" --define "_libdir /usr/lib64" \
 	--define "_sharedstatedir /var/lib" --define "_smp_mflags -j2" \
 	"$T_TOP/packaging/leapp.spec" >"$D/rpmbuild.log" 2>&1
-t_eq "rpmbuild -bb packaging/leapp.spec: exit 0" 0 $? || tail -20 "$D/rpmbuild.log" | sed 's/^/# /'
+rc=$?
+t_eq "rpmbuild -bb packaging/leapp.spec: exit 0" 0 "$rc"
+[ "$rc" = 0 ] || tail -20 "$D/rpmbuild.log" | sed 's/^/# /'
 main=$(ls "$D"/RPMS/*/leapp-0.1-1.el9.*.rpm 2>/dev/null | head -1)
 devel=$(ls "$D"/RPMS/*/leapp-devel-0.1-1.el9.*.rpm 2>/dev/null | head -1)
 t_check "the leapp RPM" test -s "$main"
