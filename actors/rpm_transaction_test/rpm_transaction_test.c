@@ -113,8 +113,7 @@ static char *human(uint64_t b)
 	return xasprintf("%.1f KiB", (double)b / 1024);
 }
 
-static void report(struct problems *P, int which, const char *title, const char *intro, const char *key,
-		   const char *hint)
+static void report(struct problems *P, int which, const char *title, const char *intro, const char *hint)
 {
 	if (!P->count[which])
 		return;
@@ -312,23 +311,22 @@ int main(int argc, char **argv)
 	report(&P, R_CONFLICT, "Target packages have conflicting files",
 	       "The RPM transaction test found files that two packages of the upgrade would both own with different "
 	       "content, so rpm would refuse the transaction:",
-	       "rpm-file-conflict",
 	       "Remove one of the conflicting packages before the upgrade (or list it in "
 	       "/etc/leapp/transaction/to_remove), or get fixed packages into the target repositories.");
 	report(&P, R_SPACE, "Not enough disk space for the upgrade",
 	       "The RPM transaction test found that the upgraded packages do not fit (per filesystem, as rpm counts "
 	       "it, below the root):",
-	       "rpm-disk-space", "Free space on the filesystems named (or grow them), then run leapp upgrade again.");
+	       "Free space on the filesystems named (or grow them), then run leapp upgrade again.");
 	report(&P, R_DEPS, "The RPM transaction has unmet dependencies",
-	       "librpm's dependency check of the planned transaction failed:", "rpm-dependencies",
+	       "librpm's dependency check of the planned transaction failed:",
 	       "Install or remove the packages named so that the dependencies hold (see "
 	       "/var/log/leapp/transaction.json for the plan), then run leapp upgrade again.");
 	report(&P, R_MISMATCH, "The RPM transaction differs from the plan",
-	       "librpm would not run exactly the planned transaction:", "rpm-plan-mismatch",
+	       "librpm would not run exactly the planned transaction:",
 	       "Run leapp upgrade again to plan the transaction anew; if this persists, report it with "
 	       "/var/log/leapp/transaction.json.");
 	report(&P, R_OTHER, "The RPM transaction test failed", "librpm reports problems with the planned transaction:",
-	       "rpm-transaction-test", "Fix what librpm names, then run leapp upgrade again.");
+	       "Fix what librpm names, then run leapp upgrade again.");
 	bool passed = json_array_size(P.list) == 0;
 	double secs = now_monotonic() - t0;
 	if (passed)

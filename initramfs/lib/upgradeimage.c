@@ -120,7 +120,7 @@ static void install_hmac(const char *src, const char *dst, const char *kname)
 }
 
 bool upgrade_boot_install(const char *kmoddir, const char *initramfs, const char *arch, const char *what,
-			  const char *key, struct upgrade_boot_files *ret)
+			  struct upgrade_boot_files *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	_cleanup_free_ char *vmlinuz = path_join(kmoddir, "vmlinuz");

@@ -39,7 +39,7 @@ static char *pick_kver(const char *root, json_t *art, json_t *kinfo)
 	return r;
 }
 
-static void warn_report(const char *key, const char *title, const char *summary)
+static void warn_report(const char *title, const char *summary)
 {
 	json_t *e = report_new(title, summary, "medium");
 	report_add_group(e, "boot");
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 		_cleanup_free_ char *s = xasprintf("The target kernel package did not install %s (its scriptlets run "
 						   "kernel-install, which puts it there): it was copied from %s/vmlinuz.",
 						   krel, modrel);
-		warn_report("target-kernel-image-created", "The target kernel was missing from /boot", s);
+		warn_report("The target kernel was missing from /boot", s);
 	}
 
 	/* the initramfs */
@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 			_cleanup_free_ char *s = xasprintf("The target kernel package did not make %s (its scriptlets run "
 							   "kernel-install, which builds it): it was built with %s.",
 							   irel, host ? "the host's dracut (LEAPP_DEVEL_USE_HOST_DRACUT=1)" : "dracut");
-			warn_report("target-initramfs-created", "The target kernel's initramfs was missing", s);
+			warn_report("The target kernel's initramfs was missing", s);
 		}
 	} else
 		actor_info("%s is there (made by the kernel package's scriptlets)", irel);

@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 		   file_size(vmlinuz) / 1048576.0);
 
 	struct upgrade_boot_files bf;
-	if (!upgrade_boot_install(kmoddir, image, arch, "upgrade initramfs", "upgrade-initramfs-boot-space", &bf)) {
+	if (!upgrade_boot_install(kmoddir, image, arch, "upgrade initramfs", &bf)) {
 		json_decref(files);
 		json_decref(interim);
 	} else {

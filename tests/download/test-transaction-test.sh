@@ -15,8 +15,8 @@ h0=$(tree_hash "$R")
 file=$(jq -r '.expected.file_conflict.file' "$D_DIR/fc/manifest.json")
 d_leapp fc upgrade
 t_eq "fileconflict: inhibited (exit 3)" 3 "$D_RC" || d_show fc
-t_eq "fileconflict: the file conflict inhibitor" "rpm-file-conflict" "$(d_inhibitors fc)"
-s=$(d_entry fc rpm-file-conflict .summary)
+t_eq "fileconflict: the file conflict inhibitor" "${K_RPM_FILE_CONFLICT}" "$(d_inhibitors fc)"
+s=$(d_entry fc ${K_RPM_FILE_CONFLICT} .summary)
 t_check "it names the file and both packages" \
 	grep -q "file $file: conf-a-2.0-1.el9.x86_64 and conf-b-2.0-1.el9.x86_64" <<<"$s"
 d_probe fc
@@ -51,7 +51,7 @@ t_check "erasures are counted (upgrades replace packages)" test "$(out '.message
 # failed dependencies: compat-openssl11 (libssl.so.1.1 for the kept acme-agent) left out
 mk_in "$D_DIR/in-deps.json" . '.packages |= map(select(.name != "compat-openssl11"))'
 d_actor demo rpm_transaction_test --input "$D_DIR/in-deps.json"
-t_eq "a missing dependency: the actor succeeds and inhibits" "0 rpm-dependencies" \
+t_eq "a missing dependency: the actor succeeds and inhibits" "0 ${K_RPM_DEPENDENCIES}" \
 	"$D_RC $(out '[.reports[] | select(.groups | index("inhibitor")) | .key] | join(" ")')"
 t_check "the inhibitor names the requirement and the package" \
 	grep -q "libssl.so.1.1()(64bit) is needed by (installed) acme-agent-3.2.1-1.x86_64" <<<"$(out '.reports[0].summary')"
@@ -66,7 +66,7 @@ mk_in "$D_DIR/in-mismatch.json" \
 	'.items |= (map(select(.action != "obsolete")) | map(if .name == "libmemcached-awesome" then .from = null else . end)) |
 	 .items += [{action: "remove", name: "not-installed", epoch: 0, version: "1", release: "1", arch: "noarch", repo: "@System", reason: "test"}]' .
 d_actor demo rpm_transaction_test --input "$D_DIR/in-mismatch.json"
-t_eq "a transaction that differs from the plan: inhibited" "0 rpm-plan-mismatch" \
+t_eq "a transaction that differs from the plan: inhibited" "0 ${K_RPM_PLAN_MISMATCH}" \
 	"$D_RC $(out '[.reports[] | select(.groups | index("inhibitor")) | .key] | join(" ")')"
 s=$(out '.reports[0].summary')
 t_check "rpm would erase the obsoleted package, which the plan keeps" \
@@ -81,9 +81,9 @@ mount -t tmpfs -o size=8m tmpfs "$mods"
 cp -a "$D_DIR/modules.copy/." "$mods/"
 d_leapp demo upgrade
 t_eq "a full filesystem: inhibited (exit 3)" 3 "$D_RC" || d_show demo
-t_eq "the disk space inhibitor" "rpm-disk-space" "$(d_inhibitors demo)"
+t_eq "the disk space inhibitor" "${K_RPM_DISK_SPACE}" "$(d_inhibitors demo)"
 t_check "it names the filesystem and how much more it needs" \
-	grep -qE "the /(usr/)?lib/modules filesystem needs [0-9.]+ MiB more" <<<"$(d_entry demo rpm-disk-space .summary)"
+	grep -qE "the /(usr/)?lib/modules filesystem needs [0-9.]+ MiB more" <<<"$(d_entry demo ${K_RPM_DISK_SPACE} .summary)"
 d_probe demo
 t_check "TransactionTestResult has disk-space problems with the bytes needed" \
 	test "$(d_msg demo TransactionTestResult '[.problems[] | select(.kind == "disk-space" and .needed > 1000000)] | length')" -gt 0

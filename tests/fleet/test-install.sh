@@ -2,6 +2,7 @@
 # make install / uninstall with PREFIX and DESTDIR: the layout, leapp --version, a preupgrade of
 # the demo system by the installed tree, and a third-party C actor built against the installed
 # libmsg through its pkg-config file.
+# san: skip (a shell wrapper and make install: the sanitizer build adds nothing to them)
 . "$(dirname "$0")/../lib.sh"
 . "$T_TOP/tests/facts/lib-facts.sh"
 D=$(mktemp -d "${TMPDIR:-/tmp}/leapp-install.XXXXXX")

@@ -2,6 +2,7 @@
 # scripts/leapp-fleet against real sshd processes on 127.0.0.1: one host ready (demo), one
 # inhibited (NFS), one failing (an actor that crashes), one unreachable; the summary, the
 # per-host files, the exit codes, --only failed, and upgrade --reboot --wave 1.
+# san: skip (a shell wrapper and make install: the sanitizer build adds nothing to them)
 . "$(dirname "$0")/../lib.sh"
 . "$T_TOP/tests/facts/lib-facts.sh"
 . "$T_TOP/tests/engine/lib-engine.sh"

@@ -69,5 +69,5 @@ p_copy demo unknown
 p_preupgrade unknown --enablerepo nosuch
 t_eq "--enablerepo nosuch: inhibited" 3 "$P_RC"
 t_check "--enablerepo nosuch: named" grep -q -- "--enablerepo nosuch: no repository with this id" \
-	<<<"$(p_entry unknown target-repo-unusable:0 .summary)"
+	<<<"$(p_entry unknown "$K_TARGET_REPO_UNUSABLE" .summary)"
 t_done
