@@ -86,6 +86,24 @@ printf 'ready\nroot@inhibited\n' >"$FL/inv-3"
 "$FLEET" -o "$FL/out3" --ssh-config "$FL/ssh_config" preupgrade "$FL/inv-3" >/dev/null 2>&1
 t_eq "some inhibited, none failed: exit 3" 3 $?
 
+# Ctrl-C in the middle: every host is left in a state status reads
+fleet_host slow "$READY" || t_fail "sshd for slow"
+# (a host whose leapp takes 15 s and then does nothing: the remote side ends by itself)
+printf '#!/bin/bash\nsleep 15\n' >"$FL/slow/bin/leapp"
+printf 'ready\nslow\n' >"$FL/inv-int"
+/usr/bin/python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+	"$FLEET" -o "$FL/int" --ssh-config "$FL/ssh_config" preupgrade "$FL/inv-int" >"$FL/int.out" 2>&1 &
+pid=$!
+for i in $(seq 100); do [ "$(cat "$FL/int/slow/state" 2>/dev/null)" = running ] && [ -s "$FL/int/ready/exit-code" ] && break; sleep 0.2; done
+kill -INT "$pid"
+wait "$pid"
+t_eq "Ctrl-C: exit 1" 1 $?
+t_has "Ctrl-C: it says how to see where each host is" "$(cat "$FL/int.out")" "leapp-fleet: interrupted;"
+st=$("$FLEET" -o "$FL/int" status "$FL/inv-int")
+t_eq "Ctrl-C: status reads every host's state (the finished one ready, the cut one error)" "ready error" \
+	"$(jq -r '[.hosts[].state] | join(" ")' "$FL/int/summary.json")"
+t_check "Ctrl-C: no ssh of the run is left" bash -c "! pgrep -f 'ssh .*-F $FL/ssh_config.* slow'"
+
 # usage errors
 "$FLEET" frobnicate "$FL/inventory" 2>/dev/null
 t_eq "an unknown command: exit 2" 2 $?
