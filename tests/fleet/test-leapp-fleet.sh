@@ -94,7 +94,7 @@ printf 'ready\nslow\n' >"$FL/inv-int"
 /usr/bin/python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
 	"$FLEET" -o "$FL/int" --ssh-config "$FL/ssh_config" preupgrade "$FL/inv-int" >"$FL/int.out" 2>&1 &
 pid=$!
-for i in $(seq 100); do [ "$(cat "$FL/int/slow/state" 2>/dev/null)" = running ] && [ -s "$FL/int/ready/exit-code" ] && break; sleep 0.2; done
+for i in $(seq 150); do [ "$(cat "$FL/int/slow/state" 2>/dev/null)" = running ] && [ "$(cat "$FL/int/ready/state" 2>/dev/null)" = ready ] && break; sleep 0.2; done
 kill -INT "$pid"
 wait "$pid"
 t_eq "Ctrl-C: exit 1" 1 $?
@@ -102,7 +102,8 @@ t_has "Ctrl-C: it says how to see where each host is" "$(cat "$FL/int.out")" "le
 st=$("$FLEET" -o "$FL/int" status "$FL/inv-int")
 t_eq "Ctrl-C: status reads every host's state (the finished one ready, the cut one error)" "ready error" \
 	"$(jq -r '[.hosts[].state] | join(" ")' "$FL/int/summary.json")"
-t_check "Ctrl-C: no ssh of the run is left" bash -c "! pgrep -f 'ssh .*-F $FL/ssh_config.* slow'"
+sleep 1
+t_check "Ctrl-C: no ssh of the run is left" bash -c "! pgrep -f '^ssh .*-F $FL/ssh_config.* slow'"
 
 # usage errors
 "$FLEET" frobnicate "$FL/inventory" 2>/dev/null

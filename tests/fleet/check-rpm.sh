@@ -1,5 +1,5 @@
 #!/bin/bash
-# packaging/leapp.spec: rpmbuild turns the `make dist` tarball into leapp and leapp-devel, whose
+# packaging/leapp.spec (make check-packaging; a whole build, so not in make check): rpmbuild turns the `make dist` tarball into leapp and leapp-devel, whose
 # file lists hold the installed layout (Debian's rpmbuild: the el macros it lacks are defined here).
 . "$(dirname "$0")/../lib.sh"
 D=$(mktemp -d "${TMPDIR:-/tmp}/leapp-rpm.XXXXXX")

@@ -1,5 +1,5 @@
 #!/bin/bash
-# infra.leapp, unchanged, against this leapp: its analysis role and its upgrade role's inhibitor
+# infra.leapp, unchanged, against this leapp (make check-ansible; minutes, so not in make check): its analysis role and its upgrade role's inhibitor
 # gate, run by ansible-core with connection local on synthetic systems. Each run is in a private
 # mount namespace where the system's /var/log/leapp is bound over /var/log/leapp (the role reads
 # and writes there) and a scratch directory over /etc/ansible (the role's facts.d); the role's
