@@ -1,9 +1,11 @@
 #!/bin/bash
-# infra.leapp, unchanged, against this leapp (make check-ansible; minutes, so not in make check): its analysis role and its upgrade role's inhibitor
+# infra.leapp, unchanged, against this leapp: its analysis role and its upgrade role's inhibitor
 # gate, run by ansible-core with connection local on synthetic systems. Each run is in a private
 # mount namespace where the system's /var/log/leapp is bound over /var/log/leapp (the role reads
 # and writes there) and a scratch directory over /etc/ansible (the role's facts.d); the role's
 # leapp_os_path puts first a `leapp` that adds --root. The roles are never changed.
+# make check-ansible runs it; it takes minutes (ansible-playbook seven times), so make check
+# does not.
 . "$(dirname "$0")/../lib.sh"
 . "$T_TOP/tests/facts/lib-facts.sh"
 COLL=${INFRA_LEAPP:-}

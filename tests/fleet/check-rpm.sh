@@ -1,6 +1,7 @@
 #!/bin/bash
-# packaging/leapp.spec (make check-packaging; a whole build, so not in make check): rpmbuild turns the `make dist` tarball into leapp and leapp-devel, whose
-# file lists hold the installed layout (Debian's rpmbuild: the el macros it lacks are defined here).
+# packaging/leapp.spec: rpmbuild turns the `make dist` tarball into leapp and leapp-devel, whose
+# file lists hold the installed layout (Debian's rpmbuild: the el macros it lacks are defined
+# here). make check-packaging runs it; a whole build takes minutes, so make check does not.
 . "$(dirname "$0")/../lib.sh"
 D=$(mktemp -d "${TMPDIR:-/tmp}/leapp-rpm.XXXXXX")
 T_TMPDIRS="${T_TMPDIRS:-} $D"
