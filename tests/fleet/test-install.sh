@@ -20,6 +20,11 @@ for f in usr/bin/leapp usr/bin/leapp-fleet usr/libexec/leapp/leapp-msg usr/libex
 done
 t_check "the man page is roff" grep -q '^\.TH LEAPP 8' "$R/usr/share/man/man8/leapp.8"
 t_check "man renders it" bash -c "man -l '$R/usr/share/man/man8/leapp-fleet.8' 2>/dev/null | grep -q 'leapp-fleet'"
+comp() { PATH=$R/usr/bin:$PATH bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); "$F"; echo "${COMPREPLY[*]}"' _ \
+	"$R/usr/share/bash-completion/completions/leapp" "$@"; }
+t_eq "bash completion: commands" "preupgrade" "$(F=_leapp comp leapp pre)"
+t_eq "bash completion: a command's options, from its --help" "--no-rhsm --no-rhsm-facts" "$(F=_leapp comp leapp preupgrade --no-rh)"
+t_eq "bash completion: leapp-fleet's commands" "status" "$(F=_leapp_fleet comp leapp-fleet sta)"
 v=$("$R/usr/bin/leapp" --version)
 t_eq "leapp --version" "leapp 0.1 (C engine)" "$v"
 
