@@ -68,6 +68,15 @@ t_pid_dead() {
 	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
 }
 
+# t_rpmdb_writable ROOT: an el8 tree keeps a BerkeleyDB rpmdb, which Debian's rpm only reads
+# (bdb_ro); before a test changes it with rpm (as el8's own rpm would), rewrite it in sqlite
+# with rpm --rebuilddb, as the upgrade does before its transaction. Same packages, same headers.
+t_rpmdb_writable() {
+	[ -e "$1/var/lib/rpm/Packages" ] || return 0
+	rpm --root "$1" --dbpath /var/lib/rpm --define "_dbpath /var/lib/rpm" --define "_db_backend sqlite" \
+		--rebuilddb 2>/dev/null
+}
+
 # t_key SEVERITY TITLE: the key leapp computes for a report entry that sets none,
 # sha1("<severity>:sysadmin:<title>") (DESIGN §4)
 t_key() { printf '%s' "$1:sysadmin:$2" | sha1sum | cut -d' ' -f1; }

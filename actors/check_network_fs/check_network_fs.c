@@ -1,6 +1,5 @@
 /* Checks: the upgrade environment mounts the fstab filesystems without a network, so NFS,
  * CIFS and the other network filesystems must not be in fstab, nor mounted. */
-#include "facts.h"
 #include "leapp/actor.h"
 
 enum { FS_NFS, FS_CIFS, FS_OTHER, FS_N };

@@ -1,7 +1,6 @@
 /* Checks: loaded drivers against device_driver_deprecation_data.json. A driver that no
  * entry lists as available in the target release is removed there. */
-#include "datafile.h"
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 static bool int_list_has(json_t *a, int v)

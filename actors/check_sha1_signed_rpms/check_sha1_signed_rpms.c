@@ -2,7 +2,7 @@
  * dnf refuse to verify (reinstall, update) third-party packages signed that way. */
 #include <strings.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)

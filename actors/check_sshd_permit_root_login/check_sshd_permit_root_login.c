@@ -1,9 +1,8 @@
 /* Checks: sshd_config without PermitRootLogin changes meaning in release 9 (the default
  * becomes prohibit-password). Report that sshd_permit_root_login_apply will keep today's
  * behaviour by writing "PermitRootLogin yes" after the upgrade. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "sshd.h"
 
 int main(int argc, char **argv)
 {

@@ -2,11 +2,11 @@
 #include <dirent.h>
 #include <strings.h>
 
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
+#include "fetch.h"
 #include "leapp/actor.h"
 #include "leapp/ini.h"
-#include "osrelease.h"
-#include "repofile.h"
 
 struct dnfconf {
 	json_t *exclude, *installonlypkgs;
@@ -30,7 +30,7 @@ static void append_list(json_t *a, const char *value)
 	char **v = repo_split_list(value, &n);
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_string(v[i]));
-	strv_free(v, n);
+	strv_free_n(v, n);
 }
 
 static int dnfconf_cb(const char *section, const char *key, const char *value, int line, void *userdata)
@@ -55,11 +55,6 @@ static int dnfconf_cb(const char *section, const char *key, const char *value, i
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Parse every *.repo file of one repository directory, in name order as dnf lists them. */
 static void scan_dir(const char *dir, const struct repo_vars *vars, bool gpgcheck, json_t *out)
 {
@@ -78,7 +73,7 @@ static void scan_dir(const char *dir, const struct repo_vars *vars, bool gpgchec
 	}
 	closedir(d);
 	if (n)
-		qsort(names, n, sizeof(char *), cmp_str);
+		qsort(names, n, sizeof(char *), str_cmp_qsort);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *path = path_join(full, names[i]);
 		_cleanup_free_ char *shown = path_join(dir, names[i]);
@@ -110,7 +105,7 @@ int main(int argc, char **argv)
 	struct dnfconf c = {.exclude = json_array(), .installonlypkgs = json_array(), .installonly_limit = 3, .gpgcheck = true};
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = fact_read("/etc/dnf/dnf.conf", 4u << 20, &data, &len);
+	int r = fs_root_read("/etc/dnf/dnf.conf", 4u << 20, &data, &len);
 	if (r == 0) {
 		int line = 0;
 		if (ini_parse(data, len, dnfconf_cb, &c, &line) < 0)
@@ -137,7 +132,7 @@ int main(int argc, char **argv)
 		char **dirs = repo_split_list(c.reposdir, &n);
 		for (size_t i = 0; i < n; i++)
 			scan_dir(dirs[i], &vars, c.gpgcheck, files);
-		strv_free(dirs, n);
+		strv_free_n(dirs, n);
 	} else {
 		static const char *const dirs[] = {"/etc/yum.repos.d", "/etc/yum/repos.d", "/etc/distro.repos.d"};
 		for (size_t i = 0; i < ELEMENTSOF(dirs); i++)

@@ -3,17 +3,17 @@
  * against a private copy of the --root rpmdb: librpm writes into its database directory even for
  * a test (sqlite's -shm, locks), and the system must not change before the upgrade. The copy
  * lives in /var/lib/leapp/transaction-test and %_dbpath points there (inside the root, as librpm
- * joins the two). File conflicts, disk space per filesystem and failed dependencies inhibit the
+ * joins the two). The copy is rebuilt in the target's format first (el8's BerkeleyDB into el9's
+ * sqlite), as rpmdb_rebuild does in the interim, so that what fails there fails here. File conflicts, disk space per filesystem and failed dependencies inhibit the
  * upgrade, named with packages and files. */
 #include <inttypes.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 
 #include "leapp/actor.h"
-#include "rpmenv.h"
-#include "rpmtrans.h"
-#include "strmap.h"
-#include "planutil.h"
+#include "rpm.h"
+#include "plan.h"
+#include "leapp/strmap.h"
 
 #define MAX_LISTED 40
 
@@ -104,13 +104,18 @@ static void mismatch(struct problems *P, const char *pkg, const char *msg)
 	add_line(P, R_MISMATCH, "%s", msg);
 }
 
-static char *human(uint64_t b)
+/* One filesystem's shortfall: librpm's bytes missing, and the space free there now (statfs of
+ * the mount point under the root; the sandbox's read-only binds do not change the counts). */
+static void space_line(struct problems *P, const char *fs, uint64_t missing)
 {
-	if (b >= 10ull << 30)
-		return xasprintf("%.1f GiB", (double)b / (1 << 30));
-	if (b >= 1ull << 20)
-		return xasprintf("%.1f MiB", (double)b / (1 << 20));
-	return xasprintf("%.1f KiB", (double)b / 1024);
+	_cleanup_free_ char *p = actor_path(fs);
+	struct statfs st;
+	if (statfs(p, &st) == 0) {
+		uint64_t avail = (uint64_t)st.f_bavail * (uint64_t)st.f_bsize;
+		add_line(P, R_SPACE, "%s: needs %.1f MiB, %.1f MiB free, %.1f MiB more needed", fs,
+			 (double)(avail + missing) / (1 << 20), (double)avail / (1 << 20), (double)missing / (1 << 20));
+	} else
+		add_line(P, R_SPACE, "%s: %.1f MiB more needed", fs, (double)missing / (1 << 20));
 }
 
 static void report(struct problems *P, int which, const char *title, const char *intro, const char *hint)
@@ -125,6 +130,8 @@ static void report(struct problems *P, int which, const char *title, const char 
 	json_t *e = report_new(title, summary, "high");
 	report_add_group(e, "inhibitor");
 	report_add_group(e, "rpm");
+	if (which == R_SPACE)
+		report_add_group(e, "filesystem");
 	report_add_hint(e, hint);
 	actor_report(e);
 }
@@ -151,6 +158,14 @@ int main(int argc, char **argv)
 		actor_error("cannot copy the RPM database for the transaction test", "%s", err);
 	_cleanup_free_ char *dbpath = rpmenv_in_root(root, copy);
 	const char *real_dbpath = rpmenv_dbpath(root);
+	struct rpmrebuild_result rb;
+	if (rpmrebuild_run(root, dbpath, &rb, &err) < 0) {
+		rm_rf(dir);
+		actor_error("cannot rebuild the copy of the RPM database in the target release's format", "%s", err);
+	}
+	if (rb.rebuilt)
+		actor_info("the copy of the RPM database rebuilt from %s to %s (as the upgrade will): %zu packages in %.2f s",
+			   rb.from, rb.to, rb.packages, rb.seconds);
 	struct rpmtrans_opts o = {.root = root, .dbpath = dbpath, .test = true, .progress = on_progress};
 	struct rpmtrans *t = NULL;
 	if (rpmtrans_new(&o, &t, &err) < 0) {
@@ -301,11 +316,10 @@ int main(int argc, char **argv)
 			continue;
 		uint64_t need = (uint64_t)(uintptr_t)space.vals[k];
 		const char *fs = space.keys[k] + 2;
-		if (space.keys[k][0] == 'b') {
-			_cleanup_free_ char *h = human(need);
-			add_line(&P, R_SPACE, "the %s filesystem needs %s more", fs, h);
-		} else
-			add_line(&P, R_SPACE, "the %s filesystem needs %" PRIu64 " more inodes", fs, need);
+		if (space.keys[k][0] == 'b')
+			space_line(&P, fs, need);
+		else
+			add_line(&P, R_SPACE, "%s needs %" PRIu64 " more inodes", fs, need);
 	}
 	strmap_clear(&space, NULL);
 	report(&P, R_CONFLICT, "Target packages have conflicting files",
@@ -313,10 +327,15 @@ int main(int argc, char **argv)
 	       "content, so rpm would refuse the transaction:",
 	       "Remove one of the conflicting packages before the upgrade (or list it in "
 	       "/etc/leapp/transaction/to_remove), or get fixed packages into the target repositories.");
-	report(&P, R_SPACE, "Not enough disk space for the upgrade",
-	       "The RPM transaction test found that the upgraded packages do not fit (per filesystem, as rpm counts "
-	       "it, below the root):",
-	       "Free space on the filesystems named (or grow them), then run leapp upgrade again.");
+	/* upstream's wording for dnf's "more space needed" (an error there, an inhibitor here); no key */
+	report(&P, R_SPACE, "There is not enough space on some file systems to perform the upgrade transaction.",
+	       "The RPM transaction test found that the upgraded packages do not fit. Per mount point, what rpm "
+	       "needs, what is free now and how much more is needed (the downloaded packages and the target "
+	       "userspace already take their space, and stay until the transaction is done: they are not counted "
+	       "again):",
+	       "Free at least the missing space on each filesystem named (or grow it); rpm's figures are minimums, "
+	       "so leave a margin (e.g. when 200 MiB are missing on /usr, add 1200 MiB or more). Then run leapp "
+	       "upgrade again.");
 	report(&P, R_DEPS, "The RPM transaction has unmet dependencies",
 	       "librpm's dependency check of the planned transaction failed:",
 	       "Install or remove the packages named so that the dependencies hold (see "
@@ -339,10 +358,12 @@ int main(int argc, char **argv)
 	if (res.rpm_log)
 		actor_debug("librpm: %s", res.rpm_log);
 	actor_produce("TransactionTestResult",
-		      json_pack("{s:s, s:I, s:I, s:O, s:s, s:s, s:f}", "status", passed ? "passed" : "failed", "installs",
-				(json_int_t)res.installs, "erasures", (json_int_t)res.erasures, "problems", P.list,
+		      json_pack("{s:s, s:I, s:I, s:O, s:s, s:s, s:s, s:s, s:f, s:f}", "status", passed ? "passed" : "failed",
+				"installs", (json_int_t)res.installs, "erasures", (json_int_t)res.erasures, "problems", P.list,
 				"rpm_version", rpmtrans_rpm_version(), "dbpath", real_dbpath ? real_dbpath : "/var/lib/rpm",
-				"seconds", secs));
+				"rpmdb_format", rb.from ? rb.from : "unknown", "tested_format", rb.to ? rb.to : "unknown",
+				"rebuild_seconds", rb.seconds, "seconds", secs));
+	rpmrebuild_result_clear(&rb);
 	rpmtrans_result_free(&res);
 	for (k = 0; k < ELEMENTSOF(P.text); k++)
 		buf_free(&P.text[k]);

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "leapp/actor.h"
-#include "strmap.h"
+#include "leapp/strmap.h"
 
 #define SYSTEMD_DIR "/etc/systemd/system"
 

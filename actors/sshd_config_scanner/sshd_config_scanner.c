@@ -1,9 +1,8 @@
 /* FactsCollection: sshd_config, the directives the upgrade checks (PermitRootLogin first). */
 #include <strings.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "sshd.h"
 
 int main(int argc, char **argv)
 {

@@ -2,10 +2,9 @@
  * root_login reported: add "PermitRootLogin yes" to /etc/ssh/sshd_config, keeping the rest
  * of the file, its owner, mode and label. Safe to run twice: a file that already sets
  * PermitRootLogin outside Match blocks is left alone. */
-#include "facts.h"
-#include "fileedit.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "sshd.h"
 
 #define SSHD_CONFIG "/etc/ssh/sshd_config"
 
@@ -19,7 +18,7 @@ static void apply(json_t *facts, json_t *ipu)
 	_cleanup_free_ char *path = actor_path(SSHD_CONFIG);
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = read_file(path, 1u << 20, &data, &len);
+	int r = fs_root_read(SSHD_CONFIG, 1u << 20, &data, &len);
 	if (r < 0) {
 		/* the package was removed or the admin deleted the file during the upgrade */
 		actor_warning("%s: %s; nothing to do", SSHD_CONFIG, strerror(-r));
@@ -38,7 +37,7 @@ static void apply(json_t *facts, json_t *ipu)
 	_cleanup_free_ char *edited = sshd_config_add_directive(
 		data, len, "PermitRootLogin", "yes",
 		"Added by leapp during the upgrade: the configuration relied on the old default of PermitRootLogin");
-	r = file_replace_contents(path, edited, strlen(edited));
+	r = fs_root_replace_contents(SSHD_CONFIG, edited, strlen(edited));
 	if (r < 0)
 		actor_error("cannot update " SSHD_CONFIG, "%s", strerror(-r));
 	_cleanup_free_ char *rpmnew = xasprintf("%s.rpmnew", path);

@@ -169,6 +169,19 @@ FAIL_MOUNT=$R/data run "root=UUID=1111"
 t_eq "a failed nofail mount: the upgrade goes on" "0 finished" "$RC $(state)"
 rm -f "$FLAG"
 
+# ---- a mount point below a symlink of the system: mkdir and mount would follow it against the
+# initramfs's / (an absolute link), so it is refused, nothing is created outside the system ----
+mk_sysroot
+OUTSIDE=$S/outside-of-sysroot
+rm -rf "$OUTSIDE" && mkdir -p "$OUTSIDE"
+ln -s "$OUTSIDE" "$R/srv"
+echo "UUID=9999 /srv/data xfs defaults 0 0" >>"$R/etc/fstab"
+run "root=UUID=1111"
+t_eq "a symlinked mount point: not mounted, leapp does not run" "" "$(calls '^leapp ')$(calls "^mount .*/srv/data")"
+t_check "a symlinked mount point: named in a warning" grep -q "warn: upgrade: not mounting /srv/data: a symlink" <<<"$CALLS_TEXT"
+t_check "nothing was created outside the system" test ! -e "$OUTSIDE/data"
+rm -f "$FLAG"
+
 # ---- the generator: upgrade.target is what the initramfs boots to ----
 G=$(t_tmpdir)
 mkdir -p "$G/normal" "$G/early" "$G/late"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Crash safety of the phases after the reboot (issue 9): leapp is killed with SIGKILL at several
 # points of the interim resume (test actors wait in InitRamStart and Finalization, scriptlets in
-# the RPM transaction) and of the first-boot resume; each
+# the RPM transaction, the rpmdb rebuild before it) and of the first-boot resume; each
 # time further `leapp upgrade --resume` runs finish the upgrade, the rpmdb then holds exactly the
 # expected packages (no package twice but the kernels), and neither leapp's audit store nor the
 # rpmdb is corrupt (sqlite's integrity check, rpm -qa, rpm's dependency check).
@@ -120,6 +120,32 @@ touch "$(u_root e)/var/tmp/crash-probe.hold-postun"
 u_kill_at e /var/tmp/crash-probe.at-postun upgrade --resume
 after_kill e "again, in the resumed run (setup's %postun)"
 finish e
+
+# r: killed inside the rpmdb rebuild (Preparation: el8's BerkeleyDB rpmdb into sqlite), at the
+# stages of rpmrebuild_run's hold hook (actors/lib/rpm/rpm.h):
+#   rebuilt   the sqlite database written beside the old one, not verified: the resume redoes it
+#   verified  verified and marked durable, not swapped in (U_CRASH_FULL only)
+#   swapped   exchanged with the old one, which is not removed yet: the resume cleans up
+# each time the system's rpmdb reads whole right after the kill, and the resume finishes the job
+stages="rebuilt swapped"
+[ "${U_CRASH_FULL:-0}" = 1 ] && stages="rebuilt verified swapped"
+export LEAPP_DEVEL_REBUILD_HOLD=1
+for stage in $stages; do
+	n=r-$stage
+	u_copy base "$n"
+	touch "$(u_root "$n")/var/tmp/rpmdb-rebuild.hold-$stage"
+	u_kill_at "$n" "/var/tmp/rpmdb-rebuild.at-$stage" upgrade --resume
+	after_kill "$n" "inside the rpmdb rebuild ($stage)"
+	t_check "$n: the rebuild had reached that stage" test -e "$(u_root "$n")/var/tmp/rpmdb-rebuild.at-$stage"
+	t_eq "$n: every package reads as before" "$BEFORE" "$(u_rpm "$n" -qa | sort)"
+	rm -f "$(u_root "$n")/var/tmp/rpmdb-rebuild.hold-$stage"
+	finish "$n"
+	t_check "$n: the rpmdb is sqlite, nothing of the rebuild left" test -f "$(u_root "$n")/var/lib/rpm/rpmdb.sqlite" \
+		-a ! -e "$(u_root "$n")/var/lib/rpm/Packages" -a ! -e "$(u_root "$n")/var/lib/rpmrebuilddb.leapp" \
+		-a ! -e "$(u_root "$n")/var/lib/rpmrebuilddb.leapp.verified"
+	t_eq "$n: the RPM upgrade ran once, not resumed" "upgraded resumed=false duplicates=0" "$U_LAST_RESULT"
+done
+unset LEAPP_DEVEL_REBUILD_HOLD
 
 # f: killed in Finalization, then in the first-boot resume (test actors that wait there)
 u_copy base f
