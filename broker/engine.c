@@ -399,7 +399,6 @@ static void handle_produce(struct proc *p, const msgpack_object *f)
 		size_t off = 0;
 		if (msgpack_unpack(sb.data, sb.size, &off, &z, &o) == MSGPACK_UNPACK_SUCCESS) {
 			json_decref(p->pending_workflow);
-		json_decref(p->pending_logfiles);
 			p->pending_workflow = msgpack_to_json(&o);
 		}
 		msgpack_zone_destroy(&z);
@@ -1246,6 +1245,7 @@ static void stage_clear(struct stage_run *sr)
 			free(p->last_logs[k]);
 		buf_free(&p->outline);
 		json_decref(p->pending_workflow);
+		json_decref(p->pending_logfiles);
 		if (p->rd.zone)
 			frame_reader_clear(&p->rd);
 	}
