@@ -9,6 +9,8 @@
 #   make bench        run every benchmark; one table of figures, comparisons and goals (+ JSON)
 #   make demo         build and run the demo upgrade
 #   make fuzz-run     run the libFuzzer targets (FUZZ_SECONDS=60 each)
+#   make install      PREFIX=/usr/local DESTDIR= (and uninstall, dist: packaging/module.mk)
+#   make check-fleet  leapp-fleet against real sshd; check-ansible: infra.leapp; check-packaging
 
 SAN ?=
 ifeq ($(SAN),1)
@@ -140,6 +142,7 @@ include files/module.mk
 -include tests/sandbox/module.mk
 -include tests/fuzz/module.mk
 -include tests/vm/module.mk
+-include packaging/module.mk
 
 # every test on the plain build, then again on the sanitizer build
 check: all

@@ -121,12 +121,7 @@ static void dialog_inhibitors(struct engine *e)
 			json_array_append_new(argv, json_string(t));
 		json_object_set_new(entry, "detail",
 				    json_pack("{s:[{s:s, s:o}]}", "remediations", "type", "command", "context", argv));
-		_cleanup_free_ char *key = xasprintf("dialog %s.%s", json_string_value(json_object_get(m, "scope")),
-						     json_string_value(json_object_get(m, "key")));
-		char hex[65];
-		sha256_hex(key, strlen(key), hex);
-		hex[40] = 0;
-		json_object_set_new(entry, "key", json_string(hex));
+		/* no key: leapp's verify_dialogs sets none either, so it is sha1 of severity, audience and title */
 		char err[128];
 		report_entry_complete(entry, "leapp", e->hostname, e->exec->uuid, 0, (uint32_t)i, err, sizeof(err));
 		int r = store_report_add(c->store, e->exec->id, 0, "broker", entry);

@@ -195,6 +195,9 @@ int workflow_open(struct leapp_ctx *c, enum run_kind kind, bool archive)
 		log_warning("%s", note);
 	free(note);
 	output_diag(c->out, "debug", "command: %s", c->cmdline ? c->cmdline : "leapp");
+	for (size_t i = 0; i < c->opt.n_ignored; i++)
+		output_diag(c->out, "info", "ignored: %s (an option of leapp on RHEL; it changes nothing here)",
+			    c->opt.ignored[i]);
 	if (c->opt.no_sandbox)
 		log_warning("--no-sandbox: actors run without isolation; this is recorded in the report");
 	return 0;

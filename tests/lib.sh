@@ -77,3 +77,8 @@ t_rpmdb_writable() {
 	rpm --root "$1" --dbpath /var/lib/rpm --define "_dbpath /var/lib/rpm" --define "_db_backend sqlite" \
 		--rebuilddb 2>/dev/null
 }
+
+# t_key SEVERITY TITLE: the key leapp computes for a report entry that sets none,
+# sha1("<severity>:sysadmin:<title>") (DESIGN §4)
+t_key() { printf '%s' "$1:sysadmin:$2" | sha1sum | cut -d' ' -f1; }
+. "$T_TOP/tests/keys.sh"

@@ -79,8 +79,9 @@ int main(int argc, char **argv)
 			"These loaded drivers are not available in release %d; the hardware that needs them would stop working "
 			"after the upgrade:%s",
 			target, removed.data);
-		json_t *e = report_new("Loaded drivers are removed in the target release", summary, "high");
-		report_set_key(e, "removed-driver");
+		json_t *e = report_new("Leapp detected loaded kernel drivers that have been removed in the target OS. Upgrade cannot proceed.",
+				       summary, "high");
+		report_set_key(e, "f08a07da902958defa4f5c2699fae9ec2eb67c5b"); /* upstream checkdetecteddevicesanddrivers' */
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "drivers");
 		report_add_hint(e, "Replace the hardware, or stop using it and unload the drivers (modprobe -r) before the "
@@ -96,8 +97,8 @@ int main(int argc, char **argv)
 		_cleanup_free_ char *summary = xasprintf(
 			"These loaded drivers are still shipped in release %d but no longer maintained (deprecated):%s",
 			target, unmaintained.data);
-		json_t *e = report_new("Loaded drivers are deprecated in the target release", summary, "low");
-		report_set_key(e, "deprecated-driver");
+		json_t *e = report_new("Leapp detected loaded kernel drivers no longer maintained in the target OS", summary, "high");
+		report_set_key(e, "0ff2413fd3cb0358736bf9be597f4dbdf58f2c4d"); /* upstream checkdetecteddevicesanddrivers' */
 		report_add_group(e, "drivers");
 		report_add_hint(e, "Plan to replace the hardware that needs these drivers.");
 		actor_report(e);

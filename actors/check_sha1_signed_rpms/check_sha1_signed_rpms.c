@@ -12,7 +12,7 @@ int main(int argc, char **argv)
 	json_t *ipu = ipu_config_get();
 	int target = ipu_target_major(ipu);
 	struct buf list = {0};
-	json_t *e = report_new("Packages signed with SHA-1 will not verify on the target release", NULL, "medium");
+	json_t *e = report_new("Detected RPMs with RSA/SHA1 signature", NULL, "high");
 	size_t i;
 	json_t *p;
 	json_array_foreach(json_object_get(tp, "items"), i, p) {
@@ -32,7 +32,6 @@ int main(int argc, char **argv)
 			"rpm and dnf will refuse to verify, reinstall or update them with their current signatures:%s",
 			target, list.data);
 		json_object_set_new(e, "summary", json_string(summary));
-		report_set_key(e, "sha1-signature");
 		report_add_group(e, "security");
 		report_add_group(e, "sanity");
 		report_add_hint(e, "Ask the vendor for packages signed with SHA-256 or stronger. Until then, "

@@ -272,8 +272,8 @@ static void leftovers(struct upgrade *u, const struct rpmdb_pkgs *after, int sou
 			"repositories replaced them and nothing removed them. They were built for the old release and may "
 			"not work:%s",
 			b.data);
-		json_t *e = report_new("Packages of the old release are still installed", summary, "medium");
-		report_set_key(e, "rpm-upgrade-leftover-packages");
+		json_t *e = report_new("Some packages from the original OS have not been upgraded", summary, "high");
+		report_set_key(e, "d424c3132ed78a8632b5c73d919909e453107c06"); /* upstream reportleftoverpackages' */
 		report_add_group(e, "rpm");
 		report_add_hint(e, "Remove them (dnf remove NAME) or replace them with builds for the new release.");
 		actor_report(e);
@@ -285,7 +285,6 @@ static void leftovers(struct upgrade *u, const struct rpmdb_pkgs *after, int sou
 			"to boot is still there:%s",
 			k.data);
 		json_t *e = report_new("The old kernel is kept", summary, "info");
-		report_set_key(e, "rpm-upgrade-old-kernel-kept");
 		report_add_group(e, "rpm");
 		report_add_group(e, "kernel");
 		report_add_hint(e, "Once the new kernel boots, remove the old one with dnf remove.");
@@ -308,7 +307,6 @@ static void report_script_failures(const struct rpmtrans_result *res)
 						 "output is in " SCRIPT_LOG "):%s",
 						 b.data);
 	json_t *e = report_new("Package scriptlets failed during the RPM upgrade", summary, "medium");
-	report_set_key(e, "rpm-upgrade-scriptlet-failures");
 	report_add_group(e, "rpm");
 	report_add_hint(e, "Check what the scriptlets should have done (rpm -q --scripts NAME) and do it by hand.");
 	actor_report(e);

@@ -553,6 +553,15 @@ int actor_report(json_t *entry)
 		json_decref(entry);
 		return -EINVAL;
 	}
+	const char *key = json_string_value(json_object_get(entry, "key"));
+	if (!key || !*key) {
+		/* leapp's key for an entry that sets none, from what the entry ends up with */
+		char k[41];
+		report_key_default(json_string_value(json_object_get(entry, "severity")),
+				   json_string_value(json_object_get(entry, "audience")),
+				   json_string_value(json_object_get(entry, "title")), k);
+		json_object_set_new(entry, "key", json_string(k));
+	}
 	if (!A.broker)
 		json_array_append_new(json_object_get(A.sa_out, "reports"), entry);
 	else {

@@ -38,7 +38,7 @@ cli_noroot help nosuch
 t_rc "leapp help of an unknown command: exit 2" 2
 
 # ---- every command's --help: exactly its options, each accepted, each in the man page ----
-workflow="--root --jobs --json-progress --verbose --debug --target --target-version --enablerepo --whitelist-experimental --enable-experimental-feature --report-schema --nogpgcheck --no-sandbox --help"
+workflow="--root --jobs --json-progress --verbose --debug --target --target-version --enablerepo --whitelist-experimental --enable-experimental-feature --report-schema --nogpgcheck --no-sandbox --target-os --channel --iso --no-rhsm --no-rhsm-facts --no-insights-register --help"
 declare -A want=(
 	[preupgrade]="$workflow"
 	[upgrade]="$workflow --resume --force --reboot"
@@ -53,7 +53,7 @@ declare -A want=(
 # a valid value for each option that takes one
 declare -A val=([--root]=/ [--jobs]=2 [--target]=9.6 [--target-version]=9.6 [--enablerepo]=r1 [--whitelist-experimental]=x
 	[--enable-experimental-feature]=livemode [--report-schema]=1.1.0 [--section]=a.b=c [--from-phase]=FirstBoot
-	[--input]=in.json)
+	[--input]=in.json [--target-os]=centos [--channel]=ga [--iso]=/tmp/x.iso)
 mandoc=$(cat "$MAN" 2>/dev/null)
 for cmd in "${!want[@]}"; do
 	# shellcheck disable=SC2086

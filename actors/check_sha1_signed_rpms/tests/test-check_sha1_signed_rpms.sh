@@ -6,8 +6,8 @@ f_tmpdir
 items='{"items":[{"name":"legacy-monitor","version":"0.9","release":"3","arch":"x86_64","key_id":"bdfe4f528957055d","digest_algo":"SHA1"},{"name":"acme-agent","version":"3.2.1","release":"1","arch":"x86_64","key_id":"bdfe4f528957055d","digest_algo":"SHA256"}]}'
 mk_input "$F_DIR/in.json" "$(ipu 8.10 9.6)" ThirdPartyRPM "$items"
 run_actor check_sha1_signed_rpms / "$F_DIR/in.json"
-t_eq "SHA-1: warning" "sha1-signature" "$(report_keys)"
-t_eq "lists only the SHA-1 package" "legacy-monitor" "$(report sha1-signature '[.detail.related_resources[].title] | join(" ")')"
+t_eq "SHA-1: warning" "${K_SHA1_SIGNATURE}" "$(report_keys)"
+t_eq "lists only the SHA-1 package" "legacy-monitor" "$(report ${K_SHA1_SIGNATURE} '[.detail.related_resources[].title] | join(" ")')"
 mk_input "$F_DIR/in.json" "$(ipu 7.9 8.10)" ThirdPartyRPM "$items"
 run_actor check_sha1_signed_rpms / "$F_DIR/in.json"
 t_eq "target 8 accepts SHA-1: nothing" "" "$(report_keys)"

@@ -65,8 +65,9 @@ int actor_produce(const char *model, json_t *data);
 
 /* Report entries. report_new() makes an entry; the add/set helpers fill it; actor_report()
  * sends it and takes ownership. severity: info, low, medium or high. Group "inhibitor"
- * makes it an inhibitor; "error" marks an error. A stable key is derived from the actor
- * and title unless report_set_key() gives one. */
+ * makes it an inhibitor; "error" marks an error. actor_report() gives the entry the key leapp
+ * computes, sha1("<severity>:<audience>:<title>"), unless report_set_key() gave one: set it only where
+ * upstream's actor sets an explicit key, with upstream's value (DESIGN §4). */
 json_t *report_new(const char *title, const char *summary, const char *severity);
 void report_add_group(json_t *entry, const char *group);
 void report_set_key(json_t *entry, const char *key);
