@@ -25,7 +25,7 @@ tp=$(jq -r '.entries[] | select(.key == "third-party-packages") | .summary' "$RE
 for p in $(jq -r '.expected.kept[]' "$SR/manifest.json"); do
 	t_check "third-party package $p named" grep -q -- "- $p-" <<<"$tp"
 done
-t_check "the SHA-1 package is named" grep -q "legacy-monitor" <<<"$(jq -r '.entries[] | select(.key == "sha1-signature") | .summary' "$REP")"
+t_check "the SHA-1 package is named (DEFAULT:SHA1: a high report)" grep -q "legacy-monitor" <<<"$(jq -r '.entries[] | select(.title == "Detected RPMs with RSA/SHA1 signature" and .severity == "high") | .summary' "$REP")"
 t_check "the sshd change is reported" grep -q 'explicit "PermitRootLogin yes"' <<<"$(jq -r '.entries[] | select(.key == "sshd-permitrootlogin-default") | .summary' "$REP")"
 t_check "the text report has them too" grep -q "acme-agent" "$R/var/log/leapp/leapp-report.txt"
 t_check "every entry has a remediation or is informational" test "$(jq '[.entries[] | select(.severity != "info" and (.detail.remediations // [] | length) == 0)] | length' "$REP")" -eq 0
