@@ -157,10 +157,35 @@ static json_t *scan_keyfiles(void)
 	return a;
 }
 
+/* sys/class/net: the interfaces, and which are NICs (a device behind them) */
+static json_t *scan_interfaces(bool *ret_known)
+{
+	json_t *a = json_array();
+	char **names = NULL;
+	int n = netsec_dir_list("/sys/class/net", NULL, &names);
+	*ret_known = n >= 0;
+	if (n < 0)
+		actor_warning("/sys/class/net: cannot list it (%s): the network interfaces are unknown", strerror(-n));
+	for (int i = 0; i < n; i++) {
+		_cleanup_free_ char *dev = xasprintf("/sys/class/net/%s/device", names[i]);
+		_cleanup_free_ char *addr_file = xasprintf("/sys/class/net/%s/address", names[i]);
+		_cleanup_free_ char *addr = NULL;
+		if (fact_read(addr_file, 4096, &addr, NULL) == 0)
+			str_strip(addr);
+		json_array_append_new(a, json_pack("{s:s, s:b, s:s?}", "name", names[i], "physical", file_exists(dev),
+						   "mac", addr && *addr ? str_strip(addr) : NULL));
+	}
+	netsec_strv_free(names);
+	return a;
+}
+
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	actor_produce("NetworkConfig", json_pack("{s:o, s:o, s:o}", "custom_scripts", custom_scripts(), "ifcfg",
-						 scan_ifcfg(), "wep_keyfiles", scan_keyfiles()));
+	bool known = false;
+	json_t *ifaces = scan_interfaces(&known);
+	actor_produce("NetworkConfig", json_pack("{s:o, s:o, s:o, s:b, s:o}", "custom_scripts", custom_scripts(), "ifcfg",
+						 scan_ifcfg(), "wep_keyfiles", scan_keyfiles(), "interfaces_known", known,
+						 "interfaces", ifaces));
 	return actor_finish();
 }

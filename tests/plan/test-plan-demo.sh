@@ -101,7 +101,7 @@ keys=$(p_report_keys demo)
 for k in planned-transaction repositories-without-target kernel-kept-as-fallback; do
 	case " $keys " in *" $k "*) t_ok "report $k" ;; *) t_fail "report $k" "keys: $keys" ;; esac
 done
-t_eq "the counts report's title" "Planned RPM transaction: 27 to upgrade, 8 to install, 3 to remove, 1 obsoleted, 6 kept" \
+t_eq "the counts report's title" "Planned RPM transaction: 27 to upgrade, 9 to install, 3 to remove, 1 obsoleted, 6 kept" \
 	"$(p_entry demo planned-transaction .title)"
 t_check "the source repository without a target is named" grep -q "acme (/etc/yum.repos.d/acme.repo)" <(p_entry demo repositories-without-target .summary)
 t_done

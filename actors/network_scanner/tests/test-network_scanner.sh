@@ -31,7 +31,16 @@ t_eq "bond0: TYPE=Ethernet with BONDING_MASTER conflicts" '"ethernet" true' "$(c
 t_eq "cafe: wireless inferred, WEP key in keys-cafe" '"wireless" true' "$(c cafe .type_inferred) $(c cafe .wep)"
 t_eq "tok0: its type, no WEP" '"tokenring" false' "$(c tok0 .type) $(c tok0 .wep)"
 t_eq "WEP keyfile" '["/etc/NetworkManager/system-connections/old.nmconnection"]' "$(msg NetworkConfig .wep_keyfiles)"
+# interfaces: sys/class/net, NICs have a device link
+for i in eth0 eth1 lo br0; do mkdir -p "$R/sys/devices/virtual/net/$i"; ln -s ../../devices/virtual/net/$i "$R/sys/class/net/$i" 2>/dev/null || { mkdir -p "$R/sys/class/net"; ln -s ../../devices/virtual/net/$i "$R/sys/class/net/$i"; }; done
+for i in eth0 eth1; do mkdir -p "$R/sys/devices/pci0000:00/0000:00:0$i"; ln -s "../../../pci0000:00/0000:00:0$i" "$R/sys/devices/virtual/net/$i/device"; done
+echo 52:54:00:12:34:56 >"$R/sys/devices/virtual/net/eth0/address"
+run_actor network_scanner "$R"
+t_eq "interfaces known" true "$(msg NetworkConfig .interfaces_known)"
+t_eq "interfaces: NICs are physical" '[["br0",false],["eth0",true],["eth1",true],["lo",false]]' "$(msg NetworkConfig '[.interfaces[] | [.name, .physical]]')"
+t_eq "MAC address" '"52:54:00:12:34:56"' "$(msg NetworkConfig '.interfaces[1].mac')"
 f_tmpdir
 run_actor network_scanner "$F_DIR"
+t_eq "empty root: interfaces unknown" false "$(msg NetworkConfig .interfaces_known)"
 t_eq "empty root: nothing, no warning" '[] [] [] ' "$(msg NetworkConfig .custom_scripts) $(msg NetworkConfig .ifcfg) $(msg NetworkConfig .wep_keyfiles) $(report_keys)"
 t_done
