@@ -1,6 +1,8 @@
 /* The answerfile and answerfile.userchoices: reading, writing, and finding missing answers. */
 #include "answerfile.h"
 
+#include <fcntl.h>
+
 #include "leapp/ini.h"
 #include "leapp/util.h"
 
@@ -26,10 +28,15 @@ int answerfile_load(const char *path, json_t **ret, char **ret_err)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = read_file(path, 1u << 20, &data, &len);
+	/* only the admin writes the answer files: a symlink or a FIFO there is not an answer */
+	int r = read_file_at(AT_FDCWD, path, 1u << 20, &data, &len);
 	if (r == -ENOENT) {
 		*ret = json_object();
 		return 0;
+	}
+	if (r == -EMLINK) {
+		*ret_err = xasprintf("%s: not a regular file (a symlink, a FIFO or a device): refusing to read answers from it", path);
+		return r;
 	}
 	if (r < 0) {
 		*ret_err = xasprintf("%s: %s", path, strerror(-r));

@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "brokerfs.h"
 #include "broker.h"
 #include "output.h"
 
@@ -162,6 +163,16 @@ int ctx_open_store(struct leapp_ctx *c, bool create)
 			return r;
 		}
 	}
+	char *err = NULL, *note = NULL;
+	if ((r = brokerfs_check_dir(c->statedir, &err)) < 0 || (r = brokerfs_check_dir(c->logdir, &err)) < 0 ||
+	    (r = brokerfs_check_store(c->statedir, &note, &err)) < 0) {
+		log_error("%s", err ? err : strerror(-r));
+		free(err);
+		return r;
+	}
+	if (note)
+		log_warning("%s", note);
+	free(note);
 	_cleanup_free_ char *lock = path_join(c->statedir, "leapp.lock");
 	c->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (c->lock_fd < 0) {
@@ -189,11 +200,13 @@ int ctx_open_store(struct leapp_ctx *c, bool create)
 		/* the pid is only informative */
 	}
 	_cleanup_free_ char *db = path_join(c->statedir, "leapp.db");
-	char *err = NULL;
 	if ((r = store_open(db, create, &c->store, &err)) < 0) {
 		log_error("%s", err ? err : strerror(-r));
 		free(err);
 		return r;
 	}
+	/* the sandbox hides the store's names from actors: all of them must exist (brokerfs.h) */
+	if ((r = brokerfs_store_placeholder(c->statedir)) < 0)
+		log_warning("cannot create the placeholder %s/leapp.db-journal: %s", c->statedir, strerror(-r));
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <uv.h>
 
+#include "brokerfs.h"
 #include "answerfile.h"
 #include "broker.h"
 #include "leapp/proto.h"
@@ -65,6 +66,7 @@ struct proc {
 	struct buf outline;
 	/* effects applied only once the run commits */
 	json_t *pending_workflow;
+	json_t *pending_logfiles;   /* LogFile messages: name -> content, written at commit (brokerfs.h) */
 	bool pending_inhibitor, pending_stop;
 	/* dependency graph inside the stage */
 	size_t *deps;
@@ -332,6 +334,27 @@ static void send_hello(struct proc *p)
 
 /* ---- frames from the actor ---- */
 
+/* A LogFile message: the broker writes the file for the actor (it may not write the log
+ * directory); a removal is done at once, a write when the run commits. */
+static void logfile_pending(struct proc *p, const msgpack_object *data)
+{
+	json_t *j = msgpack_to_json(data);
+	const char *name = json_string_value(json_object_get(j, "name"));
+	json_t *content = json_object_get(j, "content");
+	if (name && json_is_null(content)) {
+		char *err = NULL;
+		if (brokerfs_write_logfile(p->e->c->logdir, name, NULL, &err) < 0)
+			log_warning("%s (LogFile of %s)", err, p->m->name);
+		free(err);
+	}
+	if (name) {
+		if (!p->pending_logfiles)
+			p->pending_logfiles = json_object();
+		json_object_set(p->pending_logfiles, name, content);
+	}
+	json_decref(j);
+}
+
 static void handle_produce(struct proc *p, const msgpack_object *f)
 {
 	struct engine *e = p->e;
@@ -376,10 +399,13 @@ static void handle_produce(struct proc *p, const msgpack_object *f)
 		size_t off = 0;
 		if (msgpack_unpack(sb.data, sb.size, &off, &z, &o) == MSGPACK_UNPACK_SUCCESS) {
 			json_decref(p->pending_workflow);
+		json_decref(p->pending_logfiles);
 			p->pending_workflow = msgpack_to_json(&o);
 		}
 		msgpack_zone_destroy(&z);
 	}
+	if (!strcmp(md->name, "LogFile"))
+		logfile_pending(p, data);
 	if (e->single)
 		json_array_append_new(json_object_get(e->single_output, "messages"),
 				      json_pack("{s:s, s:o}", "model", md->name, "data", msgpack_to_json(data)));
@@ -758,6 +784,14 @@ static void proc_finish(struct proc *p)
 		if (p->pending_workflow) {
 			json_decref(e->workflow_cfg);
 			e->workflow_cfg = json_incref(p->pending_workflow);
+		}
+		const char *lf_name;
+		json_t *lf;
+		json_object_foreach(p->pending_logfiles, lf_name, lf) {
+			char *err = NULL;
+			if (json_is_string(lf) && brokerfs_write_logfile(c->logdir, lf_name, json_string_value(lf), &err) < 0)
+				log_warning("%s (LogFile of %s)", err, p->m->name);
+			free(err);
 		}
 		if (p->pending_inhibitor)
 			e->inhibited = true;

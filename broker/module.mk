@@ -1,5 +1,7 @@
 # broker: the leapp command (CLI + broker). It never links librpm or libsolv (DESIGN.md section 10).
 BROKER_SRCS := $(wildcard broker/*.c)
+# the broker includes its own headers and libmsg's, never an actor library (DESIGN.md section 8)
+WALLS_broker_ := broker/ libmsg/
 BROKER_OBJS := $(addprefix $(BUILD)/,$(BROKER_SRCS:.c=.o))
 BROKER_PKGS := libuv sqlite3 libseccomp
 BROKER_LIBS := $(shell $(PKG_CONFIG) --libs $(BROKER_PKGS))

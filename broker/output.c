@@ -38,11 +38,14 @@ void output_free(struct output *o)
 	free(o);
 }
 
-int output_open_log(struct output *o, const char *path)
+int output_open_log(struct output *o, int fd)
 {
-	FILE *f = fopen(path, "ae");
-	if (!f)
-		return -errno;
+	FILE *f = fdopen(fd, "ae");
+	if (!f) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
 	if (o->log)
 		fclose(o->log);
 	o->log = f;

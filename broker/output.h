@@ -27,7 +27,7 @@ struct output;
 struct output *output_new(bool json_progress, bool verbose, bool debug);
 void output_free(struct output *o);
 /* Send everything also to a log file (debug level, whatever the console shows). */
-int output_open_log(struct output *o, const char *path);
+int output_open_log(struct output *o, int fd); /* takes fd (brokerfs_open_log) */
 FILE *output_log_file(struct output *o);
 /* Change what the console shows (--resume takes --debug from the run it continues). */
 void output_set_verbosity(struct output *o, bool verbose, bool debug);

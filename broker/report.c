@@ -377,7 +377,7 @@ static int archive_files(const char *logdir, const char *const *names, size_t n,
 			continue;
 		_cleanup_free_ char *p = path_join(logdir, names[i]);
 		struct stat st;
-		if (stat(p, &st) < 0)
+		if (lstat(p, &st) < 0)
 			continue;
 		any = true;
 		if (st.st_mtime > newest)

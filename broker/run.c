@@ -1,6 +1,7 @@
 /* What the workflow commands share: set-up, the run, the report files, the overview, the reboot. */
 #include <sys/wait.h>
 
+#include "brokerfs.h"
 #include "cli.h"
 #include "output.h"
 #include "report.h"
@@ -179,9 +180,15 @@ int workflow_open(struct leapp_ctx *c, enum run_kind kind, bool archive)
 		}
 	}
 	_cleanup_free_ char *logpath = path_join(c->logdir, logname);
-	int r = output_open_log(c->out, logpath);
+	char *note = NULL;
+	int r = brokerfs_open_log(c->logdir, logname, &note);
+	if (r >= 0)
+		r = output_open_log(c->out, r);
 	if (r < 0)
 		log_warning("cannot open the log file %s: %s", logpath, strerror(-r));
+	if (note)
+		log_warning("%s", note);
+	free(note);
 	output_diag(c->out, "debug", "command: %s", c->cmdline ? c->cmdline : "leapp");
 	if (c->opt.no_sandbox)
 		log_warning("--no-sandbox: actors run without isolation; this is recorded in the report");

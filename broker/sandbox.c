@@ -16,10 +16,14 @@
  *  - a fresh /proc (/proc/sys and /proc/sysrq-trigger read-only), a /dev tmpfs with null, zero,
  *    full, random, urandom and tty (read-only), fresh tmpfs on /tmp and /run. What must stay
  *    visible below /tmp or /run (--root, the executable, the data directory) is bound back: the
- *    whole top-level entry that holds it. The rest of the host's /tmp shows through an overlay
- *    (file:// repositories are host paths, often in /tmp), its writes going to the tmpfs.
+ *    whole top-level entry that holds it. The file:// repository paths of the repo files (host
+ *    paths, often in /tmp) are bound back read-only, one by one; nothing else of the host's /tmp
+ *    or /run is visible.
  *  - its scratch directory as the working directory.
- * Mounts made by an actor that declares mounts live and die in its own namespace. */
+ *  - the log directory read-only (its declared subdirectories aside) and every name of the audit
+ *    store masked, in every phase.
+ * An actor that declares mounts runs in a user namespace of its own, where what it inherited is
+ * locked; its mounts live and die in its own namespace. */
 #include "sandbox.h"
 
 #include <dirent.h>
@@ -32,6 +36,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,14 +369,68 @@ static void reaper_close(int fd)
 
 /* ---- seccomp ---- */
 
+/* At least what the default seccomp profile of Docker and Podman denies (their allow list, read
+ * as a deny list for an actor that keeps no CAP_SYS_ADMIN, CAP_SYS_TIME, CAP_SYS_NICE, ...):
+ * the kernel's keyrings, userfaultfd, perf, io_uring, kexec, reboot, modules, bpf, swap, handles,
+ * time setting, accounting, quotas, NUMA policy, other processes' memory, and the obsolete calls.
+ * Exceptions, allowed on purpose:
+ *  - name_to_handle_at: harmless alone (open_by_handle_at is the escape, and it is denied);
+ *    systemd's tools in dracut use it to find mount points;
+ *  - adjtimex: glibc's ntp_gettime() reads the clock with it; setting the time needs
+ *    CAP_SYS_TIME, which no profile keeps (clock_adjtime, clock_settime, settimeofday are denied);
+ *  - personality: only the values Docker allows too (below);
+ *  - unshare and clone with namespace flags, for an actor that declares mounts (never a user
+ *    namespace: that is the sandbox's to make, see the mounts profile);
+ *  - ptrace in a sanitizer build (LeakSanitizer stops the threads with it), recorded on the run. */
 static const char *const denied_always[] = {
 	"reboot", "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
-	"bpf", "swapon", "swapoff", "open_by_handle_at",
+	"create_module", "query_module", "get_kernel_syms", "bpf", "swapon", "swapoff", "open_by_handle_at",
+	"keyctl", "add_key", "request_key", "userfaultfd", "perf_event_open",
+	"io_uring_setup", "io_uring_enter", "io_uring_register",
+	"settimeofday", "stime", "clock_settime", "clock_settime64", "clock_adjtime", "clock_adjtime64",
+	"acct", "quotactl", "quotactl_fd", "nfsservctl", "lookup_dcookie", "uselib", "ustat", "sysfs",
+	"_sysctl", "vm86", "vm86old", "iopl", "ioperm", "syslog", "vhangup",
+	"kcmp", "process_vm_readv", "process_vm_writev", "pidfd_getfd", "process_madvise",
+	"mbind", "set_mempolicy", "get_mempolicy", "migrate_pages", "move_pages", "set_mempolicy_home_node",
+	"fanotify_init", "setns",
 };
 static const char *const denied_mount[] = {
 	"mount", "umount", "umount2", "mount_setattr", "fsopen", "fsconfig", "fsmount", "fspick",
-	"move_mount", "open_tree", "pivot_root",
+	"move_mount", "open_tree", "open_tree_attr", "pivot_root",
 };
+
+/* The namespace flags of clone and unshare (Docker's mask, CLONE_NEWTIME included). */
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x80
+#endif
+#define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME)
+
+/* personality(): only the values Docker's profile allows (PER_LINUX, PER_LINUX32, either with
+ * UNAME26, and the query 0xffffffff). libseccomp takes one comparison per argument and rule, which
+ * cannot say "none of these five", so this check is a few instructions of our own in front of its
+ * program. The kernel reads the argument as an unsigned int: so does this (the low word). */
+static const uint32_t persona_ok[] = {0, 8, 0x20000, 0x20008, 0xffffffff};
+#define PERSONA_PREFIX_LEN (6 + ELEMENTSOF(persona_ok))
+
+static void persona_prefix(struct sock_filter *f, uint32_t arch)
+{
+	const uint32_t n = ELEMENTSOF(persona_ok);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint32_t arg0_low = offsetof(struct seccomp_data, args[0]);
+#else
+	const uint32_t arg0_low = offsetof(struct seccomp_data, args[0]) + 4;
+#endif
+	size_t k = 0;
+	/* anything else goes on to libseccomp's program, the instruction after this prefix */
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, (uint8_t)(n + 4));
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SCMP_SYS(personality), 0, (uint8_t)(n + 2));
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arg0_low);
+	for (uint32_t i = 0; i < n; i++)
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, persona_ok[i], (uint8_t)(n - i), 0);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
+}
 
 /* Compiled once per variant in the broker: libseccomp allocates, the child may not. */
 static int filter_build(bool mounts, bool sanitizer, struct sock_fprog *ret, char **ret_err)
@@ -395,19 +454,25 @@ static int filter_build(bool mounts, bool sanitizer, struct sock_fprog *ret, cha
 	/* LeakSanitizer stops the threads with ptrace before it scans for leaks */
 	if (r == 0 && !sanitizer)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ptrace), 0);
-	/* no user namespaces: they would give an actor a fresh set of capabilities to attack the kernel
-	 * with. clone3 takes its flags in memory a filter cannot read: ENOSYS makes libc fall back to clone. */
-	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
-				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
-	if (r == 0)
+	/* no namespaces of its own, except mount namespaces for an actor that declares mounts; never
+	 * a user namespace, which would give it a fresh set of capabilities to attack the kernel with.
+	 * clone3 takes its flags in memory a filter cannot read: ENOSYS makes libc fall back to clone. */
+	uint64_t nsmask = mounts ? CLONE_NEWUSER : NS_FLAGS;
 #if defined(__s390__) || defined(__s390x__)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-				     SCMP_A1(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+#define CLONE_FLAGS_ARG 1
 #else
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+#define CLONE_FLAGS_ARG 0
 #endif
+	/* one rule per flag: each matches when that flag is set */
+	for (unsigned b = 0; b < 64 && r == 0; b++) {
+		uint64_t f = UINT64_C(1) << b;
+		if (!(nsmask & f))
+			continue;
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, f, f));
+		if (r == 0 && f != CLONE_NEWTIME) /* for clone, that bit is part of the exit signal */
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+					     SCMP_CMP(CLONE_FLAGS_ARG, SCMP_CMP_MASKED_EQ, f, f));
+	}
 	if (r == 0) {
 		int nr = seccomp_syscall_resolve_name("clone3");
 		if (nr != __NR_SCMP_ERROR)
@@ -428,12 +493,15 @@ static int filter_build(bool mounts, bool sanitizer, struct sock_fprog *ret, cha
 		return r;
 	}
 	struct buf b = {0};
+	struct sock_filter prefix[PERSONA_PREFIX_LEN];
+	persona_prefix(prefix, seccomp_arch_native());
+	buf_append(&b, prefix, sizeof(prefix));
 	char chunk[4096];
 	ssize_t n;
 	while ((n = read(p[0], chunk, sizeof(chunk))) > 0)
 		buf_append(&b, chunk, (size_t)n);
 	close(p[0]);
-	if (b.len == 0 || b.len % sizeof(struct sock_filter)) {
+	if (b.len <= sizeof(prefix) || b.len % sizeof(struct sock_filter)) {
 		buf_free(&b);
 		*ret_err = xstrdup("cannot build the seccomp filter: libseccomp exported no program");
 		return -EINVAL;
@@ -693,6 +761,120 @@ static bool has_dotdot(const char *p)
 	return false;
 }
 
+/* Makes the directory rel below base (both leapp's) if it is missing, one component at a time and
+ * never through a symlink: a declared subdirectory of the log directory is bound there, so it must
+ * exist, and it must be the directory it names. 0 or -errno. */
+static int mkdir_below(const char *base, const char *rel)
+{
+	int fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	_cleanup_free_ char *copy = xstrdup(rel);
+	char *save = NULL;
+	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, ".") || !strcmp(c, "..")) {
+			close(fd);
+			return -EINVAL;
+		}
+		if (mkdirat(fd, c, 0755) < 0 && errno != EEXIST) {
+			int e = -errno;
+			close(fd);
+			return e;
+		}
+		int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e = -errno;
+		close(fd);
+		if (next < 0)
+			return e;
+		fd = next;
+	}
+	close(fd);
+	return 0;
+}
+
+/* ---- file:// repositories ----
+ * A file:// URL in a repo file is a path on the machine that runs leapp (DESIGN.md section 4), often
+ * in /tmp, which every actor gets fresh: such paths are bound back read-only, one by one. They
+ * come from the repo files of the root and of leapp's data (baseurl, mirrorlist, metalink,
+ * gpgkey), read once per run. */
+static struct {
+	bool done;
+	char *paths[SANDBOX_MAX_REPO_PATHS];
+	size_t n;
+} R;
+
+static void repo_url_add(const char *url, size_t len)
+{
+	if (len <= 7 || strncmp(url, "file://", 7))
+		return;
+	_cleanup_free_ char *p = xstrndup(url + 7, len - 7);
+	size_t l = strlen(p);
+	while (l > 1 && p[l - 1] == '/')
+		p[--l] = 0;
+	if (p[0] != '/' || strchr(p, '$') || has_dotdot(p) || !(path_under(p, "/tmp") || path_under(p, "/run")) ||
+	    !strcmp(p, "/tmp") || !strcmp(p, "/run"))
+		return;
+	for (size_t i = 0; i < R.n; i++)
+		if (!strcmp(R.paths[i], p))
+			return;
+	struct stat st;
+	if (R.n < SANDBOX_MAX_REPO_PATHS && lstat(p, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+		R.paths[R.n++] = TAKE_PTR(p);
+}
+
+static void repo_file_scan(const char *path)
+{
+	_cleanup_free_ char *d = NULL;
+	if (read_file(path, 4u << 20, &d, NULL) < 0)
+		return;
+	char *save = NULL;
+	for (char *line = strtok_r(d, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		_cleanup_free_ char *key = xstrndup(line, (size_t)(eq - line));
+		char *k = str_strip(key);
+		if (strcmp(k, "baseurl") && strcmp(k, "mirrorlist") && strcmp(k, "metalink") && strcmp(k, "gpgkey"))
+			continue;
+		for (char *u = eq + 1; *u;) {
+			u += strspn(u, " \t,");
+			size_t n = strcspn(u, " \t,");
+			repo_url_add(u, n);
+			u += n;
+		}
+	}
+}
+
+static void repo_dir_scan(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (str_endswith(de->d_name, ".repo")) {
+			_cleanup_free_ char *p = path_join(dir, de->d_name);
+			repo_file_scan(p);
+		}
+	closedir(d);
+}
+
+static void repo_paths_collect(const struct sandbox_spec *s)
+{
+	if (R.done)
+		return;
+	R.done = true;
+	static const char *const in_root[] = {"/etc/yum.repos.d", "/etc/leapp/files", "/etc/leapp/files/vendors.d"};
+	for (size_t i = 0; i < ELEMENTSOF(in_root); i++) {
+		_cleanup_free_ char *p = dupcat(s->root, in_root[i]);
+		repo_dir_scan(p);
+	}
+	if (s->datadir) {
+		_cleanup_free_ char *f = path_join(s->datadir, "files");
+		repo_dir_scan(f);
+	}
+}
+
 static int plan_fs(struct sandbox_spec *s, char **ret_err)
 {
 	struct sandbox_run *r = &s->run;
@@ -711,15 +893,35 @@ static int plan_fs(struct sandbox_spec *s, char **ret_err)
 		free(boot);
 		boot = xstrdup(boot0);
 	}
+	/* the log directory is the broker's in every phase: only the subdirectories an actor declares
+	 * (its own logs) are writable, made here by the broker if they are missing */
+	for (size_t i = 0; i < s->n_writes; i++) {
+		_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
+		if (!path_under(p, s->logdir) || has_dotdot(s->writes[i]))
+			continue;
+		if (!strcmp(p, s->logdir)) {
+			*ret_err = errf("its manifest declares writes: %s, the log directory itself, which only the broker "
+					"writes (declare a subdirectory of it)", s->writes[i]);
+			return -EPERM;
+		}
+		if ((e = mkdir_below(s->logdir, p + strlen(s->logdir) + 1)) < 0) {
+			*ret_err = errf("cannot create %s, declared in its manifest's writes: %s", p, strerror(-e));
+			return e;
+		}
+		if ((e = add_path(r->rw, &r->n_rw, canon(p), ret_err)) < 0)
+			return e;
+	}
 	/* the writable places of the profile */
 	if (s->profile == SANDBOX_READWRITE) {
 		r->ro_all = !is_host; /* a --root below the host: the host around it stays read-only */
 		if (!is_host && (e = add_path(r->rw, &r->n_rw, xstrdup(root), ret_err)) < 0)
 			return e;
+		if (is_dir(logd) && (e = add_path(r->ro_dirs, &r->n_ro_dirs, xstrdup(logd), ret_err)) < 0)
+			return e;
 	} else {
 		r->ro_all = true;
 		r->rw_nodev = true;
-		const char *w[] = {state, logd, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
+		const char *w[] = {state, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
 		for (size_t i = 0; i < ELEMENTSOF(w); i++)
 			if (w[i] && is_dir(w[i]) && (e = add_path(r->rw, &r->n_rw, xstrdup(w[i]), ret_err)) < 0)
 				return e;
@@ -786,6 +988,16 @@ static int plan_fs(struct sandbox_spec *s, char **ret_err)
 		_cleanup_free_ char *k = keep[i] ? canon(keep[i]) : NULL;
 		if ((e = keep_below(r, k, ret_err)) < 0)
 			return e;
+	}
+	repo_paths_collect(s);
+	for (size_t i = 0; i < R.n; i++) {
+		bool kept = false;
+		for (size_t k = 0; k < r->n_keep_tmp && !kept; k++)
+			kept = path_under(R.paths[i], r->keep_tmp[k]);
+		for (size_t k = 0; k < r->n_keep_run && !kept; k++)
+			kept = path_under(R.paths[i], r->keep_run[k]);
+		if (!kept)
+			r->repo_ro[r->n_repo_ro++] = R.paths[i];
 	}
 	snprintf(r->tmp_opts, sizeof(r->tmp_opts), "mode=1777,size=%lldm", s->memory_mb > 0 ? s->memory_mb : 64);
 	snprintf(r->run_opts, sizeof(r->run_opts), "mode=0755,size=%lldm", s->memory_mb > 0 ? s->memory_mb : 64);
@@ -1040,8 +1252,8 @@ void sandbox_release(struct sandbox_spec *s)
 		H.slots[r->cg_slot].busy = false;
 	reaper_close(r->hold_fd[0]);
 	reaper_close(r->hold_fd[1]);
-	char **lists[] = {r->rw, r->ro, r->mask, r->keep_tmp, r->keep_run};
-	size_t ns[] = {r->n_rw, r->n_ro, r->n_mask, r->n_keep_tmp, r->n_keep_run};
+	char **lists[] = {r->ro_dirs, r->rw, r->ro, r->mask, r->keep_tmp, r->keep_run};
+	size_t ns[] = {r->n_ro_dirs, r->n_rw, r->n_ro, r->n_mask, r->n_keep_tmp, r->n_keep_run};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
 		for (size_t i = 0; i < ns[l]; i++)
 			free(lists[l][i]);
@@ -1095,7 +1307,11 @@ static int bind_self(const char *path, bool ro, unsigned long extra)
 		return -1;
 	struct statvfs sv;
 	unsigned long f = extra;
+	bool was_ro = false;
 	if (statvfs(path, &sv) == 0) {
+		/* a bind takes the flags of the mount it comes from: a writable one inside a read-only
+		 * one (a declared log subdirectory) must be remounted writable */
+		was_ro = sv.f_flag & ST_RDONLY;
 		if (sv.f_flag & ST_NOSUID)
 			f |= MS_NOSUID;
 		if (sv.f_flag & ST_NODEV)
@@ -1103,7 +1319,7 @@ static int bind_self(const char *path, bool ro, unsigned long extra)
 		if (sv.f_flag & ST_NOEXEC)
 			f |= MS_NOEXEC;
 	}
-	if (!ro && f == 0)
+	if (!ro && f == 0 && !was_ro)
 		return 0;
 	return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | (ro ? MS_RDONLY : 0) | f, NULL);
 }
@@ -1273,68 +1489,66 @@ static void fd_path(int fd, char out[64])
 	scat(out, 64, strlen(out), num + k);
 }
 
-/* A fresh tmpfs on dir, with the entries in keep bound back in from the host's. With
- * show_host, the tmpfs is the upper layer of an overlay whose lower layer is the host's dir:
- * the actor sees what the host keeps there (read-only through the overlay: a file:// repo in
- * the host's /tmp, say) and its own writes stay in the private tmpfs. */
-static int fresh_tmpfs(const char *dir, const char *opts, char *const *keep, size_t n, bool show_host,
-		       const char **ret_what)
+/* mkdir -p of the parents of path (below a fresh tmpfs), without allocating */
+static void mkdir_parents(const char *path)
 {
-	int fds[SANDBOX_MAX_PATHS];
+	char p[PATH_MAX];
+	size_t n = scat(p, sizeof(p), 0, path);
+	for (size_t i = 1; i < n; i++)
+		if (p[i] == '/') {
+			p[i] = 0;
+			mkdir(p, 0755);
+			p[i] = '/';
+		}
+}
+
+/* A fresh tmpfs on dir, with the entries in keep bound back in from the host's, and the file://
+ * repository paths below dir in repo bound back read-only, one by one: nothing else of the host's
+ * dir is visible. */
+static int fresh_tmpfs(const char *dir, const char *opts, char *const *keep, size_t n, const char *const *repo,
+		       size_t n_repo, const char **ret_what)
+{
+	int fds[SANDBOX_MAX_PATHS + SANDBOX_MAX_REPO_PATHS];
+	const char *paths[SANDBOX_MAX_PATHS + SANDBOX_MAX_REPO_PATHS];
+	bool ro[SANDBOX_MAX_PATHS + SANDBOX_MAX_REPO_PATHS];
+	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
-		fds[i] = open(keep[i], O_PATH | O_CLOEXEC);
+		paths[m] = keep[i];
+		ro[m++] = false;
+	}
+	for (size_t i = 0; i < n_repo; i++)
+		if (path_under(repo[i], dir)) {
+			paths[m] = repo[i];
+			ro[m++] = true;
+		}
+	for (size_t i = 0; i < m; i++) {
+		fds[i] = open(paths[i], O_PATH | O_CLOEXEC | (ro[i] ? O_NOFOLLOW : 0));
 		if (fds[i] < 0) {
 			int e = -errno;
 			for (size_t k = 0; k < i; k++)
 				close(fds[k]);
-			*ret_what = "opening a path to keep below /tmp or /run";
+			*ret_what = ro[i] ? "opening a file:// repository path to keep below /tmp or /run"
+					  : "opening a path to keep below /tmp or /run";
 			return e;
 		}
 	}
 	int e = 0;
-	int host = show_host ? open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
 		e = -errno;
 		*ret_what = "mounting a tmpfs on /tmp or /run";
 	}
-	if (e == 0 && host >= 0) {
-		/* upper and work directories in the private tmpfs, the host's directory below;
-		 * where the kernel has no overlay, the plain tmpfs stays (the host's dir unseen) */
-		char lower[64], ovl[256];
-		fd_path(host, lower);
-		char upper[64], work[64];
-		upper[0] = work[0] = 0;
-		scat(upper, sizeof(upper), 0, dir);
-		scat(upper, sizeof(upper), strlen(upper), "/.leapp-upper");
-		scat(work, sizeof(work), 0, dir);
-		scat(work, sizeof(work), strlen(work), "/.leapp-work");
-		if (mkdir(upper, 01777) == 0 && mkdir(work, 0700) == 0) {
-			ovl[0] = 0;
-			scat(ovl, sizeof(ovl), 0, "lowerdir=");
-			scat(ovl, sizeof(ovl), strlen(ovl), lower);
-			scat(ovl, sizeof(ovl), strlen(ovl), ",upperdir=");
-			scat(ovl, sizeof(ovl), strlen(ovl), upper);
-			scat(ovl, sizeof(ovl), strlen(ovl), ",workdir=");
-			scat(ovl, sizeof(ovl), strlen(ovl), work);
-			/* the upper directory takes the host's mode (1777 for /tmp) */
-			struct stat hst;
-			if (fstat(host, &hst) == 0)
-				chmod(upper, hst.st_mode & 07777);
-			mount("overlay", dir, "overlay", MS_NOSUID | MS_NODEV, ovl);
-		}
-	}
-	if (host >= 0)
-		close(host);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < m; i++) {
 		if (e == 0) {
 			struct stat st;
+			mkdir_parents(paths[i]);
 			if (fstat(fds[i], &st) == 0 && S_ISDIR(st.st_mode))
-				mkdir(keep[i], 0755);
+				mkdir(paths[i], 0755);
 			else
-				close(open(keep[i], O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+				close(open(paths[i], O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
 			char src[64];
 			fd_path(fds[i], src);
-			if (mount(src, keep[i], NULL, MS_BIND | MS_REC, NULL) < 0) {
+			if (mount(src, paths[i], NULL, MS_BIND | MS_REC, NULL) < 0 ||
+			    (ro[i] && remount_ro(paths[i], MS_NOSUID | MS_NODEV) < 0)) {
 				e = -errno;
 				*ret_what = "binding a kept path back over the fresh /tmp or /run";
 			}
@@ -1381,6 +1595,8 @@ static int setup_mounts(const struct sandbox_spec *s, const char **ret_what)
 	int e;
 	/* nothing done here may propagate to the host, and nothing from the host may come in */
 	TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "making the mounts private");
+	for (size_t i = 0; i < r->n_ro_dirs; i++)
+		TRY(bind_self(r->ro_dirs[i], true, MS_NOSUID | MS_NODEV), "binding the log directory read-only");
 	for (size_t i = 0; i < r->n_rw; i++)
 		if (strcmp(r->rw[i], "/"))
 			TRY(bind_self(r->rw[i], false, r->rw_nodev ? MS_NOSUID | MS_NODEV : 0), "binding a writable directory");
@@ -1388,10 +1604,11 @@ static int setup_mounts(const struct sandbox_spec *s, const char **ret_what)
 		TRY(bind_self(r->ro[i], true, MS_NOSUID | MS_NODEV), "binding the target userspace read-only");
 	if ((e = ro_pass(r, ret_what)) < 0)
 		return e;
-	if (r->fresh_tmp && (e = fresh_tmpfs("/tmp", r->tmp_opts, r->keep_tmp, r->n_keep_tmp, true, ret_what)) < 0)
+	if (r->fresh_tmp &&
+	    (e = fresh_tmpfs("/tmp", r->tmp_opts, r->keep_tmp, r->n_keep_tmp, r->repo_ro, r->n_repo_ro, ret_what)) < 0)
 		return e;
 	if (r->fresh_run) {
-		if ((e = fresh_tmpfs("/run", r->run_opts, r->keep_run, r->n_keep_run, false, ret_what)) < 0)
+		if ((e = fresh_tmpfs("/run", r->run_opts, r->keep_run, r->n_keep_run, r->repo_ro, r->n_repo_ro, ret_what)) < 0)
 			return e;
 		TRY(mkdir("/run/shm", 01777), "creating /run/shm");
 	}
@@ -1439,6 +1656,71 @@ static int drop_caps(uint64_t keep, const char **ret_what)
 	return 0;
 }
 
+/* no_new_privs, the capabilities of the profile, the seccomp filter: the last steps before exec */
+static int lock_down(const struct sandbox_run *r, uint64_t caps, const char **ret_what)
+{
+	TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS");
+	int e = drop_caps(caps, ret_what);
+	if (e < 0)
+		return e;
+	TRY(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, r->filter), "loading the seccomp filter");
+	return 0;
+}
+
+int sandbox_enter_actor(const struct sandbox_spec *s, const char **ret_what)
+{
+	if (!s->enabled || !s->mounts)
+		return 0;
+	return lock_down(&s->run, s->run.caps, ret_what);
+}
+
+int sandbox_init_lock_down(const struct sandbox_spec *s, const char **ret_what)
+{
+	if (!s->enabled || !s->mounts)
+		return 0;
+	/* the init only waits and forwards signals: it keeps no capability at all */
+	return lock_down(&s->run, 0, ret_what);
+}
+
+/* "/proc/<pid>/<file>" without allocating */
+static void proc_pid_path(pid_t pid, const char *file, char out[64])
+{
+	char num[16];
+	int k = 15;
+	unsigned v = (unsigned)pid;
+	num[k] = 0;
+	do
+		num[--k] = (char)('0' + v % 10);
+	while ((v /= 10) && k > 0);
+	out[0] = 0;
+	scat(out, 64, 0, "/proc/");
+	scat(out, 64, strlen(out), num + k);
+	scat(out, 64, strlen(out), "/");
+	scat(out, 64, strlen(out), file);
+}
+
+int sandbox_userns_map(pid_t pid, const char **ret_what)
+{
+	/* identity: uids and gids mean what they mean on the host (files keep their owners), only the
+	 * capabilities are the namespace's own */
+	static const char map[] = "0 0 4294967295\n";
+	static const char *const files[] = {"uid_map", "gid_map"};
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		char p[64];
+		proc_pid_path(pid, files[i], p);
+		int fd = open(p, O_WRONLY | O_CLOEXEC);
+		TRY(fd, "opening the actor's uid_map/gid_map");
+		ssize_t n = write(fd, map, sizeof(map) - 1);
+		int e = errno;
+		close(fd);
+		if (n != (ssize_t)sizeof(map) - 1) {
+			*ret_what = "writing the actor's uid_map/gid_map";
+			return n < 0 ? -e : -EIO;
+		}
+	}
+	return 0;
+}
+
 int sandbox_enter(const struct sandbox_spec *s, const char **ret_what)
 {
 	const struct sandbox_run *r = &s->run;
@@ -1454,9 +1736,9 @@ int sandbox_enter(const struct sandbox_spec *s, const char **ret_what)
 	TRY(set_limit(RLIMIT_CPU, s->cpu_seconds, s->cpu_seconds + 5), "setrlimit(RLIMIT_CPU)");
 	if (r->as_limit_mb > 0)
 		TRY(set_limit(RLIMIT_AS, r->as_limit_mb * 1024 * 1024, r->as_limit_mb * 1024 * 1024), "setrlimit(RLIMIT_AS)");
-	TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS");
-	if ((e = drop_caps(r->caps, ret_what)) < 0)
-		return e;
-	TRY(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, r->filter), "loading the seccomp filter");
-	return 0;
+	/* an actor that declares mounts gets its user namespace from the init first (spawn.c): the
+	 * init and the actor lock down separately (sandbox_init_lock_down, sandbox_enter_actor) */
+	if (s->mounts)
+		return 0;
+	return lock_down(r, r->caps, ret_what);
 }

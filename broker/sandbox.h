@@ -14,6 +14,7 @@ enum sandbox_profile {
 };
 
 #define SANDBOX_MAX_PATHS 16
+#define SANDBOX_MAX_REPO_PATHS 64
 
 /* What sandbox_prepare() works out in the parent for the child, which may not allocate.
  * Private to sandbox.c; it lives in the spec so that the caller owns the memory. */
@@ -32,11 +33,15 @@ struct sandbox_run {
 	bool ro_all;                /* remount every mount read-only, except below rw[] */
 	bool rw_nodev;              /* the writable binds get nosuid,nodev */
 	bool efivars_rw;
+	char *ro_dirs[SANDBOX_MAX_PATHS]; /* bound read-only first, in a writable root (the log directory) */
 	char *rw[SANDBOX_MAX_PATHS];    /* bound writable */
 	char *ro[SANDBOX_MAX_PATHS];    /* bound read-only inside a writable one (el*userspace) */
 	char *mask[SANDBOX_MAX_PATHS];  /* hidden behind an empty read-only file (the audit store) */
 	char *keep_tmp[SANDBOX_MAX_PATHS], *keep_run[SANDBOX_MAX_PATHS]; /* kept visible under the fresh /tmp, /run */
-	size_t n_rw, n_ro, n_mask, n_keep_tmp, n_keep_run;
+	const char *repo_ro[SANDBOX_MAX_REPO_PATHS]; /* file:// repository paths below /tmp or /run, bound
+						     * read-only one by one (borrowed from the broker's list) */
+	size_t n_repo_ro;
+	size_t n_ro_dirs, n_rw, n_ro, n_mask, n_keep_tmp, n_keep_run;
 	bool fresh_tmp, fresh_run;
 	char tmp_opts[64], run_opts[64];
 	char *chdir_to;
@@ -101,6 +106,17 @@ int sandbox_enter_early(const struct sandbox_spec *s, const char **ret_what);
 /* Child side, with fds 0-3 in place and every other fd closed: the filesystem view, limits,
  * no_new_privs, capabilities, seccomp; then the caller execs. Returns 0 or -errno. */
 int sandbox_enter(const struct sandbox_spec *s, const char **ret_what);
+
+/* An actor that declares mounts runs in a user namespace of its own (with a mount namespace it
+ * owns), identity-mapped: the mounts it inherits are locked there, so that it can mount below its
+ * writable paths but cannot unmount, remount or reveal anything it was given. The sandbox's init
+ * clones it with CLONE_NEWUSER | CLONE_NEWNS, writes its maps (sandbox_userns_map), then locks
+ * itself down (sandbox_init_lock_down: no capabilities, no_new_privs, seccomp); the actor, once
+ * mapped, locks down with the profile's capabilities (sandbox_enter_actor) and execs. No-ops
+ * for the others, which sandbox_enter locked down already. 0 or -errno with *ret_what. */
+int sandbox_userns_map(pid_t pid, const char **ret_what);
+int sandbox_init_lock_down(const struct sandbox_spec *s, const char **ret_what);
+int sandbox_enter_actor(const struct sandbox_spec *s, const char **ret_what);
 
 /* Parent side, after reaping the child: the wait status of the actor itself. The child is the
  * sandbox's init (pid 1 of the namespace, see spawn.c); it leaves the actor's status in memory it

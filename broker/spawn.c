@@ -74,8 +74,55 @@ static void init_forward(int sig)
 /* The fd on which the sandboxed child waits for the broker to have put it into its cgroups. */
 #define GO_FD 4
 
-static _noreturn_ void init_main(const struct spawn_opts *o, volatile int *status)
+/* The actor of a sandbox that declares mounts: in a user and mount namespace of its own, mapped
+ * by the init (sandbox.h). Returns its pid (in the init) or -errno; the child execs or fails. */
+static pid_t start_in_userns(const struct spawn_opts *o, const struct sandbox_spec *sb)
 {
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD | CLONE_NEWUSER | CLONE_NEWNS, NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(p[1]);
+		char ok = 0;
+		ssize_t n;
+		while ((n = read(p[0], &ok, 1)) < 0 && errno == EINTR)
+			;
+		if (n != 1 || ok != 'M')
+			_exit(127); /* the init said why */
+		close(p[0]);
+		static const int fwd[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+		struct sigaction dfl = {.sa_handler = SIG_DFL};
+		for (size_t i = 0; i < ELEMENTSOF(fwd); i++)
+			sigaction(fwd[i], &dfl, NULL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		const char *what = "sandbox";
+		int r = sandbox_enter_actor(sb, &what);
+		if (r < 0)
+			child_fail(2, what, -r);
+		execve(o->path, o->argv, o->envp);
+		child_fail(2, o->path, errno);
+	}
+	close(p[0]);
+	if (pid < 0) {
+		int e = -errno;
+		close(p[1]);
+		return e;
+	}
+	const char *what = "sandbox";
+	int r = sandbox_userns_map(pid, &what);
+	ssize_t w _unused_ = write(p[1], r < 0 ? "E" : "M", 1);
+	close(p[1]);
+	if (r < 0)
+		child_fail(2, what, -r);
+	return pid;
+}
+
+static _noreturn_ void init_main(const struct spawn_opts *o, const struct sandbox_spec *sb)
+{
+	volatile int *status = sb->run.status;
 	static const int fwd[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 	/* the broker moves us into the actor's cgroups while we set up the mounts; nothing may be
 	 * started before that is done, or it would escape the limits */
@@ -96,10 +143,24 @@ static _noreturn_ void init_main(const struct spawn_opts *o, volatile int *statu
 	sigfillset(&sa.sa_mask);
 	for (size_t i = 0; i < ELEMENTSOF(fwd); i++)
 		sigaction(fwd[i], &sa, NULL);
+	pid_t pid;
+	if (sb->mounts) {
+		pid = start_in_userns(o, sb);
+		const char *what = "sandbox";
+		int r = pid > 0 ? sandbox_init_lock_down(sb, &what) : 0;
+		if (r < 0) {
+			kill(pid, SIGKILL);
+			child_fail(2, what, -r);
+		}
+		if (pid < 0) {
+			errno = -pid;
+			pid = -1;
+		}
+	} else
 #ifdef LEAPP_SANITIZER_BUILD
-	pid_t pid = fork(); /* ASan does not follow a vfork child */
+		pid = fork(); /* ASan does not follow a vfork child */
 #else
-	pid_t pid = vfork();
+		pid = vfork();
 #endif
 	if (pid == 0) {
 		struct sigaction dfl = {.sa_handler = SIG_DFL};
@@ -264,7 +325,7 @@ static _noreturn_ void child_main(const struct spawn_opts *o, struct sandbox_spe
 	if (r < 0)
 		child_fail(2, what, -r);
 	if (sb)
-		init_main(o, sb->run.status);
+		init_main(o, sb);
 	execve(o->path, o->argv, o->envp);
 	child_fail(2, o->path, errno);
 }

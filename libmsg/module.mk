@@ -1,5 +1,8 @@
 # libmsg: frames, msgpack/JSON, models, manifests, the actor API; and the leapp-msg helper.
 LIBMSG_SRCS := $(wildcard libmsg/src/*.c)
+# libmsg includes nothing outside itself (DESIGN.md section 8)
+WALLS_libmsg_src_ := libmsg/
+WALLS_libmsg_tools_ := libmsg/
 LIBMSG_OBJS := $(addprefix $(BUILD)/,$(LIBMSG_SRCS:.c=.o))
 LIBMSG_PKGS := $(PC_MSGPACK) jansson yaml-0.1
 LIBMSG_LIBS := $(shell $(PKG_CONFIG) --libs $(LIBMSG_PKGS))

@@ -8,17 +8,21 @@ all: $(patsubst livemode/files/%,$(SHARE)/livemode/%,$(LIVEMODE_FILES))
 
 LIBLIVEMODE_SRCS := $(wildcard livemode/lib/*.c)
 LIBLIVEMODE_OBJS := $(addprefix $(BUILD)/,$(LIBLIVEMODE_SRCS:.c=.o))
-CFLAGS_livemode_lib_ += -Iinitramfs/lib -Ilivemode/lib
+LIVEMODE_DOMAINS := boot sys
+$(eval $(call use_domains,livemode/lib/,$(LIVEMODE_DOMAINS)))
+WALLS_livemode_lib_ := livemode/lib/ libmsg/ $(call domain_walls,$(LIVEMODE_DOMAINS))
 $(BUILD)/liblivemode.a: $(LIBLIVEMODE_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
 all: $(BUILD)/liblivemode.a
 
-# livemode_actor NAME, SOURCES, EXTRA_PKGS, EXTRA_LDLIBS: a C actor in livemode/NAME linked with liblivemode.a
-# and libinitramfs.a (dracut runs, boot files, the leapp payload)
+# livemode_actor NAME, SOURCES, EXTRA_PKGS, EXTRA_LDLIBS, DOMAINS: a C actor in livemode/NAME linked with
+# liblivemode.a (livemode/lib: what only live mode needs) and the domain libraries DOMAINS (and the
+# ones liblivemode uses)
 define livemode_actor
-CFLAGS_livemode_$(1)_ += -Iinitramfs/lib -Ilivemode/lib
-$(SHARE)/actors/$(1)/$(1): $(BUILD)/liblivemode.a $(BUILD)/libinitramfs.a
-$(call c_actor,$(1),livemode/$(1),$(2),mount blkid $(3),$(BUILD)/liblivemode.a $(BUILD)/libinitramfs.a $(BUILD)/libactor.a $(BUILD)/libmsg.a -lmount -lblkid $(4))
+CFLAGS_livemode_$(1)_ += -Ilivemode/lib
+WALLS_livemode_$(1)_ += livemode/lib/
+$(SHARE)/actors/$(1)/$(1): $(BUILD)/liblivemode.a
+$(call c_actor,$(1),livemode/$(1),$(2),$(3),$(BUILD)/liblivemode.a $(4),$(sort $(5) $(LIVEMODE_DOMAINS)))
 endef

@@ -14,6 +14,13 @@ step() { printf '\n\033[1m=== %s\033[0m\n' "$*"; }
 step "building the demo system (scripts/mksysroot demo $out)"
 scripts/mksysroot demo "$out"
 root=$out/root
+# rpmdb_format ROOT: which format the system's rpmdb has (el8: BerkeleyDB, el9: sqlite)
+rpmdb_format() {
+	if [ -e "$1/var/lib/rpm/rpmdb.sqlite" ]; then echo "sqlite (rpmdb.sqlite, as el9 keeps it)"
+	elif [ -e "$1/var/lib/rpm/Packages" ]; then echo "BerkeleyDB (Packages and its indexes, as el8 keeps it)"
+	else echo "none"; fi
+}
+echo "the demo system's rpmdb: $(rpmdb_format "$root")"
 # the synthetic target repositories hold no real dracut or systemd: take them from this host
 export LEAPP_UNSUPPORTED=1 LEAPP_DEVEL_USE_HOST_DRACUT=1
 
@@ -31,6 +38,8 @@ step "(first boot of the upgraded system) leapp upgrade --resume --root $root"
 
 step "the upgraded system"
 grep -E '^(NAME|VERSION_ID)=' "$root/etc/os-release"
+echo "rpmdb: $(rpmdb_format "$root")"
+grep -h "rpmdb_rebuild: " "$root/var/log/leapp/leapp-upgrade.log" | sed 's/^/  /' || true
 echo "installed packages: $(rpm --root "$root" --dbpath /var/lib/rpm -qa | wc -l)"
 echo "kernels: $(rpm --root "$root" --dbpath /var/lib/rpm -q kernel-core | tr '\n' ' ')"
 echo "report: $root/var/log/leapp/leapp-report.txt"

@@ -67,3 +67,12 @@ t_pid_dead() {
 	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
 	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
 }
+
+# t_rpmdb_writable ROOT: an el8 tree keeps a BerkeleyDB rpmdb, which Debian's rpm only reads
+# (bdb_ro); before a test changes it with rpm (as el8's own rpm would), rewrite it in sqlite
+# with rpm --rebuilddb, as the upgrade does before its transaction. Same packages, same headers.
+t_rpmdb_writable() {
+	[ -e "$1/var/lib/rpm/Packages" ] || return 0
+	rpm --root "$1" --dbpath /var/lib/rpm --define "_dbpath /var/lib/rpm" --define "_db_backend sqlite" \
+		--rebuilddb 2>/dev/null
+}

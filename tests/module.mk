@@ -9,3 +9,4 @@ all: $(BUILD)/tests/testactor $(BUILD)/tests/models/test.yaml
 
 $(eval $(call cmocka_test,test_frame,tests/unit/test_frame.c,,$(BUILD)/libmsg.a))
 $(eval $(call cmocka_test,test_model,tests/unit/test_model.c,,$(BUILD)/libmsg.a))
+$(eval $(call cmocka_test,test_rootfs,tests/unit/test_rootfs.c,,$(BUILD)/libmsg.a))

@@ -2,8 +2,8 @@
 #include <limits.h>
 #include <sys/stat.h>
 
-#include "bls.h"
-#include "facts.h"
+#include "fs.h"
+#include "boot.h"
 #include "leapp/actor.h"
 
 /* grubenv is often a symlink into the ESP (../efi/EFI/<id>/grubenv); an absolute link must
@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	}
 	int def = bls_default_index(entries, n, &env);
 	_cleanup_free_ char *mid = NULL;
-	if (fact_read("/etc/machine-id", 4096, &mid, NULL) == 0)
+	if (fs_root_read("/etc/machine-id", 4096, &mid, NULL) == 0)
 		str_strip(mid);
 	json_t *info = json_pack("{s:o, s:s?, s:s?, s:o, s:b, s:s?}", "entries", list, "default_entry",
 				 def >= 0 ? entries[def].id : NULL, "default_kernel", def >= 0 ? entries[def].version : NULL,

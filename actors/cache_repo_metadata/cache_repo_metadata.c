@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "leapp/actor.h"
-#include "planutil.h"
+#include "plan.h"
 
 /* Copy one regular file (content and mode), fsync'd. 0 or -errno. */
 static int copy_one(const char *src, const char *dst)

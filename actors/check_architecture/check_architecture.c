@@ -1,5 +1,5 @@
 /* Checks: the target release must be built for this architecture. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 /* What the el9 and el10 distributions are built for (RHEL and its rebuilds). */

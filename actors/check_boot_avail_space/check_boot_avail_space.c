@@ -1,6 +1,5 @@
 /* Checks: /boot must hold the upgrade kernel and initramfs (100 MiB by default, configurable
  * in /etc/leapp/actor_conf.d: check_boot_avail_space.min_free_mib). */
-#include "facts.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)

@@ -1,6 +1,6 @@
 /* Checks: the CPU must run the target release's binaries (x86-64-v2 for 9, -v3 for 10;
  * IBM z13 or newer on s390x). */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 static int required_x86_level(int target_major)

@@ -5,7 +5,7 @@
  * out, the issue asks for it). */
 #include <string.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 

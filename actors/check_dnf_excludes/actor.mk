@@ -1,1 +1,1 @@
-$(eval $(call c_actor,check_dnf_excludes,actors/check_dnf_excludes,check_dnf_excludes.c,,))
+$(eval $(call c_actor,check_dnf_excludes,actors/check_dnf_excludes,check_dnf_excludes.c,,,))

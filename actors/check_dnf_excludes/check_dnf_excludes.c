@@ -1,5 +1,4 @@
 /* Checks: excluded packages cannot be upgraded or installed; say which excludes apply. */
-#include "facts.h"
 #include "leapp/actor.h"
 
 static void append_list(struct buf *b, json_t *a)

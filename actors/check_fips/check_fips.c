@@ -2,7 +2,7 @@
  * inhibitor). The upgrade initramfs gets dracut's fips module and the files it fails to pull
  * in by itself (dracut bug 2176560), and the upgrade boot keeps fips=1; the target keeps fips=1
  * through its kernel command line and the FIPS crypto policy through /etc/crypto-policies. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 

@@ -3,7 +3,7 @@
  * firewalldcheckallowzonedrifting and firewalldcheckservicetftpclient. */
 #include <string.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 

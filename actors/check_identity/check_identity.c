@@ -2,7 +2,7 @@
  * nischeck, checkblacklistca: their titles and severities). */
 #include <string.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 

@@ -1,6 +1,5 @@
 /* Checks: the upgrade needs the newest installed kernel to be the running one (its modules
  * and the upgrade initramfs are built for it). */
-#include "facts.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)

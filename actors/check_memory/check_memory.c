@@ -1,5 +1,5 @@
 /* Checks: memory (MemTotal) against the target release's minimum for the architecture. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 /* KiB, the minimums of leapp's checkmemory for release 9 and later */

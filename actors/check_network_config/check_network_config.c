@@ -3,7 +3,7 @@
  * networkdeprecations (their titles; all high inhibitors). */
 #include <string.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 

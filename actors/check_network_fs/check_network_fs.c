@@ -1,6 +1,5 @@
 /* Checks: the upgrade environment mounts the fstab filesystems without a network, so NFS,
  * CIFS and the other network filesystems must not be in fstab, nor mounted. */
-#include "facts.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)

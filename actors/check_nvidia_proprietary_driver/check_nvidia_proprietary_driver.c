@@ -3,7 +3,7 @@
  * comes up without graphics (upstream checknvidiaproprietarydriver, el8toel9). */
 #include <string.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 

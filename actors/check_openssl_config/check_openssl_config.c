@@ -4,7 +4,7 @@
  * what comes before the first dot of a key (TLS.MinProtocol is MinProtocol). */
 #include <string.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 

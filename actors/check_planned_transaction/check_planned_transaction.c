@@ -1,10 +1,7 @@
 /* TargetTransactionCheck: what the plan means for the admin. Inhibitors for an unsolvable
  * transaction (libsolv's own explanation), and reports of the counts, the admin's overrides,
  * the repositories and module streams without a target, and the kernels kept as fallbacks. */
-#include "facts.h"
 #include "leapp/actor.h"
-#include "planutil.h"
-#include "repofile.h"
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -62,7 +59,7 @@ static void report_unsolvable(json_t *plan)
 		for (size_t x = 0; x < n_seen; x++)
 			buf_printf(&b, "%s %s", x ? "," : "", seen[x]);
 	}
-	strv_free(seen, n_seen);
+	strv_free_n(seen, n_seen);
 	buf_append(&b, "", 1);
 	json_object_set_new(e, "summary", json_string(b.data));
 	report_set_key(e, "unsatisfied-dependency");
@@ -295,6 +292,44 @@ static void report_kernels(json_t *plan)
 	buf_free(&b);
 }
 
+static bool is_32bit(const char *arch)
+{
+	return arch && (!strcmp(arch, "i686") || !strcmp(arch, "i586") || !strcmp(arch, "i486") || !strcmp(arch, "i386"));
+}
+
+/* 32-bit (multilib) packages the plan keeps as they are: no target repository has a build of
+ * them, so they stay at the old release's build beside 64-bit libraries of the new one. Their
+ * x86_64 twins being upgraded is what makes this worth a report of its own. */
+static void report_32bit_kept(json_t *plan)
+{
+	size_t i, n = 0;
+	json_t *it;
+	struct buf b = {0};
+	json_array_foreach(json_object_get(plan, "kept"), i, it) {
+		if (!is_32bit(jstr(it, "arch")))
+			continue;
+		if (n++ < LIST_MAX) {
+			buf_printf(&b, "\n- ");
+			nevra(&b, it);
+		}
+	}
+	if (!n)
+		return;
+	if (n > LIST_MAX)
+		buf_printf(&b, "\n- ... and %zu more (see /var/log/leapp/transaction.json)", n - LIST_MAX);
+	buf_append(&b, "", 1);
+	_cleanup_free_ char *summary = xasprintf(
+		"No target repository has a build of these 32-bit packages, so the upgrade keeps them as they are, built "
+		"for the old release, while the 64-bit packages around them are upgraded. They may not work on the new "
+		"release:%s",
+		b.data);
+	json_t *e = report_new("32-bit packages without a build for the target release", summary, "medium");
+	report_add_group(e, "rpm");
+	report_add_hint(e, "Find builds of them for the new release, or remove them if nothing needs them any more.");
+	actor_report(e);
+	buf_free(&b);
+}
+
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
@@ -313,6 +348,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(status, "planned")) {
 			report_plan(plan);
 			report_kernels(plan);
+			report_32bit_kept(plan);
 		}
 		/* "failed": the planner reported why */
 		report_streams(plan, installed);

@@ -1,1 +1,1 @@
-$(eval $(call c_actor,check_removed_drivers,actors/check_removed_drivers,check_removed_drivers.c,,))
+$(eval $(call c_actor,check_removed_drivers,actors/check_removed_drivers,check_removed_drivers.c,,,sys))

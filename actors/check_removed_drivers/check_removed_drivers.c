@@ -6,8 +6,7 @@
  * target release: inhibitor; available but not maintained: a high warning. */
 #include <string.h>
 
-#include "datafile.h"
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 

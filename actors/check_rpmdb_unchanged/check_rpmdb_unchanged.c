@@ -2,9 +2,7 @@
  * fingerprint of the rpmdb now differs from the one stored in PlannedTransaction (a dnf update,
  * an rpm -i after `leapp preupgrade` or between the phases), stop and say what changed. */
 #include "leapp/actor.h"
-#include "solve.h"
-#include "upgradestate.h"
-#include "planutil.h"
+#include "plan.h"
 
 int main(int argc, char **argv)
 {

@@ -1,1 +1,1 @@
-$(eval $(call c_actor,check_selinux,actors/check_selinux,check_selinux.c,,))
+$(eval $(call c_actor,check_selinux,actors/check_selinux,check_selinux.c,,,))

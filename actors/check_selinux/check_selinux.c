@@ -1,6 +1,5 @@
 /* Checks: the upgrade sets SELinux permissive (the new policy is loaded mid-way) and
  * schedules a relabel; an enforcing system goes back to enforcing afterwards. */
-#include "facts.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 static bool signed_sha1(json_t *p)

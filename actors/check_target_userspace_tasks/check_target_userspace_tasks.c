@@ -2,10 +2,9 @@
  * packages) must be installable from the target repositories. Checked here, before anything is
  * downloaded, so that `leapp preupgrade` already names a missing package and who asked for it;
  * target_userspace_creator fails on the same thing if a task appears later. */
-#include "facts.h"
+#include "sys.h"
+#include "plan.h"
 #include "leapp/actor.h"
-#include "userspace.h"
-#include "planutil.h"
 
 int main(int argc, char **argv)
 {
@@ -52,7 +51,7 @@ int main(int argc, char **argv)
 		actor_info("the target userspace can be made: %zu packages for %zu requests", res.n_items, req.n);
 	solve_result_free(&res);
 	userspace_requests_clear(&req);
-	userspace_strv_free(base);
+	strv_free(base);
 	json_decref(ipu);
 	json_decref(tasks);
 	json_decref(plan);

@@ -1,6 +1,6 @@
 /* Checks: list the packages the distribution did not sign; the upgrade leaves them as they
  * are (unless PES or the admin says otherwise), so they may break after it. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)

@@ -1,5 +1,4 @@
 /* Checks: is there an upgrade path from this release to the chosen target? */
-#include "facts.h"
 #include "leapp/actor.h"
 
 static char *join_list(json_t *a)

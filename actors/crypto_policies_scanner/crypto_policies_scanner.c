@@ -3,10 +3,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
-#include "netsec.h"
+#include "fs.h"
 
 /* the first line of a policy file that is not empty or a comment, stripped */
 static char *policy_line(const char *data)
@@ -29,12 +29,12 @@ static json_t *list_files(const char *dir, const char *suffix)
 {
 	json_t *a = json_array();
 	char **names = NULL;
-	if (netsec_dir_list(dir, suffix, &names) > 0)
+	if (fs_root_dir_list(dir, suffix, &names) > 0)
 		for (char **p = names; *p; p++) {
 			_cleanup_free_ char *f = xasprintf("%s/%s", dir, *p);
 			json_array_append_new(a, json_string(f));
 		}
-	netsec_strv_free(names);
+	fs_strv_free(names);
 	return a;
 }
 
@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 	int first_err = 0;
 	for (size_t i = 0; i < 2 && !policy; i++) {
 		_cleanup_free_ char *data = NULL;
-		int r = fact_read(files[i], 64 * 1024, &data, NULL);
+		int r = fs_root_read(files[i], 64 * 1024, &data, NULL);
 		if (r < 0) {
 			if (!first_err)
 				first_err = r;

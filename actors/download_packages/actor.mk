@@ -1,1 +1,1 @@
-$(eval $(call c_actor,download_packages,actors/download_packages,download_packages.c,rpm libcurl,))
+$(eval $(call c_actor,download_packages,actors/download_packages,download_packages.c,rpm libcurl,,sys rpm fetch plan))

@@ -3,12 +3,12 @@
  * resumable, checksum before the final name), then verified with librpm against TargetGpgKeys.
  * A signature problem inhibits the upgrade (and stops it after this phase: the inhibitor
  * barrier was in Reports); a download failure or a corrupt package is an error. */
-#include "facts.h"
-#include "keys.h"
+#include "sys.h"
+#include "rpm.h"
+#include "fetch.h"
+#include "plan.h"
+#include "leapp/strmap.h"
 #include "leapp/actor.h"
-#include "pkgfetch.h"
-#include "strmap.h"
-#include "planutil.h"
 
 static bool nogpgcheck(void)
 {

@@ -3,7 +3,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 
@@ -25,13 +26,12 @@ int main(int argc, char **argv)
 	actor_init(argc, argv);
 	json_t *k = actor_consume_last("KernelInfo");
 	_cleanup_free_ char *data = NULL;
-	int r = fact_read("/proc/sys/crypto/fips_enabled", 64, &data, NULL);
-	_cleanup_free_ char *sf = actor_path("/etc/system-fips");
+	int r = fs_root_read("/proc/sys/crypto/fips_enabled", 64, &data, NULL);
 	struct stat st;
 	actor_produce("FIPSInfo", json_pack("{s:b, s:o, s:b}", "is_enabled",
 					    cmdline_fips(json_string_value(json_object_get(k, "cmdline"))),
 					    "kernel_fips_enabled", r < 0 ? json_null() : json_boolean(!strcmp(str_strip(data), "1")),
-					    "system_fips_file", stat(sf, &st) == 0));
+					    "system_fips_file", fs_root_stat("/etc/system-fips", true, &st) == 0));
 	json_decref(k);
 	return actor_finish();
 }

@@ -3,10 +3,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
-#include "netsec.h"
+#include "fs.h"
 
 #define FW_CONF "/etc/firewalld/firewalld.conf"
 
@@ -31,28 +31,28 @@ static bool xml_uses_service(const char *xml, const char *service)
 static void scan_dir(const char *dir, json_t *users)
 {
 	char **names = NULL;
-	if (netsec_dir_list(dir, ".xml", &names) > 0)
+	if (fs_root_dir_list(dir, ".xml", &names) > 0)
 		for (char **p = names; *p; p++) {
 			_cleanup_free_ char *f = xasprintf("%s/%s", dir, *p);
 			_cleanup_free_ char *xml = NULL;
-			if (fact_read(f, 4 << 20, &xml, NULL) < 0) {
+			if (fs_root_read(f, 4 << 20, &xml, NULL) < 0) {
 				actor_warning("%s: cannot read it", f);
 				continue;
 			}
 			if (xml_uses_service(xml, "tftp-client"))
 				json_array_append_new(users, json_string(f));
 		}
-	netsec_strv_free(names);
+	fs_strv_free(names);
 }
 
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
 	_cleanup_free_ char *conf = NULL;
-	bool present = fact_read(FW_CONF, 1 << 20, &conf, NULL) == 0;
+	bool present = fs_root_read(FW_CONF, 1 << 20, &conf, NULL) == 0;
 	bool drifting = false;
 	if (present) {
-		_cleanup_free_ char *v = netsec_kv_get(conf, "AllowZoneDrifting", true);
+		_cleanup_free_ char *v = sys_kv_get(conf, "AllowZoneDrifting", true);
 		drifting = v && (!strcasecmp(v, "yes") || !strcasecmp(v, "true"));
 	}
 	json_t *users = json_array();

@@ -2,7 +2,8 @@
 #include <ctype.h>
 #include <sys/utsname.h>
 
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 /* The x86-64 psABI microarchitecture levels, as /proc/cpuinfo names the flags. */
@@ -56,7 +57,7 @@ static const char *field(char *line, const char *key)
 static void memory(void)
 {
 	_cleanup_free_ char *data = NULL;
-	int r = fact_read("/proc/meminfo", 1u << 20, &data, NULL);
+	int r = fs_root_read("/proc/meminfo", 1u << 20, &data, NULL);
 	json_t *m = json_object();
 	if (r < 0) {
 		fact_report_unknown("/proc/meminfo", "the memory size", r);
@@ -84,7 +85,7 @@ static void cpu(void)
 	json_t *c = json_pack("{s:s, s:s}", "architecture", arch ? arch : u.machine, "architecture_source",
 			      arch ? "osrelease" : "host");
 	_cleanup_free_ char *data = NULL;
-	int r = fact_read("/proc/cpuinfo", 8u << 20, &data, NULL);
+	int r = fs_root_read("/proc/cpuinfo", 8u << 20, &data, NULL);
 	if (r < 0) {
 		fact_report_unknown("/proc/cpuinfo", "the CPU model and its features", r);
 	} else {

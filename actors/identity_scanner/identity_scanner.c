@@ -7,16 +7,15 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
-#include "netsec.h"
+#include "fs.h"
 
 static bool is_file(const char *abs_path)
 {
-	_cleanup_free_ char *p = actor_path(abs_path);
 	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	return fs_root_stat(abs_path, true, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* the value of KEY in [SECTION] of an INI file (sssd.conf); NULL when absent */
@@ -62,7 +61,7 @@ static bool ini_true(const char *v)
 static bool ypbind_configured(void)
 {
 	_cleanup_free_ char *data = NULL;
-	if (fact_read("/etc/yp.conf", 1 << 20, &data, NULL) < 0)
+	if (fs_root_read("/etc/yp.conf", 1 << 20, &data, NULL) < 0)
 		return false;
 	for (const char *l = data; l && *l;) {
 		const char *nl = strchr(l, '\n');
@@ -80,10 +79,10 @@ static bool ypserv_configured(void)
 {
 	char **names = NULL;
 	bool any = false;
-	if (netsec_dir_list("/var/yp", NULL, &names) > 0)
+	if (fs_root_dir_list("/var/yp", NULL, &names) > 0)
 		for (char **p = names; *p && !any; p++)
 			any = strcmp(*p, "binding") && strcmp(*p, "Makefile") && strcmp(*p, "nicknames");
-	netsec_strv_free(names);
+	fs_strv_free(names);
 	return any;
 }
 
@@ -91,22 +90,21 @@ static bool ypserv_configured(void)
 static void list_tree(const char *dir, json_t *out, int depth)
 {
 	char **names = NULL;
-	if (depth > 8 || netsec_dir_list(dir, NULL, &names) <= 0) {
-		netsec_strv_free(names);
+	if (depth > 8 || fs_root_dir_list(dir, NULL, &names) <= 0) {
+		fs_strv_free(names);
 		return;
 	}
 	for (char **p = names; *p; p++) {
 		_cleanup_free_ char *rel = xasprintf("%s/%s", dir, *p);
-		_cleanup_free_ char *abs = actor_path(rel);
 		struct stat st;
-		if (lstat(abs, &st) < 0)
+		if (fs_root_stat(rel, false, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode))
 			list_tree(rel, out, depth + 1);
 		else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
 			json_array_append_new(out, json_string(rel));
 	}
-	netsec_strv_free(names);
+	fs_strv_free(names);
 }
 
 int main(int argc, char **argv)
@@ -115,7 +113,7 @@ int main(int argc, char **argv)
 	bool client = is_file("/etc/ipa/default.conf") && is_file("/var/lib/ipa-client/sysrestore/sysrestore.state");
 	bool server = client && is_file("/var/lib/ipa/sysrestore/sysrestore.state");
 	_cleanup_free_ char *sssd = NULL;
-	int r = fact_read("/etc/sssd/sssd.conf", 4 << 20, &sssd, NULL);
+	int r = fs_root_read("/etc/sssd/sssd.conf", 4 << 20, &sssd, NULL);
 	if (r < 0 && r != -ENOENT)
 		actor_warning("/etc/sssd/sssd.conf: cannot read it: %s", strerror(-r));
 	_cleanup_free_ char *efd = sssd ? ini_get(sssd, "sssd", "enable_files_domain", false) : NULL;

@@ -2,11 +2,10 @@
  * default of upgrade_paths.json) and the architecture: the workflow's IPUConfig. */
 #include <sys/utsname.h>
 
-#include "datafile.h"
-#include "evr.h"
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
+#include "rpm.h"
 #include "leapp/actor.h"
-#include "osrelease.h"
 
 /* The architecture: the suffix of the running kernel's release (4.18.0-553.el8_10.x86_64),
  * else what cpuinfo says, else the machine leapp runs on. */
@@ -14,7 +13,7 @@ static char *architecture(const char **ret_source)
 {
 	static const char *const arches[] = {"x86_64", "aarch64", "ppc64le", "s390x", "i686", "ppc64", "armv7hl"};
 	_cleanup_free_ char *osr = NULL;
-	if (fact_read("/proc/sys/kernel/osrelease", 4096, &osr, NULL) == 0) {
+	if (fs_root_read("/proc/sys/kernel/osrelease", 4096, &osr, NULL) == 0) {
 		str_strip(osr);
 		const char *dot = strrchr(osr, '.');
 		for (size_t i = 0; dot && i < ELEMENTSOF(arches); i++)
@@ -24,7 +23,7 @@ static char *architecture(const char **ret_source)
 			}
 	}
 	_cleanup_free_ char *ci = NULL;
-	if (fact_read("/proc/cpuinfo", 4u << 20, &ci, NULL) == 0) {
+	if (fs_root_read("/proc/cpuinfo", 4u << 20, &ci, NULL) == 0) {
 		*ret_source = "cpuinfo";
 		if (strstr(ci, "vendor_id\t: GenuineIntel") || strstr(ci, "vendor_id\t: AuthenticAMD") ||
 		    strstr(ci, "vendor_id\t: HygonGenuine") || strstr(ci, "vendor_id\t: CentaurHauls"))
@@ -92,7 +91,7 @@ int main(int argc, char **argv)
 	}
 	const char *id = json_string_value(json_object_get(osr, "ID"));
 	const char *version_id = json_string_value(json_object_get(osr, "VERSION_ID"));
-	if (!id || !version_id || version_major(version_id) < 0) {
+	if (!id || !version_id || os_release_version_major(version_id) < 0) {
 		report_no_os_release("it has no usable ID and VERSION_ID");
 		json_decref(osr);
 		return actor_finish();
@@ -177,16 +176,16 @@ int main(int argc, char **argv)
 
 	/* IPUConfig is produced even without a valid path, so that the other facts can be
 	 * collected and reported in one run; the Checks phase inhibits (check_upgrade_path). */
-	int smajor = version_major(version_id);
+	int smajor = os_release_version_major(version_id);
 	_cleanup_free_ char *guess = xasprintf("%d", smajor + 1);
 	const char *tv = target ? target : requested ? requested : guess;
-	int tmajor = version_major(tv);
+	int tmajor = os_release_version_major(tv);
 	if (tmajor < 0)
 		tmajor = smajor + 1;
 	const char *arch_source = NULL;
 	_cleanup_free_ char *arch = architecture(&arch_source);
 	_cleanup_free_ char *kernel = NULL;
-	if (fact_read("/proc/sys/kernel/osrelease", 4096, &kernel, NULL) == 0)
+	if (fs_root_read("/proc/sys/kernel/osrelease", 4096, &kernel, NULL) == 0)
 		str_strip(kernel);
 	_cleanup_free_ char *path_source =
 		requested ? xasprintf("--target %s", requested)

@@ -1,12 +1,13 @@
 /* FactsCollection: the loaded kernel modules, from proc/modules. */
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
 	_cleanup_free_ char *data = NULL;
-	int r = fact_read("/proc/modules", 8u << 20, &data, NULL);
+	int r = fs_root_read("/proc/modules", 8u << 20, &data, NULL);
 	json_t *mods = json_array();
 	if (r < 0)
 		fact_report_unknown("/proc/modules", "which drivers are loaded", r);

@@ -1,6 +1,7 @@
 /* FactsCollection: which kernel runs, which kernel packages are installed, which is newest. */
-#include "evr.h"
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
+#include "rpm.h"
 #include "leapp/actor.h"
 
 /* The packages that carry a kernel image, and the uname -r suffix of their flavour. On el7
@@ -50,12 +51,12 @@ int main(int argc, char **argv)
 	actor_init(argc, argv);
 	json_t *info = json_object();
 	_cleanup_free_ char *running = NULL, *cmdline = NULL;
-	int r = fact_read("/proc/sys/kernel/osrelease", 4096, &running, NULL);
+	int r = fs_root_read("/proc/sys/kernel/osrelease", 4096, &running, NULL);
 	if (r < 0)
 		fact_report_unknown("/proc/sys/kernel/osrelease", "the running kernel", r);
 	else
 		json_object_set_new(info, "running", json_string(str_strip(running)));
-	r = fact_read("/proc/cmdline", 64 * 1024, &cmdline, NULL);
+	r = fs_root_read("/proc/cmdline", 64 * 1024, &cmdline, NULL);
 	if (r < 0)
 		fact_report_unknown("/proc/cmdline", "the kernel command line", r);
 	else

@@ -5,8 +5,7 @@
  * started (its mark, upgradestate.h) the rpmdb is expected to differ: a resumed RPMUpgrade
  * solves again from it, so the check steps aside. */
 #include "leapp/actor.h"
-#include "upgradestate.h"
-#include "planutil.h"
+#include "plan.h"
 
 int main(int argc, char **argv)
 {

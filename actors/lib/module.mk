@@ -1,37 +1,37 @@
-# actors/lib: code several actors share (repo files, rpmdb, BLS entries, ...), as libactor.a.
-# Pieces that need librpm/libsolv/libcurl live in their own archives so that actors which do
-# not need those libraries do not link them (DESIGN.md section 10).
-LIBACTOR_SRCS := $(filter-out $(LIBACTOR_EXCLUDE),$(wildcard actors/lib/*.c))
-LIBACTOR_OBJS := $(addprefix $(BUILD)/,$(LIBACTOR_SRCS:.c=.o))
+# actors/lib: the domain libraries (DESIGN.md section 8), one folder, one header and one archive
+# ($(BUILD)/libdomain-<d>.a) per domain. A domain sees its own folder, the domains it depends on
+# (DOMAIN_DEPS_<d> in the top Makefile) and libmsg; its pkg-config libraries (DOMAIN_PKGS_<d>) are
+# linked by the programs that use it, only where an object they pull in needs them.
+define domain_lib
+DOMAIN_SRCS_$(1) := $$(wildcard actors/lib/$(1)/*.c)
+DOMAIN_OBJS_$(1) := $$(addprefix $$(BUILD)/,$$(DOMAIN_SRCS_$(1):.c=.o))
+$(call use_domains,actors/lib/$(1)/,$(1))
+WALLS_actors_lib_$(1)_ := libmsg/ $(call domain_walls,$(1))
+$$(BUILD)/libdomain-$(1).a: $$(DOMAIN_OBJS_$(1))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@
+	ar rcs $$@ $$^
+all: $$(BUILD)/libdomain-$(1).a
+endef
+$(foreach d,$(DOMAINS),$(eval $(call domain_lib,$(d))))
 
-$(BUILD)/libactor.a: $(LIBACTOR_OBJS)
-	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
-
-all: $(BUILD)/libactor.a
-
-# compile flags for the optional pieces (an actor links only the libraries of the objects it uses)
-ACTOR_LIB_PKGS := rpm libsolv libsolvext libcurl mount blkid modulemd-2.0 glib-2.0
-CFLAGS_actors_lib_ += $(shell $(PKG_CONFIG) --cflags $(ACTOR_LIB_PKGS) 2>/dev/null)
-
-# unit tests of the shared code (build/tests/test_actorlib, run by tests/run-tests)
-$(eval $(call cmocka_test,test_actorlib,actors/lib/tests/test_actorlib.c,mount blkid,$(BUILD)/libactor.a $(BUILD)/libmsg.a))
+# unit tests of the domain libraries (build/tests/test_actorlib, run by tests/run-tests)
+$(eval $(call cmocka_test,test_actorlib,actors/lib/tests/test_actorlib.c,,,boot rpm sys))
 # a test actor asking one question of each dialog component (tests/facts/test-dialog-components.sh)
 $(BUILD)/tests/dialogactor: $(BUILD)/actors/lib/tests/dialogactor.o $(BUILD)/libmsg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBMSG_LIBS)
 all: $(BUILD)/tests/dialogactor
 
-# the fuzz target of this library's parsers: replayed over its corpus by
+# the fuzz target of the fact parsers: replayed over its corpus by
 # actors/lib/tests/test-fuzz-facts.sh; `make fuzz-facts FUZZ_SECONDS=N` runs libFuzzer on it
-$(BUILD)/tests/fuzz-replay-facts: $(BUILD)/actors/lib/tests/fuzz_facts.o $(BUILD)/tests/fuzz/replay.o $(BUILD)/libactor.a $(BUILD)/libmsg.a
+$(BUILD)/tests/fuzz-replay-facts: $(BUILD)/actors/lib/tests/fuzz_facts.o $(BUILD)/tests/fuzz/replay.o $(call domain_archives,boot rpm sys) $(BUILD)/libmsg.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $$($(PKG_CONFIG) --libs mount blkid) $(LIBMSG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(call domain_ldlibs,boot rpm sys) $(BUILD)/libmsg.a $(LIBMSG_LIBS)
 all: $(BUILD)/tests/fuzz-replay-facts
 
-FUZZ_FACTS_OBJS := actors/lib/bls.o actors/lib/evr.o actors/lib/mounts.o actors/lib/osrelease.o actors/lib/sshd.o \
-	actors/lib/tests/fuzz_facts.o
+FUZZ_FACTS_OBJS := actors/lib/boot/bls.o actors/lib/rpm/evr.o actors/lib/sys/mounts.o actors/lib/sys/osrelease.o \
+	actors/lib/sys/sshd.o actors/lib/tests/fuzz_facts.o
 fuzz-facts:
 	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
 		LDFLAGS="-fsanitize=address,undefined" build-fuzz/libmsg.a $(addprefix build-fuzz/,$(FUZZ_FACTS_OBJS))

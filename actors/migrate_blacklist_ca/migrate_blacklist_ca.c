@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
-#include "netsec.h"
+#include "fs.h"
 
 static const char *const dirs[][2] = {
 	{"/etc/pki/ca-trust/source/blacklist", "/etc/pki/ca-trust/source/blocklist"},
@@ -54,13 +54,18 @@ static int move_one(const char *src_abs, const char *dst_abs, const struct stat 
 static void migrate_tree(const char *rel, const char *dst_rel, struct buf *failed, int *moved, int depth)
 {
 	char **names = NULL;
-	if (depth > 8 || netsec_dir_list(rel, NULL, &names) < 0) {
-		netsec_strv_free(names);
+	if (depth > 8 || fs_root_dir_list(rel, NULL, &names) < 0) {
+		fs_strv_free(names);
 		return;
 	}
 	for (char **p = names; *p; p++) {
 		_cleanup_free_ char *src = xasprintf("%s/%s", rel, *p), *dst = xasprintf("%s/%s", dst_rel, *p);
-		_cleanup_free_ char *src_abs = actor_path(src), *dst_abs = actor_path(dst);
+		/* the source's directory resolved inside the root (the entry itself is not followed: a
+		 * link is moved as a link); the target directories are leapp's to create */
+		_cleanup_free_ char *src_dir = NULL, *dst_abs = actor_path(dst);
+		if (fs_root_host_path(rel, &src_dir) < 0)
+			continue;
+		_cleanup_free_ char *src_abs = xasprintf("%s/%s", src_dir, *p);
 		struct stat st, dst_st;
 		if (lstat(src_abs, &st) < 0)
 			continue;
@@ -79,7 +84,7 @@ static void migrate_tree(const char *rel, const char *dst_rel, struct buf *faile
 		} else
 			(*moved)++;
 	}
-	netsec_strv_free(names);
+	fs_strv_free(names);
 	/* emptied: remove it (rmdir fails, harmlessly, on what was left in place) */
 	_cleanup_free_ char *abs = actor_path(rel);
 	(void)rmdir(abs);

@@ -7,9 +7,10 @@
 #include <errno.h>
 #include <regex.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileedit.h"
+#include "fs.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 
@@ -57,12 +58,11 @@ static int migrate(const char *data, struct buf *out)
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	_cleanup_free_ char *path = actor_path(CONF);
-	_cleanup_free_ char *rpmnew = actor_path(CONF ".rpmnew");
-	if (access(rpmnew, F_OK) < 0)
+	struct stat st;
+	if (fs_root_stat(CONF ".rpmnew", false, &st) < 0)
 		return actor_finish(); /* unmodified: the package's own file is in place */
 	_cleanup_free_ char *data = NULL;
-	int r = read_file(path, 4 << 20, &data, NULL);
+	int r = fs_root_read(CONF, 4 << 20, &data, NULL);
 	if (r >= 0 && strstr(data, "provider_sect")) {
 		actor_info(CONF " already loads providers");
 		return actor_finish();
@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		r = migrate(data, &out);
 	if (r >= 0)
-		r = file_replace_contents(path, out.data, out.len);
+		r = fs_root_replace_contents(CONF, out.data, out.len);
 	buf_free(&out);
 	if (r < 0) {
 		_cleanup_free_ char *title = xasprintf("Could not modify " CONF ": %s",

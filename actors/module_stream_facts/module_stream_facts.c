@@ -1,8 +1,7 @@
 /* TargetTransactionFactsCollection: the module streams dnf records in /etc/dnf/modules.d, as
  * EnabledModules (every state; the planner maps the enabled ones to target streams). */
 #include "leapp/actor.h"
-#include "modules.h"
-#include "planutil.h"
+#include "plan.h"
 
 int main(int argc, char **argv)
 {

@@ -5,7 +5,7 @@
  * persistentnetnamesdisable. */
 #include <string.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 

@@ -7,10 +7,10 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
-#include "netsec.h"
+#include "fs.h"
 
 #define IFCFG_DIR "/etc/sysconfig/network-scripts"
 #define NM_CONN_DIR "/etc/NetworkManager/system-connections"
@@ -23,9 +23,8 @@ static bool is_false(const char *v)
 
 static bool regular_file(const char *abs_path)
 {
-	_cleanup_free_ char *p = actor_path(abs_path);
 	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	return fs_root_stat(abs_path, true, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* el8's /sbin is a link to usr/sbin: look in both, report the name the admin knows */
@@ -44,9 +43,8 @@ static json_t *custom_scripts(void)
 
 static bool file_exists(const char *abs_path)
 {
-	_cleanup_free_ char *p = actor_path(abs_path);
 	struct stat st;
-	return stat(p, &st) == 0;
+	return fs_root_stat(abs_path, true, &st) == 0;
 }
 
 /* what NetworkManager's ifcfg-rh plugin takes a file without TYPE for */
@@ -57,7 +55,7 @@ static const char *infer_type(const char *data)
 	} hints[] = {{"BONDING_OPTS", "bond"}, {"TEAM_CONFIG", "team"}, {"ESSID", "wireless"},
 		     {"BRIDGE_STP", "bridge"}, {"VLAN", "vlan"}, {"PHYSDEV", "vlan"}};
 	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
-		_cleanup_free_ char *v = netsec_kv_get(data, hints[i].key, false);
+		_cleanup_free_ char *v = sys_kv_get(data, hints[i].key, false);
 		if (v && !is_false(v))
 			return hints[i].type;
 	}
@@ -67,11 +65,11 @@ static const char *infer_type(const char *data)
 static json_t *ifcfg_fact(const char *name, const char *data)
 {
 	_cleanup_free_ char *file = xasprintf(IFCFG_DIR "/%s", name);
-	_cleanup_free_ char *device = netsec_kv_get(data, "DEVICE", false);
-	_cleanup_free_ char *type = netsec_kv_get(data, "TYPE", false);
-	_cleanup_free_ char *devtype = netsec_kv_get(data, "DEVICETYPE", false);
-	_cleanup_free_ char *bmaster = netsec_kv_get(data, "BONDING_MASTER", false);
-	_cleanup_free_ char *nmc = netsec_kv_get(data, "NM_CONTROLLED", false);
+	_cleanup_free_ char *device = sys_kv_get(data, "DEVICE", false);
+	_cleanup_free_ char *type = sys_kv_get(data, "TYPE", false);
+	_cleanup_free_ char *devtype = sys_kv_get(data, "DEVICETYPE", false);
+	_cleanup_free_ char *bmaster = sys_kv_get(data, "BONDING_MASTER", false);
+	_cleanup_free_ char *nmc = sys_kv_get(data, "NM_CONTROLLED", false);
 	char *t = type ? type : devtype;
 	bool conflict = type && devtype && strcasecmp(type, devtype);
 	if (bmaster && !is_false(bmaster)) {
@@ -85,15 +83,15 @@ static json_t *ifcfg_fact(const char *name, const char *data)
 	/* WEP: static keys here or in keys-NAME, or dynamic WEP */
 	_cleanup_free_ char *keys_file = xasprintf(IFCFG_DIR "/keys-%s", name + strlen("ifcfg-"));
 	_cleanup_free_ char *keys = NULL;
-	(void)fact_read(keys_file, 1 << 20, &keys, NULL);
+	(void)fs_root_read(keys_file, 1 << 20, &keys, NULL);
 	bool wep = false;
 	static const char *const wep_keys[] = {"KEY1", "KEY_PASSPHRASE1", "WEP_KEY_FLAGS"};
 	for (size_t i = 0; i < 3; i++) {
-		_cleanup_free_ char *a = netsec_kv_get(data, wep_keys[i], false);
-		_cleanup_free_ char *b = keys ? netsec_kv_get(keys, wep_keys[i], false) : NULL;
+		_cleanup_free_ char *a = sys_kv_get(data, wep_keys[i], false);
+		_cleanup_free_ char *b = keys ? sys_kv_get(keys, wep_keys[i], false) : NULL;
 		wep |= a || b;
 	}
-	_cleanup_free_ char *km = netsec_kv_get(data, "KEY_MGMT", false);
+	_cleanup_free_ char *km = sys_kv_get(data, "KEY_MGMT", false);
 	wep |= km && !strcasecmp(km, "IEEE8021X");
 	_cleanup_free_ char *rule = xasprintf(IFCFG_DIR "/rule-%s", name + strlen("ifcfg-"));
 	_cleanup_free_ char *rule6 = xasprintf(IFCFG_DIR "/rule6-%s", name + strlen("ifcfg-"));
@@ -106,7 +104,7 @@ static json_t *scan_ifcfg(void)
 {
 	json_t *a = json_array();
 	char **names = NULL;
-	int n = netsec_dir_list(IFCFG_DIR, NULL, &names);
+	int n = fs_root_dir_list(IFCFG_DIR, NULL, &names);
 	if (n < 0 && n != -ENOENT)
 		actor_warning("%s: cannot list it: %s", IFCFG_DIR, strerror(-n));
 	for (int i = 0; i < n; i++) {
@@ -118,7 +116,7 @@ static json_t *scan_ifcfg(void)
 			continue;
 		_cleanup_free_ char *f = xasprintf(IFCFG_DIR "/%s", name);
 		_cleanup_free_ char *data = NULL;
-		int r = fact_read(f, 1 << 20, &data, NULL);
+		int r = fs_root_read(f, 1 << 20, &data, NULL);
 		if (r < 0) {
 			if (r != -EISDIR)
 				actor_warning("%s: cannot read it: %s", f, strerror(-r));
@@ -126,7 +124,7 @@ static json_t *scan_ifcfg(void)
 		}
 		json_array_append_new(a, ifcfg_fact(name, data));
 	}
-	netsec_strv_free(names);
+	fs_strv_free(names);
 	return a;
 }
 
@@ -138,7 +136,7 @@ static bool keyfile_wep(const char *data)
 		return false;
 	const char *next = strstr(sec + 1, "\n[");
 	_cleanup_free_ char *body = next ? xstrndup(sec, (size_t)(next - sec)) : xstrdup(sec);
-	_cleanup_free_ char *km = netsec_kv_get(body, "key-mgmt", false);
+	_cleanup_free_ char *km = sys_kv_get(body, "key-mgmt", false);
 	return km && (!strcmp(km, "none") || !strcmp(km, "ieee8021x"));
 }
 
@@ -146,14 +144,14 @@ static json_t *scan_keyfiles(void)
 {
 	json_t *a = json_array();
 	char **names = NULL;
-	if (netsec_dir_list(NM_CONN_DIR, NULL, &names) > 0)
+	if (fs_root_dir_list(NM_CONN_DIR, NULL, &names) > 0)
 		for (char **p = names; *p; p++) {
 			_cleanup_free_ char *f = xasprintf(NM_CONN_DIR "/%s", *p);
 			_cleanup_free_ char *data = NULL;
-			if (fact_read(f, 1 << 20, &data, NULL) == 0 && keyfile_wep(data))
+			if (fs_root_read(f, 1 << 20, &data, NULL) == 0 && keyfile_wep(data))
 				json_array_append_new(a, json_string(f));
 		}
-	netsec_strv_free(names);
+	fs_strv_free(names);
 	return a;
 }
 
@@ -162,7 +160,7 @@ static json_t *scan_interfaces(bool *ret_known)
 {
 	json_t *a = json_array();
 	char **names = NULL;
-	int n = netsec_dir_list("/sys/class/net", NULL, &names);
+	int n = fs_root_dir_list("/sys/class/net", NULL, &names);
 	*ret_known = n >= 0;
 	if (n < 0)
 		actor_warning("/sys/class/net: cannot list it (%s): the network interfaces are unknown", strerror(-n));
@@ -170,12 +168,12 @@ static json_t *scan_interfaces(bool *ret_known)
 		_cleanup_free_ char *dev = xasprintf("/sys/class/net/%s/device", names[i]);
 		_cleanup_free_ char *addr_file = xasprintf("/sys/class/net/%s/address", names[i]);
 		_cleanup_free_ char *addr = NULL;
-		if (fact_read(addr_file, 4096, &addr, NULL) == 0)
+		if (fs_root_read(addr_file, 4096, &addr, NULL) == 0)
 			str_strip(addr);
 		json_array_append_new(a, json_pack("{s:s, s:b, s:s?}", "name", names[i], "physical", file_exists(dev),
 						   "mac", addr && *addr ? str_strip(addr) : NULL));
 	}
-	netsec_strv_free(names);
+	fs_strv_free(names);
 	return a;
 }
 

@@ -4,7 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 
@@ -14,7 +15,7 @@ int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
 	_cleanup_free_ char *data = NULL;
-	int r = fact_read(CONF, 4 << 20, &data, NULL);
+	int r = fs_root_read(CONF, 4 << 20, &data, NULL);
 	if (r < 0) {
 		if (r != -ENOENT)
 			actor_warning(CONF ": cannot read it: %s", strerror(-r));

@@ -2,13 +2,7 @@
 #include <ctype.h>
 #include <dirent.h>
 
-#include "facts.h"
 #include "leapp/actor.h"
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* The module of one pam.d line: "[-]type control module [args]", control possibly
  * "[value=action ...]". Returns the module name without directory and ".so", or NULL. */
@@ -68,7 +62,7 @@ int main(int argc, char **argv)
 		closedir(d);
 	}
 	if (n)
-		qsort(names, n, sizeof(char *), cmp_str);
+		qsort(names, n, sizeof(char *), str_cmp_qsort);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = path_join(dir, names[i]);
 		_cleanup_free_ char *data = NULL;
@@ -98,7 +92,7 @@ int main(int argc, char **argv)
 	json_t *v;
 	json_object_foreach(uses, key, v)
 		mods[k++] = key;
-	qsort(mods, nm, sizeof(char *), cmp_str);
+	qsort(mods, nm, sizeof(char *), str_cmp_qsort);
 	json_t *list = json_array();
 	for (size_t i = 0; i < nm; i++)
 		json_array_append_new(list, json_pack("{s:s, s:O}", "module", mods[i], "files", json_object_get(uses, mods[i])));

@@ -6,10 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
-#include "netsec.h"
+#include "fs.h"
 
 #define PCI_DIR "/sys/bus/pci/devices"
 
@@ -18,7 +18,7 @@ static char *read_id(const char *slot, const char *attr)
 {
 	_cleanup_free_ char *f = xasprintf(PCI_DIR "/%s/%s", slot, attr);
 	_cleanup_free_ char *data = NULL;
-	if (fact_read(f, 64, &data, NULL) < 0)
+	if (fs_root_read(f, 64, &data, NULL) < 0)
 		return NULL;
 	char *s = str_strip(data);
 	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
@@ -35,21 +35,18 @@ static char *read_id(const char *slot, const char *attr)
 static char *bound_driver(const char *slot)
 {
 	_cleanup_free_ char *rel = xasprintf(PCI_DIR "/%s/driver", slot);
-	_cleanup_free_ char *p = actor_path(rel);
-	char buf[PATH_MAX];
-	ssize_t n = readlink(p, buf, sizeof(buf) - 1);
-	if (n <= 0)
+	_cleanup_free_ char *target = NULL;
+	if (fs_root_readlink(rel, &target) < 0 || !*target)
 		return NULL;
-	buf[n] = 0;
-	const char *base = strrchr(buf, '/');
-	return xstrdup(base ? base + 1 : buf);
+	const char *base = strrchr(target, '/');
+	return xstrdup(base ? base + 1 : target);
 }
 
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
 	char **slots = NULL;
-	int n = netsec_dir_list(PCI_DIR, NULL, &slots);
+	int n = fs_root_dir_list(PCI_DIR, NULL, &slots);
 	if (n < 0)
 		actor_warning(PCI_DIR ": cannot list it (%s): the PCI devices are unknown", strerror(-n));
 	json_t *devs = json_array();
@@ -66,7 +63,7 @@ int main(int argc, char **argv)
 		json_array_append_new(devs, json_pack("{s:s, s:s, s:s?, s:s?}", "slot", slots[i], "pci_id", id, "class_id",
 						      cls, "driver", drv));
 	}
-	netsec_strv_free(slots);
+	fs_strv_free(slots);
 	actor_produce("PCIDevices", json_pack("{s:b, s:o}", "known", n >= 0, "devices", devs));
 	return actor_finish();
 }

@@ -1,13 +1,9 @@
 /* TargetTransactionFactsCollection: PES events and the admin's /etc/leapp/transaction lists,
  * applied to the installed packages, as PESRpmTransactionTasks. Bad data inhibits, naming the
  * file and the position (or the event). */
-#include "datafile.h"
-#include "facts.h"
+#include "sys.h"
+#include "plan.h"
 #include "leapp/actor.h"
-#include "pes.h"
-#include "planutil.h"
-#include "repofile.h"
-#include "repomap.h"
 
 static void inhibit(const char *title, const char *key, const char *file, const char *summary, const char *hint)
 {
@@ -185,7 +181,7 @@ int main(int argc, char **argv)
 		}
 		json_decref(v);
 	}
-	strv_free(paths, nv);
+	strv_free_n(paths, nv);
 	/* the admin's lists */
 	struct admin_list li = {0}, lr = {0}, lk = {0};
 	const char *lists[] = {"to_install", "to_remove", "to_keep"};
@@ -208,7 +204,7 @@ int main(int argc, char **argv)
 	json_decref(actor_tasks);
 	if (bad) {
 		json_decref(actor_reasons);
-		strv_free(names, nv);
+		strv_free_n(names, nv);
 		pes_data_free(&d);
 		for (size_t i = 0; i < 3; i++)
 			admin_list_free(lp[i]);
@@ -324,7 +320,7 @@ int main(int argc, char **argv)
 	free(inst);
 	if (have_map)
 		repomap_free(&map);
-	strv_free(names, nv);
+	strv_free_n(names, nv);
 	pes_data_free(&d);
 	for (size_t i = 0; i < 3; i++)
 		admin_list_free(lp[i]);

@@ -3,8 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 
-#include "facts.h"
-#include "fileedit.h"
+#include "fs.h"
 #include "leapp/actor.h"
 
 /* Does this active (uncommented) pam.d line name module (as module.so, with or without a path)? */
@@ -39,11 +38,16 @@ int main(int argc, char **argv)
 	while (d && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		_cleanup_free_ char *p = path_join(dir, de->d_name);
+		/* inside the root: authselect makes system-auth an absolute symlink to
+		 * /etc/authselect/system-auth, which must resolve in the root, not on the host */
+		_cleanup_free_ char *p = xasprintf("/etc/pam.d/%s", de->d_name);
 		_cleanup_free_ char *data = NULL;
 		size_t len;
-		if (read_file(p, 1u << 20, &data, &len) < 0)
-			continue;
+		int rr = fs_root_read(p, 1u << 20, &data, &len);
+		if (rr == -EISDIR || rr == -ENOENT)
+			continue; /* a directory; a dangling link (nothing to edit) */
+		if (rr < 0)
+			actor_error("cannot read a PAM configuration file", "/etc/pam.d/%s: %s", de->d_name, strerror(-rr));
 		struct buf out = {0};
 		int changed = 0;
 		for (size_t off = 0; off < len;) {
@@ -63,7 +67,7 @@ int main(int argc, char **argv)
 			off += n + (nl ? 1 : 0);
 		}
 		if (changed) {
-			int r = file_replace_contents(p, out.data, out.len);
+			int r = fs_root_replace_contents(p, out.data, out.len);
 			if (r < 0)
 				actor_error("cannot update a PAM configuration file", "/etc/pam.d/%s: %s", de->d_name, strerror(-r));
 			actor_info("/etc/pam.d/%s: commented out %d line(s)", de->d_name, changed);

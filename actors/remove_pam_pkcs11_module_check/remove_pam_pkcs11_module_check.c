@@ -2,7 +2,7 @@
  * it, the admin must agree to remove it, in a dialog as leapp's actor of the same name asks:
  * yes -> remove_pam_pkcs11_module_apply comments it out after the upgrade; no -> inhibit;
  * no answer -> the broker inhibits with the `leapp answer` command. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 
 #define SCOPE "remove_pam_pkcs11_module_check"

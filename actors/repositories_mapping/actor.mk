@@ -1,1 +1,1 @@
-$(eval $(call c_actor,repositories_mapping,actors/repositories_mapping,repositories_mapping.c,,))
+$(eval $(call c_actor,repositories_mapping,actors/repositories_mapping,repositories_mapping.c,,,sys plan))

@@ -1,11 +1,8 @@
 /* TargetTransactionFactsCollection: repomap.json (format 1.x) and vendors.d/VENDOR_map.json, reduced
  * to the upgrade path, as RepositoriesMapping. A bad file inhibits, naming the file and position. */
-#include "datafile.h"
-#include "facts.h"
+#include "sys.h"
+#include "plan.h"
 #include "leapp/actor.h"
-#include "planutil.h"
-#include "repofile.h"
-#include "repomap.h"
 
 static void inhibit_bad_map(const char *file, const char *err)
 {
@@ -66,8 +63,8 @@ int main(int argc, char **argv)
 		}
 		json_decref(v);
 	}
-	strv_free(paths, n);
-	strv_free(names, n);
+	strv_free_n(paths, n);
+	strv_free_n(names, n);
 	if (ok) {
 		actor_info("repository map: %zu mapping entries, %zu repositories for %s -> %s on %s (%zu files)", m.n_map,
 			   m.n_repos, src, dst, arch, m.n_files);

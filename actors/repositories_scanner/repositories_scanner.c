@@ -2,11 +2,11 @@
 #include <dirent.h>
 #include <strings.h>
 
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
+#include "fetch.h"
 #include "leapp/actor.h"
 #include "leapp/ini.h"
-#include "osrelease.h"
-#include "repofile.h"
 
 struct dnfconf {
 	json_t *exclude, *installonlypkgs;
@@ -30,7 +30,7 @@ static void append_list(json_t *a, const char *value)
 	char **v = repo_split_list(value, &n);
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_string(v[i]));
-	strv_free(v, n);
+	strv_free_n(v, n);
 }
 
 static int dnfconf_cb(const char *section, const char *key, const char *value, int line, void *userdata)
@@ -55,11 +55,6 @@ static int dnfconf_cb(const char *section, const char *key, const char *value, i
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Parse every *.repo file of one repository directory, in name order as dnf lists them. */
 static void scan_dir(const char *dir, const struct repo_vars *vars, bool gpgcheck, json_t *out)
 {
@@ -78,7 +73,7 @@ static void scan_dir(const char *dir, const struct repo_vars *vars, bool gpgchec
 	}
 	closedir(d);
 	if (n)
-		qsort(names, n, sizeof(char *), cmp_str);
+		qsort(names, n, sizeof(char *), str_cmp_qsort);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *path = path_join(full, names[i]);
 		_cleanup_free_ char *shown = path_join(dir, names[i]);
@@ -112,13 +107,21 @@ int main(int argc, char **argv)
 	struct dnfconf c = {.exclude = json_array(), .installonlypkgs = json_array(), .installonly_limit = 3, .gpgcheck = true};
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = fact_read("/etc/dnf/dnf.conf", 4u << 20, &data, &len);
+	/* an admin's dnf.conf for the upgrade (upstream's /etc/leapp/files/dnf.conf) replaces the
+	 * system's for the target transaction; it becomes /etc/dnf/dnf.conf after the upgrade */
+	const char *conf = "/etc/leapp/files/dnf.conf";
+	int r = fs_root_read(conf, 4u << 20, &data, &len);
+	if (r == -ENOENT) {
+		conf = "/etc/dnf/dnf.conf";
+		r = fs_root_read(conf, 4u << 20, &data, &len);
+	} else if (r == 0)
+		actor_info("%s is the dnf configuration of the upgrade", conf);
 	if (r == 0) {
 		int line = 0;
 		if (ini_parse(data, len, dnfconf_cb, &c, &line) < 0)
-			actor_warning("/etc/dnf/dnf.conf:%d: not valid INI syntax; the rest of the file is ignored", line);
+			actor_warning("%s:%d: not valid INI syntax; the rest of the file is ignored", conf, line);
 	} else if (r != -ENOENT)
-		actor_warning("/etc/dnf/dnf.conf: %s", strerror(-r));
+		actor_warning("%s: %s", conf, strerror(-r));
 
 	/* $releasever: dnf.conf, else /etc/dnf/vars (read by repo_vars_init), else the major
 	 * version, as the distributions' release packages provide system-release(releasever) */
@@ -139,7 +142,7 @@ int main(int argc, char **argv)
 		char **dirs = repo_split_list(c.reposdir, &n);
 		for (size_t i = 0; i < n; i++)
 			scan_dir(dirs[i], &vars, c.gpgcheck, files);
-		strv_free(dirs, n);
+		strv_free_n(dirs, n);
 	} else {
 		static const char *const dirs[] = {"/etc/yum.repos.d", "/etc/yum/repos.d", "/etc/distro.repos.d"};
 		for (size_t i = 0; i < ELEMENTSOF(dirs); i++)

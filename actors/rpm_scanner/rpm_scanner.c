@@ -1,9 +1,8 @@
 /* FactsCollection: every installed package (librpm, read-only), and which of them the
  * distribution signed (distro/<id>/gpg-signatures.json). */
-#include "datafile.h"
-#include "facts.h"
+#include "sys.h"
+#include "rpm.h"
 #include "leapp/actor.h"
-#include "rpmdb.h"
 
 /* Signed by the distribution: the signing key is one of the distribution's keys. A
  * gpg-pubkey pseudo-package is the distribution's when it is one of the keys' packages. */

@@ -20,20 +20,17 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "facts.h"
+#include "sys.h"
+#include "rpm.h"
+#include "plan.h"
+#include "leapp/strmap.h"
 #include "leapp/actor.h"
-#include "planutil.h"
-#include "replan.h"
-#include "repofile.h"
-#include "rpmdb.h"
-#include "rpmenv.h"
-#include "rpmtrans.h"
-#include "solve.h"
-#include "strmap.h"
-#include "upgradestate.h"
 
 #define MAX_LISTED 40
-#define SCRIPT_LOG "/var/log/leapp/rpm-transaction.log"
+/* its own subdirectory of the log directory, declared in actor.yaml (actors never write
+ * /var/log/leapp itself) */
+#define SCRIPT_LOG_DIR "/var/log/leapp/rpm-upgrade"
+#define SCRIPT_LOG SCRIPT_LOG_DIR "/rpm-transaction.log"
 
 struct upgrade {
 	const char *root;
@@ -151,11 +148,6 @@ static void on_rpm_log(int level, const char *line, void *userdata)
 
 /* "action name E:V-R.arch" of the plan's items, and of the solved ones, sorted: the first run
  * must solve exactly the tested plan */
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void check_as_planned(struct upgrade *u, const struct solve_result *res)
 {
 	size_t n_plan = 0, n_now = 0, i;
@@ -174,8 +166,8 @@ static void check_as_planned(struct upgrade *u, const struct solve_result *res)
 		_cleanup_free_ char *nevra = item_nevra(&res->items[i]);
 		now[n_now++] = xasprintf("%s %s", solve_action_name(res->items[i].action), nevra);
 	}
-	qsort(plan, n_plan, sizeof(char *), cmp_str);
-	qsort(now, n_now, sizeof(char *), cmp_str);
+	qsort(plan, n_plan, sizeof(char *), str_cmp_qsort);
+	qsort(now, n_now, sizeof(char *), str_cmp_qsort);
 	struct buf b = {0};
 	size_t diff = 0, a = 0, c = 0;
 	while (a < n_plan || c < n_now) {
@@ -192,8 +184,8 @@ static void check_as_planned(struct upgrade *u, const struct solve_result *res)
 		else
 			c++;
 	}
-	strv_free(plan, n_plan);
-	strv_free(now, n_now);
+	strv_free_n(plan, n_plan);
+	strv_free_n(now, n_now);
 	if (diff) {
 		buf_append(&b, "", 1);
 		actor_error("the upgrade transaction solved from the unchanged rpmdb is not the tested plan",
@@ -250,14 +242,6 @@ static int el_major(const char *release)
 	return -1;
 }
 
-static bool name_in(char **v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return true;
-	return false;
-}
-
 /* Packages of the old release still installed: a message, and reports. */
 static void leftovers(struct upgrade *u, const struct rpmdb_pkgs *after, int source_major)
 {
@@ -270,7 +254,7 @@ static void leftovers(struct upgrade *u, const struct rpmdb_pkgs *after, int sou
 		if (!strcmp(p->name, "gpg-pubkey") || m < 0 || m > source_major)
 			continue;
 		_cleanup_free_ char *nevra = rpmdb_pkg_nevra(p);
-		if (name_in(u->installonly, u->n_installonly, p->name)) {
+		if (strv_contains(u->installonly, u->n_installonly, p->name)) {
 			json_array_append_new(io, rpmdb_pkg_to_json(p));
 			buf_printf(&k, "\n    - %s", nevra);
 		} else {
@@ -360,7 +344,7 @@ static void upgrade_free(struct upgrade *u)
 	strmap_clear(&u->downloaded, NULL);
 	strmap_clear(&u->cached_repos, free);
 	strmap_clear(&u->allowed_erase, NULL);
-	strv_free(u->installonly, u->n_installonly);
+	strv_free_n(u->installonly, u->n_installonly);
 	json_decref(u->plan);
 	json_decref(u->dp);
 	json_decref(u->keys);
@@ -397,13 +381,6 @@ static json_t *strv_json(char **v)
 	return a;
 }
 
-static void strv_free0(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
@@ -420,6 +397,10 @@ int main(int argc, char **argv)
 		actor_error("no planned transaction to upgrade with", "PlannedTransaction is missing or not of status planned");
 	if (!u->dp)
 		actor_error("the packages of the upgrade were not downloaded", "no DownloadedPackages message");
+	if (!u->keys)
+		actor_error("the keys of the target release are not known",
+			    "no TargetGpgKeys message: without it the packages' signatures cannot be checked again before "
+			    "they are installed; nothing was changed");
 	const char *tstatus = json_string_value(json_object_get(u->test, "status"));
 	if (!tstatus || strcmp(tstatus, "passed"))
 		actor_error("the RPM transaction was not tested successfully", "TransactionTestResult is %s",
@@ -494,18 +475,19 @@ int main(int argc, char **argv)
 	/* librpm: the real rpmdb, scriptlets chrooted in the root, output into the log */
 	double tt = now_monotonic();
 	_cleanup_free_ char *logpath = actor_path(SCRIPT_LOG);
-	_cleanup_free_ char *logdir = actor_path("/var/log/leapp");
-	mkdir_p(logdir, 0700);
-	_cleanup_close_ int logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (logfd >= 0) {
-		char ts_buf[32];
-		format_timestamp(now_realtime(), ts_buf);
-		dprintf(logfd, "--- %s: RPM upgrade (%s)\n", ts_buf, actor_execution());
-	}
-	bool gpgcheck = !u->keys || !json_is_false(json_object_get(u->keys, "gpgcheck"));
+	_cleanup_free_ char *logdir = actor_path(SCRIPT_LOG_DIR);
+	int lr = mkdir_p(logdir, 0700);
+	_cleanup_close_ int logfd = lr < 0 ? -1 : open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (logfd < 0)
+		actor_error("cannot open the log of the RPM transaction's scriptlets", "%s: %s; nothing was changed",
+			    lr < 0 ? logdir : logpath, strerror(lr < 0 ? -lr : errno));
+	char ts_buf[32];
+	format_timestamp(now_realtime(), ts_buf);
+	dprintf(logfd, "--- %s: RPM upgrade (%s)\n", ts_buf, actor_execution());
+	bool gpgcheck = !json_is_false(json_object_get(u->keys, "gpgcheck"));
 	/* librpm checks the signatures again when every package was signed by a trusted key (the keys
 	 * are in the rpmdb once imported); otherwise the download's checks are what there is */
-	bool verify = gpgcheck && u->keys;
+	bool verify = gpgcheck;
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(u->dp, "packages"), i, v) {
@@ -516,13 +498,22 @@ int main(int argc, char **argv)
 	struct rpmtrans_opts o = {.root = u->root,
 				  .verify = verify,
 				  .plugins = json_is_true(json_object_get(actor_config(), "plugins")),
-				  .script_fd = logfd >= 0 ? logfd : 0,
+				  .script_fd = logfd,
 				  .progress = on_progress,
 				  .userdata = u};
 	rpmenv_log_forward(on_rpm_log, NULL);
 	struct rpmtrans *t = NULL;
 	free(err);
 	err = NULL;
+	/* el9's librpm writes only sqlite: rpmdb_rebuild (Preparation) rebuilt an el8 BerkeleyDB
+	 * database; when it did not run (or was interrupted), it is done or finished here */
+	struct rpmrebuild_result rb;
+	if (rpmrebuild_run(u->root, NULL, &rb, &err) < 0)
+		actor_error("cannot rebuild the RPM database in the target release's format", "%s", err);
+	if (rb.rebuilt)
+		actor_info("rebuilt the RPM database from %s to %s first: %zu packages in %.2f s", rb.from, rb.to,
+			   rb.packages, rb.seconds);
+	rpmrebuild_result_clear(&rb);
 	if (rpmtrans_new(&o, &t, &err) < 0)
 		actor_error("cannot open the RPM database for the upgrade", "%s", err);
 
@@ -659,9 +650,9 @@ int main(int argc, char **argv)
 	actor_produce("RPMUpgradeResult", result);
 
 	rpmtrans_result_free(&tr);
-	strv_free0(dups);
-	strv_free0(erasures);
-	strv_free0(installs);
+	strv_free(dups);
+	strv_free(erasures);
+	strv_free(installs);
 	buf_free(&extra);
 	rpmdb_pkgs_clear(&before);
 	rpmdb_pkgs_clear(&after);

@@ -5,9 +5,9 @@
  * whole filesystem with the new policy (selinux-autorelabel), then reboot. Safe to run twice. */
 #include <strings.h>
 
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "osrelease.h"
 
 int main(int argc, char **argv)
 {
@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 	/* the upgraded configuration has the last word: a package may have replaced it */
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	if (!why && fact_read("/etc/selinux/config", 1u << 20, &data, &len) == 0) {
+	if (!why && fs_root_read("/etc/selinux/config", 1u << 20, &data, &len) == 0) {
 		json_t *cfg = os_release_parse(data, len);
 		const char *m = json_string_value(json_object_get(cfg, "SELINUX"));
 		if (m && !strcasecmp(m, "disabled"))

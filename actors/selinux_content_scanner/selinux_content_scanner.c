@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
-#include "netsec.h"
+#include "fs.h"
 
 static const char *const udica[] = {"base_container", "config_container", "home_container",
 				    "log_container",  "net_container",    "tmp_container",
@@ -31,7 +31,7 @@ static void scan_modules(const char *store, json_t *mods, json_t *templates)
 {
 	_cleanup_free_ char *mdir = xasprintf("%s/modules", store);
 	char **prios = NULL;
-	if (netsec_dir_list(mdir, NULL, &prios) > 0)
+	if (fs_root_dir_list(mdir, NULL, &prios) > 0)
 		for (char **p = prios; *p; p++) {
 			char *end;
 			long prio = strtol(*p, &end, 10);
@@ -39,20 +39,20 @@ static void scan_modules(const char *store, json_t *mods, json_t *templates)
 				continue;
 			_cleanup_free_ char *pdir = xasprintf("%s/%s", mdir, *p);
 			char **names = NULL;
-			if (netsec_dir_list(pdir, NULL, &names) > 0)
+			if (fs_root_dir_list(pdir, NULL, &names) > 0)
 				for (char **n = names; *n; n++) {
 					_cleanup_free_ char *hll = xasprintf("%s/%s/hll", pdir, *n);
 					_cleanup_free_ char *lx = xasprintf("%s/%s/lang_ext", pdir, *n);
 					_cleanup_free_ char *ext = NULL;
-					if (fact_read(lx, 64, &ext, NULL) < 0)
+					if (fs_root_read(lx, 64, &ext, NULL) < 0)
 						ext = xstrdup("pp");
 					json_t *m = json_pack("{s:s, s:I, s:s, s:s}", "name", *n, "priority", (json_int_t)prio,
 							      "lang_ext", str_strip(ext), "source", hll);
 					json_array_append_new(is_udica(*n) ? templates : mods, m);
 				}
-			netsec_strv_free(names);
+			fs_strv_free(names);
 		}
-	netsec_strv_free(prios);
+	fs_strv_free(prios);
 }
 
 static const char *const fc_types[][2] = {{"--", "f"}, {"-d", "d"}, {"-l", "l"}, {"-s", "s"},
@@ -119,7 +119,7 @@ static void scan_local(const char *store, json_t *out)
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		_cleanup_free_ char *f = xasprintf("%s/%s", store, kinds[k][0]);
 		_cleanup_free_ char *data = NULL;
-		if (fact_read(f, 4 << 20, &data, NULL) < 0)
+		if (fs_root_read(f, 4 << 20, &data, NULL) < 0)
 			continue;
 		for (const char *l = data; l && *l;) {
 			const char *nl = strchr(l, '\n');
@@ -146,9 +146,8 @@ int main(int argc, char **argv)
 	const char *const bases[] = {"/var/lib/selinux", "/etc/selinux"};
 	for (size_t i = 0; i < 2 && !store; i++) {
 		_cleanup_free_ char *s = xasprintf("%s/%s/active", bases[i], policy);
-		_cleanup_free_ char *p = actor_path(s);
 		struct stat st;
-		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+		if (fs_root_stat(s, true, &st) == 0 && S_ISDIR(st.st_mode))
 			store = TAKE_PTR(s);
 	}
 	json_t *mods = json_array(), *templates = json_array(), *custom = json_array();

@@ -1,9 +1,9 @@
 /* FactsCollection: SELinux mode and policy as the next boot will have them. */
 #include <strings.h>
 
-#include "facts.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "osrelease.h"
 
 /* Is word (e.g. "selinux=0") one of the space-separated words of the command line? */
 static bool cmdline_has(const char *cmdline, const char *word)
@@ -27,7 +27,7 @@ int main(int argc, char **argv)
 	json_t *f = json_pack("{s:b}", "config_present", false);
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = fact_read("/etc/selinux/config", 1u << 20, &data, &len);
+	int r = fs_root_read("/etc/selinux/config", 1u << 20, &data, &len);
 	const char *mode = "disabled";
 	json_t *cfg = NULL;
 	if (r == 0) {
@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	} else if (r != -ENOENT)
 		actor_warning("/etc/selinux/config: %s", strerror(-r));
 	_cleanup_free_ char *cmdline = NULL;
-	if (fact_read("/proc/cmdline", 64 * 1024, &cmdline, NULL) == 0) {
+	if (fs_root_read("/proc/cmdline", 64 * 1024, &cmdline, NULL) == 0) {
 		str_strip(cmdline);
 		if (cmdline_has(cmdline, "selinux=0")) {
 			json_object_set_new(f, "cmdline_override", json_string("selinux=0"));

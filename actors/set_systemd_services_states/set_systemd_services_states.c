@@ -5,20 +5,22 @@
  * <target>.wants/<unit> (.requires) to the unit file, Alias= links, Also= units enabled too;
  * disabling removes every link that names the unit. Enablement links whose unit file is gone
  * (the package that shipped it was removed or renamed, e.g. ntpd.service) are removed as well:
- * systemd would only complain about them. Safe to run twice. */
+ * systemd would only complain about them; those whose unit exists under another path are
+ * re-created to it, as `systemctl reenable` would (upstream repair_systemd_symlinks). Safe to
+ * run twice. */
 #include <dirent.h>
 #include <limits.h>
 #include <sys/stat.h>
 
 #include "leapp/actor.h"
-#include "strmap.h"
+#include "leapp/strmap.h"
 
 #define SYSTEMD_DIR "/etc/systemd/system"
 
 static const char *const unit_dirs[] = {"/etc/systemd/system", "/usr/lib/systemd/system"};
 
 struct result {
-	json_t *enabled, *disabled, *broken, *failed;
+	json_t *enabled, *disabled, *broken, *repaired, *failed;
 };
 
 static bool valid_unit_name(const char *u)
@@ -262,6 +264,20 @@ static void broken_cb(const char *dir, const char *name, const char *target, voi
 	if (stat(resolved, &st) == 0)
 		return;
 	_cleanup_free_ char *p = path_join(dir, name);
+	bool masked;
+	_cleanup_free_ char *file = unit_file(name, &masked);
+	if (file && strcmp(file, target)) {
+		/* the unit lives elsewhere now: point the link at it */
+		if (unlink(p) < 0 || symlink(file, p) < 0) {
+			_cleanup_free_ char *why = xasprintf("cannot re-create the broken link %s: %s", p, strerror(errno));
+			fail(res, name, why);
+			return;
+		}
+		actor_info("re-created " SYSTEMD_DIR "/%s/%s -> %s (was %s)", strrchr(dir, '/') + 1, name, file, target);
+		_cleanup_free_ char *s = xasprintf("%s (%s)", name, strrchr(dir, '/') + 1);
+		json_array_append_new(res->repaired, json_string(s));
+		return;
+	}
 	if (unlink(p) < 0 && errno != ENOENT) {
 		_cleanup_free_ char *why = xasprintf("cannot remove the broken link %s: %s", p, strerror(errno));
 		fail(res, name, why);
@@ -287,7 +303,7 @@ int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
 	json_t *tasks = actor_consume("SystemdServicesTasks");
-	struct result res = {json_array(), json_array(), json_array(), json_array()};
+	struct result res = {json_array(), json_array(), json_array(), json_array(), json_array()};
 	struct strmap enable_set, disable_set;
 	strmap_init(&enable_set);
 	strmap_init(&disable_set);
@@ -323,6 +339,7 @@ int main(int argc, char **argv)
 	list_lines(&b, "Enabled:", res.enabled);
 	list_lines(&b, "Disabled:", res.disabled);
 	list_lines(&b, "Enablement links removed because the unit no longer exists:", res.broken);
+	list_lines(&b, "Broken enablement links re-created to the unit's file:", res.repaired);
 	if (b.len) {
 		buf_append(&b, "", 1);
 		_cleanup_free_ char *summary = xasprintf("The upgrade changed which systemd units start at boot.%s", b.data);
@@ -345,8 +362,9 @@ int main(int argc, char **argv)
 		actor_report(e);
 		buf_free(&f);
 	}
-	actor_produce("SystemdServicesResult", json_pack("{s:o, s:o, s:o, s:o}", "enabled", res.enabled, "disabled",
-							  res.disabled, "removed_broken", res.broken, "failed", res.failed));
+	actor_produce("SystemdServicesResult",
+		      json_pack("{s:o, s:o, s:o, s:o, s:o}", "enabled", res.enabled, "disabled", res.disabled, "removed_broken",
+				res.broken, "repaired", res.repaired, "failed", res.failed));
 	strmap_clear(&enable_set, NULL);
 	strmap_clear(&disable_set, NULL);
 	json_decref(tasks);

@@ -1,9 +1,9 @@
 /* FactsCollection: sshd_config, the directives the upgrade checks (PermitRootLogin first). */
 #include <strings.h>
 
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "sshd.h"
+#include "rpm.h"
 
 int main(int argc, char **argv)
 {
@@ -22,8 +22,18 @@ int main(int argc, char **argv)
 	json_object_set_new(out, "permit_root_login", prl);
 	json_object_set_new(out, "directives", other);
 	json_object_set_new(out, "includes", inc);
+	/* upstream's `modified`: an unmodified file is replaced by the target's on upgrade */
+	_cleanup_free_ char *pkg = NULL;
+	bool modified = false;
+	int m = rpmdb_file_modified(actor_root(), "/etc/ssh/sshd_config", &pkg, &modified);
+	if (m == 0) {
+		json_object_set_new(out, "modified", json_boolean(modified));
+		json_object_set_new(out, "package", json_string(pkg));
+	} else if (m != -ENOENT)
+		actor_warning("/etc/ssh/sshd_config: cannot compare with the rpmdb: %s", strerror(-m));
 	const struct sshd_directive *d = sshd_config_effective(&c, "permitrootlogin");
-	actor_info("sshd_config %s, PermitRootLogin %s", r == 0 ? "read" : "absent", d ? d->value : "not set");
+	actor_info("sshd_config %s%s, PermitRootLogin %s", r == 0 ? "read" : "absent",
+		   m < 0 ? "" : modified ? " (modified)" : " (as packaged)", d ? d->value : "not set");
 	actor_produce("SshdConfig", out);
 	sshd_config_clear(&c);
 	return actor_finish();

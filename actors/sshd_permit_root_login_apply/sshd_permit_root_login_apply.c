@@ -1,59 +1,51 @@
-/* Applications: keep root password logins working after the upgrade, as check_sshd_permit_
- * root_login reported: add "PermitRootLogin yes" to /etc/ssh/sshd_config, keeping the rest
- * of the file, its owner, mode and label. Safe to run twice: a file that already sets
- * PermitRootLogin outside Match blocks is left alone. */
-#include "facts.h"
-#include "fileedit.h"
+/* Applications: keep root password logins over SSH when the admin chose so in
+ * check_sshd_permit_root_login's dialog. The RPM transaction replaced the unmodified
+ * sshd_config with the target's, which leaves PermitRootLogin to its default
+ * (prohibit-password): write "PermitRootLogin yes" into it, keeping the rest of the file, its
+ * owner, mode and label. Safe to run twice: a configuration that already sets PermitRootLogin
+ * outside Match blocks (in the file or in a file it includes) is left alone. */
+#include "sys.h"
+#include "fs.h"
 #include "leapp/actor.h"
-#include "sshd.h"
 
-#define SSHD_CONFIG "/etc/ssh/sshd_config"
-
-static void apply(json_t *facts, json_t *ipu)
+static void apply(const char *file, const char *value)
 {
-	/* the decision is the check's, made on the source system's configuration */
-	if (!sshd_permit_root_login_needed(facts, ipu_source_major(ipu), ipu_target_major(ipu))) {
-		actor_info("%s needs no change", SSHD_CONFIG);
-		return;
-	}
-	_cleanup_free_ char *path = actor_path(SSHD_CONFIG);
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = read_file(path, 1u << 20, &data, &len);
+	int r = fs_root_read(file, 1u << 20, &data, &len);
 	if (r < 0) {
 		/* the package was removed or the admin deleted the file during the upgrade */
-		actor_warning("%s: %s; nothing to do", SSHD_CONFIG, strerror(-r));
+		actor_warning("%s: %s; nothing to do", file, strerror(-r));
 		return;
 	}
-	/* what the file says now: the upgrade may have replaced it (an unmodified %config) */
+	/* what the configuration says now, drop-ins included (the target's file includes them) */
 	struct sshd_config now = {0};
-	sshd_config_parse(SSHD_CONFIG, data, len, &now);
+	sshd_config_load(actor_root(), file, &now);
 	const struct sshd_directive *d = sshd_config_effective(&now, "permitrootlogin");
 	if (d) {
-		actor_info("%s already sets PermitRootLogin %s (line %d); left alone", SSHD_CONFIG, d->value, d->line);
+		actor_info("%s already sets PermitRootLogin %s (%s line %d); left alone", file, d->value, d->file, d->line);
 		sshd_config_clear(&now);
 		return;
 	}
 	sshd_config_clear(&now);
 	_cleanup_free_ char *edited = sshd_config_add_directive(
-		data, len, "PermitRootLogin", "yes",
-		"Added by leapp during the upgrade: the configuration relied on the old default of PermitRootLogin");
-	r = file_replace_contents(path, edited, strlen(edited));
+		data, len, "PermitRootLogin", value,
+		"Added by leapp during the upgrade: keep root password logins, as answered in the upgrade dialog");
+	r = fs_root_replace_contents(file, edited, strlen(edited));
 	if (r < 0)
-		actor_error("cannot update " SSHD_CONFIG, "%s", strerror(-r));
-	_cleanup_free_ char *rpmnew = xasprintf("%s.rpmnew", path);
-	if (access(rpmnew, F_OK) == 0)
-		actor_info("%s.rpmnew is the new default configuration; %s was kept and updated", SSHD_CONFIG, SSHD_CONFIG);
-	actor_info("wrote PermitRootLogin yes to %s", SSHD_CONFIG);
+		actor_error("cannot update the sshd configuration", "%s: %s", file, strerror(-r));
+	actor_info("wrote PermitRootLogin %s to %s", value, file);
 }
 
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *facts = actor_consume_last("SshdConfig");
-	json_t *ipu = ipu_config_get();
-	apply(facts, ipu);
-	json_decref(facts);
-	json_decref(ipu);
+	json_t *task = actor_consume_last("SshdPermitRootLoginTask");
+	if (task)
+		apply(json_string_value(json_object_get(task, "file")) ?: "/etc/ssh/sshd_config",
+		      json_string_value(json_object_get(task, "value")) ?: "yes");
+	else
+		actor_info("no PermitRootLogin change was chosen");
+	json_decref(task);
 	return actor_finish();
 }

@@ -1,1 +1,1 @@
-$(eval $(call c_actor,storage_scanner,actors/storage_scanner,storage_scanner.c,mount blkid,))
+$(eval $(call c_actor,storage_scanner,actors/storage_scanner,storage_scanner.c,mount blkid,,sys))

@@ -1,8 +1,7 @@
 /* FactsCollection: fstab and mountinfo through libmount, UUIDs, and the free space of the
  * filesystems the upgrade writes to. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "mounts.h"
 
 static bool on_host(void)
 {

@@ -3,13 +3,7 @@
 #include <dirent.h>
 #include <limits.h>
 
-#include "facts.h"
 #include "leapp/actor.h"
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 int main(int argc, char **argv)
 {
@@ -50,7 +44,7 @@ int main(int argc, char **argv)
 	json_t *val;
 	json_object_foreach(wanted_by, key, val)
 		names[k++] = key;
-	qsort(names, n, sizeof(char *), cmp_str);
+	qsort(names, n, sizeof(char *), str_cmp_qsort);
 	json_t *enabled = json_array();
 	json_t *wb = json_object();
 	for (size_t i = 0; i < n; i++) {
@@ -61,7 +55,7 @@ int main(int argc, char **argv)
 		char *save = NULL;
 		for (char *t = strtok_r(copy, ",", &save); t && np < 64; t = strtok_r(NULL, ",", &save))
 			parts[np++] = t;
-		qsort(parts, np, sizeof(char *), cmp_str);
+		qsort(parts, np, sizeof(char *), str_cmp_qsort);
 		struct buf b = {0};
 		for (size_t q = 0; q < np; q++)
 			buf_printf(&b, "%s%s", q ? "," : "", parts[q]);

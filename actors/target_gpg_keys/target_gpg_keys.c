@@ -4,14 +4,12 @@
  * (as leapp's removeobsoletegpgkeys does). Nothing is imported here: the RPM upgrade imports
  * TargetGpgKeys.to_import and erases to_remove. An unreadable key file of a repository that
  * checks signatures inhibits the upgrade. */
-#include "datafile.h"
-#include "download.h"
-#include "facts.h"
-#include "keys.h"
+#include "sys.h"
+#include "rpm.h"
+#include "fetch.h"
+#include "plan.h"
+#include "leapp/strmap.h"
 #include "leapp/actor.h"
-#include "pkgfetch.h"
-#include "strmap.h"
-#include "planutil.h"
 
 static const char *tmp_parent(void)
 {

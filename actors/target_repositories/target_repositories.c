@@ -1,13 +1,10 @@
 /* TargetTransactionFactsCollection: the target repositories. Every enabled repository of
  * leapp_upgrade_repositories.repo, the ones the repository map (and PES) need even when
  * disabled there, and --enablerepo; plus the enabled source repositories that have no target. */
-#include "datafile.h"
-#include "facts.h"
+#include "sys.h"
+#include "fetch.h"
+#include "plan.h"
 #include "leapp/actor.h"
-#include "planutil.h"
-#include "repofile.h"
-#include "repomap.h"
-#include "repomd.h"
 
 struct expected {
 	char *repoid, *pesid;
@@ -46,6 +43,11 @@ static json_t *repo_json(const struct repo_entry *e, const char *origin, const c
 	json_object_set_new(j, "mapped_from", x ? plan_strv_json(x->from, x->n_from) : json_array());
 	json_object_set_new(j, "priority", json_integer(99));
 	return j;
+}
+
+static void log_line(const char *line, void *userdata)
+{
+	actor_info("%s", line);
 }
 
 int main(int argc, char **argv)
@@ -126,6 +128,13 @@ int main(int argc, char **argv)
 	char **en = plan_enablerepos(&n_en);
 	struct repo_vars vars;
 	repo_vars_init(&vars, actor_root(), tver, arch);
+	/* /etc/dnf/vars apply (as dnf applies them), but a releasever pinned there is the source's
+	 * (check_etc_releasever): the target repositories are those of the target release */
+	if (tver) {
+		_cleanup_free_ char *major = xstrndup(tver, strcspn(tver, "."));
+		repo_vars_set(&vars, "releasever", tver);
+		repo_vars_set(&vars, "releasever_major", major);
+	}
 	_cleanup_free_ char *shown = NULL, *path = datafile_path("leapp_upgrade_repositories.repo", &shown);
 	struct repo_file *rf = NULL;
 	_cleanup_free_ char *err = NULL;
@@ -211,7 +220,8 @@ int main(int argc, char **argv)
 	/* where libsolv reads each repository's metadata: the baseurl itself when it is local, else a
 	 * copy fetched now into /var/lib/leapp/repo-metadata (http(s), mirrorlists) */
 	char *mdcache = actor_path("/var/lib/leapp/repo-metadata");
-	struct dl_opts dlo = {.cache_dir = mdcache, .parallel = 4, .retries = 2, .backoff = 1, .timeout = 30};
+	struct dl_opts dlo = {.cache_dir = mdcache, .parallel = 4, .retries = 2, .backoff = 1, .timeout = 30,
+			      .log = log_line};
 	json_array_foreach(repos, i, r) {
 		const char *local = repomd_local_dir(json_string_value(json_array_get(json_object_get(r, "baseurl"), 0)));
 		if (local) {
@@ -219,22 +229,22 @@ int main(int argc, char **argv)
 			continue;
 		}
 		const char *id = json_string_value(json_object_get(r, "repoid"));
-		char **urls = NULL, *ferr = NULL, *dir = NULL;
-		size_t nu = 0;
-		int q = repomd_urls(&dlo, r, &urls, &nu, &ferr);
-		if (q == 0)
-			q = repomd_fetch(&dlo, id, urls, nu, &dir, &ferr);
+		char *ferr = NULL, *dir = NULL, *served = NULL;
+		int q = repomd_fetch_repo(&dlo, r, &dir, &served, &ferr);
 		if (q == 0) {
-			actor_info("repository %s: metadata fetched into %s", id, dir);
+			const char *mt = json_string_value(json_object_get(r, "metalink"));
+			actor_info("repository %s: metadata fetched from %s into %s%s%s%s", id, served, dir,
+				   mt ? " (repomd.xml verified against the metalink " : "", mt ? mt : "", mt ? ")" : "");
+			json_object_set_new(r, "metadata_url", json_string(served));
 			json_object_set_new(r, "metadata_path", json_string(dir));
 		} else {
 			errors = xrealloc(errors, (n_errors + 1) * sizeof(char *));
 			errors[n_errors++] = ferr ? ferr : xasprintf("repository %s: cannot fetch its metadata", id);
 			ferr = NULL;
 		}
-		strv_free(urls, nu);
 		free(ferr);
 		free(dir);
+		free(served);
 	}
 	free(mdcache);
 	actor_info("target repositories: %zu (%zu expected by the mapping), %zu source repositories without a target, "
@@ -248,13 +258,13 @@ int main(int argc, char **argv)
 out:
 	repofile_free(rf);
 	repo_vars_clear(&vars);
-	strv_free(en, n_en);
-	strv_free(missing, n_missing);
-	strv_free(errors, n_errors);
+	strv_free_n(en, n_en);
+	strv_free_n(missing, n_missing);
+	strv_free_n(errors, n_errors);
 	for (k = 0; k < n_exp; k++) {
 		free(exp[k].repoid);
 		free(exp[k].pesid);
-		strv_free(exp[k].from, exp[k].n_from);
+		strv_free_n(exp[k].from, exp[k].n_from);
 	}
 	free(exp);
 	json_decref(unmapped);

@@ -8,13 +8,11 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "facts.h"
-#include "keys.h"
+#include "sys.h"
+#include "rpm.h"
+#include "fetch.h"
+#include "plan.h"
 #include "leapp/actor.h"
-#include "pkgfetch.h"
-#include "rpmtrans.h"
-#include "userspace.h"
-#include "planutil.h"
 
 static bool nogpgcheck(void)
 {
@@ -153,10 +151,11 @@ int main(int argc, char **argv)
 	}
 	_cleanup_free_ char *vt = path_join(tmp, "/var/tmp");
 	chmod(vt, 01777);
-	_cleanup_free_ char *logdir = actor_path("/var/log/leapp");
+	/* its own subdirectory of the log directory, declared in actor.yaml */
+	_cleanup_free_ char *logdir = actor_path("/var/log/leapp/target-userspace");
 	mkdir_p(logdir, 0755);
 	_cleanup_free_ char *logpath = xasprintf("%s/el%duserspace-rpm.log", logdir, major);
-	_cleanup_close_ int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	_cleanup_close_ int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	bool noscripts = json_is_true(json_object_get(actor_config(), "noscripts"));
 	struct rpmtrans_opts ro = {
 		.root = tmp,
@@ -211,6 +210,17 @@ int main(int argc, char **argv)
 		actor_warning("target userspace: %s (the package is installed; see %s)", tr.script_failures[i], logpath);
 	if (tr.n_script_failures && !has_shell)
 		actor_warning("target userspace: it has no /bin/sh, so shell scriptlets cannot run in it");
+	/* its own rpmdb in the target's format, as upstream rebuilds it with the target's rpm: the
+	 * same build writes it here (a no-op), a build of the source release's rpm would not */
+	struct rpmrebuild_result rb;
+	if (rpmrebuild_run(tmp, "/var/lib/rpm", &rb, &err) < 0) {
+		rm_rf(tmp);
+		actor_error("cannot rebuild the target userspace's RPM database in the target's format", "%s", err);
+	}
+	if (rb.rebuilt)
+		actor_info("target userspace: its rpmdb rebuilt from %s to %s in %.2f s", rb.from, rb.to, rb.seconds);
+	_cleanup_free_ char *us_format = xstrdup(rb.to ? rb.to : "unknown");
+	rpmrebuild_result_clear(&rb);
 	if (exists(us) && rename(us, old) < 0)
 		actor_error("cannot replace the old target userspace", "%s: %s", us, strerror(errno));
 	if (rename(tmp, us) < 0) {
@@ -237,9 +247,10 @@ int main(int argc, char **argv)
 				 "target_major", major, "dbpath", "/var/lib/rpm", "packages", pkg_list, "requested", requested,
 				 "kernel_versions", kl, "has_shell", has_shell, "scriptlet_failures", failures, "seconds", secs);
 	json_object_set_new(info, "kernel_version", n_k ? json_string(kvers[0]) : json_null());
+	json_object_set_new(info, "rpmdb_format", json_string(us_format));
 	actor_produce("TargetUserSpaceInfo", info);
 
-	userspace_strv_free(kvers);
+	strv_free(kvers);
 	rpmtrans_result_free(&tr);
 	buf_free(&bad);
 	for (size_t i = 0; i < n; i++)
@@ -248,7 +259,7 @@ int main(int argc, char **argv)
 	keys_set_clear(&trusted);
 	solve_result_free(&res);
 	userspace_requests_clear(&req);
-	userspace_strv_free(base);
+	strv_free(base);
 	json_decref(ipu);
 	json_decref(keys);
 	json_decref(tasks);

@@ -4,13 +4,10 @@
  * atomically, and only for a complete plan). */
 #include <sys/stat.h>
 
-#include "facts.h"
+#include "sys.h"
+#include "fetch.h"
+#include "plan.h"
 #include "leapp/actor.h"
-#include "modules.h"
-#include "planutil.h"
-#include "repomd.h"
-#include "repofile.h"
-#include "solve.h"
 
 /* dnf's default installonlypkgs, plus the kernel subpackages the upgrade installs beside */
 static const char *const default_installonly[] = {"kernel",
@@ -106,14 +103,6 @@ static void push(char ***v, size_t *n, char *s)
 	(*v)[(*n)++] = s;
 }
 
-static bool strv_has(char **v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return true;
-	return false;
-}
-
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
@@ -121,10 +110,9 @@ int main(int argc, char **argv)
 	json_t *ipu = ipu_config_get();
 	if (!ipu)
 		actor_error("no workflow configuration (IPUConfig)", "ipu_workflow_config did not decide the upgrade path");
-	/* a plan of an earlier run must not outlive this one */
-	_cleanup_free_ char *plan_path = actor_path("/var/log/leapp/transaction.json");
-	if (unlink(plan_path) < 0 && errno != ENOENT)
-		actor_error("cannot remove the previous plan", "%s: %s", plan_path, strerror(errno));
+	/* a plan of an earlier run must not outlive this one: the broker removes it now (actors do not
+	 * write the log directory; a LogFile message asks the broker to) */
+	actor_produce("LogFile", json_pack("{s:s, s:n}", "name", "transaction.json", "content"));
 	json_t *pes = actor_consume_last("PESRpmTransactionTasks");
 	json_t *trepos = actor_consume_last("TargetRepositories");
 	json_t *map = actor_consume_last("RepositoriesMapping");
@@ -201,8 +189,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < n_opts; i++) {
 		if (solve_repo_path(s, opts[i].id))
 			json_array_append(used_repos, json_array_get(cand, i));
-		strv_free((char **)opts[i].exclude, opts[i].n_exclude);
-		strv_free((char **)opts[i].includepkgs, opts[i].n_includepkgs);
+		strv_free_n((char **)opts[i].exclude, opts[i].n_exclude);
+		strv_free_n((char **)opts[i].includepkgs, opts[i].n_includepkgs);
 	}
 	free(opts);
 	json_decref(cand);
@@ -215,7 +203,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < ELEMENTSOF(default_installonly); i++)
 		push(&installonly, &n_installonly, xstrdup(default_installonly[i]));
 	json_array_foreach(json_object_get(dnf, "installonlypkgs"), i, v)
-		if (json_is_string(v) && !strv_has(installonly, n_installonly, json_string_value(v)))
+		if (json_is_string(v) && !strv_contains(installonly, n_installonly, json_string_value(v)))
 			push(&installonly, &n_installonly, xstrdup(json_string_value(v)));
 	for (i = 0; i < n_installonly; i++)
 		solve_add_installonly(s, installonly[i]);
@@ -270,7 +258,7 @@ int main(int argc, char **argv)
 				how = "default";
 			}
 		}
-		if (tgt && !strv_has(active, n_active, tgt))
+		if (tgt && !strv_contains(active, n_active, tgt))
 			push(&active, &n_active, xstrdup(tgt));
 		json_array_append_new(stream_maps, json_pack("{s:s, s:s?, s:I, s:s}", "source", src, "target", tgt, "event",
 							     event, "how", how));
@@ -285,7 +273,7 @@ int main(int argc, char **argv)
 		_cleanup_free_ char *def = known ? NULL : modules_index_default_stream(idx, names[i]);
 		if (def) {
 			char *a = xasprintf("%s:%s", names[i], def);
-			if (!strv_has(active, n_active, a))
+			if (!strv_contains(active, n_active, a))
 				push(&active, &n_active, a);
 			else
 				free(a);
@@ -314,7 +302,7 @@ int main(int argc, char **argv)
 		n_nevras++;
 	json_object_set_new(out, "rpmdb_fingerprint", json_string(fp));
 	json_object_set_new(out, "installed", plan_strv_json(nevras, n_nevras));
-	strv_free(nevras, n_nevras);
+	strv_free_n(nevras, n_nevras);
 	json_object_set_new(out, "items", json_array());
 	json_object_set_new(out, "kept", json_array());
 	json_object_set_new(out, "problems", json_array());
@@ -405,16 +393,8 @@ int main(int argc, char **argv)
 					 counts, "rpmdb_fingerprint", fp, "planned_at", ts);
 		_cleanup_free_ char *text = json_dumps(file, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(file);
-		_cleanup_free_ char *dir = actor_path("/var/log/leapp");
-		int wr = mkdir_p(dir, 0755);
-		if (wr >= 0) {
-			size_t len = strlen(text);
-			text[len] = '\n';
-			wr = write_file_atomic(plan_path, text, len + 1, 0644);
-			text[len] = 0;
-		}
-		if (wr < 0)
-			actor_error("cannot write the planned transaction", "%s: %s", plan_path, strerror(-wr));
+		/* written by the broker when this run commits */
+		actor_produce("LogFile", json_pack("{s:s, s:s+}", "name", "transaction.json", "content", text, "\n"));
 		json_object_set_new(out, "transaction_file", json_string("/var/log/leapp/transaction.json"));
 		json_object_set_new(out, "status", json_string("planned"));
 		actor_info("planned transaction: %zu to upgrade, %zu to install, %zu to remove, %zu obsoleted, %zu to "
@@ -426,11 +406,11 @@ int main(int argc, char **argv)
 	}
 	solve_result_free(&res);
 	free(t.v);
-	strv_free(t.owned, t.n_owned);
+	strv_free_n(t.owned, t.n_owned);
 done:
-	strv_free(errors, n_errors);
-	strv_free(installonly, n_installonly);
-	strv_free(active, n_active);
+	strv_free_n(errors, n_errors);
+	strv_free_n(installonly, n_installonly);
+	strv_free_n(active, n_active);
 	solve_free(s);
 	json_decref(pes);
 	json_decref(trepos);

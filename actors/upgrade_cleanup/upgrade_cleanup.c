@@ -10,10 +10,10 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
-#include "bootlib.h"
-#include "facts.h"
+#include "sys.h"
+#include "plan.h"
+#include "boot.h"
 #include "leapp/actor.h"
-#include "upgradestate.h"
 
 static uint64_t du_total;
 
@@ -68,7 +68,7 @@ static void remove_boot_leftovers(struct removed *R, json_t *art, json_t *entry)
 	const char *root = actor_root();
 	_cleanup_free_ char *arch = json_is_string(json_object_get(art, "arch"))
 					    ? xstrdup(json_string_value(json_object_get(art, "arch")))
-					    : arch_get();
+					    : sys_arch_get();
 	_cleanup_free_ char *id = json_is_string(json_object_get(entry, "id"))
 					  ? xstrdup(json_string_value(json_object_get(entry, "id")))
 					  : upgrade_entry_id(root, arch);
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 		_cleanup_free_ char *summary = xasprintf(
 			"The upgraded system booted, so the files only the upgrade needed were removed (%.1f MiB):%s\n"
 			"Kept: leapp's database (/var/lib/leapp/leapp.db) and /var/log/leapp (the logs, this report, "
-			"transaction.json and the RPM transaction's scriptlet output, rpm-transaction.log).",
+			"transaction.json and the RPM transaction's scriptlet output, rpm-upgrade/rpm-transaction.log).",
 			(double)R.bytes / (1 << 20), R.text.data);
 		json_t *e = report_new("The upgrade's temporary files were removed", summary, "info");
 		report_set_key(e, "upgrade-cleanup");

@@ -3,9 +3,8 @@
  * changed and what the RPM upgrade did (resumed or not), the kernel it boots by default, the
  * services changed, the packages of the old release still installed. A system that does not
  * report the target release gets a high-severity entry instead. */
-#include "facts.h"
+#include "sys.h"
 #include "leapp/actor.h"
-#include "osrelease.h"
 
 static json_int_t count(json_t *plan, const char *action)
 {

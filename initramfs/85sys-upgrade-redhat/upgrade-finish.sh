@@ -53,7 +53,20 @@ $_rev"; done
     UPGRADE_REMOUNTED=""
 }
 
+# the mounts of leapp's generated mount units (the 99leapp-storage module lists them, deepest
+# first): a failed upgrade leaves the VM or machine in a shell, where they would stay mounted
+# read-write; an explicit unmount does not stop upgrade.target, which requires the units
+upgrade_unmount_units() {
+    _list=${UPGRADE_UNITS_MOUNTS:-/usr/lib/leapp-storage/mounts}
+    [ -s "$_list" ] || return 0
+    while read -r _m; do
+        [ -n "$(upgrade_mount_opts "$_m")" ] || continue
+        umount "$_m" 2>/dev/null || umount -l "$_m" || warn "upgrade: cannot unmount $_m"
+    done < "$_list"
+}
+
 upgrade_save_journal
 upgrade_flag_failure
 sync
 upgrade_restore
+upgrade_unmount_units

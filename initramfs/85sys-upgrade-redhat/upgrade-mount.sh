@@ -52,6 +52,30 @@ upgrade_remount_rw() {
 "
 }
 
+# Whether PATH (inside the system) names a place in it without a symlink or ".." on the way: mkdir
+# and mount follow symlinks against the initramfs's /, not the system's, so an fstab mount point
+# below a symlink (an absolute one above all) would land outside /sysroot. Such a mount point is
+# refused rather than resolved.
+upgrade_path_plain() {
+    case "/$1/" in */../*|*/./*) return 1 ;; esac
+    _pp=$NEWROOT
+    _ifs=$IFS
+    IFS=/
+    set -f
+    for _c in $1; do
+        [ -z "$_c" ] && continue
+        _pp=$_pp/$_c
+        if [ -L "$_pp" ]; then
+            IFS=$_ifs
+            set +f
+            return 1
+        fi
+    done
+    IFS=$_ifs
+    set +f
+    return 0
+}
+
 upgrade_mount_fstab() {
     _fstab=$NEWROOT/etc/fstab
     [ -f "$_fstab" ] || return 0
@@ -77,12 +101,22 @@ upgrade_mount_fstab() {
             continue
         fi
         _target=$NEWROOT$_mp
+        if ! upgrade_path_plain "$_mp"; then
+            warn "upgrade: not mounting $_mp: a symlink (or ..) in the path, which would resolve outside $NEWROOT"
+            upgrade_has_opt "$_opts" nofail || _failed=1
+            continue
+        fi
         if [ -n "$(upgrade_mount_opts "$_target")" ]; then
             upgrade_remount_rw "$_target" || { warn "upgrade: cannot remount $_mp read-write"; _failed=1; }
             continue
         fi
         _rw=$(upgrade_opts_rw "$_opts")
         if upgrade_has_opt "$_opts" bind; then
+            if ! upgrade_path_plain "$_src"; then
+                warn "upgrade: not binding $_src on $_mp: a symlink (or ..) in the path, which would resolve outside $NEWROOT"
+                upgrade_has_opt "$_opts" nofail || _failed=1
+                continue
+            fi
             _src=$NEWROOT$_src
             set -- --bind "$_src" "$_target"
         elif [ "$_type" = auto ]; then

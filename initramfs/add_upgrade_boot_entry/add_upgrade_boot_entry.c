@@ -5,7 +5,8 @@
  * grub2-reboot does): the default stays, so a hang or a power cut in the upgrade initramfs
  * boots the old system again. The system's grubby writes the entry when it has one; the file
  * is written directly otherwise. Either way the entry says the same. */
-#include "bootlib.h"
+#include "sys.h"
+#include "boot.h"
 #include "leapp/actor.h"
 
 static const char *const always_add[][2] = {{"enforcing", "0"}, {"rd.plymouth", "0"}, {"plymouth.enable", "0"}};
@@ -114,7 +115,7 @@ int main(int argc, char **argv)
 	const char *grubby = grubby_find(root);
 	if (grubby) {
 		/* the same entry through the system's tool, so that its own bookkeeping is right */
-		_cleanup_free_ char *log = scratch_log("grubby");
+		_cleanup_free_ char *log = sys_scratch_log("grubby");
 		_cleanup_free_ char *rm = xasprintf("--remove-kernel=%s", kernel);
 		const char *rmargs[] = {rm, NULL};
 		if (access(file, F_OK) == 0)
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
 		const char *args[] = {a1, a2, a3, a4, NULL};
 		r = grubby_run(root, args, log);
 		if (r < 0) {
-			_cleanup_free_ char *tail = log_tail(log, 10);
+			_cleanup_free_ char *tail = sys_log_tail(log, 10);
 			actor_error("grubby could not add the upgrade boot entry", "%s %s %s %s %s: %s\n%s", grubby, a1, a2, a3, a4,
 				    strerror(-r), tail);
 		}

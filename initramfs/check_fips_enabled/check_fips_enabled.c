@@ -3,6 +3,7 @@
  * kernel says FIPS is off (upstream checkfipsenabled). */
 #include <string.h>
 
+#include "fs.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 
@@ -11,9 +12,8 @@ int main(int argc, char **argv)
 	actor_init(argc, argv);
 	json_t *fips = actor_consume_last("FIPSInfo");
 	if (json_is_true(json_object_get(fips, "is_enabled"))) {
-		_cleanup_free_ char *p = actor_path("/proc/sys/crypto/fips_enabled");
 		_cleanup_free_ char *data = NULL;
-		int r = read_file(p, 64, &data, NULL);
+		int r = fs_root_read("/proc/sys/crypto/fips_enabled", 64, &data, NULL);
 		if (r < 0 || strcmp(str_strip(data), "1"))
 			actor_error("FIPS mode is off in the upgrade environment",
 				    "the source system runs in FIPS mode (fips=1), but %s %s; the upgrade stops before "

@@ -2,7 +2,8 @@
  * system has it) and so does grubenv's next_entry if grub did not clear it: a reboot from here
  * on boots the default entry. The kernel and initramfs files stay until Finalization's cleanup.
  * Safe to run twice (a resumed phase). */
-#include "bootlib.h"
+#include "sys.h"
+#include "boot.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)
@@ -12,7 +13,7 @@ int main(int argc, char **argv)
 	json_t *entry = actor_consume_last("UpgradeBootEntry");
 	json_t *art = actor_consume_last("UpgradeBootArtifacts");
 	_cleanup_free_ char *arch = json_is_string(json_object_get(art, "arch")) ? xstrdup(json_string_value(json_object_get(art, "arch")))
-										 : arch_get();
+										 : sys_arch_get();
 	_cleanup_free_ char *id = json_is_string(json_object_get(entry, "id")) ? xstrdup(json_string_value(json_object_get(entry, "id")))
 										: upgrade_entry_id(root, arch);
 	if (!id) {

@@ -3,7 +3,8 @@
  * InitRamStart did not remove it. Safe to run twice. */
 #include <dirent.h>
 
-#include "bootlib.h"
+#include "sys.h"
+#include "boot.h"
 #include "leapp/actor.h"
 
 static bool upgrade_file(const char *name)
@@ -19,7 +20,7 @@ int main(int argc, char **argv)
 	json_t *art = actor_consume_last("UpgradeBootArtifacts");
 	json_t *entry = actor_consume_last("UpgradeBootEntry");
 	_cleanup_free_ char *arch = json_is_string(json_object_get(art, "arch")) ? xstrdup(json_string_value(json_object_get(art, "arch")))
-										 : arch_get();
+										 : sys_arch_get();
 	_cleanup_free_ char *id = json_is_string(json_object_get(entry, "id")) ? xstrdup(json_string_value(json_object_get(entry, "id")))
 										: upgrade_entry_id(root, arch);
 	_cleanup_free_ char *kernel = xasprintf("/boot/vmlinuz-upgrade.%s", arch);

@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bootlib.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 
@@ -19,11 +20,11 @@ static int run_in_root(const char *const *argv)
 	_cleanup_free_ char *log = xasprintf("%s/selinux.log", actor_scratch_dir());
 	const char *root = actor_root();
 	static char *const env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", NULL};
-	struct run_opts o = {.argv = argv, .chroot = strcmp(root, "/") ? root : NULL, .envp = env, .log_path = log};
-	int status = 0, r = run_command(&o, &status);
-	_cleanup_free_ char *line = argv_to_string(argv);
+	struct sys_run_opts o = {.argv = argv, .chroot = strcmp(root, "/") ? root : NULL, .envp = env, .log_path = log};
+	int status = 0, r = sys_command_run(&o, &status);
+	_cleanup_free_ char *line = sys_argv_to_string(argv);
 	if (r < 0 || status) {
-		_cleanup_free_ char *tail = log_tail(log, 5);
+		_cleanup_free_ char *tail = sys_log_tail(log, 5);
 		actor_warning("%s: %s%s%s", line, r < 0 ? strerror(-r) : "failed", *tail ? ": " : "", tail);
 		return r < 0 ? r : -EIO;
 	}

@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bootlib.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 
@@ -20,11 +21,11 @@ static int run_in_root(const char *const *argv)
 	_cleanup_free_ char *log = xasprintf("%s/selinux.log", actor_scratch_dir());
 	const char *root = actor_root();
 	static char *const env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", NULL};
-	struct run_opts o = {.argv = argv, .chroot = strcmp(root, "/") ? root : NULL, .envp = env, .log_path = log};
-	int status = 0, r = run_command(&o, &status);
-	_cleanup_free_ char *line = argv_to_string(argv);
+	struct sys_run_opts o = {.argv = argv, .chroot = strcmp(root, "/") ? root : NULL, .envp = env, .log_path = log};
+	int status = 0, r = sys_command_run(&o, &status);
+	_cleanup_free_ char *line = sys_argv_to_string(argv);
 	if (r < 0 || status) {
-		_cleanup_free_ char *tail = log_tail(log, 5);
+		_cleanup_free_ char *tail = sys_log_tail(log, 5);
 		actor_warning("%s: %s%s%s", line, r < 0 ? strerror(-r) : "failed", *tail ? ": " : "", tail);
 		return r < 0 ? r : -EIO;
 	}
@@ -40,14 +41,16 @@ static size_t save_modules(json_t *mods, const char **av, size_t n)
 	json_array_foreach(mods, i, m) {
 		const char *name = json_string_value(json_object_get(m, "name"));
 		json_int_t prio = json_integer_value(json_object_get(m, "priority"));
-		_cleanup_free_ char *src = actor_path(json_string_value(json_object_get(m, "source")));
+		_cleanup_free_ char *src = NULL;
+		if (fs_root_host_path(json_string_value(json_object_get(m, "source")), &src) < 0)
+			src = actor_path(json_string_value(json_object_get(m, "source")));
 		_cleanup_free_ char *dir = xasprintf(SAVE "/%lld", (long long)prio);
 		_cleanup_free_ char *dir_abs = actor_path(dir);
 		_cleanup_free_ char *dst = xasprintf("%s/%s.%s", dir_abs, name,
 						     json_string_value(json_object_get(m, "lang_ext")) ?: "pp");
 		int r = mkdir_p(dir_abs, 0700);
 		if (r >= 0)
-			r = copy_file(src, dst, 0600, NULL);
+			r = fs_copy_file(src, dst, 0600, NULL);
 		if (r < 0) {
 			actor_warning("%s: cannot save it (%s); the module stays installed", src, strerror(-r));
 			continue;

@@ -4,7 +4,8 @@
  * the report. The initramfs is built with the upgraded system's dracut (chrooted, its own
  * configuration), or the host's in the host-tools mode; TargetInitramfsTasks make it rebuilt
  * with their modules and files even when the scriptlets made one. */
-#include "bootlib.h"
+#include "fs.h"
+#include "boot.h"
 #include "leapp/actor.h"
 
 static bool in_list(char **v, const char *s)
@@ -35,7 +36,7 @@ static char *pick_kver(const char *root, json_t *art, json_t *kinfo)
 		if (!old)
 			r = xstrdup(have[i]);
 	}
-	kvers_free(have);
+	strv_free(have);
 	return r;
 }
 
@@ -57,7 +58,7 @@ int main(int argc, char **argv)
 	if (!kver)
 		actor_error("the target kernel is not installed", "no /lib/modules/<kver>/vmlinuz besides the source system's "
 			    "kernels: the RPM transaction installs the target kernel package");
-	bool host = host_dracut_mode(NULL);
+	bool host = dracut_host_mode(NULL);
 	_cleanup_free_ char *modrel = xasprintf("/lib/modules/%s", kver);
 	_cleanup_free_ char *kmoddir = actor_path(modrel);
 
@@ -65,7 +66,7 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *krel = xasprintf("/boot/vmlinuz-%s", kver);
 	_cleanup_free_ char *kfile = actor_path(krel);
 	bool copied = false;
-	if (file_size(kfile) == 0) {
+	if (fs_file_size(kfile) == 0) {
 		static const char *const files[][3] = {{"vmlinuz", "vmlinuz-", "0755"},
 						       {"System.map", "System.map-", "0644"},
 						       {"config", "config-", "0644"},
@@ -74,9 +75,9 @@ int main(int argc, char **argv)
 			_cleanup_free_ char *src = xasprintf("%s/%s", kmoddir, files[i][0]);
 			_cleanup_free_ char *dst = i == 3 ? xasprintf("%s/boot/.vmlinuz-%s.hmac", strcmp(root, "/") ? root : "", kver)
 							  : xasprintf("%s/boot/%s%s", strcmp(root, "/") ? root : "", files[i][1], kver);
-			if (file_size(src) == 0)
+			if (fs_file_size(src) == 0)
 				continue;
-			int r = copy_file(src, dst, (mode_t)strtol(files[i][2], NULL, 8), NULL);
+			int r = fs_copy_file(src, dst, (mode_t)strtol(files[i][2], NULL, 8), NULL);
 			if (r < 0)
 				actor_error("cannot install the target kernel in /boot", "%s: %s", dst, strerror(-r));
 		}
@@ -93,7 +94,7 @@ int main(int argc, char **argv)
 	bool tasks = json_array_size(mods) || json_array_size(kmods) || json_array_size(files);
 	_cleanup_free_ char *irel = xasprintf("/boot/initramfs-%s.img", kver);
 	_cleanup_free_ char *ifile = actor_path(irel);
-	bool missing = file_size(ifile) == 0;
+	bool missing = fs_file_size(ifile) == 0;
 	bool built = false;
 	const char *how = "none";
 	if ((missing || tasks) && host && !dracut_find("/")) {
@@ -125,7 +126,7 @@ int main(int argc, char **argv)
 		bool depmod = false;
 		json_array_foreach(kmods, i, x) {
 			const char *src = json_string_value(json_object_get(x, "module_path"));
-			json_append_unique_str(drivers, json_string_value(json_object_get(x, "name")));
+			boot_list_add_unique(drivers, json_string_value(json_object_get(x, "name")));
 			_cleanup_free_ char *file = NULL;
 			int r;
 			if (src && (r = dracut_add_kmod_file(kmoddir, src, &file)) < 0)
@@ -162,10 +163,10 @@ int main(int argc, char **argv)
 		actor_info("dracut: %s", b.command);
 		if (r < 0)
 			actor_error("the target initramfs could not be built", "%s\n(log: %s)", err, b.log_path);
-		if ((r = copy_file(image, ifile, 0600, NULL)) < 0)
+		if ((r = fs_copy_file(image, ifile, 0600, NULL)) < 0)
 			actor_error("cannot install the target initramfs", "%s: %s", irel, strerror(-r));
 		unlink(image);
-		actor_info("%s: %.1f MiB in %.1f s", irel, file_size(ifile) / 1048576.0, b.seconds);
+		actor_info("%s: %.1f MiB in %.1f s", irel, fs_file_size(ifile) / 1048576.0, b.seconds);
 		built = true;
 		how = host ? "host" : "system";
 		dracut_build_clear(&b);

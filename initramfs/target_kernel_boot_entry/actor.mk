@@ -1,1 +1,1 @@
-$(eval $(call initramfs_actor,target_kernel_boot_entry,target_kernel_boot_entry.c,,))
+$(eval $(call initramfs_actor,target_kernel_boot_entry,target_kernel_boot_entry.c,,,sys boot))

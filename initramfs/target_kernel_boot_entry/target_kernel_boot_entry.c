@@ -1,10 +1,121 @@
 /* Finalization: the target kernel gets a BLS entry if its package's scriptlets did not make
  * one (a warning in the report), written like the system's other entries (grubby when it has
  * it), and becomes the default: grubenv saved_entry. A next_entry still naming the upgrade
- * entry is cleared. */
-#include "bootlib.h"
+ * entry is cleared. Its kernel arguments are the source default entry's, without the
+ * upgrade-only ones (kernel-install in the upgrade environment takes /proc/cmdline, the
+ * upgrade boot's), with TargetKernelCmdlineArgTasks applied; on release 9 and later they also
+ * go to /etc/kernel/cmdline, where kernel-install finds them for later kernels. Its title
+ * names the target release (the upgraded os-release). */
+#include "sys.h"
+#include "boot.h"
 #include "leapp/actor.h"
-#include "osrelease.h"
+
+/* Arguments only the upgrade boot has (add_upgrade_boot_entry, live mode): never the target's. */
+static bool upgrade_only(const char *arg)
+{
+	static const char *const exact[] = {"enforcing=0", "rd.plymouth=0", "plymouth.enable=0"};
+	for (size_t i = 0; i < ELEMENTSOF(exact); i++)
+		if (!strcmp(arg, exact[i]))
+			return true;
+	return !strncmp(arg, "rd.upgrade.", 11) || !strcmp(arg, "rd.upgrade") || !strncmp(arg, "rd.live.", 8) ||
+	       !strncmp(arg, "root=live:", 10);
+}
+
+/* Does a task argument {key, value} match key[=value] (value null: any value)? */
+static bool task_matches(json_t *a, const char *key, const char *value)
+{
+	const char *k = json_string_value(json_object_get(a, "key"));
+	json_t *v = json_object_get(a, "value");
+	if (!k || strcmp(k, key))
+		return false;
+	return json_is_null(v) || !v || (value && !strcmp(json_string_value(v) ?: "", value));
+}
+
+/* The target's arguments from the template's (grubenv variables expanded): upgrade-only ones
+ * dropped, then TargetKernelCmdlineArgTasks: every to_remove, then each to_add that no
+ * to_remove names (removal wins, as upstream's model says). */
+static char *target_options(const char *template_options, json_t *tasks)
+{
+	struct cmdline c = {0}, out = {0};
+	cmdline_parse(&c, template_options);
+	for (size_t i = 0; i < c.n; i++)
+		if (upgrade_only(c.v[i]))
+			actor_info("dropped the upgrade-only argument %s", c.v[i]);
+		else {
+			out.v = xrealloc(out.v, sizeof(char *) * (out.n + 1));
+			out.v[out.n++] = xstrdup(c.v[i]);
+		}
+	size_t i, k, j;
+	json_t *t, *a, *t2, *r;
+	json_array_foreach(tasks, i, t)
+		json_array_foreach(json_object_get(t, "to_remove"), k, a) {
+			const char *key = json_string_value(json_object_get(a, "key"));
+			if (key && *key)
+				cmdline_remove(&out, key, json_string_value(json_object_get(a, "value")));
+		}
+	json_array_foreach(tasks, i, t)
+		json_array_foreach(json_object_get(t, "to_add"), k, a) {
+			const char *key = json_string_value(json_object_get(a, "key"));
+			const char *value = json_string_value(json_object_get(a, "value"));
+			bool removed = false;
+			json_array_foreach(tasks, j, t2) {
+				size_t m;
+				json_array_foreach(json_object_get(t2, "to_remove"), m, r)
+					removed |= key && task_matches(r, key, value);
+			}
+			if (key && *key && !removed)
+				cmdline_add(&out, key, value);
+		}
+	char *s = cmdline_format(&out);
+	cmdline_clear(&c);
+	cmdline_clear(&out);
+	return s;
+}
+
+/* The entry to take the arguments from: the default one (the source's), never the upgrade entry
+ * nor an entry of the target kernel (kernel-install may have made it from /proc/cmdline). */
+static int template_index(const struct bls_entry *v, size_t n, const struct grubenv *env, const char *upgrade_id,
+			  const char *kver)
+{
+	int def = bls_default_index(v, n, env);
+#define USABLE(i) ((!upgrade_id || strcmp(v[i].id, upgrade_id)) && (!v[i].version || strcmp(v[i].version, kver)))
+	if (def >= 0 && !USABLE(def))
+		def = -1;
+	for (size_t i = 0; i < n && def < 0; i++)
+		if (USABLE(i))
+			def = (int)i;
+#undef USABLE
+	return def;
+}
+
+/* The target entry with the target's arguments and title (rewritten when they differ), and
+ * /etc/kernel/cmdline on release 9 and later. */
+static void entry_finish(const char *root, struct bls_entry *e, const char *options, const char *title)
+{
+	bool change = strcmp(e->options ?: "", options) || strcmp(e->title ?: "", title);
+	if (change) {
+		bls_entry_set(e, "options", options);
+		bls_entry_set(e, "title", title);
+		_cleanup_free_ char *file = path_join(root, e->file);
+		int r = bls_entry_write(file, e);
+		if (r < 0)
+			actor_error("cannot write the target kernel's boot entry", "%s: %s", e->file, strerror(-r));
+		actor_info("%s: options \"%s\", title \"%s\"", e->file, options, title);
+	}
+	json_t *ipu = ipu_config_get();
+	int major = ipu_target_major(ipu);
+	json_decref(ipu);
+	if (major >= 9) {
+		_cleanup_free_ char *dir = actor_path("/etc/kernel");
+		_cleanup_free_ char *file = actor_path("/etc/kernel/cmdline");
+		_cleanup_free_ char *line = xasprintf("%s\n", options);
+		mkdir_p(dir, 0755);
+		int r = write_file_atomic(file, line, strlen(line), 0644);
+		if (r < 0)
+			actor_error("cannot write /etc/kernel/cmdline", "/etc/kernel/cmdline: %s", strerror(-r));
+		actor_info("/etc/kernel/cmdline: %s", options);
+	}
+}
 
 /* the entry of kver: <machine-id>-<kver>, or any entry whose version is kver */
 static int find_entry(const struct bls_entry *v, size_t n, const char *id, const char *kver)
@@ -46,7 +157,7 @@ int main(int argc, char **argv)
 		return actor_finish();
 	}
 	const char *upgrade_id = json_string_value(json_object_get(ue, "id"));
-	_cleanup_free_ char *mid = machine_id_read(root);
+	_cleanup_free_ char *mid = sys_machine_id_read(root);
 	if (!mid)
 		actor_error("the machine id is unknown", "/etc/machine-id: the boot entries are named after it");
 	_cleanup_free_ char *id = xasprintf("%s-%s", mid, kver);
@@ -62,25 +173,28 @@ int main(int argc, char **argv)
 		actor_error("cannot read the boot entries", "/boot/loader/entries: %s", strerror(-r));
 	int have = find_entry(v, n, id, kver);
 	_cleanup_free_ char *use_id = NULL;
+	_cleanup_free_ char *title = entry_title(root, kver);
+	_cleanup_free_ char *options = NULL;
+	{
+		int def = template_index(v, n, &env, upgrade_id, kver);
+		const struct bls_entry *src = def >= 0 ? &v[def] : have >= 0 ? &v[have] : NULL;
+		_cleanup_free_ char *expanded = bls_expand(src && src->options ? src->options : "", &env);
+		json_t *tasks = actor_consume("TargetKernelCmdlineArgTasks");
+		options = target_options(expanded, tasks);
+		json_decref(tasks);
+	}
 	if (have >= 0) {
 		use_id = xstrdup(v[have].id);
 		actor_info("the target kernel has its boot entry %s", v[have].file);
 	} else {
 		/* the template: the default entry (the old kernel's), never the upgrade entry */
-		int def = bls_default_index(v, n, &env);
-		if (def >= 0 && upgrade_id && !strcmp(v[def].id, upgrade_id))
-			def = -1;
-		for (size_t i = 0; i < n && def < 0; i++)
-			if (!upgrade_id || strcmp(v[i].id, upgrade_id))
-				def = (int)i;
+		int def = template_index(v, n, &env, upgrade_id, kver);
 		if (def < 0)
 			actor_error("there is no boot entry to copy", "the target kernel has no entry and there is no other entry "
 				    "to take the kernel arguments from");
 		const struct bls_entry *d = &v[def];
 		_cleanup_free_ char *template_id = xstrdup(d->id);
-		_cleanup_free_ char *options = bls_expand(d->options ? d->options : "", &env);
 		_cleanup_free_ char *prefix = bls_boot_prefix(d);
-		_cleanup_free_ char *title = entry_title(root, kver);
 		_cleanup_free_ char *linux = xasprintf("%svmlinuz-%s", prefix, kver);
 		_cleanup_free_ char *initrd = xasprintf("%sinitramfs-%s.img", prefix, kver);
 		_cleanup_free_ char *rel = xasprintf("/boot/loader/entries/%s.conf", id);
@@ -101,14 +215,14 @@ int main(int argc, char **argv)
 				}
 		const char *method = "written";
 		if (grubby_find(root)) {
-			_cleanup_free_ char *log = scratch_log("grubby");
+			_cleanup_free_ char *log = sys_scratch_log("grubby");
 			_cleanup_free_ char *a1 = xasprintf("--add-kernel=%s", json_string_value(json_object_get(tk, "kernel")));
 			_cleanup_free_ char *a2 = xasprintf("--initrd=%s", json_string_value(json_object_get(tk, "initramfs")));
 			_cleanup_free_ char *a3 = xasprintf("--title=%s", title);
 			_cleanup_free_ char *a4 = xasprintf("--args=%s", options);
 			const char *args[] = {a1, a2, a3, a4, NULL};
 			if ((r = grubby_run(root, args, log)) < 0) {
-				_cleanup_free_ char *tail = log_tail(log, 10);
+				_cleanup_free_ char *tail = sys_log_tail(log, 10);
 				actor_error("grubby could not add the target kernel's boot entry", "%s: %s\n%s", a1, strerror(-r), tail);
 			}
 			method = "added with grubby";
@@ -136,6 +250,7 @@ int main(int argc, char **argv)
 		report_add_group(rep, "boot");
 		actor_report(rep);
 	}
+	entry_finish(root, &v[have], options, title);
 	const char *was = grubenv_get(&env, "saved_entry");
 	_cleanup_free_ char *was_copy = was ? xstrdup(was) : NULL;
 	grubenv_set(&env, "saved_entry", use_id);

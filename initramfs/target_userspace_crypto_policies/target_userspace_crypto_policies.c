@@ -9,7 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bootlib.h"
+#include "fs.h"
+#include "sys.h"
 #include "leapp/actor.h"
 #include "leapp/util.h"
 
@@ -17,13 +18,15 @@
 
 static void copy_in(const char *userspace, const char *abs_path)
 {
-	_cleanup_free_ char *src = actor_path(abs_path);
+	_cleanup_free_ char *src = NULL;
+	if (fs_root_host_path(abs_path, &src) < 0)
+		src = actor_path(abs_path);
 	_cleanup_free_ char *dst = xasprintf("%s%s", userspace, abs_path);
 	_cleanup_free_ char *dir = xstrdup(dst);
 	*strrchr(dir, '/') = 0;
 	int r = mkdir_p(dir, 0755);
 	if (r >= 0)
-		r = copy_file(src, dst, 0644, NULL);
+		r = fs_copy_file(src, dst, 0644, NULL);
 	if (r < 0)
 		actor_error("cannot copy the crypto policy file into the target userspace", "%s -> %s: %s", src, dst,
 			    strerror(-r));
@@ -60,10 +63,10 @@ int main(int argc, char **argv)
 	} else {
 		_cleanup_free_ char *log = xasprintf("%s/update-crypto-policies.log", actor_scratch_dir());
 		const char *const av[] = {UCP, "--no-reload", "--set", policy, NULL};
-		struct run_opts o = {.argv = av, .chroot = path, .log_path = log};
-		int status = 0, r = run_command(&o, &status);
+		struct sys_run_opts o = {.argv = av, .chroot = path, .log_path = log};
+		int status = 0, r = sys_command_run(&o, &status);
 		if (r < 0 || status != 0) {
-			_cleanup_free_ char *tail = log_tail(log, 10);
+			_cleanup_free_ char *tail = sys_log_tail(log, 10);
 			actor_error("cannot set the crypto policy in the target userspace",
 				    "update-crypto-policies --set %s in %s: %s%s%s", policy, path,
 				    r < 0 ? strerror(-r) : "failed", *tail ? "\n" : "", tail);

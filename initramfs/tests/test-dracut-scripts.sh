@@ -77,7 +77,7 @@ MI
 # run CMDLINE [LEAPP_RC]: upgrade.sh as upgrade.service runs it
 run() {
 	RC=0
-	OUT=$(CMDLINE=$1 LEAPP_STUB_RC=${2:-0} CALLS=$S/calls HOOKS=$S/hooks NEWROOT=$S/sysroot \
+	OUT=$(UPGRADE_UNITS_MOUNTS=${UPGRADE_UNITS_MOUNTS:-$S/no-units} CMDLINE=$1 LEAPP_STUB_RC=${2:-0} CALLS=$S/calls HOOKS=$S/hooks NEWROOT=$S/sysroot \
 		UPGRADE_PROC=$S/proc UPGRADE_SELINUXFS=$S/selinux UPGRADE_RUNDIR=$S/run UPGRADE_LEAPP=$S/stubs/leapp \
 		PATH="$S/stubs:$PATH" bash -c '. "$1"; . "$2"' _ "$S/dracut-lib.sh" "$M90/upgrade.sh" 2>&1) || RC=$?
 	CALLS_TEXT=$(cat "$S/calls")
@@ -169,6 +169,19 @@ FAIL_MOUNT=$R/data run "root=UUID=1111"
 t_eq "a failed nofail mount: the upgrade goes on" "0 finished" "$RC $(state)"
 rm -f "$FLAG"
 
+# ---- a mount point below a symlink of the system: mkdir and mount would follow it against the
+# initramfs's / (an absolute link), so it is refused, nothing is created outside the system ----
+mk_sysroot
+OUTSIDE=$S/outside-of-sysroot
+rm -rf "$OUTSIDE" && mkdir -p "$OUTSIDE"
+ln -s "$OUTSIDE" "$R/srv"
+echo "UUID=9999 /srv/data xfs defaults 0 0" >>"$R/etc/fstab"
+run "root=UUID=1111"
+t_eq "a symlinked mount point: not mounted, leapp does not run" "" "$(calls '^leapp ')$(calls "^mount .*/srv/data")"
+t_check "a symlinked mount point: named in a warning" grep -q "warn: upgrade: not mounting /srv/data: a symlink" <<<"$CALLS_TEXT"
+t_check "nothing was created outside the system" test ! -e "$OUTSIDE/data"
+rm -f "$FLAG"
+
 # ---- the generator: upgrade.target is what the initramfs boots to ----
 G=$(t_tmpdir)
 mkdir -p "$G/normal" "$G/early" "$G/late"
@@ -200,4 +213,13 @@ if command -v systemd-analyze >/dev/null; then
 		systemd-analyze verify --man=no "$U/initrd-cleanup.service" 2>&1)
 	t_eq "systemd-analyze verify: the drop-in is valid" "" "$out"
 fi
+# ---- the mounts of leapp's mount units (99leapp-storage): unmounted after the upgrade ----
+mk_sysroot
+echo "40 30 253:4 / $R/var rw,relatime - xfs /dev/vdb4 rw" >>"$S/proc/self/mountinfo"
+echo "41 40 253:5 / $R/var/lib/leapp rw,relatime - xfs /dev/vdb5 rw" >>"$S/proc/self/mountinfo"
+printf '%s\n' "$R/var/lib/leapp" "$R/var" "$R/opt" >"$S/units-mounts"
+UPGRADE_UNITS_MOUNTS=$S/units-mounts run "root=UUID=1111 ro" 1
+t_eq "a failed upgrade: the units' mounts unmounted, deepest first, the unmounted one skipped" \
+	"umount $R/var/lib/leapp|umount $R/var" "$(calls "^umount $R/(var|opt)" | paste -sd'|')"
+t_eq "... after the hook's own" "umount $R/var/lib/leapp" "$(grep -E '^umount' "$S/calls" | grep -A1 "umount -R $R/boot$" | tail -1)"
 t_done

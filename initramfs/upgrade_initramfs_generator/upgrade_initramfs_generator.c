@@ -1,7 +1,9 @@
 /* InterimPreparation: build the upgrade initramfs with dracut (the target userspace's, or the
  * host's in the host-tools mode) for the target kernel of the target userspace, carrying leapp
  * and its interim actors, and install it with that kernel as /boot/{vmlinuz,initramfs}-upgrade.<arch>. */
-#include "bootlib.h"
+#include "fs.h"
+#include "sys.h"
+#include "boot.h"
 #include "leapp/actor.h"
 
 #define FAILED_FLAG "/var/lib/leapp/upgrade-initramfs.failed"
@@ -18,15 +20,15 @@ int main(int argc, char **argv)
 			   "upgrade initramfs");
 		return actor_finish();
 	}
-	_cleanup_free_ char *arch = arch_get();
+	_cleanup_free_ char *arch = sys_arch_get();
 	json_t *info = actor_consume_last("TargetUserSpaceInfo");
-	_cleanup_free_ char *userspace = target_userspace_locate(info, "it is made earlier in InterimPreparation");
-	_cleanup_free_ char *kver = target_kver_pick(userspace, info);
+	_cleanup_free_ char *userspace = image_userspace_locate(info, "it is made earlier in InterimPreparation");
+	_cleanup_free_ char *kver = image_kver_pick(userspace, info);
 	if (!kver)
 		actor_error("the target userspace has no kernel", "no %s/lib/modules/<kver>/vmlinuz: the target kernel package "
 			    "(kernel-core) is installed there for the upgrade initramfs", userspace);
 	bool ignored = false;
-	bool host = host_dracut_mode(&ignored);
+	bool host = dracut_host_mode(&ignored);
 	if (ignored)
 		actor_warning("LEAPP_DEVEL_USE_HOST_DRACUT is ignored without LEAPP_UNSUPPORTED=1");
 
@@ -40,11 +42,11 @@ int main(int argc, char **argv)
 		actor_error("cannot make the initramfs build area", "%s: %s", area, strerror(errno));
 
 	/* kernel modules from files: into the target kernel's tree, then depmod */
-	json_t *drivers = kmods_install(kmods, kmoddir, host ? NULL : userspace, userspace, kver, area);
+	json_t *drivers = image_kmods_install(kmods, kmoddir, host ? NULL : userspace, userspace, kver, area);
 
 	/* leapp and the interim actors */
 	_cleanup_free_ char *bindir = NULL;
-	json_t *interim = payload_stage_leapp(payload, userspace, host, "upgrade initramfs", &bindir);
+	json_t *interim = image_payload_stage_leapp(payload, userspace, host, "upgrade initramfs", &bindir);
 	actor_info("payload: leapp from %s, %zu interim actor(s)", bindir, json_array_size(interim));
 
 	/* dracut */
@@ -70,8 +72,8 @@ int main(int argc, char **argv)
 	if (r < 0)
 		actor_error("the upgrade initramfs could not be built", "%s\n(log: %s)", err, b.log_path);
 	_cleanup_free_ char *vmlinuz = path_join(kmoddir, "vmlinuz");
-	actor_info("upgrade initramfs: %.1f MiB in %.1f s; kernel %.1f MiB", file_size(image) / 1048576.0, b.seconds,
-		   file_size(vmlinuz) / 1048576.0);
+	actor_info("upgrade initramfs: %.1f MiB in %.1f s; kernel %.1f MiB", fs_file_size(image) / 1048576.0, b.seconds,
+		   fs_file_size(vmlinuz) / 1048576.0);
 
 	struct upgrade_boot_files bf;
 	if (!upgrade_boot_install(kmoddir, image, arch, "upgrade initramfs", "upgrade-initramfs-boot-space", &bf)) {

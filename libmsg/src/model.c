@@ -532,11 +532,6 @@ static int load_doc(struct model_registry *r, const char *path, struct ydoc *doc
 	return ret;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int model_registry_load_dir(struct model_registry *r, const char *dir, char **ret_err)
 {
 	DIR *d = opendir(dir);
@@ -557,7 +552,7 @@ int model_registry_load_dir(struct model_registry *r, const char *dir, char **re
 	}
 	closedir(d);
 	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
+		qsort(names, n, sizeof(*names), str_cmp_qsort);
 	int ret = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (ret == 0) {

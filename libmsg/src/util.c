@@ -123,11 +123,8 @@ char *buf_steal(struct buf *b)
 	return s;
 }
 
-int read_file(const char *path, size_t limit, char **ret_data, size_t *ret_len)
+int read_fd(int fd, size_t limit, char **ret_data, size_t *ret_len)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
 	struct buf b = {0};
 	for (;;) {
 		buf_reserve(&b, 65536);
@@ -154,30 +151,47 @@ int read_file(const char *path, size_t limit, char **ret_data, size_t *ret_len)
 	return 0;
 }
 
-static int fsync_dir_of(const char *path)
+int read_file(const char *path, size_t limit, char **ret_data, size_t *ret_len)
 {
-	_cleanup_free_ char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash == dir)
-		dir[1] = 0;
-	else if (slash)
-		*slash = 0;
-	else
-		strcpy(dir, ".");
-	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	if (fsync(fd) < 0)
-		return -errno;
-	return 0;
+	return read_fd(fd, limit, ret_data, ret_len);
 }
 
-int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+/* The directory part of path, opened (O_PATH is not enough for fsync). */
+static int open_parent(const char *path, const char **ret_name)
 {
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	const char *slash = strrchr(path, '/');
+	if (!slash) {
+		*ret_name = path;
+		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	*ret_name = slash + 1;
+	_cleanup_free_ char *dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode)
+{
+	if (!*name || strchr(name, '/'))
+		return -EINVAL;
+	/* a name nobody can guess, created with O_EXCL: whatever else lies in the directory (a
+	 * symlink, a FIFO at a predictable name) is never opened, followed or replaced but the target */
+	char tmp[NAME_MAX + 1];
+	int fd = -1;
+	for (int tries = 0; tries < 16 && fd < 0; tries++) {
+		uint64_t rnd;
+		if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			rnd = (uint64_t)(now_monotonic() * 1e9) ^ ((uint64_t)getpid() << 32);
+		if (snprintf(tmp, sizeof(tmp), ".%.200s.%016llx.tmp", name, (unsigned long long)rnd) >= (int)sizeof(tmp))
+			return -ENAMETOOLONG;
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd < 0 && errno != EEXIST)
+			return -errno;
+	}
 	if (fd < 0)
-		return -errno;
+		return -EEXIST;
 	const char *p = data;
 	size_t left = len;
 	int r = 0;
@@ -198,14 +212,41 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
+	/* rename replaces whatever is at name (a planted symlink included) without following it */
+	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
 		r = -errno;
 	if (r < 0) {
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 		return r;
 	}
-	fsync_dir_of(path);
+	fsync(dirfd);
 	return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	const char *name;
+	_cleanup_close_ int dfd = open_parent(path, &name);
+	if (dfd < 0)
+		return -errno;
+	return write_file_atomic_at(dfd, name, data, len, mode);
+}
+
+int read_file_at(int dirfd, const char *name, size_t limit, char **ret_data, size_t *ret_len)
+{
+	/* O_NONBLOCK: a FIFO must not hang the reader (and it is refused below) */
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ELOOP ? -EMLINK : -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EMLINK;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return read_fd(fd, limit, ret_data, ret_len);
 }
 
 int mkdir_p(const char *path, mode_t mode)
@@ -470,4 +511,31 @@ void sha256_hex(const void *data, size_t len, char out[65])
 	sha256_final(&c, d);
 	for (int i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+int str_cmp_qsort(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+void strv_free_n(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+bool strv_contains(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
 }

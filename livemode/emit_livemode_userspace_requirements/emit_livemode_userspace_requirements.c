@@ -6,10 +6,11 @@
  * consumes TargetUserSpaceTasks) and fails naming any the target repositories lack. */
 #include "leapp/actor.h"
 #include "livelib.h"
+#include "boot.h"
 
 static void add(json_t *pkgs, json_t *why, const char *name, const char *reason)
 {
-	json_append_unique_str(pkgs, name);
+	boot_list_add_unique(pkgs, name);
 	json_object_set_new(why, name, json_string(reason));
 }
 

@@ -5,7 +5,8 @@
 
 #include "leapp/actor.h"
 #include "leapp/util.h"
-#include "mounts.h"
+#include "sys.h"
+#include "boot.h"
 
 json_t *live_config_get(void)
 {
@@ -63,7 +64,7 @@ json_t *live_packages_parse(json_t *v, char **ret_err)
 				json_decref(out);
 				return NULL;
 			}
-			json_append_unique_str(out, t);
+			boot_list_add_unique(out, t);
 		}
 		return out;
 	}
@@ -81,7 +82,7 @@ json_t *live_packages_parse(json_t *v, char **ret_err)
 			json_decref(out);
 			return NULL;
 		}
-		json_append_unique_str(out, json_string_value(x));
+		boot_list_add_unique(out, json_string_value(x));
 	}
 	return out;
 }

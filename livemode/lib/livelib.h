@@ -7,7 +7,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bootlib.h"
 
 /* Where the live system mounts the system being upgraded (its fstab says so); /sysroot is a
  * link to it. Not dmsquash-live's own /run/initramfs/live: that is the filesystem holding the

@@ -7,9 +7,11 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-#include "bootlib.h"
+#include "boot.h"
 #include "leapp/actor.h"
 #include "livelib.h"
+#include "fs.h"
+#include "sys.h"
 
 /* relative to the userspace (mksquashfs -wildcards -e): caches, temporary files, the build
  * areas of the initramfs and the live image, /boot (the live system mounts the system's) */
@@ -45,19 +47,19 @@ static uint64_t squash(const char *us, const char *image_rel, double *ret_second
 	for (i = 0; i < ELEMENTSOF(excluded); i++)
 		argv[n++] = excluded[i];
 	argv[n] = NULL;
-	_cleanup_free_ char *cmd = argv_to_string(argv);
-	_cleanup_free_ char *log = scratch_log("mksquashfs");
+	_cleanup_free_ char *cmd = sys_argv_to_string(argv);
+	_cleanup_free_ char *log = sys_scratch_log("mksquashfs");
 	unlink(log);
 	actor_info("%s", cmd);
 	double t0 = now_monotonic();
 	int st = 0;
-	r = run_command(&(struct run_opts){.argv = argv, .log_path = log}, &st);
+	r = sys_command_run(&(struct sys_run_opts){.argv = argv, .log_path = log}, &st);
 	*ret_seconds = now_monotonic() - t0;
 	free(argv);
 	if (r == -ENOENT)
 		actor_error("mksquashfs is not installed: live mode needs squashfs-tools", "install squashfs-tools");
 	if (r < 0 || st != 0) {
-		_cleanup_free_ char *tail = log_tail(log, 15);
+		_cleanup_free_ char *tail = sys_log_tail(log, 15);
 		uint64_t total = 0, avail = 0;
 		struct statvfs sv;
 		if (statvfs(dir, &sv) == 0) {
@@ -71,7 +73,7 @@ static uint64_t squash(const char *us, const char *image_rel, double *ret_second
 	/* root's only: it holds the live system's authorized_keys and configuration */
 	if (chmod(tmp, 0600) < 0 || rename(tmp, image) < 0)
 		actor_error("cannot move the live image into place", "%s: %s", image, strerror(errno));
-	return file_size(image);
+	return fs_file_size(image);
 }
 
 int main(int argc, char **argv)
@@ -95,7 +97,7 @@ int main(int argc, char **argv)
 	const char *kver = json_string_value(json_object_get(prep, "kver"));
 	const char *arch = json_string_value(json_object_get(prep, "arch"));
 	const char *image_rel = live_str(cfg, "squashfs_image_path");
-	if (!us || !initramfs || !kver || !arch || !is_dir(us) || file_size(initramfs) == 0)
+	if (!us || !initramfs || !kver || !arch || !fs_is_dir(us) || fs_file_size(initramfs) == 0)
 		actor_error("the prepared live system is incomplete", "userspace %s, initramfs %s", us ? us : "?",
 			    initramfs ? initramfs : "?");
 

@@ -1,1 +1,1 @@
-$(eval $(call livemode_actor,livemode_config_scanner,livemode_config_scanner.c,,))
+$(eval $(call livemode_actor,livemode_config_scanner,livemode_config_scanner.c,,,))

@@ -1,1 +1,1 @@
-$(eval $(call livemode_actor,livemode_reporter,livemode_reporter.c,,))
+$(eval $(call livemode_actor,livemode_reporter,livemode_reporter.c,,,sys))

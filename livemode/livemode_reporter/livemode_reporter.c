@@ -5,7 +5,7 @@
  * InterimPreparation; live_image_generator says the real size. */
 #include "leapp/actor.h"
 #include "livelib.h"
-#include "mounts.h"
+#include "sys.h"
 
 #define MIB (1024.0 * 1024.0)
 

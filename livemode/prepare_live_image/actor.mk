@@ -1,1 +1,1 @@
-$(eval $(call livemode_actor,prepare_live_image,prepare_live_image.c,,))
+$(eval $(call livemode_actor,prepare_live_image,prepare_live_image.c,,,sys fs boot))

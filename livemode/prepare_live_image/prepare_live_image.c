@@ -7,12 +7,14 @@
  * banner in /etc/issue; the system's kernel command line for the scriptlets; leapp and its interim actors (the payload the upgrade initramfs carries,
  * payload.c). The initramfs: dracut's dmsquash-live (and livenet with a URL), none of leapp's
  * upgrade modules, with the drivers and files UpgradeInitramfsTasks ask for; the target
- * userspace's dracut chrooted, or the host's in the host-tools mode (bootlib's dracut_build_run).
+ * userspace's dracut chrooted, or the host's in the host-tools mode (the boot domain's dracut_build_run).
  * It stays in the build area: live_image_generator squashes the userspace and installs it. */
 #include <dirent.h>
 #include <sys/stat.h>
 
-#include "bootlib.h"
+#include "fs.h"
+#include "sys.h"
+#include "boot.h"
 #include "leapp/actor.h"
 #include "livelib.h"
 
@@ -69,7 +71,7 @@ static void us_install(const char *src, const char *rel, mode_t mode)
 {
 	_cleanup_free_ char *p = usp(rel);
 	mkparent(p);
-	int r = copy_file(src, p, mode, NULL);
+	int r = fs_copy_file(src, p, mode, NULL);
 	if (r < 0)
 		actor_error("cannot install a file into the live system", "%s as %s: %s", src, rel, strerror(-r));
 }
@@ -324,7 +326,7 @@ static void write_system_cmdline(void)
 static void write_identity(void)
 {
 	_cleanup_free_ char *root = actor_path("/");
-	_cleanup_free_ char *mid = machine_id_read(root);
+	_cleanup_free_ char *mid = sys_machine_id_read(root);
 	if (mid) {
 		_cleanup_free_ char *line = xasprintf("%s\n", mid);
 		us_write("/etc/machine-id", line, 0444);
@@ -371,13 +373,13 @@ static void host_runtime(const char *files, const char *area)
 	_cleanup_free_ char *staging = path_join(area, "/host-runtime");
 	_cleanup_free_ char *log = path_join(area, "/host-runtime.log");
 	const char *argv[] = {script, us, staging, NULL};
-	int status = 0, r = run_command(&(struct run_opts){.argv = argv, .log_path = log}, &status);
+	int status = 0, r = sys_command_run(&(struct sys_run_opts){.argv = argv, .log_path = log}, &status);
 	if (r < 0 || status != 0) {
-		_cleanup_free_ char *tail = log_tail(log, 5);
+		_cleanup_free_ char *tail = sys_log_tail(log, 5);
 		actor_error("cannot put this machine's runtime into the live image (host-tools mode)", "%s: %s\n%s",
 			    script, r < 0 ? strerror(-r) : "failed", tail);
 	}
-	_cleanup_free_ char *tail = log_tail(log, 1);
+	_cleanup_free_ char *tail = sys_log_tail(log, 1);
 	actor_info("%s", tail);
 }
 
@@ -394,15 +396,15 @@ int main(int argc, char **argv)
 		actor_info("live mode is not enabled");
 		return actor_finish();
 	}
-	_cleanup_free_ char *arch = arch_get();
+	_cleanup_free_ char *arch = sys_arch_get();
 	json_t *info = actor_consume_last("TargetUserSpaceInfo");
-	us = target_userspace_locate(info, "the live system is made from it");
-	_cleanup_free_ char *kver = target_kver_pick(us, info);
+	us = image_userspace_locate(info, "the live system is made from it");
+	_cleanup_free_ char *kver = image_kver_pick(us, info);
 	if (!kver)
 		actor_error("the target userspace has no kernel", "no %s/lib/modules/<kver>/vmlinuz: the live system boots the "
 			    "target kernel (kernel-core)", us);
 	bool ignored = false;
-	bool host = host_dracut_mode(&ignored);
+	bool host = dracut_host_mode(&ignored);
 	if (ignored)
 		actor_warning("LEAPP_DEVEL_USE_HOST_DRACUT is ignored without LEAPP_UNSUPPORTED=1");
 	_cleanup_free_ char *area = usp(LIVE_AREA);
@@ -414,24 +416,24 @@ int main(int argc, char **argv)
 	/* leapp and its interim actors, at the paths the live system runs them from */
 	_cleanup_free_ char *payload = path_join(area, "/payload");
 	_cleanup_free_ char *bindir = NULL;
-	json_t *interim = payload_stage_leapp(payload, us, host, "live image", &bindir);
+	json_t *interim = image_payload_stage_leapp(payload, us, host, "live image", &bindir);
 	if (host) {
 		/* the build that runs here; in production the userspace already has the target's */
 		_cleanup_free_ char *from = path_join(payload, "/.");
-		if (copy_tree(from, us) < 0)
+		if (fs_copy_tree(from, us) < 0)
 			actor_error("cannot copy leapp into the live system", "%s into %s", payload, us);
 	}
 	rm_rf(payload);
 	actor_info("leapp from %s with %zu interim actor(s)", bindir, json_array_size(interim));
 
-	_cleanup_free_ char *own_data = leapp_datadir();
+	_cleanup_free_ char *own_data = sys_leapp_datadir();
 	_cleanup_free_ char *files = path_join(own_data, "livemode");
 	if (host)
 		host_runtime(files, area);
 
 	/* the live system */
 	_cleanup_free_ char *script = path_join(files, "upgrade.sh");
-	if (!is_exec(script))
+	if (!fs_is_exec(script))
 		actor_error("leapp's live-mode files are missing", "%s is not there or not executable", script);
 	json_t *storage = actor_consume_last("StorageInfo");
 	json_t *fstab = write_fstab(storage);
@@ -470,7 +472,7 @@ int main(int argc, char **argv)
 			json_array_append(dmods, x);
 	}
 	_cleanup_free_ char *kmoddir = xasprintf("%s/lib/modules/%s", us, kver);
-	json_t *drivers = kmods_install(kmods, kmoddir, host ? NULL : us, us, kver, area);
+	json_t *drivers = image_kmods_install(kmods, kmoddir, host ? NULL : us, us, kver, area);
 	_cleanup_free_ char *image = xasprintf("%s/initramfs-live.%s.img", area, arch);
 	struct dracut_build b = {
 		.sysroot = host ? NULL : us,
@@ -492,7 +494,7 @@ int main(int argc, char **argv)
 	actor_info("dracut: %s", b.command);
 	if (r < 0)
 		actor_error("the live initramfs could not be built", "%s\n(log: %s)", err, b.log_path);
-	actor_info("live initramfs: %.1f MiB in %.1f s", file_size(image) / 1048576.0, b.seconds);
+	actor_info("live initramfs: %.1f MiB in %.1f s", fs_file_size(image) / 1048576.0, b.seconds);
 	if (host) {
 		_cleanup_free_ char *summary = xasprintf(
 			"LEAPP_UNSUPPORTED=1 and LEAPP_DEVEL_USE_HOST_DRACUT=1 are set: dracut and its modules in the live "

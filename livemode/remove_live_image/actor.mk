@@ -1,1 +1,1 @@
-$(eval $(call livemode_actor,remove_live_image,remove_live_image.c,,))
+$(eval $(call livemode_actor,remove_live_image,remove_live_image.c,,,))

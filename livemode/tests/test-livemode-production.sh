@@ -2,7 +2,7 @@
 # Live mode's production path (no host tools: LEAPP_DEVEL_USE_HOST_DRACUT unset), under the
 # broker in the phases' sandboxes, with a target userspace of stand-ins that record how they ran
 # (initramfs/tests/lib-initramfs.sh): the live initramfs is built by the userspace's dracut,
-# chrooted there, through bootlib's dracut_build_run, with dmsquash-live and what
+# chrooted there, through the boot domain's dracut_build_run, with dmsquash-live and what
 # UpgradeInitramfsTasks ask for but none of leapp's upgrade modules and no leapp payload in the
 # initramfs; the upgrade initramfs generator steps aside; the live image carries the target
 # build of leapp the userspace has (not this one); the failure flag of an earlier attempt goes.

@@ -10,7 +10,7 @@ D_ACTORS_SRC=$T_BUILD/share/leapp/actors
 D_CHAIN="ipu_workflow_config rpm_scanner repositories_scanner module_stream_facts repositories_mapping
 pes_events_scanner target_repositories transaction_planner check_planned_transaction check_rpmdb_unchanged
 target_gpg_keys check_target_userspace_tasks download_packages rpm_transaction_test target_userspace_creator"
-D_MODELS="PlannedTransaction TargetGpgKeys DownloadedPackages TransactionTestResult TargetUserSpaceInfo"
+D_MODELS="PlannedTransaction TargetGpgKeys DownloadedPackages TransactionTestResult TargetUserSpaceInfo TargetRepositories"
 
 # d_init: $D_DIR (removed at exit), $D_DIR/actors with the chain and the test actors:
 #   test_userspace_tasks (FactsCollection) asks for $LEAPP_TEST_USERSPACE_PACKAGES (default

@@ -9,7 +9,7 @@
 #include <jansson.h>
 
 #include "leapp/util.h"
-#include "rpmtrans.h"
+#include "rpm.h"
 
 static void on_progress(const char *what, uint64_t done, uint64_t total, void *ud)
 {

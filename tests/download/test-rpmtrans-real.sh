@@ -36,6 +36,7 @@ cp -a "$R/var/lib/rpm" "$D_DIR/rpmdb.copy"
 "$RUN" --root "$R" --dbpath "/var/lib/leapp/rpmdb-test" --test "${args[@]}" >/dev/null 2>"$D_DIR/test.err"
 rc=$?
 t_eq "test mode against a missing rpmdb copy fails cleanly" 2 "$rc"
+t_check "and creates no database there (librpm would make an empty one)" test ! -e "$R/var/lib/leapp/rpmdb-test"
 mkdir -p "$R/var/lib/leapp/rpmdb-test" && cp "$D_DIR"/rpmdb.copy/* "$R/var/lib/leapp/rpmdb-test/"
 "$RUN" --root "$R" --dbpath "/var/lib/leapp/rpmdb-test" --test "${args[@]}" >"$D_DIR/test.json" 2>"$D_DIR/test.err"
 t_eq "test mode passes" "0 true" "$? $(jq -r .ok "$D_DIR/test.json")"
@@ -45,6 +46,7 @@ t_eq "test mode changes nothing" "$h0" "$(tree_hash "$R")"
 R2=$D_DIR/copy
 cp -a "$R" "$R2"
 rm -rf "$R2/var/lib/leapp/rpmdb-test"
+t_rpmdb_writable "$R2"   # as the interim does before its transaction (rpmdb_rebuild)
 "$RUN" --root "$R2" --import "$D_DIR/import.asc" "${args[@]}" >"$D_DIR/real.json" 2>"$D_DIR/real.err"
 t_eq "the real transaction succeeds" "0 true" "$? $(jq -r .ok "$D_DIR/real.json")" || tail -5 "$D_DIR/real.err"
 t_eq "every element is done" "0" "$(jq '[.packages[] | select(.state != "done")] | length' "$D_DIR/real.json")"

@@ -73,7 +73,9 @@ d_probe demo
 t_eq "the failure is recorded" "post-fails-1-1.el9.noarch: %post scriptlet failed" \
 	"$(d_msgr demo TargetUserSpaceInfo '.scriptlet_failures | join(";")')"
 t_check "the package is installed" rpm --root "$US" --dbpath /var/lib/rpm -q post-fails
-t_check "its output is in the scriptlet log" grep -q "post-fails: %post fails on purpose" "$R/var/log/leapp/el9userspace-rpm.log"
+t_eq "the userspace's rpmdb is in the target's format (sqlite), nothing of a rebuild left" "sqlite 1 0" \
+	"$(d_msgr demo TargetUserSpaceInfo .rpmdb_format) $(ls "$US/var/lib/rpm" | grep -c '^rpmdb.sqlite$') $(ls "$US/var/lib" | grep -c rebuilddb)"
+t_check "its output is in the scriptlet log" grep -q "post-fails: %post fails on purpose" "$R/var/log/leapp/target-userspace/el9userspace-rpm.log"
 t_check "the warning is logged" grep -q "post-fails-1-1.el9.noarch: %post scriptlet failed (the package is installed" \
 	"$R/var/log/leapp/leapp-upgrade.log"
 first_ino=$(stat -c %i "$US")

@@ -23,6 +23,8 @@ d_probe fc
 t_eq "TransactionTestResult: failed, one file-conflict with both names" \
 	"failed file-conflict $file conf-a,conf-b" \
 	"$(d_msgr fc TransactionTestResult '"\(.status) \([.problems[] | "\(.kind) \(.file) \(.packages | sort | join(","))"] | join(";"))"')"
+t_eq "the test ran on a copy of el8's BerkeleyDB rpmdb rebuilt in sqlite, as the interim will" "bdb sqlite" \
+	"$(d_msgr fc TransactionTestResult '"\(.rpmdb_format) \(.tested_format)"')"
 t_check "the workflow stopped after Download" test ! -e "$R/var/lib/leapp/el9userspace"
 t_eq "the tree is unchanged" "$h0" "$(tree_hash "$R")"
 
@@ -81,9 +83,19 @@ mount -t tmpfs -o size=8m tmpfs "$mods"
 cp -a "$D_DIR/modules.copy/." "$mods/"
 d_leapp demo upgrade
 t_eq "a full filesystem: inhibited (exit 3)" 3 "$D_RC" || d_show demo
-t_eq "the disk space inhibitor" "rpm-disk-space" "$(d_inhibitors demo)"
-t_check "it names the filesystem and how much more it needs" \
-	grep -qE "the /(usr/)?lib/modules filesystem needs [0-9.]+ MiB more" <<<"$(d_entry demo rpm-disk-space .summary)"
+SPACE_T='There is not enough space on some file systems to perform the upgrade transaction.'
+t_eq "one disk space inhibitor, upstream's title" "$SPACE_T" \
+	"$(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .title] | join("|")' "$R/var/log/leapp/leapp-report.json")"
+space=$(jq -r --arg t "$SPACE_T" '.entries[] | select(.title == $t) | .summary' "$R/var/log/leapp/leapp-report.json")
+t_check "it names the mount point with needed, free and missing MiB" \
+	grep -qE "^    - /(usr/)?lib/modules: needs [0-9.]+ MiB, [0-9.]+ MiB free, [0-9.]+ MiB more needed$" <<<"$space"
+line=$(grep -E "^    - /(usr/)?lib/modules: " <<<"$space")
+need=$(sed -E 's/.*needs ([0-9.]+) MiB.*/\1/' <<<"$line"); free=$(sed -E 's/.*, ([0-9.]+) MiB free.*/\1/' <<<"$line")
+more=$(sed -E 's/.*free, ([0-9.]+) MiB more.*/\1/' <<<"$line")
+t_check "needed = free + missing, free is the tmpfs's free space (nothing counted twice)" \
+	python3 -c "import sys; n,f,m,real=map(float,sys.argv[1:]); assert abs(n-(f+m))<0.2 and abs(f-real)<0.2, (n,f,m,real)" \
+	"$need" "$free" "$more" "$(df -B1 --output=avail "$mods" | tail -1 | awk '{printf "%.1f", $1/1048576}')"
+t_eq "the mount point once" 1 "$(grep -cE "^    - /(usr/)?lib/modules: " <<<"$space")"
 d_probe demo
 t_check "TransactionTestResult has disk-space problems with the bytes needed" \
 	test "$(d_msg demo TransactionTestResult '[.problems[] | select(.kind == "disk-space" and .needed > 1000000)] | length')" -gt 0

@@ -1,7 +1,7 @@
 /* Fuzz target: INI parsing as dnf .repo files (variables, lists, booleans). */
 #include "leapp/ini.h"
 #include "leapp/util.h"
-#include "repofile.h"
+#include "fetch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

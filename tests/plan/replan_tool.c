@@ -1,4 +1,4 @@
-/* Test helper: re-solve a PlannedTransaction (actors/lib/replan.c) against a root and print
+/* Test helper: re-solve a PlannedTransaction (actors/lib/plan/replan.c) against a root and print
  * the result as JSON: {"status", "fingerprint", "items": [{action, name, epoch, version,
  * release, arch, repo, reason}], "problems": [summary...]}.
  *   replan_tool PLANNED.json ROOT [ARCH] */
@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "leapp/util.h"
-#include "replan.h"
+#include "plan.h"
 
 int main(int argc, char **argv)
 {

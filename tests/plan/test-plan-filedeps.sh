@@ -64,19 +64,19 @@ OUT=$("$P_ACTORS_SRC/transaction_planner/transaction_planner" --root "$R" --inpu
 t_eq "the planner succeeds" 0 "$?" || cat "$P_DIR/err"
 after=$(/usr/bin/python3 "$T_TOP/scripts/sysroot/treesum" --exclude var/log/leapp "$R")
 t_eq "the tree under --root is unchanged" "$before" "$after"
-t_eq "planned" planned "$(jq -r '.messages[0].data.status' <<<"$OUT")"
+t_eq "planned" planned "$(jq -r '[.messages[] | select(.model == "PlannedTransaction")][0].data.status' <<<"$OUT")"
 t_eq "filedep-user upgraded" "upgrade 9.0" \
-	"$(jq -r '.messages[0].data.items[] | select(.name == "filedep-user") | "\(.action) \(.version)"' <<<"$OUT")"
+	"$(jq -r '[.messages[] | select(.model == "PlannedTransaction")][0].data.items[] | select(.name == "filedep-user") | "\(.action) \(.version)"' <<<"$OUT")"
 t_eq "its file dependency's provider installed, found through filelists" \
 	"install dependency: filedep-user-9.0-1.el9.noarch requires /usr/share/filedep/data" \
-	"$(jq -r '.messages[0].data.items[] | select(.name == "filedep-provider") | "\(.action) \(.reason)"' <<<"$OUT")"
+	"$(jq -r '[.messages[] | select(.model == "PlannedTransaction")][0].data.items[] | select(.name == "filedep-provider") | "\(.action) \(.reason)"' <<<"$OUT")"
 t_check "the log says filelists were loaded" grep -q "filelists loaded" <<<"$(jq -r '.logs[].message' <<<"$OUT")"
 
 # with the user excluded (dnf.conf), nothing needs filelists: they are not read
 input '"filedep-user"' >"$P_DIR/in.json"
 OUT=$("$P_ACTORS_SRC/transaction_planner/transaction_planner" --root "$R" --input "$P_DIR/in.json" 2>"$P_DIR/err")
-t_eq "excluded: planned" planned "$(jq -r '.messages[0].data.status' <<<"$OUT")"
+t_eq "excluded: planned" planned "$(jq -r '[.messages[] | select(.model == "PlannedTransaction")][0].data.status' <<<"$OUT")"
 t_check "excluded: filelists not needed" grep -q "filelists not needed" <<<"$(jq -r '.logs[].message' <<<"$OUT")"
 t_eq "excluded: filedep-user kept" "keep" \
-	"$(jq -r '.messages[0].data.kept[] | select(.name == "filedep-user") | .action' <<<"$OUT")"
+	"$(jq -r '[.messages[] | select(.model == "PlannedTransaction")][0].data.kept[] | select(.name == "filedep-user") | .action' <<<"$OUT")"
 t_done

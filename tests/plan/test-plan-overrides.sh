@@ -52,7 +52,7 @@ t_eq "dnf.conf exclude=cronie: cronie not upgraded" "keep @System no target vers
 t_eq "repo exclude=vim-minimal: vim-minimal not upgraded" "keep @System no target version: stays as installed" \
 	"$(p_item excl vim-minimal keep)"
 t_eq "the excludes are in the plan" '["cronie"]' "$(cd "$P_DIR/excl" && LEAPP_ACTORS_DIR=$P_DIR/actors "$T_LEAPP" actor run \
-	transaction_planner --root "$P_DIR/excl/root" --from-last-run 2>/dev/null | jq -c '.messages[0].data.excludes')"
+	transaction_planner --root "$P_DIR/excl/root" --from-last-run 2>/dev/null | jq -c '[.messages[] | select(.model == "PlannedTransaction")][0].data.excludes')"
 
 # --enablerepo: a disabled repository that has vim-minimal, used only when asked for
 mkdir -p "$P_DIR/extra"

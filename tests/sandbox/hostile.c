@@ -4,6 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/reboot.h>
+#include <linux/kcmp.h>
+#include <linux/keyctl.h>
+#include <linux/perf_event.h>
+#include <sys/personality.h>
+#include <sys/timex.h>
+#include <sys/uio.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <sched.h>
@@ -116,6 +122,82 @@ static void try_write(const char *path)
 	REFUSED("unlink");
 #undef REFUSED
 	actor_error(sfmt("writing %s was refused: %s", path, strerror(first)), "%s", why.data);
+}
+
+/* Plants a new file at path (a journal beside the store, an answer file): must be refused. */
+static void try_create(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		ssize_t n = write(fd, "hostile: answered by an actor\n", 30);
+		close(fd);
+		if (n == 30) {
+			if (!strcmp(cfg_str("expect", ""), "ok")) {
+				produce(path, 1);
+				return;
+			}
+			escaped("created %s", path);
+		}
+	}
+	actor_error(sfmt("creating %s was refused: %s", path, strerror(errno)), "a file the broker owns");
+}
+
+/* "LINK|TARGET": replaces LINK (the broker's log, say) with a symlink to TARGET: must be refused. */
+static void try_symlink(const char *spec)
+{
+	char link[4096], target[4096];
+	if (sscanf(spec, "%4095[^|]|%4095s", link, target) != 2)
+		actor_error("bad symlink spec", "%s", spec);
+	int e = 0;
+	if (unlink(link) < 0 && errno != ENOENT)
+		e = errno;
+	if (e == 0 && symlink(target, link) == 0) {
+		if (!strcmp(cfg_str("expect", ""), "ok")) {
+			produce(link, 1);
+			return;
+		}
+		escaped("replaced %s with a symlink to %s", link, target);
+	}
+	if (e == 0)
+		e = errno;
+	actor_error(sfmt("replacing %s with a symlink was refused: %s", link, strerror(e)), "the broker's file");
+}
+
+/* An actor that declares mounts, against what it was given: "OP|PATH[|PATH2]". umount (the mask
+ * of the store, a read-only mount), remount-rw (the root, the store's mask), reveal (a
+ * non-recursive bind of a directory whose submounts hide something), and the positive control
+ * rbind-ok (/proc into a chroot below its scratch directory). */
+static void try_mount_op(const char *spec)
+{
+	char op[32], a[2048], b[2048] = "";
+	if (sscanf(spec, "%31[^|]|%2047[^|]|%2047s", op, a, b) < 2)
+		actor_error("bad mount-op spec", "%s", spec);
+	long r;
+	errno = 0;
+	if (!strcmp(op, "umount"))
+		r = umount2(a, MNT_DETACH);
+	else if (!strcmp(op, "remount-rw"))
+		r = mount(NULL, a, NULL, MS_REMOUNT | MS_BIND, NULL);
+	else if (!strcmp(op, "remount-rw-fs"))
+		r = mount(NULL, a, NULL, MS_REMOUNT, NULL);
+	else if (!strcmp(op, "reveal")) {
+		mkdir(b, 0755);
+		r = mount(a, b, NULL, MS_BIND, NULL);
+	} else if (!strcmp(op, "rbind-ok")) {
+		mkdir(b, 0755);
+		r = mount(a, b, NULL, MS_BIND | MS_REC, NULL);
+		if (r == 0) {
+			produce(sfmt("bound %s on %s", a, b), 1);
+			return;
+		}
+		actor_error(sfmt("rbind %s failed: %s", a, strerror(errno)), "a chroot's /proc must work");
+	} else
+		actor_error("unknown mount op", "%s", op);
+	if (r == 0) {
+		/* the proof: write the store through what was uncovered or made writable */
+		escaped("%s %s succeeded", op, a);
+	}
+	actor_error(sfmt("%s %s failed: %s", op, a, strerror(errno)), "errno %d", errno);
 }
 
 /* The positive control: this write must work. */
@@ -239,6 +321,78 @@ static long call(const char *name)
 		const char *p = sfmt("%s/sda", actor_scratch_dir());
 		return mknod(p, S_IFBLK | 0600, makedev(8, 0));
 	}
+	/* the calls Docker's default profile denies too: harmless arguments, which succeed (or fail
+	 * otherwise than with EPERM) for root without the filter */
+	if (!strcmp(name, "keyctl"))
+		return syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, 0);
+	if (!strcmp(name, "add_key")) /* no such key type: ENODEV */
+		return syscall(SYS_add_key, "leapp-no-such-type", "k", "v", 1UL, KEY_SPEC_PROCESS_KEYRING);
+	if (!strcmp(name, "request_key")) /* ENOKEY */
+		return syscall(SYS_request_key, "user", "leapp-no-such-key", NULL, 0);
+	if (!strcmp(name, "userfaultfd"))
+		return syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (!strcmp(name, "perf_event_open")) { /* a size the kernel refuses: E2BIG/EINVAL */
+		struct perf_event_attr a = {.size = 1};
+		return syscall(SYS_perf_event_open, &a, 0, -1, -1, 0UL);
+	}
+	if (!strcmp(name, "io_uring_setup")) /* no parameters: EFAULT */
+		return syscall(425, 1, NULL);
+	if (!strcmp(name, "io_uring_enter")) /* EBADF */
+		return syscall(426, -1, 0, 0, 0, NULL, 0);
+	if (!strcmp(name, "io_uring_register"))
+		return syscall(427, -1, 0, NULL, 0);
+	if (!strcmp(name, "settimeofday")) /* sets nothing */
+		return syscall(SYS_settimeofday, NULL, NULL);
+	if (!strcmp(name, "clock_settime")) /* the monotonic clock cannot be set: EINVAL */
+		return syscall(SYS_clock_settime, CLOCK_MONOTONIC, &(struct timespec){0, 0});
+	if (!strcmp(name, "clock_adjtime")) { /* modes 0: only reads */
+		struct timex tx = {.modes = 0};
+		return syscall(SYS_clock_adjtime, CLOCK_REALTIME, &tx);
+	}
+	if (!strcmp(name, "personality")) /* ADDR_NO_RANDOMIZE: what an exploit wants */
+		return syscall(SYS_personality, 0x0040000UL);
+	if (!strcmp(name, "personality_query")) /* allowed: the query */
+		return syscall(SYS_personality, 0xffffffffUL);
+	if (!strcmp(name, "kcmp"))
+		return syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE, 0, 0);
+	if (!strcmp(name, "process_vm_readv")) {
+		char a = 1, b = 0;
+		struct iovec l = {&b, 1}, rm = {&a, 1};
+		return syscall(SYS_process_vm_readv, getpid(), &l, 1UL, &rm, 1UL, 0UL);
+	}
+	if (!strcmp(name, "process_vm_writev")) {
+		char a = 1, b = 0;
+		struct iovec l = {&a, 1}, rm = {&b, 1};
+		return syscall(SYS_process_vm_writev, getpid(), &l, 1UL, &rm, 1UL, 0UL);
+	}
+	if (!strcmp(name, "pidfd_getfd")) /* EBADF */
+		return syscall(438, -1, 0, 0);
+	if (!strcmp(name, "set_mempolicy")) /* MPOL_DEFAULT: changes nothing */
+		return syscall(SYS_set_mempolicy, 0, NULL, 0UL);
+	if (!strcmp(name, "get_mempolicy"))
+		return syscall(SYS_get_mempolicy, NULL, NULL, 0UL, NULL, 0UL);
+	if (!strcmp(name, "mbind")) /* nothing to bind: 0 or EINVAL */
+		return syscall(SYS_mbind, NULL, 0UL, 0, NULL, 0UL, 0U);
+	if (!strcmp(name, "move_pages")) /* no pages */
+		return syscall(SYS_move_pages, 0, 0UL, NULL, NULL, NULL, 0);
+	if (!strcmp(name, "setns")) /* EBADF */
+		return syscall(SYS_setns, -1, 0);
+	if (!strcmp(name, "unshare_uts")) /* a namespace of its own */
+		return unshare(CLONE_NEWUTS);
+	if (!strcmp(name, "sysfs")) /* the number of filesystem types */
+		return syscall(SYS_sysfs, 3);
+	if (!strcmp(name, "ustat")) /* no such device: EINVAL */
+		return syscall(SYS_ustat, 0xfffffUL, &(char[64]){0});
+	if (!strcmp(name, "quotactl")) /* no such device: ENOENT */
+		return syscall(SYS_quotactl, 0x800001 /* QCMD(Q_SYNC, USRQUOTA) */, "/leapp-no-such-dev", 0, NULL);
+	if (!strcmp(name, "acct")) /* no such file: ENOENT */
+		return syscall(SYS_acct, "/leapp-no-such-file");
+	if (!strcmp(name, "iopl")) /* level 0: asks for nothing */
+		return syscall(SYS_iopl, 0);
+	if (!strcmp(name, "ioperm")) /* turning nothing off */
+		return syscall(SYS_ioperm, 0UL, 0UL, 0);
+	if (!strcmp(name, "uselib")) /* ENOENT (or ENOSYS without CONFIG_USELIB) */
+		return syscall(SYS_uselib, "/leapp-no-such-lib");
 	actor_error("unknown syscall test", "%s", name);
 }
 
@@ -454,6 +608,12 @@ int main(int argc, char **argv)
 	actor_info("hostile mode %s %s", mode, text);
 	if (!strcmp(mode, "write"))
 		try_write(text);
+	else if (!strcmp(mode, "create"))
+		try_create(text);
+	else if (!strcmp(mode, "symlink"))
+		try_symlink(text);
+	else if (!strcmp(mode, "mount-op"))
+		try_mount_op(text);
 	else if (!strcmp(mode, "must-write"))
 		must_write(text);
 	else if (!strcmp(mode, "connect"))

@@ -28,7 +28,9 @@ done
 # the positive controls: a test where every write fails would prove nothing
 mk_hostile "$root" ok_scratch FactsCollection must-write "$state/scratch/ok_scratch/file"
 mk_hostile "$root" ok_state FactsCollection must-write "$state/ok-state-file"
-mk_hostile "$root" ok_log FactsCollection must-write "$root/var/log/leapp/ok-log-file"
+mk_hostile "$root" w_logdir FactsCollection create "$root/var/log/leapp/hostile-log-file"
+mk_hostile "$root" ok_log FactsCollection must-write "$root/var/log/leapp/ok_log/file" "sandbox: {writes: [/var/log/leapp/ok_log]}"
+mk_hostile "$root" bad_logdir FactsCollection must-write "$root/var/log/leapp/x" "sandbox: {writes: [/var/log/leapp]}"
 mk_hostile "$root" ok_declared FactsCollection must-write "$state/el9userspace/etc/declared" \
 	"sandbox: {writes: [/var/lib/leapp/el9userspace]}"
 mk_hostile "$root" bad_declared FactsCollection must-write "$root/etc/declared" "sandbox: {writes: [/etc]}"
@@ -67,7 +69,13 @@ for a in ok_scratch ok_state ok_log ok_declared; do
 done
 t_check "the scratch directory was written" test -s "$state/scratch/ok_scratch/file"
 t_check "the state directory was written" test -s "$state/ok-state-file"
-t_check "the log directory was written" test -s "$root/var/log/leapp/ok-log-file"
+t_check "the declared log subdirectory was written" test -s "$root/var/log/leapp/ok_log/file"
+check_hostile "$root" w_logdir "Read-only file system"
+t_check "w_logdir: nothing was created in the log directory" test ! -e "$root/var/log/leapp/hostile-log-file"
+case "$(error_title "$root" bad_logdir)" in
+	*"declares writes: /var/log/leapp, the log directory itself"*) t_ok "bad_logdir: the log directory itself cannot be declared" ;;
+	*) t_fail "bad_logdir: the log directory itself cannot be declared" "$(error_title "$root" bad_logdir)" ;;
+esac
 t_check "a declared write into the target userspace works" test -s "$state/el9userspace/etc/declared"
 t_eq "bad_declared: one error entry" 1 "$(errors_of "$root" bad_declared)"
 case "$(error_title "$root" bad_declared)" in

@@ -9,7 +9,10 @@
 
 root=$(sb_root)
 calls=(reboot kexec_load kexec_file_load init_module finit_module delete_module mount mount_tmpfs umount2
-	mount_setattr fsopen open_tree pivot_root open_by_handle_at bpf swapon swapoff unshare_user mknod)
+	mount_setattr fsopen open_tree pivot_root open_by_handle_at bpf swapon swapoff unshare_user mknod
+	keyctl add_key request_key userfaultfd perf_event_open io_uring_setup io_uring_enter io_uring_register
+	settimeofday clock_settime clock_adjtime personality kcmp process_vm_readv process_vm_writev pidfd_getfd
+	set_mempolicy get_mempolicy mbind move_pages setns unshare_uts sysfs ustat quotactl acct iopl ioperm uselib)
 # LeakSanitizer stops threads with ptrace: a sanitizer build allows it (and records that it does)
 san=$(strings "$T_LEAPP" | grep -c '__asan_init' || true)
 [ "$san" -gt 0 ] || calls+=(ptrace)
@@ -20,6 +23,8 @@ mk_hostile "$root" sc_sysctl FactsCollection syscall sysctl
 mk_hostile "$root" sc_sysrq FactsCollection syscall sysrq
 # declaring mounts allows the mount family, inside the actor's own mount namespace only
 mk_hostile "$root" mounts_ok FactsCollection syscall mount_tmpfs "sandbox: {mounts: true}" ok
+# personality: the query (and the values Docker allows) still works
+mk_hostile "$root" persona_ok FactsCollection syscall personality_query "" ok
 mk_actor "$root" good FactsCollection chain "" TestValue
 
 host_mounts=$(awk '{print $5, $6}' /proc/self/mountinfo | sort | sha256sum)
@@ -40,6 +45,7 @@ else
 	check_hostile "$root" sc_sysrq "sysrq failed: No such file or directory"
 fi
 t_eq "mounts_ok: an actor that declares mounts may mount (in its own namespace)" 0 "$(errors_of "$root" mounts_ok)"
+t_eq "persona_ok: personality(0xffffffff), the query, is allowed" 0 "$(errors_of "$root" persona_ok)"
 t_eq "the good actor's message is intact" 1 "$(committed_count "$root" good)"
 t_eq "the machine is fine: its mounts are unchanged" "$host_mounts" "$(awk '{print $5, $6}' /proc/self/mountinfo | sort | sha256sum)"
 t_eq "the machine is fine: its modules are unchanged" "$modules" "$(cat /proc/modules 2>/dev/null | sha256sum)"

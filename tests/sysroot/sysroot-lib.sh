@@ -11,10 +11,21 @@ sr_build() {
 	"$SR_MK" -q "$@" "$spec" "$out" >"$out.log" 2>&1
 }
 
-# sr_rpm ROOT ARGS...: rpm against a tree's rpmdb (Debian's rpm warns about alien; drop it)
+# sr_rpm ROOT ARGS...: rpm against a tree's rpmdb (Debian's rpm warns about alien; drop it).
+# An el8 tree's BerkeleyDB rpmdb is read through bdb_ro, named so that rpm does not warn that
+# it found one while looking for sqlite; bdb_ro cannot write (see sr_rebuilddb).
 sr_rpm() {
 	local root=$1; shift
-	rpm --root "$root" --dbpath /var/lib/rpm --define "_dbpath /var/lib/rpm" "$@" 2> >(grep -v -e 'use Alien instead' -e 'assuming you know what you are doing' >&2)
+	local be=()
+	[ -e "$root/var/lib/rpm/Packages" ] && be=(--define "_db_backend bdb_ro")
+	rpm --root "$root" --dbpath /var/lib/rpm --define "_dbpath /var/lib/rpm" "${be[@]}" "$@" 2> >(grep -v -e 'use Alien instead' -e 'assuming you know what you are doing' >&2)
+}
+
+# sr_rebuilddb ROOT: rewrite a BerkeleyDB rpmdb in sqlite with rpm --rebuilddb, as the upgrade
+# does before the el9 transaction (upstream: `rpmdb --rebuilddb` by the target's rpm)
+sr_rebuilddb() {
+	rpm --root "$1" --dbpath /var/lib/rpm --define "_dbpath /var/lib/rpm" --define "_db_backend sqlite" \
+		--rebuilddb 2> >(grep -v -e 'Found bdb_ro Packages database' >&2)
 }
 
 # sr_json FILE PYEXPR: print a value of a JSON file (the document is 'd')

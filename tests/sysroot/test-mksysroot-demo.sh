@@ -41,6 +41,9 @@ t_eq "PES split ntp -> chrony + ntpstat, by pesid" \
 up=$tmp/up
 cp -a "$out" "$up"
 U=$up/root
+t_check "the demo's rpmdb is BerkeleyDB, as on el8" test -f "$U/var/lib/rpm/Packages" -a ! -e "$U/var/lib/rpm/rpmdb.sqlite"
+sr_rebuilddb "$U"
+t_check "rpm --rebuilddb rewrote it in sqlite" test -f "$U/var/lib/rpm/rpmdb.sqlite" -a ! -e "$U/var/lib/rpm/Packages"
 sr_rpm "$U" --import "$up/keys/vendor.asc"
 removed=$(sr_json "$M" '" ".join(d["expected"]["removed"])')
 obsoleted=libmemcached-libs

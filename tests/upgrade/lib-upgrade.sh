@@ -135,7 +135,9 @@ u_report_field() { jq -r --arg k "$2" "[.entries[] | select(.key == \$k)] | last
 u_rpm() {
 	local name=$1
 	shift
-	rpm --root "$(u_root "$name")" --dbpath /var/lib/rpm --define "_dbpath /var/lib/rpm" "$@" 2>/dev/null
+	local be=()
+	[ -e "$(u_root "$name")/var/lib/rpm/Packages" ] && be=(--define "_db_backend bdb_ro")
+	rpm --root "$(u_root "$name")" --dbpath /var/lib/rpm --define "_dbpath /var/lib/rpm" "${be[@]}" "$@" 2>/dev/null
 }
 
 # u_kill_at NAME FILE ARGS...: run leapp ARGS in the background on NAME and kill -9 it once FILE
@@ -205,16 +207,27 @@ SH
 u_integrity() {
 	local root
 	root=$(u_root "$1")
-	echo "$(sqlite3 "file:$root/var/lib/leapp/leapp.db?mode=ro" 'PRAGMA integrity_check' 2>&1)" \
-		"$(sqlite3 "file:$root/var/lib/rpm/rpmdb.sqlite?mode=ro" 'PRAGMA integrity_check' 2>&1)"
+	local rpmdb
+	if [ -e "$root/var/lib/rpm/Packages" ]; then
+		# el8's BerkeleyDB rpmdb (not rebuilt yet): every database file verifies
+		rpmdb=ok
+		for f in "$root"/var/lib/rpm/[A-Z]*; do db5.3_verify -q "$f" >/dev/null 2>&1 || rpmdb="bad ${f##*/}"; done
+	else
+		rpmdb=$(sqlite3 "file:$root/var/lib/rpm/rpmdb.sqlite?mode=ro" 'PRAGMA integrity_check' 2>&1)
+	fi
+	echo "$(sqlite3 "file:$root/var/lib/leapp/leapp.db?mode=ro" 'PRAGMA integrity_check' 2>&1)" "$rpmdb"
 }
 
 # u_names NAME: the installed package names but gpg-pubkey, each once, sorted, on one line
 u_names() { u_rpm "$1" -qa --qf '%{NAME}\n' | grep -v '^gpg-pubkey$' | sort -u | tr '\n' ' '; }
 # u_expected NAME: the manifest's expected.after_upgrade the same way
 u_expected() { jq -r '.expected.after_upgrade[]' "$(u_manifest "$1")" | sort -u | tr '\n' ' '; }
-# u_twice NAME: names installed more than once ("kernel kernel-core kernel-modules" after an upgrade)
-u_twice() { u_rpm "$1" -qa --qf '%{NAME}\n' | grep -v '^gpg-pubkey$' | sort | uniq -d | tr '\n' ' ' | sed 's/ $//'; }
+# u_twice NAME: names installed more than once in one arch ("kernel kernel-core kernel-modules"
+# after an upgrade); multilib twins (glibc x86_64 and i686) are not twice
+u_twice() {
+	u_rpm "$1" -qa --qf '%{NAME} %{ARCH}\n' | grep -v '^gpg-pubkey ' | sort | uniq -d | cut -d' ' -f1 | sort -u |
+		tr '\n' ' ' | sed 's/ $//'
+}
 # u_old NAME: installed packages with an el8 release but the kernel's (the old release's leftovers)
 u_old() {
 	u_rpm "$1" -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}\n' | grep -E '\.el8' | grep -vE '^kernel(-core|-modules)?-' |
@@ -238,7 +251,10 @@ u_check_upgraded() {
 	for f in $(jq -r '.expected.scriptlet_files_after_upgrade[]' "$m"); do
 		t_check "$name: the el9 scriptlet ran ($f)" test -s "$root$f"
 	done
-	t_check "$name: sshd_config has its explicit PermitRootLogin line" grep -qx "PermitRootLogin yes" "$root/etc/ssh/sshd_config"
+	t_check "$name: sshd_config includes sshd_config.d (release 9's file, or leapp's line in the admin's)" \
+		grep -qx "Include /etc/ssh/sshd_config.d/\*.conf" "$root/etc/ssh/sshd_config"
+	t_check "$name: no PermitRootLogin was written (root password logins were not allowed)" \
+		bash -c "! grep -qi '^ *PermitRootLogin' '$root/etc/ssh/sshd_config'"
 	t_check "$name: the release is the target's" grep -qx "VERSION_ID=\"$(jq -r .target.version "$m")\"" "$root/etc/os-release"
 	t_check "$name: chronyd.service replaces ntpd.service" test -L "$root/etc/systemd/system/multi-user.target.wants/chronyd.service" -a \
 		! -e "$root/etc/systemd/system/multi-user.target.wants/ntpd.service" -a ! -L "$root/etc/systemd/system/multi-user.target.wants/ntpd.service"

@@ -5,7 +5,7 @@
 # first boot of the upgraded system (leapp upgrade --resume, as leapp_resume.service runs it).
 # All four exit 0, the two reboots are announced; afterwards the rpmdb holds exactly the
 # manifest's expected target packages and the old kernel, the admin's %config(noreplace) file is
-# kept with .rpmnew beside it, the el9 scriptlet ran, sshd_config has its explicit line, the
+# kept with .rpmnew beside it, the el9 scriptlet ran, sshd_config includes sshd_config.d, the
 # target kernel has its BLS entry and initramfs and is the default, the upgrade entry, its boot
 # files and the resume service are gone, and the report has no errors.
 . "$(dirname "$0")/../lib.sh"
@@ -28,8 +28,14 @@ t_check "leapp upgrade announces the reboot into the upgrade initramfs" grep -q 
 t_check "the upgrade boot entry is there, booted once" test -s "$R/boot/loader/entries/$MID-upgrade.$ARCH.conf"
 t_check "grubenv boots the upgrade entry next" grep -aq "^next_entry=$MID-upgrade.$ARCH" "$R/boot/grub2/grubenv"
 
+t_check "until the reboot the rpmdb is el8's BerkeleyDB" test -f "$R/var/lib/rpm/Packages" -a ! -e "$R/var/lib/rpm/rpmdb.sqlite"
 u_leapp demo upgrade --resume
 t_eq "the interim resume (upgrade.service) exits 0" 0 "$U_RC" || u_show demo
+t_check "the interim rebuilt the rpmdb in sqlite before the RPM transaction, with its time in the log" grep -qE \
+	"rpmdb_rebuild: rebuilt the RPM database from bdb to sqlite: [0-9]+ packages in [0-9.]+ s" "$R/var/log/leapp/leapp-upgrade.log"
+t_check "the rpmdb is sqlite now, nothing of the rebuild left" test -f "$R/var/lib/rpm/rpmdb.sqlite" -a ! -e "$R/var/lib/rpm/Packages" \
+	-a ! -e "$R/var/lib/rpmrebuilddb.leapp" -a ! -e "$R/var/lib/rpmrebuilddb.leapp.verified"
+t_check "no librpm warning about the BerkeleyDB reached the console" bash -c "! grep -qiE 'bdb_ro|Packages database' '$U_DIR/demo.out'"
 t_check "it announces the reboot into the upgraded system" grep -q "A reboot is required to continue" <(tail -3 "$U_DIR/demo.out")
 t_check "leapp_resume.service is installed for the first boot" grep -q "^ExecStart=/usr/bin/leapp upgrade --resume$" \
 	"$R/etc/systemd/system/leapp_resume.service"

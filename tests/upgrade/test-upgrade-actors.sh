@@ -193,6 +193,7 @@ t_eq "demo: the Download phase cached the repositories' metadata" 4 "$(u_msg bas
 u_copy base l
 u_actor l late_rpmdb_check "$U_DIR/late.json"
 t_eq "late check: the rpmdb is as planned" "0 yes" "$U_RC $(u_out '.logs[].message' | grep -q 'as planned' && echo yes)"
+t_rpmdb_writable "$(u_root l)"
 u_rpm l -e --nodeps --noscripts --justdb tzdata
 u_actor l late_rpmdb_check "$U_DIR/late.json"
 t_eq "late check: a package removed since the plan stops the upgrade" 1 "$U_RC"
@@ -207,6 +208,7 @@ t_eq "late check: once this upgrade's RPM upgrade has started, the check steps a
 
 # rpm_upgrade refuses a changed rpmdb when it has not started (and changes nothing)
 u_copy base g1
+t_rpmdb_writable "$(u_root g1)"
 u_rpm g1 -e --nodeps --noscripts --justdb tzdata
 before=$(u_rpm g1 -qa | sort)
 u_actor g1 rpm_upgrade "$U_DIR/up.json"
@@ -225,6 +227,7 @@ t_eq "rpm_upgrade: nothing changed, no mark" "$before no-mark" "$(u_rpm g2 -qa |
 
 # resumed (the mark), the rpmdb changed: an erasure the plan does not make is refused
 u_copy base g3
+t_rpmdb_writable "$(u_root g3)"
 u_rpm g3 -e --nodeps --noscripts --justdb tzdata
 echo standalone >"$(u_root g3)/var/lib/leapp/rpm-upgrade.started"
 jq '(.messages[] | select(.model == "PlannedTransaction") | .data.items) |=
@@ -234,6 +237,25 @@ u_actor g3 rpm_upgrade "$U_DIR/up-noobs.json"
 t_eq "rpm_upgrade: an erasure beyond the plan is refused" 1 "$U_RC"
 t_check "rpm_upgrade: naming it" grep -q "libmemcached-libs-1.0.18-17.el8.x86_64" <(u_out '.errors[].details')
 t_eq "rpm_upgrade: no package changed" "$before" "$(u_rpm g3 -qa | grep -v gpg-pubkey | sort)"
+
+# no TargetGpgKeys: the signatures could not be checked again, so nothing is done (issue 22)
+u_copy base g4
+jq '.messages |= map(select(.model != "TargetGpgKeys"))' "$U_DIR/up.json" >"$U_DIR/up-nokeys.json"
+before=$(u_rpm g4 -qa | sort)
+u_actor g4 rpm_upgrade "$U_DIR/up-nokeys.json"
+t_eq "rpm_upgrade: no TargetGpgKeys is an error" 1 "$U_RC"
+t_check "rpm_upgrade: saying the signatures cannot be checked again" grep -q "TargetGpgKeys message: without it the packages' signatures cannot be checked" \
+	<(u_out '.errors[].details')
+t_eq "rpm_upgrade: nothing changed, no mark" "$before no-mark" "$(u_rpm g4 -qa | sort) $(test -e "$(u_root g4)/var/lib/leapp/rpm-upgrade.started" || echo no-mark)"
+
+# the scriptlets' log cannot be opened: an error naming it, not output sent to fd 0 (issue 22)
+u_copy base g5
+mkdir -p "$(u_root g5)/var/log/leapp/rpm-upgrade/rpm-transaction.log"
+before=$(u_rpm g5 -qa | sort)
+u_actor g5 rpm_upgrade "$U_DIR/up.json"
+t_eq "rpm_upgrade: an unopenable scriptlet log is an error" 1 "$U_RC"
+t_check "rpm_upgrade: naming the log" grep -q "var/log/leapp/rpm-upgrade/rpm-transaction.log: Is a directory" <(u_out '.errors[].details')
+t_eq "rpm_upgrade: no package changed" "$before" "$(u_rpm g5 -qa | sort)"
 
 # the real transaction with a key to import; run again: nothing to do, no key imported twice
 u_copy base k
@@ -250,9 +272,12 @@ t_eq "rpm_upgrade: the transaction succeeds" 0 "$U_RC" || tail -5 "$U_DIR/k.rpm_
 t_eq "rpm_upgrade: upgraded, the key imported" "upgraded [\"gpg-pubkey-$KID-$CREATED\"]" \
 	"$(u_out_msg RPMUpgradeResult '"\(.status) \(.keys_imported | tojson)"')"
 t_check "rpm_upgrade: the key is in the rpmdb" u_rpm k -q "gpg-pubkey-$KID-$CREATED"
+t_check "rpm_upgrade: it rebuilt the el8 BerkeleyDB rpmdb in sqlite first (rpmdb_rebuild did not run here)" \
+	grep -q "rebuilt the RPM database from bdb to sqlite first" <(u_out '.logs[].message')
+t_check "rpm_upgrade: the rpmdb is sqlite now" test -f "$(u_root k)/var/lib/rpm/rpmdb.sqlite" -a ! -e "$(u_root k)/var/lib/rpm/Packages"
 t_eq "rpm_upgrade: the rpmdb holds the expected packages" "$(u_expected base)" "$(u_names k)"
 t_eq "rpm_upgrade: progress was reported" yes "$(grep -q 'RPM upgrade: .* transaction elements' <(u_out '.logs[].message') && echo yes)"
-t_check "rpm_upgrade: scriptlet output goes to rpm-transaction.log" test -s "$(u_root k)/var/log/leapp/rpm-transaction.log"
+t_check "rpm_upgrade: scriptlet output goes to rpm-transaction.log" test -s "$(u_root k)/var/log/leapp/rpm-upgrade/rpm-transaction.log"
 t_eq "rpm_upgrade: the old kernel is reported as kept, nothing else left" "rpm-upgrade-old-kernel-kept" "$(u_out '[.reports[].key] | join(" ")')"
 h=$(u_rpm k -qa --qf '%{NEVRA} %{INSTALLTIME}\n' | sort | md5sum)
 u_actor k rpm_upgrade "$U_DIR/up-key.json"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Crash safety of the phases after the reboot (issue 9): leapp is killed with SIGKILL at several
 # points of the interim resume (test actors wait in InitRamStart and Finalization, scriptlets in
-# the RPM transaction) and of the first-boot resume; each
+# the RPM transaction, the rpmdb rebuild before it) and of the first-boot resume; each
 # time further `leapp upgrade --resume` runs finish the upgrade, the rpmdb then holds exactly the
 # expected packages (no package twice but the kernels), and neither leapp's audit store nor the
 # rpmdb is corrupt (sqlite's integrity check, rpm -qa, rpm's dependency check).
@@ -23,7 +23,7 @@ u_init
 u_sysroot demo-crash base || { t_fail "mksysroot demo-crash"; t_done; exit 1; }
 B=$(u_root base)
 # the admin changed sshd_config too: the upgrade keeps it, with sshd_config.rpmnew beside it,
-# and sshd_permit_root_login_apply writes its line into the kept file
+# and sshd_drop_in_directory_apply prepends release 9's Include line to the kept file
 printf '# the admin was here\nClientAliveInterval 300\n' >>"$B/etc/ssh/sshd_config"
 u_leapp base preupgrade
 t_eq "preupgrade exits 0" 0 "$U_RC" || u_show base
@@ -55,8 +55,9 @@ finish() {
 	u_leapp "$name" upgrade --resume
 	t_eq "$name: the first-boot resume finishes (exit 0)" 0 "$U_RC" || u_show "$name"
 	u_check_upgraded "$name"
-	t_check "$name: the admin's sshd_config is kept, with its PermitRootLogin line" \
-		grep -q "^ClientAliveInterval 300$" "$root/etc/ssh/sshd_config"
+	t_check "$name: the admin's sshd_config is kept" grep -q "^ClientAliveInterval 300$" "$root/etc/ssh/sshd_config"
+	t_check "$name: leapp's Include line is prepended to it, once, with its comment" bash -c \
+		"head -1 '$root/etc/ssh/sshd_config' | grep -q '^# Added by leapp' && test \$(grep -c '^Include /etc/ssh/sshd_config.d/' '$root/etc/ssh/sshd_config') = 1"
 	t_check "$name: sshd_config.rpmnew is beside it" test -s "$root/etc/ssh/sshd_config.rpmnew"
 }
 
@@ -120,6 +121,32 @@ touch "$(u_root e)/var/tmp/crash-probe.hold-postun"
 u_kill_at e /var/tmp/crash-probe.at-postun upgrade --resume
 after_kill e "again, in the resumed run (setup's %postun)"
 finish e
+
+# r: killed inside the rpmdb rebuild (Preparation: el8's BerkeleyDB rpmdb into sqlite), at the
+# stages of rpmrebuild_run's hold hook (actors/lib/rpm/rpm.h):
+#   rebuilt   the sqlite database written beside the old one, not verified: the resume redoes it
+#   verified  verified and marked durable, not swapped in (U_CRASH_FULL only)
+#   swapped   exchanged with the old one, which is not removed yet: the resume cleans up
+# each time the system's rpmdb reads whole right after the kill, and the resume finishes the job
+stages="rebuilt swapped"
+[ "${U_CRASH_FULL:-0}" = 1 ] && stages="rebuilt verified swapped"
+export LEAPP_DEVEL_REBUILD_HOLD=1
+for stage in $stages; do
+	n=r-$stage
+	u_copy base "$n"
+	touch "$(u_root "$n")/var/tmp/rpmdb-rebuild.hold-$stage"
+	u_kill_at "$n" "/var/tmp/rpmdb-rebuild.at-$stage" upgrade --resume
+	after_kill "$n" "inside the rpmdb rebuild ($stage)"
+	t_check "$n: the rebuild had reached that stage" test -e "$(u_root "$n")/var/tmp/rpmdb-rebuild.at-$stage"
+	t_eq "$n: every package reads as before" "$BEFORE" "$(u_rpm "$n" -qa | sort)"
+	rm -f "$(u_root "$n")/var/tmp/rpmdb-rebuild.hold-$stage"
+	finish "$n"
+	t_check "$n: the rpmdb is sqlite, nothing of the rebuild left" test -f "$(u_root "$n")/var/lib/rpm/rpmdb.sqlite" \
+		-a ! -e "$(u_root "$n")/var/lib/rpm/Packages" -a ! -e "$(u_root "$n")/var/lib/rpmrebuilddb.leapp" \
+		-a ! -e "$(u_root "$n")/var/lib/rpmrebuilddb.leapp.verified"
+	t_eq "$n: the RPM upgrade ran once, not resumed" "upgraded resumed=false duplicates=0" "$U_LAST_RESULT"
+done
+unset LEAPP_DEVEL_REBUILD_HOLD
 
 # f: killed in Finalization, then in the first-boot resume (test actors that wait there)
 u_copy base f

@@ -1,11 +1,9 @@
 /* Fuzz target: the text parsers of actors/lib that read the source system (grubenv, BLS
  * entries and $variable expansion, sshd_config parsing and editing, os-release, mountinfo and
  * fstab). The first byte picks the parser. */
-#include "bls.h"
+#include "sys.h"
+#include "boot.h"
 #include "leapp/util.h"
-#include "mounts.h"
-#include "osrelease.h"
-#include "sshd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

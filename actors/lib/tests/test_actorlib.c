@@ -6,12 +6,10 @@
 #include <cmocka.h>
 #include <sys/stat.h>
 
-#include "bls.h"
-#include "evr.h"
+#include "sys.h"
+#include "rpm.h"
+#include "boot.h"
 #include "leapp/util.h"
-#include "mounts.h"
-#include "osrelease.h"
-#include "sshd.h"
 
 static void test_vercmp(void **state)
 {
@@ -182,9 +180,9 @@ static void test_osrelease(void **state)
 	assert_string_equal(json_string_value(json_object_get(o, "X")), "a b");
 	assert_null(json_object_get(o, "BAD LINE"));
 	json_decref(o);
-	assert_int_equal(version_major("8.10"), 8);
-	assert_int_equal(version_major("10"), 10);
-	assert_int_equal(version_major("x"), -1);
+	assert_int_equal(os_release_version_major("8.10"), 8);
+	assert_int_equal(os_release_version_major("10"), 10);
+	assert_int_equal(os_release_version_major("x"), -1);
 }
 
 static void test_mounts(void **state)

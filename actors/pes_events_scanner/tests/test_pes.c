@@ -1,4 +1,4 @@
-/* Unit tests of PES parsing and of the event algorithm (actors/lib/pes.c): every action, the
+/* Unit tests of PES parsing and of the event algorithm (actors/lib/plan/pes.c): every action, the
  * release window and order, architectures, module streams, the admin's lists, and errors. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,7 +6,7 @@
 #include <cmocka.h>
 
 #include "leapp/util.h"
-#include "pes.h"
+#include "plan.h"
 
 /* One event as JSON: in/out are "name@repo[@module:stream]" lists separated by spaces. */
 static json_t *pkgset(const char *list)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # rpm_scanner: every package of a synthetic system's rpmdb with its signature facts (key id,
 # digest algorithm) as mksysroot signed them; distribution-signed vs third-party; the rpmdb
-# is read in place without changing a byte, WAL content included.
+# is read in place without changing a byte: el8's BerkeleyDB one (the demo) and a sqlite one,
+# WAL content included.
 . "$(dirname "$0")/../../../tests/lib.sh"
 . "$T_TOP/tests/facts/lib-facts.sh"
 
@@ -33,11 +34,18 @@ t_eq "third party: acme-agent legacy-monitor local-tools and the acme key" \
 	"acme-agent gpg-pubkey legacy-monitor local-tools" "$(msgr ThirdPartyRPM '[.items[].name] | sort | join(" ")')"
 t_eq "the distribution's key is distribution-signed" "1" "$(msg DistributionSignedRPM '[.items[] | select(.name == "gpg-pubkey")] | length')"
 
+t_check "the demo's rpmdb is BerkeleyDB" test -f "$DEMO/root/var/lib/rpm/Packages"
+t_eq "no librpm warning about it on stderr" "" "$(grep -iE 'bdb_ro|Packages database' <<<"$A_ERR")"
+
 # WAL content that was never checkpointed: the reader must see it, through the WAL file,
-# without touching -shm (a writer left it; a stock sqlite reader would rewrite it)
+# without touching -shm (a writer left it; a stock sqlite reader would rewrite it). A sqlite
+# rpmdb: the demo built with `rpmdb: sqlite`.
 f_tmpdir
+printf 'include: demo\nname: demo-sqlite\nrpmdb: sqlite\n' >"$F_DIR/demo-sqlite.yaml"
+SQL_SPEC=$F_DIR/demo-sqlite.yaml
+sysroot "$SQL_SPEC" || { t_fail "mksysroot demo (sqlite)"; t_done; exit 1; }
 W=$F_DIR/root
-cp -a "$DEMO/root" "$W"
+cp -a "$SR/root" "$W"
 /usr/bin/python3 - "$W/var/lib/rpm/rpmdb.sqlite" <<'PY'
 import os, sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None)

@@ -60,10 +60,18 @@ void buf_free(struct buf *b);
 /* Returns the NUL-terminated contents and resets b. */
 char *buf_steal(struct buf *b);
 
+/* Read what is left of fd (limit bytes at most; returns -EFBIG beyond). */
+int read_fd(int fd, size_t limit, char **ret_data, size_t *ret_len);
 /* Read a whole file (limit bytes at most; returns -EFBIG beyond). */
 int read_file(const char *path, size_t limit, char **ret_data, size_t *ret_len);
-/* Write a file atomically: temp file in the same directory, fsync, rename, fsync dir. */
+/* Write a file atomically: a temporary file with an unguessable name, created with O_EXCL and
+ * O_NOFOLLOW in the same directory, fsync, rename over name (which replaces a symlink there
+ * rather than following it), fsync the directory. */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode);
+/* Read name in dirfd without following a symlink; -EMLINK when it is not a regular file (a
+ * symlink, a FIFO, a device, a directory). */
+int read_file_at(int dirfd, const char *name, size_t limit, char **ret_data, size_t *ret_len);
 /* mkdir -p with the given mode for created components. */
 int mkdir_p(const char *path, mode_t mode);
 /* rm -rf that stays on one filesystem and never follows symlinks. */
@@ -78,6 +86,15 @@ static inline bool mem_eq(const void *a, const void *b, size_t n) { return n == 
 bool str_startswith(const char *s, const char *prefix);
 bool str_endswith(const char *s, const char *suffix);
 char *str_strip(char *s);
+
+/* qsort/bsearch comparator over an array of char * (strcmp order). */
+int str_cmp_qsort(const void *a, const void *b);
+
+/* Lists of strings: strv_free frees a NULL-terminated list and its strings (NULL is fine);
+ * strv_free_n frees a counted one; strv_contains: is s one of v[0..n)? */
+void strv_free(char **v);
+void strv_free_n(char **v, size_t n);
+bool strv_contains(char *const *v, size_t n, const char *s);
 
 /* Monotonic and wall clocks in seconds. */
 double now_monotonic(void);

@@ -28,6 +28,7 @@ TOOLS = {
     "gpgconf": "gnupg",
     "busybox": "busybox-static",
     "cpio": "cpio",
+    "db5.3_load": "db5.3-util",
 }
 
 BATCH_MAX = 400          # subpackages per generated spec; keeps rpmbuild's lists short
@@ -330,6 +331,8 @@ class Builder:
                 "--define", "_docdir_fmt %%{NAME}"]
         if label:
             argv += ["--define", f"modularitylabel {label}"]
+        if batch[0].arch == "i686":
+            argv += ["--target", "i686"]     # a batch of 32-bit packages (make_batches)
         argv.append(specfile)
         run(argv, env=clean_env(self.epoch, top), cwd=top, what="rpmbuild")
         out = []
@@ -438,7 +441,8 @@ def populate(broot, f, install):
 
 
 def make_batches(pkgs):
-    """Groups packages into rpmbuild runs: same modularity label, no name twice, no path
+    """Groups packages into rpmbuild runs: same modularity label, 32-bit (i686) ones apart
+    (rpmbuild --target i686), no name twice, no path
     owned twice (unless both are directories), no path below another package's symlink
     (/lib -> usr/lib would swallow /lib/modules), at most BATCH_MAX each. Host trees (the
     kernel) get a batch alone."""
@@ -448,14 +452,16 @@ def make_batches(pkgs):
         placed = None
         if not heavy:
             for b in batches:
-                if b["heavy"] or b["label"] != p.modularitylabel or len(b["pkgs"]) >= BATCH_MAX:
+                if b["heavy"] or b["label"] != p.modularitylabel or len(b["pkgs"]) >= BATCH_MAX \
+                        or b["i686"] != (p.arch == "i686"):
                     continue
                 if p.name in b["names"] or not _fits(b, p):
                     continue
                 placed = b
                 break
         if placed is None:
-            placed = {"label": p.modularitylabel, "heavy": heavy, "pkgs": [], "names": set(),
+            placed = {"label": p.modularitylabel, "heavy": heavy, "i686": p.arch == "i686",
+                      "pkgs": [], "names": set(),
                       "paths": {}, "links": set(), "parents": set()}
             batches.append(placed)
         placed["pkgs"].append(p)

@@ -234,6 +234,7 @@ def manifest(system, outdir, by_repo):
         "upgrade_path": {"exists": system.has_upgrade_path, "targets": d["upgrade_path"]},
         "machine_id": system.machine_id,
         "hostname": system.hostname,
+        "rpmdb": system.rpmdb,
         "hardware": dict(system.hardware),
         "storage": {
             "root": st["root"], "boot": st["boot"],

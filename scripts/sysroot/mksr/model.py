@@ -313,6 +313,8 @@ class System:
         }
         self.machine_id = self.spec.get("machine_id", stable_hex("machine-id", self.name))
         self.hostname = self.spec.get("hostname", f"{self.name}.mksysroot.test")
+        # el8 keeps its rpmdb in BerkeleyDB, el9 and later in sqlite (DESIGN.md §10)
+        self.rpmdb = self.spec.get("rpmdb", "bdb" if self.distro["source_major"] <= 8 else "sqlite")
 
     # -- hardware and storage ------------------------------------------------------------
 
@@ -555,9 +557,10 @@ class System:
                 if f is None or f.kind != "file":
                     raise SpecError(f"package '{p.name}': edited file '{path}' is not one of its "
                                     "files", where(e.get("edited"), path) or w)
-            if p.name in names:
+            key = (p.name, p.arch == "i686")     # a 32-bit twin is its own package
+            if key in names:
                 raise SpecError(f"package '{p.name}' is defined twice", w)
-            names[p.name] = p
+            names[key] = p
             self.source_pkgs.append(p)
             # the target build: a rebuild for the next release unless the spec says otherwise
             t = e.get("target")
@@ -959,9 +962,10 @@ class System:
         # names of the installed set must be unique except install-only kernels
         seen = {}
         for p in self.source_pkgs:
-            if p.name in seen and p.origin != "kernel":
+            key = (p.name, p.arch == "i686")     # multilib twins: x86_64 (or noarch) and i686
+            if key in seen and p.origin != "kernel":
                 raise SpecError(f"package '{p.name}' is installed twice", p.where)
-            seen[p.name] = p
+            seen[key] = p
         # the installed set must be closed under Requires (rpm -i checks this too, later)
         bad = unsatisfied(self.source_pkgs)
         if bad:
@@ -1014,7 +1018,7 @@ class System:
                                 f"{self.distro['target_major']}",
                                 where(self.spec.get("expected"), "removed_driver"))
         for n in self.expected.get("kept", []):
-            if n not in seen:
+            if (n, False) not in seen and (n, True) not in seen:
                 raise SpecError(f"expected.kept: '{n}' is not installed",
                                 where(self.spec.get("expected"), "kept"))
 

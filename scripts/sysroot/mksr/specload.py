@@ -346,7 +346,7 @@ _PKG_FIELDS = {
     "version": VERPART,
     "release": VERPART,
     "dist": Str(r"[A-Za-z0-9._+~^]*", "a dist tag such as el8"),
-    "arch": Enum("x86_64", "noarch"),
+    "arch": Enum("x86_64", "noarch", "i686"),
     "repo": Str(),
     "summary": Str(),
     "description": Str(),
@@ -490,6 +490,7 @@ SPEC = Record({
     }, context="distro"),
     "machine_id": Str(r"[0-9a-f]{32}", "a machine id (32 lowercase hex digits)"),
     "hostname": Str(),
+    "rpmdb": Enum("bdb", "sqlite"),
     "hardware": Record({
         "memory_mib": Int(64, 1 << 24),
         "cpus": Int(1, 512),
@@ -558,6 +559,17 @@ def resolve_include(name, from_file):
     return os.path.join(SPEC_DIR, name + ".yaml")
 
 
+def _list_key(item, keyname, path):
+    """The merge key of a keyed list's item; a 32-bit (i686) package is its own entry beside
+    its x86_64 twin of the same name."""
+    if not isinstance(item, MDict):
+        return None
+    k = item.get(keyname)
+    if path in (("packages",), ("target_packages",)) and item.get("arch") == "i686":
+        return (k, "i686")
+    return k
+
+
 def _merge(parent, child, path=()):
     if isinstance(parent, MDict) and isinstance(child, MDict):
         out = MDict(parent)
@@ -578,13 +590,13 @@ def _merge(parent, child, path=()):
         out.mark = child.mark
         index = {}
         for i, item in enumerate(parent):
-            k = item.get(keyname) if isinstance(item, MDict) else None
+            k = _list_key(item, keyname, path)
             index[k] = len(out)
             out.append(item)
             out.imarks.append(parent.where(i))
             out.raw.append(None)
         for i, item in enumerate(child):
-            k = item.get(keyname) if isinstance(item, MDict) else None
+            k = _list_key(item, keyname, path)
             if k is not None and k in index:
                 j = index[k]
                 out[j] = _merge(out[j], item, path + ("*",))

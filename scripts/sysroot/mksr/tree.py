@@ -11,7 +11,7 @@ import os
 import shutil
 import sqlite3
 
-from . import leappdata
+from . import bdb, leappdata
 from .build import clean_env, need_tool, run
 from .errors import MksrError
 from .model import HERE, MODULE_DEPS, read_key, repo_stanza, stable_hex
@@ -74,6 +74,8 @@ def assemble(system, root, tmpdir, log):
         tail = [l for l in out.splitlines() if not any(n in l for n in noise)][-10:]
         raise MksrError("installing into the tree: " + "; ".join(bad[:5]) +
                         "\nrpm said:\n  " + "\n  ".join(tail))
+    if system.rpmdb == "bdb":
+        bdb.convert(os.path.join(root, "var/lib/rpm"), tmpdir)
     # the admin's edits after installation
     for p in system.source_pkgs:
         for path, data in p.edited.items():
