@@ -41,6 +41,56 @@ static void add_installed(json_t *msg, bool third_party, struct pes_installed **
 	}
 }
 
+/*
+ * What other actors ask the transaction to install or remove (RpmTransactionTasks) joins the
+ * admin's lists, past their own lines (line 0: no line of theirs); their reasons go into
+ * *ret_reasons, name -> reason, for the tasks.
+ */
+static void add_actor_tasks(json_t *tasks, struct admin_list *li, struct admin_list *lr, json_t *reasons)
+{
+	size_t i, k;
+	json_t *t, *n;
+	json_array_foreach(tasks, i, t) {
+		const char *why = json_string_value(json_object_get(t, "reason")) ?: "requested by an actor";
+		static const char *const lists[] = {"to_install", "to_remove"};
+		struct admin_list *lp[] = {li, lr};
+		for (size_t l = 0; l < 2; l++)
+			json_array_foreach(json_object_get(t, lists[l]), k, n) {
+				const char *name = json_string_value(n);
+				if (!name || !*name)
+					continue;
+				bool dup = false;
+				for (size_t x = 0; x < lp[l]->n && !dup; x++)
+					dup = !strcmp(lp[l]->names[x], name);
+				if (!dup) {
+					lp[l]->names = xrealloc(lp[l]->names, (lp[l]->n + 1) * sizeof(char *));
+					lp[l]->lines = xrealloc(lp[l]->lines, (lp[l]->n + 1) * sizeof(int));
+					lp[l]->names[lp[l]->n] = xstrdup(name);
+					lp[l]->lines[lp[l]->n++] = 0;
+				}
+				if (!json_object_get(reasons, name))
+					json_object_set_new(reasons, name, json_string(why));
+			}
+	}
+}
+
+/* the tasks an actor asked for say so, not "admin to_install" */
+static void fix_actor_reasons(struct pes_task *t, size_t n, json_t *reasons, const struct admin_list *admin)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *why = json_string_value(json_object_get(reasons, t[i].name));
+		if (!why || !t[i].reason || !strstr(t[i].reason, "admin to_"))
+			continue;
+		bool listed = false;
+		for (size_t x = 0; x < admin->n && !listed; x++)
+			listed = admin->lines[x] > 0 && !strcmp(admin->names[x], t[i].name);
+		if (listed)
+			continue;
+		free(t[i].reason);
+		t[i].reason = xasprintf("RpmTransactionTasks: %s", why);
+	}
+}
+
 static json_t *tasks_json(const struct pes_task *t, size_t n)
 {
 	json_t *a = json_array();
@@ -145,7 +195,12 @@ int main(int argc, char **argv)
 			bad = true;
 		}
 	}
+	json_t *actor_tasks = actor_consume("RpmTransactionTasks");
+	json_t *actor_reasons = json_object();
+	add_actor_tasks(actor_tasks, &li, &lr, actor_reasons);
+	json_decref(actor_tasks);
 	if (bad) {
+		json_decref(actor_reasons);
 		strv_free_n(names, nv);
 		pes_data_free(&d);
 		for (size_t i = 0; i < 3; i++)
@@ -212,10 +267,14 @@ int main(int argc, char **argv)
 							      "target", res.stream_maps[i].target, "event",
 							      res.stream_maps[i].event, "how",
 							      res.stream_maps[i].target ? "pes" : "none"));
+		fix_actor_reasons(res.install, res.n_install, actor_reasons, &li);
+		fix_actor_reasons(res.remove, res.n_remove, actor_reasons, &lr);
 		/* what each admin line does */
 		for (size_t l = 0; l < 3; l++)
 			for (size_t k = 0; k < lp[l]->n; k++) {
 				const char *n = lp[l]->names[k];
+				if (lp[l]->lines[k] == 0)
+					continue;
 				bool installed = false;
 				for (size_t x = 0; x < n_inst && !installed; x++)
 					installed = !strcmp(inst[x].name, n);
@@ -262,6 +321,7 @@ int main(int argc, char **argv)
 	pes_data_free(&d);
 	for (size_t i = 0; i < 3; i++)
 		admin_list_free(lp[i]);
+	json_decref(actor_reasons);
 	json_decref(ipu);
 	json_decref(dist);
 	json_decref(third);

@@ -158,7 +158,8 @@ UUID=$VARUUID /run/upgrade/var ext4 defaults 0 0"
 	fi
 	t_check "$v: ... and none of leapp's upgrade modules" bash -c "! grep -q sys-upgrade <<<\"\$1\"" _ "$mods"
 	local E=$R/boot/loader/entries/$MID-upgrade.x86_64.conf
-	t_eq "$v: the entry's arguments" "options $BASE $want_args" "$(grep '^options ' "$E")"
+	# net_naming_scheme keeps the NIC names of release 8 in the upgrade environment too
+	t_eq "$v: the entry's arguments" "options $BASE $want_args net.naming-scheme=rhel-8.0" "$(grep '^options ' "$E")"
 	t_eq "$v: ... booting the target kernel and the live initramfs" "linux /vmlinuz-upgrade.x86_64|initrd /initramfs-upgrade.x86_64.img" \
 		"$(grep '^linux ' "$E")|$(grep '^initrd ' "$E")"
 	t_eq "$v: ... once (grubenv next_entry)" "$MID-upgrade.x86_64" "$(lm_grubenv "$R" next_entry)"

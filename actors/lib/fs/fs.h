@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 
@@ -30,6 +31,18 @@ int fs_root_host_path(const char *abs_path, char **ret);
 
 /* Read <root>ABS_PATH whole (at most limit bytes). Returns 0 or -errno (-ENOENT: absent). */
 int fs_root_read(const char *abs_path, size_t limit, char **ret_data, size_t *ret_len);
+
+/*
+ * The names of the entries of the directory ABS_PATH inside the root that end with suffix (NULL
+ * or "": all but . and ..), sorted, in a NULL-terminated array (free with fs_strv_free). At
+ * most 4096 names. Returns the count or -errno (-ENOENT: the directory is absent).
+ */
+int fs_root_dir_list(const char *abs_dir, const char *suffix, char ***ret_names);
+void fs_strv_free(char **v);
+/* stat(2) (follow) or lstat(2) of ABS_PATH inside the root. 0 or -errno. */
+int fs_root_stat(const char *abs_path, bool follow, struct stat *ret);
+/* The target of the symlink ABS_PATH inside the root, as written (malloc'd). 0 or -errno. */
+int fs_root_readlink(const char *abs_path, char **ret);
 
 /* ======== fileedit ======== */
 

@@ -182,6 +182,15 @@ bool sys_env_flag(const char *name);
 char *sys_leapp_datadir(void);
 char *sys_leapp_bindir(void);
 
+/* ---- KEY=VALUE files ---- */
+
+/*
+ * The value of KEY in a shell-style assignment file (ifcfg, firewalld.conf, sysconfig): the last
+ * "KEY=value" line, with one level of single or double quotes removed and an unquoted trailing
+ * comment dropped. NULL when absent. Keys compare case-sensitively unless nocase. malloc'd.
+ */
+char *sys_kv_get(const char *data, const char *key, bool nocase);
+
 /* ---- commands ---- */
 
 struct sys_run_opts {

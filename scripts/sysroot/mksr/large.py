@@ -330,6 +330,8 @@ def generate(system, g):
     after |= {e["name"] for e in pl if e.get("target") is not False}
     after |= {"kernel", "kernel-core", "kernel-modules",
               system.distro["profile"]["release_pkg"]}
+    # net_naming_scheme installs the naming scheme's attribute list (minimal's target repos)
+    after.add("rhel-net-naming-sysattrs")
     system._generated_expected = {
         "inhibitors": [],
         "removed": sorted(removed),

@@ -1,0 +1,1 @@
+$(eval $(call c_actor,check_crypto_policies,actors/check_crypto_policies,check_crypto_policies.c,,,sys))

@@ -1,0 +1,1 @@
+$(eval $(call initramfs_actor,selinux_prepare,selinux_prepare.c,,,sys fs))
