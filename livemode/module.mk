@@ -5,6 +5,11 @@ $(SHARE)/livemode/%: livemode/files/%
 	@mkdir -p $(dir $@)
 	cp $< $@
 all: $(patsubst livemode/files/%,$(SHARE)/livemode/%,$(LIVEMODE_FILES))
+# the mounting the two boot paths share, installed into the live image by prepare_live_image
+$(SHARE)/livemode/upgrade-mount-lib.sh: actors/lib/boot/upgrade-mount-lib.sh
+	@mkdir -p $(dir $@)
+	cp $< $@
+all: $(SHARE)/livemode/upgrade-mount-lib.sh
 
 LIBLIVEMODE_SRCS := $(wildcard livemode/lib/*.c)
 LIBLIVEMODE_OBJS := $(addprefix $(BUILD)/,$(LIBLIVEMODE_SRCS:.c=.o))

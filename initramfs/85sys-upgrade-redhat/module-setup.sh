@@ -51,6 +51,7 @@ install() {
         dfatal "sys-upgrade-redhat: LEAPP_INITRAMFS_PAYLOAD must name a directory holding usr/bin/leapp (got '${payload}')"
         return 1
     fi
+    inst_simple "$moddir/upgrade-mount-lib.sh" /usr/lib/leapp-upgrade/upgrade-mount-lib.sh
     inst_hook upgrade-pre 50 "$moddir/upgrade-mount.sh"
     inst_hook upgrade 50 "$moddir/do-upgrade.sh"
     inst_hook upgrade-post 50 "$moddir/upgrade-finish.sh"

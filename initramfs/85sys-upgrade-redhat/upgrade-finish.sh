@@ -8,6 +8,9 @@ type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
 NEWROOT=${NEWROOT:-/sysroot}
 UPGRADE_SELINUXFS=${UPGRADE_SELINUXFS:-/sys/fs/selinux}
 UPGRADE_FAILED_FLAG=${UPGRADE_FAILED_FLAG:-$NEWROOT/var/lib/leapp/upgrade-initramfs.failed}
+# upgrade_selinux_restore, upgrade_unmount_all, upgrade_remount_restore: shared with live mode
+# shellcheck source=/dev/null
+. "${UPGRADE_MOUNT_LIB:-/usr/lib/leapp-upgrade/upgrade-mount-lib.sh}"
 
 # (not -m: systemd 252 refuses --merge with --boot; the initramfs has one journal, in /run)
 upgrade_save_journal() {
@@ -28,29 +31,9 @@ upgrade_flag_failure() {
 }
 
 upgrade_restore() {
-    if [ -n "${UPGRADE_ENFORCE_OLD:-}" ] && [ -f "$UPGRADE_SELINUXFS/enforce" ]; then
-        echo "$UPGRADE_ENFORCE_OLD" > "$UPGRADE_SELINUXFS/enforce" 2>/dev/null
-    fi
-    # newest first
-    _rev=""
-    _ifs=$IFS
-    IFS='
-'
-    for _m in ${UPGRADE_MOUNTED:-}; do _rev="$_m
-$_rev"; done
-    for _m in $_rev; do
-        umount -R "$_m" 2>/dev/null || umount -l "$_m" || warn "upgrade: cannot unmount $_m"
-    done
-    _rev=""
-    for _m in ${UPGRADE_REMOUNTED:-}; do _rev="$_m
-$_rev"; done
-    IFS=$_ifs
-    echo "$_rev" | while read -r _mp _opts; do
-        [ -n "$_mp" ] || continue
-        mount -o "remount,$_opts" "$_mp" || warn "upgrade: cannot restore the options of $_mp ($_opts)"
-    done
-    UPGRADE_MOUNTED=""
-    UPGRADE_REMOUNTED=""
+    upgrade_selinux_restore
+    upgrade_unmount_all
+    upgrade_remount_restore
 }
 
 # the mounts of leapp's generated mount units (the 99leapp-storage module lists them, deepest

@@ -8,22 +8,11 @@
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
 NEWROOT=${NEWROOT:-/sysroot}
-UPGRADE_PROC=${UPGRADE_PROC:-/proc}
-UPGRADE_SELINUXFS=${UPGRADE_SELINUXFS:-/sys/fs/selinux}
 UPGRADE_RUNDIR=${UPGRADE_RUNDIR:-/run/leapp-upgrade}
-# what to undo, one mount point a line, in the order it was done
-UPGRADE_MOUNTED=""       # mounted here: unmount
-UPGRADE_REMOUNTED=""     # "MOUNTPOINT OPTIONS": remount with the options it had
-UPGRADE_ENFORCE_OLD=""
-
-# the per-mount options of the last mount on a mount point ("" when not mounted)
-upgrade_mount_opts() {
-    _uo=""
-    while read -r _id _parent _majmin _root _mp _opts _rest; do
-        [ "$_mp" = "$1" ] && _uo=$_opts
-    done < "$UPGRADE_PROC/self/mountinfo"
-    echo "$_uo"
-}
+# upgrade_mount_opts, upgrade_remount_rw, upgrade_bind_api, upgrade_selinux_permissive: shared
+# with live mode (actors/lib/boot/upgrade-mount-lib.sh)
+# shellcheck source=/dev/null
+. "${UPGRADE_MOUNT_LIB:-/usr/lib/leapp-upgrade/upgrade-mount-lib.sh}"
 
 # OPTIONS with ro made rw
 upgrade_opts_rw() {
@@ -36,20 +25,6 @@ upgrade_opts_rw() {
     done
     IFS=$_ifs
     echo "${_out:-rw}"
-}
-
-upgrade_has_opt() {
-    case ",$1," in *",$2,"*) return 0 ;; esac
-    return 1
-}
-
-# remount a mounted filesystem read-write, remembering its options
-upgrade_remount_rw() {
-    _opts=$(upgrade_mount_opts "$1")
-    upgrade_has_opt "$_opts" ro || return 0
-    mount -o remount,rw "$1" || return 1
-    UPGRADE_REMOUNTED="$UPGRADE_REMOUNTED$1 $_opts
-"
 }
 
 # Whether PATH (inside the system) names a place in it without a symlink or ".." on the way: mkdir
@@ -139,33 +114,6 @@ upgrade_mount_fstab() {
     return $_failed
 }
 
-# /proc /sys /dev /run of the initramfs inside the system, for the RPM scriptlets
-upgrade_bind_api() {
-    for _d in proc sys dev run; do
-        _target=$NEWROOT/$_d
-        [ -n "$(upgrade_mount_opts "$_target")" ] && continue
-        mkdir -p "$_target" 2>/dev/null
-        if mount --rbind "/$_d" "$_target"; then
-            mount --make-rslave "$_target" 2>/dev/null
-            UPGRADE_MOUNTED="$UPGRADE_MOUNTED$_target
-"
-        else
-            warn "upgrade: cannot bind /$_d into $NEWROOT"
-            return 1
-        fi
-    done
-}
-
-upgrade_selinux_permissive() {
-    [ -f "$UPGRADE_SELINUXFS/enforce" ] || return 0
-    UPGRADE_ENFORCE_OLD=$(cat "$UPGRADE_SELINUXFS/enforce")
-    if getargbool 0 enforcing; then
-        info "upgrade: enforcing=1: SELinux stays enforcing"
-        return 0
-    fi
-    echo 0 > "$UPGRADE_SELINUXFS/enforce" || warn "upgrade: cannot make SELinux permissive"
-}
-
 upgrade_prepare() {
     UPGRADE_ROOT_OPTS=$(upgrade_mount_opts "$NEWROOT")
     if [ -z "$UPGRADE_ROOT_OPTS" ]; then
@@ -179,8 +127,8 @@ upgrade_prepare() {
         return
     fi
     upgrade_mount_fstab || UPGRADE_RC=1
-    upgrade_bind_api || UPGRADE_RC=1
-    upgrade_selinux_permissive
+    upgrade_bind_api "$NEWROOT" || UPGRADE_RC=1
+    if getargbool 0 enforcing; then upgrade_selinux_permissive keep; else upgrade_selinux_permissive; fi
 }
 
 upgrade_prepare

@@ -79,6 +79,7 @@ run() {
 	RC=0
 	OUT=$(UPGRADE_UNITS_MOUNTS=${UPGRADE_UNITS_MOUNTS:-$S/no-units} CMDLINE=$1 LEAPP_STUB_RC=${2:-0} CALLS=$S/calls HOOKS=$S/hooks NEWROOT=$S/sysroot \
 		UPGRADE_PROC=$S/proc UPGRADE_SELINUXFS=$S/selinux UPGRADE_RUNDIR=$S/run UPGRADE_LEAPP=$S/stubs/leapp \
+		UPGRADE_MOUNT_LIB=$T_TOP/actors/lib/boot/upgrade-mount-lib.sh \
 		PATH="$S/stubs:$PATH" bash -c '. "$1"; . "$2"' _ "$S/dracut-lib.sh" "$M90/upgrade.sh" 2>&1) || RC=$?
 	CALLS_TEXT=$(cat "$S/calls")
 }

@@ -93,6 +93,7 @@ t_check "image: the generator" grep -Eq 'lib/systemd/system-generators/initrd-sy
 t_check "image: initrd-cleanup keeps the root" grep -Eq 'lib/systemd/system/initrd-cleanup.service.d/50-sys-upgrade.conf$' "$L"
 t_check "image: initrd-switch-root keeps the root" grep -Eq 'lib/systemd/system/initrd-switch-root.service.d/50-sys-upgrade.conf$' "$L"
 t_check "image: the upgrade script" has usr/bin/system-upgrade
+t_check "image: the mount library the hooks share with live mode" has usr/lib/leapp-upgrade/upgrade-mount-lib.sh
 for h in upgrade-pre/50-upgrade-mount.sh upgrade/50-do-upgrade.sh upgrade-post/50-upgrade-finish.sh; do
 	t_check "image: hook $h" grep -Eq "lib/dracut/hooks/$h\$" "$L"
 done

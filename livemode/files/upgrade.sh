@@ -16,7 +16,7 @@
 # Kernel command line: upgrade.debug (shell tracing, leapp --debug); upgrade.strace=FILE (with
 # --strace: strace writes /sysroot/FILE).
 # Stand-ins for tests: NEWROOT, UPGRADE_PROC, UPGRADE_SELINUXFS, UPGRADE_LEAPP, UPGRADE_DATADIR,
-# UPGRADE_STRACE, UPGRADE_SYSTEM_CMDLINE.
+# UPGRADE_STRACE, UPGRADE_SYSTEM_CMDLINE, UPGRADE_MOUNT_LIB.
 
 NEWROOT=${NEWROOT:-/sysroot}
 UPGRADE_PROC=${UPGRADE_PROC:-/proc}
@@ -31,6 +31,14 @@ UPGRADE_LOG=$NEWROOT/var/log/leapp/leapp-upgrade.log
 
 info() { echo "upgrade: $*"; }
 warn() { echo "upgrade: $*" >&2; }
+
+# upgrade_mount_opts, upgrade_remount_rw, upgrade_bind_api, upgrade_selinux_permissive and the
+# undoing: shared with the upgrade initramfs (actors/lib/boot/upgrade-mount-lib.sh); info and warn
+# above say "upgrade: " already
+# shellcheck disable=SC2034 # read by the library
+UPGRADE_SAY=""
+# shellcheck source=/dev/null
+. "${UPGRADE_MOUNT_LIB:-/usr/lib/leapp-upgrade/upgrade-mount-lib.sh}"
 
 # the value of KEY=VALUE on the kernel command line ("" and status 1 when absent)
 # (words of the kernel command line, not lines)
@@ -63,63 +71,33 @@ fi
 
 cmdline_has upgrade.debug && set -x
 
-# the per-mount options of the mount on a mount point ("" when not mounted)
-mount_opts() {
-    _o=""
-    while read -r _id _parent _majmin _root _mp _opts _rest; do
-        [ "$_mp" = "$1" ] && _o=$_opts
-    done < "$UPGRADE_PROC/self/mountinfo"
-    echo "$_o"
-}
-
 setstate() {
     mkdir -p "${UPGRADE_STATE_FILE%/*}" 2>/dev/null
     echo "$1" > "$UPGRADE_STATE_FILE" || warn "cannot write the state ($1) to $UPGRADE_STATE_FILE"
 }
 
-BOUND=""
 prepare() {
     _real=$(readlink -f "$NEWROOT")
-    _opts=$(mount_opts "$_real")
+    _opts=$(upgrade_mount_opts "$_real")
     if [ -z "$_opts" ]; then
         warn "$NEWROOT ($_real) is not mounted: the live system's fstab mounts the system there"
         return 1
     fi
-    case ",$_opts," in
-        *,ro,*) mount -o remount,rw "$_real" || { warn "cannot remount $NEWROOT read-write"; return 1; } ;;
-    esac
-    for _d in proc sys dev run; do
-        [ -n "$(mount_opts "$_real/$_d")" ] && continue
-        mkdir -p "$_real/$_d" 2>/dev/null
-        if mount --rbind "/$_d" "$_real/$_d"; then
-            mount --make-rslave "$_real/$_d" 2>/dev/null
-            BOUND="$_real/$_d $BOUND"
-        else
-            warn "cannot bind /$_d into $NEWROOT"
-            return 1
-        fi
-    done
+    upgrade_remount_rw "$_real" || { warn "cannot remount $NEWROOT read-write"; return 1; }
+    upgrade_bind_api "$_real" "$NEWROOT" || return 1
     # the scriptlets (kernel-install) read the system's kernel command line, not the live boot's
     if [ -s "$UPGRADE_SYSTEM_CMDLINE" ]; then
         mount --bind "$UPGRADE_SYSTEM_CMDLINE" "$_real/proc/cmdline" || warn "cannot show the system's kernel command line in $NEWROOT/proc"
     fi
-    ENFORCE_OLD=""
-    if [ -f "$UPGRADE_SELINUXFS/enforce" ]; then
-        ENFORCE_OLD=$(cat "$UPGRADE_SELINUXFS/enforce")
-        if cmdline_has enforcing; then
-            info "enforcing=1: SELinux stays enforcing"
-        else
-            echo 0 > "$UPGRADE_SELINUXFS/enforce" || warn "cannot make SELinux permissive"
-        fi
-    fi
+    if cmdline_has enforcing; then upgrade_selinux_permissive keep; else upgrade_selinux_permissive; fi
     return 0
 }
 
+# SELinux's mode back, the binds undone (the system stays read-write: the live system's fstab
+# mounted it)
 restore() {
-    [ -n "${ENFORCE_OLD:-}" ] && echo "$ENFORCE_OLD" > "$UPGRADE_SELINUXFS/enforce" 2>/dev/null
-    for _m in $BOUND; do
-        umount -R "$_m" 2>/dev/null || umount -l "$_m" || warn "cannot unmount $_m"
-    done
+    upgrade_selinux_restore
+    upgrade_unmount_all
 }
 
 save_journal() {

@@ -437,6 +437,9 @@ int main(int argc, char **argv)
 	json_t *storage = actor_consume_last("StorageInfo");
 	json_t *fstab = write_fstab(storage);
 	us_install(script, "/usr/bin/upgrade", 0755);
+	/* the mounting it shares with the upgrade initramfs (actors/lib/boot/upgrade-mount-lib.sh) */
+	_cleanup_free_ char *mountlib = path_join(files, "upgrade-mount-lib.sh");
+	us_install(mountlib, "/usr/lib/leapp-upgrade/upgrade-mount-lib.sh", 0644);
 	unit_enable_ours(files, "upgrade.service");
 	const char *strace = live_str(cfg, "capture_strace_info_into");
 	if (*strace)

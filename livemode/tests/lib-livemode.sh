@@ -93,7 +93,7 @@ SH
 # the interim actors), unpacked into DIR
 lm_live_fs() {
 	rm -rf "$2"
-	unsquashfs -q -n -d "$2" "$1" usr/bin/upgrade usr/bin/leapp usr/bin/leapp-msg usr/share/leapp etc/leapp-live >/dev/null 2>&1
+	unsquashfs -q -n -d "$2" "$1" usr/bin/upgrade usr/lib/leapp-upgrade usr/bin/leapp usr/bin/leapp-msg usr/share/leapp etc/leapp-live >/dev/null 2>&1
 }
 
 # lm_live_upgrade ROOT LIVEDIR CMDLINE [ARGS...]: the simulated boot into the live image:
@@ -114,6 +114,7 @@ lm_live_upgrade() {
 	: >"$CALLS"
 	LM_OUT=$(PATH=$LM_SR/stubs:$PATH NEWROOT=$root UPGRADE_PROC=$fake/proc UPGRADE_SELINUXFS=$fake/selinux \
 		UPGRADE_LEAPP=$live/usr/bin/leapp UPGRADE_DATADIR=$live/usr/share/leapp UPGRADE_STRACE=$LM_SR/stubs/strace \
-		UPGRADE_SYSTEM_CMDLINE=$live/etc/leapp-live/system-cmdline sh "$live/usr/bin/upgrade" "$@" 2>&1)
+		UPGRADE_SYSTEM_CMDLINE=$live/etc/leapp-live/system-cmdline UPGRADE_MOUNT_LIB=$live/usr/lib/leapp-upgrade/upgrade-mount-lib.sh \
+		sh "$live/usr/bin/upgrade" "$@" 2>&1)
 	LM_RC=$?
 }

@@ -42,7 +42,7 @@ run() {
 	echo "BOOT_IMAGE=/vmlinuz-upgrade.x86_64 rw root=live:UUID=x $1" >"$S/proc/cmdline"
 	OUT=$(CALLS=$S/calls LEAPP_STUB_RC=${2:-0} SELINUXFS=$S/selinux PATH=$S/stubs:$PATH NEWROOT=$S/sysroot \
 		UPGRADE_PROC=$S/proc UPGRADE_SELINUXFS=$S/selinux UPGRADE_LEAPP=$S/stubs/leapp UPGRADE_DATADIR=/usr/share/leapp \
-		UPGRADE_STRACE=$S/stubs/strace UPGRADE_SYSTEM_CMDLINE=${SYSCMD:-/nonexistent} sh "$F/upgrade.sh" ${3:-} 2>&1)
+		UPGRADE_STRACE=$S/stubs/strace UPGRADE_SYSTEM_CMDLINE=${SYSCMD:-/nonexistent} UPGRADE_MOUNT_LIB=$T_TOP/actors/lib/boot/upgrade-mount-lib.sh sh "$F/upgrade.sh" ${3:-} 2>&1)
 	RC=$?
 }
 calls() { cat "$S/calls"; }
