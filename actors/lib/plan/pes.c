@@ -659,12 +659,45 @@ static char *conflict_key(const struct pes_event *ev)
 	return buf_steal(&b);
 }
 
-int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes_result *res, char **ret_err)
+/* What the steps of pes_compute share. */
+struct pes_run {
+	const struct pes_input *in;
+	struct pes_result *res;
+	const struct pes_event **rel; /* the relevant events */
+	size_t n_rel;
+	struct strmap src;             /* the starting state: key (name, stream) -> spkg */
+	struct strmap target, seen;    /* the state after the releases processed; everything seen */
+	struct strmap removed_by;      /* name -> the event that removed it */
+	struct strmap names_src;       /* name -> spkg of src */
+	struct strmap installed_names; /* name -> pes_installed */
+	struct strmap demod;           /* keys of modular packages to demodularize */
+};
+
+/* Does every package an event names lie in a repository a map defines? -EINVAL when not. */
+static int event_check_pesids(const struct pes_event *ev, const struct pes_input *in, char **ret_err)
 {
-	memset(res, 0, sizeof(*res));
-	/* 1. events for this architecture whose release lies in (source, target] */
-	const struct pes_event **rel = xcalloc(d->n + 1, sizeof(*rel));
-	size_t n_rel = 0;
+	for (int side = 0; side < 2; side++) {
+		const struct pes_pkg *ps = side ? ev->out : ev->in;
+		size_t np = side ? ev->n_out : ev->n_in;
+		for (size_t k = 0; k < np; k++)
+			if (!in->known_pesid(ps[k].repo, in->userdata)) {
+				*ret_err = xasprintf("%s: $.packageinfo[%zu]: PES event %d (%s) names "
+						     "repository '%s' for package %s, which no "
+						     "repository map (repomap.json, vendors.d/*_map.json) "
+						     "defines",
+						     ev->file, ev->index, ev->id, pes_action_name(ev->action), ps[k].repo,
+						     ps[k].name);
+				return -EINVAL;
+			}
+	}
+	return 0;
+}
+
+/* 1. events for this architecture whose release lies in (source, target] */
+static int relevant_events(const struct pes_data *d, struct pes_run *run, char **ret_err)
+{
+	const struct pes_input *in = run->in;
+	run->rel = xcalloc(d->n + 1, sizeof(*run->rel));
 	for (size_t i = 0; i < d->n; i++) {
 		const struct pes_event *ev = &d->ev[i];
 		if (!event_for_arch(ev, in->arch))
@@ -672,35 +705,28 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 		if (rel_cmp(ev->to, in->source) <= 0 || rel_cmp(ev->to, in->target) > 0)
 			continue;
 		if (in->known_pesid) {
-			for (int side = 0; side < 2; side++) {
-				const struct pes_pkg *ps = side ? ev->out : ev->in;
-				size_t np = side ? ev->n_out : ev->n_in;
-				for (size_t k = 0; k < np; k++)
-					if (!in->known_pesid(ps[k].repo, in->userdata)) {
-						*ret_err = xasprintf("%s: $.packageinfo[%zu]: PES event %d (%s) names "
-								     "repository '%s' for package %s, which no "
-								     "repository map (repomap.json, vendors.d/*_map.json) "
-								     "defines",
-								     ev->file, ev->index, ev->id, pes_action_name(ev->action),
-								     ps[k].repo, ps[k].name);
-						free(rel);
-						return -EINVAL;
-					}
-			}
+			int r = event_check_pesids(ev, in, ret_err);
+			if (r < 0)
+				return r;
 		}
 		if (!ev->n_in)
 			continue; /* nothing to match: it could only add packages unconditionally */
-		rel[n_rel++] = ev;
+		run->rel[run->n_rel++] = ev;
 	}
-	res->n_relevant = n_rel;
+	return 0;
+}
 
-	/* 2. drop the events leapp's algorithm cannot order: same from-release and in-packages.
-	 * Of such a group only the one with the latest release stays when it is the only one
-	 * with that release; on a tie the whole group stays (as in leapp). */
+/* 2. drop the events leapp's algorithm cannot order: same from-release and in-packages.
+ * Of such a group only the one with the latest release stays when it is the only one
+ * with that release; on a tie the whole group stays (as in leapp). */
+static void drop_unorderable(struct pes_run *run)
+{
 	struct cgroup {
 		const struct pes_event *best;
 		size_t n_best;
 	};
+	const struct pes_event **rel = run->rel;
+	size_t n_rel = run->n_rel;
 	struct strmap groups;
 	strmap_init(&groups);
 	char **ckeys = xcalloc(n_rel + 1, sizeof(char *));
@@ -728,41 +754,46 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 		free(ckeys[i]);
 	free(ckeys);
 	strmap_clear(&groups, free);
-	n_rel = n_kept;
+	run->n_rel = n_kept;
+}
 
-	/* 3. the starting state: installed packages with the admin's lists applied */
-	struct strmap src, target, seen, removed_by, names_src;
-	strmap_init(&src);
-	strmap_init(&removed_by);
-	strmap_init(&names_src);
-	struct strmap installed_names;
-	strmap_init(&installed_names);
+/* 3. the starting state: installed packages with the admin's lists applied */
+static void start_state(struct pes_run *run)
+{
+	const struct pes_input *in = run->in;
+	strmap_init(&run->src);
+	strmap_init(&run->removed_by);
+	strmap_init(&run->names_src);
+	strmap_init(&run->installed_names);
 	for (size_t i = 0; i < in->n_pkgs; i++) {
 		const struct pes_installed *p = &in->pkgs[i];
-		strmap_put(&installed_names, p->name, (void *)p);
+		strmap_put(&run->installed_names, p->name, (void *)p);
 		if (in_list(in->admin_remove, in->n_admin_remove, p->name) &&
 		    !in_list(in->admin_keep, in->n_admin_keep, p->name))
 			continue;
 		_cleanup_free_ char *k = pkey(p->name, p->ms);
-		spkg_free(strmap_put(&src, k, spkg_new(p->name, p->repo, p->ms, p->third_party, NULL)));
+		spkg_free(strmap_put(&run->src, k, spkg_new(p->name, p->repo, p->ms, p->third_party, NULL)));
 	}
 	for (size_t i = 0; i < in->n_admin_install; i++)
-		if (!strmap_has(&src, in->admin_install[i]))
-			strmap_put(&src, in->admin_install[i], spkg_new(in->admin_install[i], NULL, NULL, false, NULL));
-	for (size_t i = 0; i < src.n; i++)
-		if (src.keys[i])
-			strmap_put(&names_src, ((struct spkg *)src.vals[i])->name, src.vals[i]);
+		if (!strmap_has(&run->src, in->admin_install[i]))
+			strmap_put(&run->src, in->admin_install[i], spkg_new(in->admin_install[i], NULL, NULL, false, NULL));
+	for (size_t i = 0; i < run->src.n; i++)
+		if (run->src.keys[i])
+			strmap_put(&run->names_src, ((struct spkg *)run->src.vals[i])->name, run->src.vals[i]);
+}
 
-	/* 4. releases in order */
-	int (*rels)[2] = xcalloc(n_rel + 1, sizeof(*rels));
+/* 4. the releases of the relevant events, in order (malloc'd; the count in *ret_n) */
+static int (*release_order(const struct pes_run *run, size_t *ret_n))[2]
+{
+	int (*rels)[2] = xcalloc(run->n_rel + 1, sizeof(*rels));
 	size_t n_rels = 0;
-	for (size_t i = 0; i < n_rel; i++) {
+	for (size_t i = 0; i < run->n_rel; i++) {
 		bool dup = false;
 		for (size_t j = 0; j < n_rels && !dup; j++)
-			dup = !rel_cmp(rels[j], rel[i]->to);
+			dup = !rel_cmp(rels[j], run->rel[i]->to);
 		if (!dup) {
-			rels[n_rels][0] = rel[i]->to[0];
-			rels[n_rels][1] = rel[i]->to[1];
+			rels[n_rels][0] = run->rel[i]->to[0];
+			rels[n_rels][1] = run->rel[i]->to[1];
 			n_rels++;
 		}
 	}
@@ -774,110 +805,136 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 			rels[j - 1][0] = t0;
 			rels[j - 1][1] = t1;
 		}
-	state_copy(&target, &src);
-	state_copy(&seen, &src);
-	struct strmap demod;   /* keys of modular packages to demodularize */
-	strmap_init(&demod);
+	*ret_n = n_rels;
+	return rels;
+}
+
+/* the module stream maps of the installed streams an applied event moves */
+static void stream_maps_add(struct pes_result *res, const struct pes_event *ev)
+{
+	for (size_t k = 0; k < ev->n_in; k++) {
+		if (!ev->in[k].ms)
+			continue;
+		const char *to = NULL;
+		for (size_t o = 0; o < ev->n_out && !to; o++)
+			to = ev->out[o].ms;
+		bool dup = false;
+		for (size_t m = 0; m < res->n_stream_maps && !dup; m++)
+			dup = !strcmp(res->stream_maps[m].source, ev->in[k].ms);
+		if (dup)
+			continue;
+		res->stream_maps = xrealloc(res->stream_maps, (res->n_stream_maps + 1) * sizeof(*res->stream_maps));
+		res->stream_maps[res->n_stream_maps++] =
+			(struct pes_stream_map){xstrdup(ev->in[k].ms), to ? xstrdup(to) : NULL, ev->id};
+	}
+}
+
+/* One event of the release being processed, against the state before that release. */
+static void apply_event(struct pes_run *run, const struct pes_event *ev, const struct strmap *before,
+			struct strmap *applied)
+{
+	bool any = false, all = true;
+	for (size_t k = 0; k < ev->n_in; k++) {
+		if (present(before, ev, &ev->in[k]))
+			any = true;
+		else
+			all = false;
+	}
+	if (ev->action == PES_PRESENT) {
+		for (size_t k = 0; k < ev->n_in; k++)
+			if (present(&run->seen, ev, &ev->in[k])) {
+				state_add(&run->target, ev, &ev->in[k]);
+				any = true;
+			}
+	} else if (ev->action == PES_DEPRECATED) {
+		if (any)
+			for (size_t k = 0; k < ev->n_in; k++)
+				state_add(&run->target, ev, &ev->in[k]);
+	} else if (all || (ev->action == PES_MERGED && any)) {
+		for (size_t k = 0; k < ev->n_in; k++)
+			state_remove(&run->target, ev, &ev->in[k], &run->removed_by);
+		for (size_t k = 0; k < ev->n_out; k++) {
+			state_add(&run->target, ev, &ev->out[k]);
+			strmap_del(&run->removed_by, ev->out[k].name);
+		}
+		stream_maps_add(run->res, ev);
+	} else
+		any = false;
+	if (any || all) {
+		_cleanup_free_ char *idk = xasprintf("%d", ev->id);
+		strmap_put(applied, idk, NULL);
+	}
+	for (size_t k = 0; k < ev->n_in; k++) {
+		_cleanup_free_ char *k2 = pkey(ev->in[k].name, ev->in[k].ms);
+		strmap_del(&run->demod, k2);
+	}
+}
+
+/* every modular package of the target state is to lose its stream (unless an event keeps it) */
+static void demod_all_modular(struct pes_run *run)
+{
+	for (size_t i = 0; i < run->target.n; i++)
+		if (run->target.keys[i] && ((struct spkg *)run->target.vals[i])->ms)
+			strmap_put(&run->demod, run->target.keys[i], NULL);
+}
+
+/* The releases in order, each one's events against the state before it; then demodularize. */
+static void apply_releases(struct pes_run *run)
+{
+	const struct pes_input *in = run->in;
+	size_t n_rels;
+	int (*rels)[2] = release_order(run, &n_rels);
+	state_copy(&run->target, &run->src);
+	state_copy(&run->seen, &run->src);
+	strmap_init(&run->demod);
 	bool crossed = false;
 	struct strmap applied;
 	strmap_init(&applied);
 	for (size_t r = 0; r < n_rels; r++) {
 		if (!crossed && rels[r][0] > in->source[0]) {
 			crossed = true;
-			for (size_t i = 0; i < target.n; i++)
-				if (target.keys[i] && ((struct spkg *)target.vals[i])->ms)
-					strmap_put(&demod, target.keys[i], NULL);
+			demod_all_modular(run);
 		}
 		struct strmap before;
-		state_copy(&before, &target);
-		for (size_t e = 0; e < n_rel; e++) {
-			const struct pes_event *ev = rel[e];
-			if (rel_cmp(ev->to, rels[r]))
-				continue;
-			bool any = false, all = true;
-			for (size_t k = 0; k < ev->n_in; k++) {
-				if (present(&before, ev, &ev->in[k]))
-					any = true;
-				else
-					all = false;
-			}
-			if (ev->action == PES_PRESENT) {
-				for (size_t k = 0; k < ev->n_in; k++)
-					if (present(&seen, ev, &ev->in[k])) {
-						state_add(&target, ev, &ev->in[k]);
-						any = true;
-					}
-			} else if (ev->action == PES_DEPRECATED) {
-				if (any)
-					for (size_t k = 0; k < ev->n_in; k++)
-						state_add(&target, ev, &ev->in[k]);
-			} else if (all || (ev->action == PES_MERGED && any)) {
-				for (size_t k = 0; k < ev->n_in; k++)
-					state_remove(&target, ev, &ev->in[k], &removed_by);
-				for (size_t k = 0; k < ev->n_out; k++) {
-					state_add(&target, ev, &ev->out[k]);
-					strmap_del(&removed_by, ev->out[k].name);
-				}
-				/* module stream maps of installed streams */
-				for (size_t k = 0; k < ev->n_in; k++) {
-					if (!ev->in[k].ms)
-						continue;
-					const char *to = NULL;
-					for (size_t o = 0; o < ev->n_out && !to; o++)
-						to = ev->out[o].ms;
-					bool dup = false;
-					for (size_t m = 0; m < res->n_stream_maps && !dup; m++)
-						dup = !strcmp(res->stream_maps[m].source, ev->in[k].ms);
-					if (dup)
-						continue;
-					res->stream_maps = xrealloc(res->stream_maps,
-								    (res->n_stream_maps + 1) * sizeof(*res->stream_maps));
-					res->stream_maps[res->n_stream_maps++] = (struct pes_stream_map){
-						xstrdup(ev->in[k].ms), to ? xstrdup(to) : NULL, ev->id};
-				}
-			} else
-				any = false;
-			if (any || all) {
-				_cleanup_free_ char *idk = xasprintf("%d", ev->id);
-				strmap_put(&applied, idk, NULL);
-			}
-			for (size_t k = 0; k < ev->n_in; k++) {
-				_cleanup_free_ char *k2 = pkey(ev->in[k].name, ev->in[k].ms);
-				strmap_del(&demod, k2);
-			}
-		}
+		state_copy(&before, &run->target);
+		for (size_t e = 0; e < run->n_rel; e++)
+			if (!rel_cmp(run->rel[e]->to, rels[r]))
+				apply_event(run, run->rel[e], &before, &applied);
 		strmap_clear(&before, spkg_free);
-		for (size_t i = 0; i < target.n; i++)
-			if (target.keys[i] && !strmap_has(&seen, target.keys[i]))
-				strmap_put(&seen, target.keys[i], spkg_dup(target.vals[i]));
+		for (size_t i = 0; i < run->target.n; i++)
+			if (run->target.keys[i] && !strmap_has(&run->seen, run->target.keys[i]))
+				strmap_put(&run->seen, run->target.keys[i], spkg_dup(run->target.vals[i]));
 	}
 	if (!crossed && in->target[0] > in->source[0])
 		/* no event crossed into the target major: modular packages lose their stream all the
 		 * same (as if an empty release of the target major had been processed) */
-		for (size_t i = 0; i < target.n; i++)
-			if (target.keys[i] && ((struct spkg *)target.vals[i])->ms)
-				strmap_put(&demod, target.keys[i], NULL);
-	res->n_applied = strmap_size(&applied);
+		demod_all_modular(run);
+	run->res->n_applied = strmap_size(&applied);
 	strmap_clear(&applied, NULL);
 	/* demodularize: the package stays, without its stream */
-	for (size_t i = 0; i < target.n; i++)
-		if (target.keys[i] && strmap_has(&demod, target.keys[i])) {
-			struct spkg *s = target.vals[i];
+	for (size_t i = 0; i < run->target.n; i++)
+		if (run->target.keys[i] && strmap_has(&run->demod, run->target.keys[i])) {
+			struct spkg *s = run->target.vals[i];
 			free(s->ms);
 			s->ms = NULL;
 		}
+	free(rels);
+}
 
-	/* 5. the difference by names */
+/* 5. the difference by names: installs, notes, target PES ids, modules, removals */
+static void diff_by_names(struct pes_run *run)
+{
+	struct pes_result *res = run->res;
 	struct strmap names_tgt;
 	strmap_init(&names_tgt);
-	for (size_t i = 0; i < target.n; i++)
-		if (target.keys[i])
-			strmap_put(&names_tgt, ((struct spkg *)target.vals[i])->name, target.vals[i]);
+	for (size_t i = 0; i < run->target.n; i++)
+		if (run->target.keys[i])
+			strmap_put(&names_tgt, ((struct spkg *)run->target.vals[i])->name, run->target.vals[i]);
 	for (size_t i = 0; i < names_tgt.n; i++) {
 		if (!names_tgt.keys[i])
 			continue;
 		const struct spkg *s = names_tgt.vals[i];
-		if (!strmap_has(&names_src, s->name)) {
+		if (!strmap_has(&run->names_src, s->name)) {
 			if (s->by)
 				task_push(&res->install, &res->n_install, s->name, s->repo, s->ms, s->by, NULL);
 		} else if (s->by)
@@ -885,24 +942,37 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 		if (s->by && s->repo)
 			push_str_unique(&res->target_pesids, &res->n_target_pesids, s->repo);
 	}
-	for (size_t i = 0; i < target.n; i++) {
-		const struct spkg *s = target.vals[i];
-		if (target.keys[i] && s->ms)
+	for (size_t i = 0; i < run->target.n; i++) {
+		const struct spkg *s = run->target.vals[i];
+		if (run->target.keys[i] && s->ms)
 			push_str_unique(&res->modules_enable, &res->n_modules_enable, s->ms);
 	}
-	for (size_t i = 0; i < names_src.n; i++) {
-		if (!names_src.keys[i])
+	for (size_t i = 0; i < run->names_src.n; i++) {
+		if (!run->names_src.keys[i])
 			continue;
-		const struct spkg *s = names_src.vals[i];
+		const struct spkg *s = run->names_src.vals[i];
 		if (strmap_has(&names_tgt, s->name))
 			continue;
-		if (in_list(in->admin_keep, in->n_admin_keep, s->name))
+		if (in_list(run->in->admin_keep, run->in->n_admin_keep, s->name))
 			continue;
-		const struct pes_event *ev = strmap_get(&removed_by, s->name);
+		const struct pes_event *ev = strmap_get(&run->removed_by, s->name);
 		if (ev)
 			task_push(&res->remove, &res->n_remove, s->name, s->repo, NULL, ev, NULL);
 	}
-	/* 6. the admin's lists */
+	strmap_clear(&names_tgt, NULL);
+}
+
+static void warn_push(struct pes_result *res, char *w)
+{
+	res->warnings = xrealloc(res->warnings, (res->n_warnings + 1) * sizeof(char *));
+	res->warnings[res->n_warnings++] = w;
+}
+
+/* 6. the admin's lists (to_install, to_remove, to_keep) */
+static void admin_lists(struct pes_run *run)
+{
+	const struct pes_input *in = run->in;
+	struct pes_result *res = run->res;
 	for (size_t i = 0; i < in->n_admin_install; i++) {
 		bool dup = false;
 		for (size_t k = 0; k < res->n_install && !dup; k++)
@@ -915,37 +985,37 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 		const char *n = in->admin_remove[i];
 		if (in_list(in->admin_keep, in->n_admin_keep, n))
 			continue;
-		if (!strmap_has(&installed_names, n)) {
-			res->warnings = xrealloc(res->warnings, (res->n_warnings + 1) * sizeof(char *));
-			res->warnings[res->n_warnings++] =
-				xasprintf("/etc/leapp/transaction/to_remove: %s is not installed: ignored", n);
+		if (!strmap_has(&run->installed_names, n)) {
+			warn_push(res, xasprintf("/etc/leapp/transaction/to_remove: %s is not installed: ignored", n));
 			continue;
 		}
 		bool dup = false;
 		for (size_t k = 0; k < res->n_remove && !dup; k++)
 			dup = !strcmp(res->remove[k].name, n);
 		if (!dup) {
-			const struct pes_installed *p = strmap_get(&installed_names, n);
+			const struct pes_installed *p = strmap_get(&run->installed_names, n);
 			task_push(&res->remove, &res->n_remove, n, p->repo, NULL, NULL,
 				  "admin to_remove (/etc/leapp/transaction/to_remove)");
 		}
 	}
 	for (size_t i = 0; i < in->n_admin_keep; i++) {
 		const char *n = in->admin_keep[i];
-		if (!strmap_has(&installed_names, n)) {
-			res->warnings = xrealloc(res->warnings, (res->n_warnings + 1) * sizeof(char *));
-			res->warnings[res->n_warnings++] =
-				xasprintf("/etc/leapp/transaction/to_keep: %s is not installed: ignored", n);
+		if (!strmap_has(&run->installed_names, n)) {
+			warn_push(res, xasprintf("/etc/leapp/transaction/to_keep: %s is not installed: ignored", n));
 			continue;
 		}
-		const struct pes_event *ev = strmap_get(&removed_by, n);
-		const struct pes_installed *p = strmap_get(&installed_names, n);
+		const struct pes_event *ev = strmap_get(&run->removed_by, n);
+		const struct pes_installed *p = strmap_get(&run->installed_names, n);
 		_cleanup_free_ char *why =
 			ev ? xasprintf("admin to_keep (/etc/leapp/transaction/to_keep), overriding PES event %d (%s)", ev->id,
 				       pes_action_name(ev->action))
 			   : xstrdup("admin to_keep (/etc/leapp/transaction/to_keep)");
 		task_push(&res->keep, &res->n_keep, n, p->repo, NULL, NULL, why);
 	}
+}
+
+static void result_sort(struct pes_result *res)
+{
 	/* qsort and memcpy want real pointers even for zero elements */
 	if (res->n_install)
 		qsort(res->install, res->n_install, sizeof(*res->install), cmp_task);
@@ -959,17 +1029,32 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 		qsort(res->target_pesids, res->n_target_pesids, sizeof(char *), str_cmp_qsort);
 	if (res->n_modules_enable)
 		qsort(res->modules_enable, res->n_modules_enable, sizeof(char *), str_cmp_qsort);
+}
 
-	strmap_clear(&names_tgt, NULL);
-	strmap_clear(&names_src, NULL);
-	strmap_clear(&installed_names, NULL);
-	strmap_clear(&removed_by, NULL);
-	strmap_clear(&demod, NULL);
-	strmap_clear(&src, spkg_free);
-	strmap_clear(&target, spkg_free);
-	strmap_clear(&seen, spkg_free);
-	free(rels);
-	free(rel);
+int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes_result *res, char **ret_err)
+{
+	memset(res, 0, sizeof(*res));
+	struct pes_run run = {.in = in, .res = res};
+	int r = relevant_events(d, &run, ret_err);
+	if (r < 0) {
+		free(run.rel);
+		return r;
+	}
+	res->n_relevant = run.n_rel;
+	drop_unorderable(&run);
+	start_state(&run);
+	apply_releases(&run);
+	diff_by_names(&run);
+	admin_lists(&run);
+	result_sort(res);
+	strmap_clear(&run.names_src, NULL);
+	strmap_clear(&run.installed_names, NULL);
+	strmap_clear(&run.removed_by, NULL);
+	strmap_clear(&run.demod, NULL);
+	strmap_clear(&run.src, spkg_free);
+	strmap_clear(&run.target, spkg_free);
+	strmap_clear(&run.seen, spkg_free);
+	free(run.rel);
 	return 0;
 }
 
