@@ -230,11 +230,36 @@ static bool ms_eq(const char *a, const char *b)
 
 static const char *const known_arches[] = {"x86_64", "aarch64", "ppc64le", "s390x", "i686", "noarch"};
 
-/* Expand one entry into events, appended to *evs. */
-static int parse_entry(json_t *e, size_t idx, const char *shown, bool vendor, struct pes_event **evs, size_t *n_evs,
-		       char **ret_err)
+/* One packageinfo entry, parsed, before it is expanded into events (one per in-stream). */
+struct entry {
+	int id;
+	json_int_t action;
+	int from[2], to[2];
+	char *path; /* "$.packageinfo[N] (event ID)", for errors */
+	char **arches;
+	size_t n_arches;
+	struct raw_set in, out;
+	char **map_in, **map_out; /* modulestream maps: in stream -> out stream */
+	size_t n_map;
+};
+
+static void entry_clear(struct entry *en)
 {
-	_cleanup_free_ char *path = NULL;
+	for (size_t x = 0; x < en->n_map; x++) {
+		free(en->map_in[x]);
+		free(en->map_out[x]);
+	}
+	free(en->map_in);
+	free(en->map_out);
+	strv_free_n(en->arches, en->n_arches);
+	raw_set_free(&en->in);
+	raw_set_free(&en->out);
+	free(en->path);
+}
+
+/* id, action, releases */
+static int parse_head(json_t *e, size_t idx, struct entry *en, char **ret_err)
+{
 	if (!json_is_object(e)) {
 		*ret_err = xasprintf("$.packageinfo[%zu]: must be an object", idx);
 		return -EINVAL;
@@ -244,158 +269,171 @@ static int parse_entry(json_t *e, size_t idx, const char *shown, bool vendor, st
 		*ret_err = xasprintf("$.packageinfo[%zu]: 'id' must be an integer", idx);
 		return -EINVAL;
 	}
-	int id = jid ? (int)json_integer_value(jid) : 0;
-	path = xasprintf("$.packageinfo[%zu] (event %d)", idx, id);
+	en->id = jid ? (int)json_integer_value(jid) : 0;
+	en->path = xasprintf("$.packageinfo[%zu] (event %d)", idx, en->id);
 	json_t *ja = json_object_get(e, "action");
 	if (!json_is_integer(ja)) {
-		*ret_err = xasprintf("%s: %s", path, ja ? "'action' must be an integer" : "missing 'action'");
+		*ret_err = xasprintf("%s: %s", en->path, ja ? "'action' must be an integer" : "missing 'action'");
 		return -EINVAL;
 	}
-	json_int_t action = json_integer_value(ja);
-	if (action < 0 || action > 7) {
-		*ret_err = xasprintf("%s: action %lld is not a PES action (0 present ... 7 renamed)", path,
-				     (long long)action);
+	en->action = json_integer_value(ja);
+	if (en->action < 0 || en->action > 7) {
+		*ret_err = xasprintf("%s: action %lld is not a PES action (0 present ... 7 renamed)", en->path,
+				     (long long)en->action);
 		return -EINVAL;
 	}
 	json_t *jarch = json_object_get(e, "architectures");
 	if (jarch && !json_is_null(jarch) && !json_is_array(jarch)) {
-		*ret_err = xasprintf("%s: 'architectures' must be a list", path);
+		*ret_err = xasprintf("%s: 'architectures' must be a list", en->path);
 		return -EINVAL;
 	}
 	if (!json_object_get(e, "release")) {
-		*ret_err = xasprintf("%s: missing 'release'", path);
+		*ret_err = xasprintf("%s: missing 'release'", en->path);
 		return -EINVAL;
 	}
-	int from[2], to[2];
-	_cleanup_free_ char *p1 = xasprintf("%s.initial_release", path), *p2 = xasprintf("%s.release", path);
-	if (parse_release(json_object_get(e, "initial_release"), p1, from, ret_err) < 0 ||
-	    parse_release(json_object_get(e, "release"), p2, to, ret_err) < 0)
+	_cleanup_free_ char *p1 = xasprintf("%s.initial_release", en->path), *p2 = xasprintf("%s.release", en->path);
+	if (parse_release(json_object_get(e, "initial_release"), p1, en->from, ret_err) < 0 ||
+	    parse_release(json_object_get(e, "release"), p2, en->to, ret_err) < 0)
 		return -EINVAL;
-	char **arches = NULL;
-	size_t n_arches = 0, i;
+	return 0;
+}
+
+static int parse_arches(json_t *jarch, struct entry *en, char **ret_err)
+{
+	size_t i;
 	json_t *a;
 	json_array_foreach(jarch, i, a) {
 		bool ok = false;
 		for (size_t k = 0; json_is_string(a) && k < ELEMENTSOF(known_arches); k++)
 			ok |= !strcmp(json_string_value(a), known_arches[k]);
 		if (!ok) {
-			*ret_err = xasprintf("%s.architectures[%zu]: not an architecture leapp knows", path, i);
-			for (size_t k = 0; k < n_arches; k++)
-				free(arches[k]);
-			free(arches);
+			*ret_err = xasprintf("%s.architectures[%zu]: not an architecture leapp knows", en->path, i);
 			return -EINVAL;
 		}
-		arches = xrealloc(arches, (n_arches + 1) * sizeof(char *));
-		arches[n_arches++] = xstrdup(json_string_value(a));
+		en->arches = xrealloc(en->arches, (en->n_arches + 1) * sizeof(char *));
+		en->arches[en->n_arches++] = xstrdup(json_string_value(a));
 	}
-	struct raw_set in = {0}, out = {0};
-	_cleanup_free_ char *pin = xasprintf("%s.in_packageset", path), *pout = xasprintf("%s.out_packageset", path);
-	int r = parse_set(json_object_get(e, "in_packageset"), pin, &in, ret_err);
-	if (r >= 0)
-		r = parse_set(json_object_get(e, "out_packageset"), pout, &out, ret_err);
-	/* modulestream maps: in stream -> set of out streams */
-	char **map_in = NULL, **map_out = NULL;
-	size_t n_map = 0;
-	json_t *maps = json_object_get(e, "modulestream_maps");
-	if (r >= 0 && maps && !json_is_null(maps) && !json_is_array(maps)) {
-		*ret_err = xasprintf("%s: 'modulestream_maps' must be a list", path);
-		r = -EINVAL;
+	return 0;
+}
+
+static void map_push(struct entry *en, char *in, char *out)
+{
+	en->map_in = xrealloc(en->map_in, (en->n_map + 1) * sizeof(char *));
+	en->map_out = xrealloc(en->map_out, (en->n_map + 1) * sizeof(char *));
+	en->map_in[en->n_map] = in;
+	en->map_out[en->n_map] = out;
+	en->n_map++;
+}
+
+/* modulestream maps: in stream -> set of out streams; none: every in-stream goes to
+ * non-modular (leapp's default) */
+static int parse_stream_maps(json_t *maps, struct entry *en, char **ret_err)
+{
+	if (maps && !json_is_null(maps) && !json_is_array(maps)) {
+		*ret_err = xasprintf("%s: 'modulestream_maps' must be a list", en->path);
+		return -EINVAL;
 	}
+	size_t i;
 	json_t *mm;
 	json_array_foreach(maps, i, mm) {
-		if (r < 0)
-			break;
 		char *msi = NULL, *mso = NULL;
 		if (!json_is_object(mm) || parse_ms(json_object_get(mm, "in_modulestream"), &msi) < 0 ||
 		    parse_ms(json_object_get(mm, "out_modulestream"), &mso) < 0) {
 			*ret_err = xasprintf("%s.modulestream_maps[%zu]: must be {\"in_modulestream\": null or "
-					     "{name, stream}, \"out_modulestream\": ...}", path, i);
+					     "{name, stream}, \"out_modulestream\": ...}", en->path, i);
 			free(msi);
-			r = -EINVAL;
-			break;
+			return -EINVAL;
 		}
-		map_in = xrealloc(map_in, (n_map + 1) * sizeof(char *));
-		map_out = xrealloc(map_out, (n_map + 1) * sizeof(char *));
-		map_in[n_map] = msi;
-		map_out[n_map] = mso;
-		n_map++;
+		map_push(en, msi, mso);
 	}
-	if (r >= 0 && !n_map) {
-		/* no mapping: every in-stream goes to non-modular (leapp's default) */
-		for (size_t k = 0; k < in.n; k++)
-			for (size_t m = 0; m < in.p[k].n_ms; m++) {
-				bool dup = false;
-				for (size_t x = 0; x < n_map && !dup; x++)
-					dup = ms_eq(map_in[x], in.p[k].ms[m]);
-				if (dup)
-					continue;
-				map_in = xrealloc(map_in, (n_map + 1) * sizeof(char *));
-				map_out = xrealloc(map_out, (n_map + 1) * sizeof(char *));
-				map_in[n_map] = in.p[k].ms[m] ? xstrdup(in.p[k].ms[m]) : NULL;
-				map_out[n_map] = NULL;
-				n_map++;
+	if (en->n_map)
+		return 0;
+	for (size_t k = 0; k < en->in.n; k++)
+		for (size_t m = 0; m < en->in.p[k].n_ms; m++) {
+			bool dup = false;
+			for (size_t x = 0; x < en->n_map && !dup; x++)
+				dup = ms_eq(en->map_in[x], en->in.p[k].ms[m]);
+			if (!dup)
+				map_push(en, en->in.p[k].ms[m] ? xstrdup(en->in.p[k].ms[m]) : NULL, NULL);
+		}
+	return 0;
+}
+
+/* The event of the entry for its x-th in-stream. */
+static struct pes_event entry_event(const struct entry *en, size_t x, size_t idx, const char *shown, bool vendor,
+				    const char *desc)
+{
+	struct pes_event ev = {
+		.id = en->id,
+		.action = (int)en->action,
+		.from = {en->from[0], en->from[1]},
+		.to = {en->to[0], en->to[1]},
+		.vendor = vendor,
+		.file = xstrdup(shown),
+		.index = idx,
+		.description = desc && *desc ? xstrdup(desc) : NULL,
+	};
+	ev.arches = xcalloc(en->n_arches + 1, sizeof(char *));
+	for (size_t k = 0; k < en->n_arches; k++)
+		ev.arches[k] = xstrdup(en->arches[k]);
+	ev.n_arches = en->n_arches;
+	const char *msx = en->map_in[x];
+	for (size_t k = 0; k < en->in.n; k++)
+		for (size_t m = 0; m < en->in.p[k].n_ms; m++)
+			if (ms_eq(en->in.p[k].ms[m], msx)) {
+				ev.in = xrealloc(ev.in, (ev.n_in + 1) * sizeof(*ev.in));
+				ev.in[ev.n_in++] = (struct pes_pkg){xstrdup(en->in.p[k].name), xstrdup(en->in.p[k].repo),
+								    msx ? xstrdup(msx) : NULL};
+				break;
 			}
+	for (size_t k = 0; k < en->out.n; k++) {
+		/* the first of the package's streams that this in-stream maps to */
+		const char *pick = NULL;
+		bool found = false;
+		for (size_t m = 0; m < en->out.p[k].n_ms && !found; m++)
+			for (size_t y = 0; y < en->n_map && !found; y++)
+				if (ms_eq(en->map_in[y], msx) && ms_eq(en->map_out[y], en->out.p[k].ms[m])) {
+					pick = en->out.p[k].ms[m];
+					found = true;
+				}
+		if (!found)
+			continue;
+		ev.out = xrealloc(ev.out, (ev.n_out + 1) * sizeof(*ev.out));
+		ev.out[ev.n_out++] =
+			(struct pes_pkg){xstrdup(en->out.p[k].name), xstrdup(en->out.p[k].repo), pick ? xstrdup(pick) : NULL};
 	}
+	return ev;
+}
+
+/* Expand one entry into events, appended to *evs. */
+static int parse_entry(json_t *e, size_t idx, const char *shown, bool vendor, struct pes_event **evs, size_t *n_evs,
+		       char **ret_err)
+{
+	struct entry en = {0};
+	int r = parse_head(e, idx, &en, ret_err);
+	if (r >= 0)
+		r = parse_arches(json_object_get(e, "architectures"), &en, ret_err);
+	if (r >= 0) {
+		_cleanup_free_ char *pin = xasprintf("%s.in_packageset", en.path);
+		_cleanup_free_ char *pout = xasprintf("%s.out_packageset", en.path);
+		r = parse_set(json_object_get(e, "in_packageset"), pin, &en.in, ret_err);
+		if (r >= 0)
+			r = parse_set(json_object_get(e, "out_packageset"), pout, &en.out, ret_err);
+	}
+	if (r >= 0)
+		r = parse_stream_maps(json_object_get(e, "modulestream_maps"), &en, ret_err);
 	const char *desc = json_string_value(json_object_get(e, "description"));
 	/* one event per distinct in-stream */
-	for (size_t x = 0; r >= 0 && x < n_map; x++) {
+	for (size_t x = 0; r >= 0 && x < en.n_map; x++) {
 		bool seen = false;
 		for (size_t y = 0; y < x && !seen; y++)
-			seen = ms_eq(map_in[y], map_in[x]);
+			seen = ms_eq(en.map_in[y], en.map_in[x]);
 		if (seen)
 			continue;
-		struct pes_event ev = {
-			.id = id,
-			.action = (int)action,
-			.from = {from[0], from[1]},
-			.to = {to[0], to[1]},
-			.vendor = vendor,
-			.file = xstrdup(shown),
-			.index = idx,
-			.description = desc && *desc ? xstrdup(desc) : NULL,
-		};
-		ev.arches = xcalloc(n_arches + 1, sizeof(char *));
-		for (size_t k = 0; k < n_arches; k++)
-			ev.arches[k] = xstrdup(arches[k]);
-		ev.n_arches = n_arches;
-		for (size_t k = 0; k < in.n; k++)
-			for (size_t m = 0; m < in.p[k].n_ms; m++)
-				if (ms_eq(in.p[k].ms[m], map_in[x])) {
-					ev.in = xrealloc(ev.in, (ev.n_in + 1) * sizeof(*ev.in));
-					ev.in[ev.n_in++] = (struct pes_pkg){xstrdup(in.p[k].name), xstrdup(in.p[k].repo),
-									    map_in[x] ? xstrdup(map_in[x]) : NULL};
-					break;
-				}
-		for (size_t k = 0; k < out.n; k++) {
-			/* the first of the package's streams that this in-stream maps to */
-			const char *pick = NULL;
-			bool found = false;
-			for (size_t m = 0; m < out.p[k].n_ms && !found; m++)
-				for (size_t y = 0; y < n_map && !found; y++)
-					if (ms_eq(map_in[y], map_in[x]) && ms_eq(map_out[y], out.p[k].ms[m])) {
-						pick = out.p[k].ms[m];
-						found = true;
-					}
-			if (!found)
-				continue;
-			ev.out = xrealloc(ev.out, (ev.n_out + 1) * sizeof(*ev.out));
-			ev.out[ev.n_out++] = (struct pes_pkg){xstrdup(out.p[k].name), xstrdup(out.p[k].repo),
-							      pick ? xstrdup(pick) : NULL};
-		}
 		*evs = xrealloc(*evs, (*n_evs + 1) * sizeof(**evs));
-		(*evs)[(*n_evs)++] = ev;
+		(*evs)[(*n_evs)++] = entry_event(&en, x, idx, shown, vendor, desc);
 	}
-	for (size_t x = 0; x < n_map; x++) {
-		free(map_in[x]);
-		free(map_out[x]);
-	}
-	free(map_in);
-	free(map_out);
-	for (size_t k = 0; k < n_arches; k++)
-		free(arches[k]);
-	free(arches);
-	raw_set_free(&in);
-	raw_set_free(&out);
+	entry_clear(&en);
 	return r;
 }
 
