@@ -474,11 +474,7 @@ static void report_host_dracut(const char *kver)
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *cfg = live_config_get();
-	if (!cfg) {
-		actor_info("live mode is not enabled");
-		return actor_finish();
-	}
+	json_t *cfg = live_config_or_finish();
 	_cleanup_free_ char *arch = sys_arch_get();
 	json_t *info = actor_consume_last("TargetUserSpaceInfo");
 	us = image_userspace_locate(info, "the live system is made from it");
