@@ -98,27 +98,9 @@ static void report_signatures(struct group *g, size_t n, json_t *keys)
 	}
 }
 
-int main(int argc, char **argv)
+/* the packages: everything the transaction installs */
+static struct pkgfetch_pkg *planned_packages(json_t *plan, size_t *ret_n)
 {
-	actor_init(argc, argv);
-	double t0 = now_monotonic();
-	json_t *plan = plan_consume_planned();
-	if (!plan) {
-		actor_warning("no planned transaction: nothing to download");
-		return actor_finish();
-	}
-	bool gpgcheck = !nogpgcheck();
-	json_t *keys = actor_consume_last("TargetGpgKeys");
-	if (!keys && gpgcheck)
-		actor_error("no trusted keys to check the target packages with",
-			    "target_gpg_keys did not run (or failed), so no package signature could be checked");
-	struct keys_set trusted = {0};
-	_cleanup_free_ char *err = NULL;
-	if (keys_set_from_json(json_object_get(keys, "trusted"), &trusted, &err) < 0)
-		actor_error("cannot read the trusted keys", "%s", err);
-	json_t *ipu = ipu_config_get();
-
-	/* the packages: everything the transaction installs */
 	size_t n = 0, i;
 	json_t *it;
 	struct pkgfetch_pkg *pkgs = xcalloc(json_array_size(json_object_get(plan, "items")) + 1, sizeof(*pkgs));
@@ -131,38 +113,19 @@ int main(int argc, char **argv)
 				    "item %zu", i);
 		n++;
 	}
-	_cleanup_free_ char *cache = actor_path("/var/lib/leapp/packages");
-	int r = mkdir_p(cache, 0755);
-	if (r < 0)
-		actor_error("cannot create the package cache", "%s: %s", cache, strerror(-r));
-	struct pkgfetch_opts o = {
-		.root = actor_root(),
-		.cache_dir = cache,
-		.basearch = ipu_str(ipu, "architecture") ?: "x86_64",
-		.releasever = ipu_str(ipu, "target_version") ?: "",
-		.parallel = (int)cfg_int("parallel", 4),
-		.retries = (int)cfg_int("retries", 3),
-		.timeout = cfg_int("timeout", 30),
-		.backoff = cfg_real("retry_delay", 1.0),
-		.gpgcheck = gpgcheck,
-		.progress = on_progress,
-		.log = on_log,
-	};
-	struct dl_stats st = {0};
-	r = pkgfetch_run(&o, json_object_get(plan, "repos"), &trusted, pkgs, n, &st, &err);
-	if (r == -ENOSPC)
-		actor_error("not enough space to download the target packages",
-			    "%s. Nothing half-written is left in %s (partial downloads were removed); free space on its "
-			    "filesystem and run leapp upgrade again.",
-			    err, cache);
-	if (r < 0)
-		actor_error("cannot download the target packages", "%s", err);
+	*ret_n = n;
+	return pkgs;
+}
 
-	/* what the verification found */
+/* What the verification found: corrupt packages stop the actor; the others, grouped by verdict
+ * and key, go to *ret_groups. */
+static void verification_groups(struct pkgfetch_pkg *pkgs, size_t n, const char *cache, struct group **ret_groups,
+				size_t *ret_n_groups)
+{
 	struct buf corrupt = {0};
 	struct group *groups = NULL;
 	size_t n_groups = 0, n_corrupt = 0;
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct pkgfetch_pkg *p = &pkgs[i];
 		_cleanup_free_ char *line = pkgfetch_problem(p);
 		if (!line)
@@ -194,34 +157,93 @@ int main(int argc, char **argv)
 			    "so the repository itself holds damaged packages (they were removed from %s):%s",
 			    n_corrupt, cache, corrupt.data);
 	}
+	buf_free(&corrupt);
+	*ret_groups = groups;
+	*ret_n_groups = n_groups;
+}
+
+static void produce_downloaded(const struct pkgfetch_opts *o, struct pkgfetch_pkg *pkgs, size_t n,
+			       const struct dl_stats *st, bool gpgcheck, double t0)
+{
+	json_t *list = json_array();
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(list, pkgfetch_pkg_to_json(o, &pkgs[i]));
+		bytes += pkgs[i].size;
+	}
+	double secs = now_monotonic() - t0;
+	actor_info("%zu packages (%.1f MiB) verified in %s: %zu from the cache, %zu downloaded (%.1f MiB) in %.2f s%s", n,
+		   (double)bytes / (1 << 20), o->cache_dir, st->cached, st->fetched, (double)st->bytes / (1 << 20), secs,
+		   gpgcheck ? "" : "; signatures not checked (--nogpgcheck)");
+	_cleanup_free_ char *cache_in_root = pkgfetch_in_root(actor_root(), o->cache_dir);
+	actor_produce("DownloadedPackages",
+		      json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:b, s:f}", "cache_dir", o->cache_dir, "cache_dir_in_root",
+				cache_in_root, "packages", list, "downloaded", (json_int_t)st->fetched, "cached",
+				(json_int_t)st->cached, "bytes_downloaded", (json_int_t)st->bytes, "gpgcheck", gpgcheck,
+				"seconds", secs));
+}
+
+int main(int argc, char **argv)
+{
+	actor_init(argc, argv);
+	double t0 = now_monotonic();
+	json_t *plan = plan_consume_planned();
+	if (!plan) {
+		actor_warning("no planned transaction: nothing to download");
+		return actor_finish();
+	}
+	bool gpgcheck = !nogpgcheck();
+	json_t *keys = actor_consume_last("TargetGpgKeys");
+	if (!keys && gpgcheck)
+		actor_error("no trusted keys to check the target packages with",
+			    "target_gpg_keys did not run (or failed), so no package signature could be checked");
+	struct keys_set trusted = {0};
+	_cleanup_free_ char *err = NULL;
+	if (keys_set_from_json(json_object_get(keys, "trusted"), &trusted, &err) < 0)
+		actor_error("cannot read the trusted keys", "%s", err);
+	json_t *ipu = ipu_config_get();
+	size_t n = 0;
+	struct pkgfetch_pkg *pkgs = planned_packages(plan, &n);
+	_cleanup_free_ char *cache = actor_path("/var/lib/leapp/packages");
+	int r = mkdir_p(cache, 0755);
+	if (r < 0)
+		actor_error("cannot create the package cache", "%s: %s", cache, strerror(-r));
+	struct pkgfetch_opts o = {
+		.root = actor_root(),
+		.cache_dir = cache,
+		.basearch = ipu_str(ipu, "architecture") ?: "x86_64",
+		.releasever = ipu_str(ipu, "target_version") ?: "",
+		.parallel = (int)cfg_int("parallel", 4),
+		.retries = (int)cfg_int("retries", 3),
+		.timeout = cfg_int("timeout", 30),
+		.backoff = cfg_real("retry_delay", 1.0),
+		.gpgcheck = gpgcheck,
+		.progress = on_progress,
+		.log = on_log,
+	};
+	struct dl_stats st = {0};
+	r = pkgfetch_run(&o, json_object_get(plan, "repos"), &trusted, pkgs, n, &st, &err);
+	if (r == -ENOSPC)
+		actor_error("not enough space to download the target packages",
+			    "%s. Nothing half-written is left in %s (partial downloads were removed); free space on its "
+			    "filesystem and run leapp upgrade again.",
+			    err, cache);
+	if (r < 0)
+		actor_error("cannot download the target packages", "%s", err);
+	struct group *groups = NULL;
+	size_t n_groups = 0;
+	verification_groups(pkgs, n, cache, &groups, &n_groups);
 	if (n_groups) {
 		report_signatures(groups, n_groups, keys);
 		actor_stop_after_phase("target packages failed the signature check");
-	} else {
-		json_t *list = json_array();
-		uint64_t bytes = 0;
-		for (i = 0; i < n; i++) {
-			json_array_append_new(list, pkgfetch_pkg_to_json(&o, &pkgs[i]));
-			bytes += pkgs[i].size;
-		}
-		double secs = now_monotonic() - t0;
-		actor_info("%zu packages (%.1f MiB) verified in %s: %zu from the cache, %zu downloaded (%.1f MiB) in %.2f s%s",
-			   n, (double)bytes / (1 << 20), cache, st.cached, st.fetched, (double)st.bytes / (1 << 20), secs,
-			   gpgcheck ? "" : "; signatures not checked (--nogpgcheck)");
-		_cleanup_free_ char *cache_in_root = pkgfetch_in_root(actor_root(), cache);
-		actor_produce("DownloadedPackages",
-			      json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:b, s:f}", "cache_dir", cache, "cache_dir_in_root",
-					cache_in_root, "packages", list, "downloaded", (json_int_t)st.fetched, "cached",
-					(json_int_t)st.cached, "bytes_downloaded", (json_int_t)st.bytes, "gpgcheck", gpgcheck,
-					"seconds", secs));
-	}
+	} else
+		produce_downloaded(&o, pkgs, n, &st, gpgcheck, t0);
 	for (size_t k = 0; k < n_groups; k++) {
 		free(groups[k].key_id);
 		buf_free(&groups[k].list);
 	}
 	free(groups);
-	buf_free(&corrupt);
-	for (i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		pkgfetch_pkg_clear(&pkgs[i]);
 	free(pkgs);
 	keys_set_clear(&trusted);

@@ -79,6 +79,120 @@ static void report_no_os_release(const char *err)
 	actor_report(e);
 }
 
+static void produce_os_release(json_t *osr, const char *id, const char *version_id)
+{
+	json_t *id_like = json_array();
+	const char *like = json_string_value(json_object_get(osr, "ID_LIKE"));
+	if (like) {
+		_cleanup_free_ char *copy = xstrdup(like);
+		char *save = NULL;
+		for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+			json_array_append_new(id_like, json_string(t));
+	}
+	actor_produce("OSRelease",
+		      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:o}", "release_id", id, "name",
+				json_string_value(json_object_get(osr, "NAME")) ?: "", "pretty_name",
+				json_string_value(json_object_get(osr, "PRETTY_NAME")) ?: "", "version",
+				json_string_value(json_object_get(osr, "VERSION")) ?: "", "version_id", version_id, "variant_id",
+				json_string_value(json_object_get(osr, "VARIANT_ID")), "id_like", id_like));
+}
+
+/* The upgrade path chosen from upgrade_paths.json (strings borrowed from paths). */
+struct path_choice {
+	const char *problem;
+	const char *matched_key, *default_target, *target;
+	const char *source_virtual, *target_virtual;
+	json_t *allowed;
+	json_t *paths;
+};
+
+/* the list of targets of this version in the flavour's table: the exact VERSION_ID; a
+ * distribution with _virtual_versions (centos) may also be found by the version its key stands for */
+static json_t *targets_of(json_t *table, json_t *virt, const char *version_id, const char **ret_key)
+{
+	json_t *list = json_object_get(table, version_id);
+	if (list) {
+		*ret_key = version_id;
+		return list;
+	}
+	if (!json_is_object(virt))
+		return NULL;
+	const char *k;
+	json_t *v;
+	json_object_foreach(virt, k, v)
+		if (json_string_value(v) && !strcmp(json_string_value(v), version_id) && json_object_get(table, k)) {
+			*ret_key = k;
+			return json_object_get(table, k);
+		}
+	return NULL;
+}
+
+static void choose_path(const char *id, const char *version_id, const char *flavour, const char *requested,
+			struct path_choice *pc)
+{
+	pc->problem = "none";
+	pc->allowed = json_array();
+	_cleanup_free_ char *derr = NULL;
+	int r = datafile_load_json("upgrade_paths.json", &pc->paths, &derr);
+	if (r < 0) {
+		datafile_report_problem("upgrade_paths.json", r, derr);
+		pc->problem = "data-file";
+		return;
+	}
+	json_t *distro = json_object_get(pc->paths, id);
+	json_t *table = json_object_get(distro, flavour);
+	json_t *virt = json_object_get(distro, "_virtual_versions");
+	if (!json_is_object(table)) {
+		pc->problem = "no-distro";
+		return;
+	}
+	json_t *list = targets_of(table, virt, version_id, &pc->matched_key);
+	if (!json_is_array(list) || !json_array_size(list)) {
+		pc->problem = "no-path";
+		pc->matched_key = NULL;
+	} else {
+		json_array_extend(pc->allowed, list);
+		pc->default_target = highest(list);
+		if (requested && !list_has(list, requested))
+			pc->problem = "target-not-allowed";
+		pc->target = requested ? requested : pc->default_target;
+	}
+	if (json_is_object(virt)) {
+		pc->source_virtual = json_string_value(json_object_get(virt, pc->matched_key ? pc->matched_key : version_id));
+		if (pc->target)
+			pc->target_virtual = json_string_value(json_object_get(virt, pc->target));
+	}
+}
+
+/* IPUConfig is produced even without a valid path, so that the other facts can be collected and
+ * reported in one run; the Checks phase inhibits (check_upgrade_path). */
+static void produce_ipu_config(const char *id, const char *version_id, const char *flavour, const char *requested,
+			       const struct path_choice *pc)
+{
+	int smajor = os_release_version_major(version_id);
+	_cleanup_free_ char *guess = xasprintf("%d", smajor + 1);
+	const char *tv = pc->target ? pc->target : requested ? requested : guess;
+	int tmajor = os_release_version_major(tv);
+	if (tmajor < 0)
+		tmajor = smajor + 1;
+	const char *arch_source = NULL;
+	_cleanup_free_ char *arch = architecture(&arch_source);
+	_cleanup_free_ char *kernel = NULL;
+	if (fs_root_read("/proc/sys/kernel/osrelease", 4096, &kernel, NULL) == 0)
+		str_strip(kernel);
+	_cleanup_free_ char *path_source =
+		requested ? xasprintf("--target %s", requested)
+		: pc->matched_key ? xasprintf("upgrade_paths.json: %s.%s[\"%s\"]", id, flavour, pc->matched_key)
+				  : NULL;
+	actor_produce("IPUConfig",
+		      json_pack("{s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "source_distro", id,
+				"source_version", version_id, "source_major", smajor, "target_distro", id, "target_version", tv,
+				"target_major", tmajor, "architecture", arch, "flavour", flavour, "kernel",
+				kernel && *kernel ? kernel : NULL, "upgrade_path_source", path_source, "source_virtual_version",
+				pc->source_virtual, "target_virtual_version", pc->target_virtual));
+	actor_info("%s %s -> %s (%s), %s from %s", id, version_id, tv, pc->problem, arch, arch_source);
+}
+
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
@@ -95,20 +209,7 @@ int main(int argc, char **argv)
 		json_decref(osr);
 		return actor_finish();
 	}
-	json_t *id_like = json_array();
-	const char *like = json_string_value(json_object_get(osr, "ID_LIKE"));
-	if (like) {
-		_cleanup_free_ char *copy = xstrdup(like);
-		char *save = NULL;
-		for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
-			json_array_append_new(id_like, json_string(t));
-	}
-	actor_produce("OSRelease",
-		      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:o}", "release_id", id, "name",
-				json_string_value(json_object_get(osr, "NAME")) ?: "", "pretty_name",
-				json_string_value(json_object_get(osr, "PRETTY_NAME")) ?: "", "version",
-				json_string_value(json_object_get(osr, "VERSION")) ?: "", "version_id", version_id, "variant_id",
-				json_string_value(json_object_get(osr, "VARIANT_ID")), "id_like", id_like));
+	produce_os_release(osr, id, version_id);
 
 	const char *flavour = getenv("LEAPP_UPGRADE_PATH_FLAVOUR");
 	if (!flavour || !*flavour)
@@ -116,88 +217,16 @@ int main(int argc, char **argv)
 	const char *requested = getenv("LEAPP_UPGRADE_PATH_TARGET_RELEASE");
 	if (requested && !*requested)
 		requested = NULL;
-
-	const char *problem = "none";
-	const char *matched_key = NULL, *default_target = NULL, *target = NULL;
-	const char *source_virtual = NULL, *target_virtual = NULL;
-	json_t *allowed = json_array();
-	json_t *paths = NULL;
-	_cleanup_free_ char *derr = NULL;
-	int r = datafile_load_json("upgrade_paths.json", &paths, &derr);
-	if (r < 0) {
-		datafile_report_problem("upgrade_paths.json", r, derr);
-		problem = "data-file";
-	} else {
-		json_t *distro = json_object_get(paths, id);
-		json_t *table = json_object_get(distro, flavour);
-		json_t *virt = json_object_get(distro, "_virtual_versions");
-		if (!json_is_object(table)) {
-			problem = "no-distro";
-		} else {
-			/* the exact VERSION_ID; a distribution with _virtual_versions (centos) may also
-			 * be found by the version its key stands for */
-			json_t *list = json_object_get(table, version_id);
-			if (list)
-				matched_key = version_id;
-			else if (json_is_object(virt)) {
-				const char *k;
-				json_t *v;
-				json_object_foreach(virt, k, v)
-					if (json_string_value(v) && !strcmp(json_string_value(v), version_id) &&
-					    json_object_get(table, k)) {
-						matched_key = k;
-						list = json_object_get(table, k);
-						break;
-					}
-			}
-			if (!json_is_array(list) || !json_array_size(list)) {
-				problem = "no-path";
-				matched_key = NULL;
-			} else {
-				json_array_extend(allowed, list);
-				default_target = highest(list);
-				if (requested && !list_has(list, requested))
-					problem = "target-not-allowed";
-				target = requested ? requested : default_target;
-			}
-			if (json_is_object(virt)) {
-				source_virtual = json_string_value(json_object_get(virt, matched_key ? matched_key : version_id));
-				if (target)
-					target_virtual = json_string_value(json_object_get(virt, target));
-			}
-		}
-	}
+	struct path_choice pc = {0};
+	choose_path(id, version_id, flavour, requested, &pc);
 	actor_produce("UpgradePath",
 		      json_pack("{s:s, s:s, s:s, s:s?, s:O, s:s?, s:s?, s:s?, s:s}", "distro", id, "flavour", flavour,
-				"source_version", version_id, "matched_key", matched_key, "allowed_targets", allowed,
-				"default_target", default_target, "requested_target", requested, "target", target, "problem",
-				problem));
-
-	/* IPUConfig is produced even without a valid path, so that the other facts can be
-	 * collected and reported in one run; the Checks phase inhibits (check_upgrade_path). */
-	int smajor = os_release_version_major(version_id);
-	_cleanup_free_ char *guess = xasprintf("%d", smajor + 1);
-	const char *tv = target ? target : requested ? requested : guess;
-	int tmajor = os_release_version_major(tv);
-	if (tmajor < 0)
-		tmajor = smajor + 1;
-	const char *arch_source = NULL;
-	_cleanup_free_ char *arch = architecture(&arch_source);
-	_cleanup_free_ char *kernel = NULL;
-	if (fs_root_read("/proc/sys/kernel/osrelease", 4096, &kernel, NULL) == 0)
-		str_strip(kernel);
-	_cleanup_free_ char *path_source =
-		requested ? xasprintf("--target %s", requested)
-			  : matched_key ? xasprintf("upgrade_paths.json: %s.%s[\"%s\"]", id, flavour, matched_key) : NULL;
-	actor_produce("IPUConfig",
-		      json_pack("{s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "source_distro", id,
-				"source_version", version_id, "source_major", smajor, "target_distro", id, "target_version", tv,
-				"target_major", tmajor, "architecture", arch, "flavour", flavour, "kernel",
-				kernel && *kernel ? kernel : NULL, "upgrade_path_source", path_source, "source_virtual_version",
-				source_virtual, "target_virtual_version", target_virtual));
-	actor_info("%s %s -> %s (%s), %s from %s", id, version_id, tv, problem, arch, arch_source);
-	json_decref(allowed);
-	json_decref(paths);
+				"source_version", version_id, "matched_key", pc.matched_key, "allowed_targets", pc.allowed,
+				"default_target", pc.default_target, "requested_target", requested, "target", pc.target,
+				"problem", pc.problem));
+	produce_ipu_config(id, version_id, flavour, requested, &pc);
+	json_decref(pc.allowed);
+	json_decref(pc.paths);
 	json_decref(osr);
 	return actor_finish();
 }

@@ -151,49 +151,25 @@ static void report(struct problems *P, int which, const char *title, const char 
 	actor_report(e);
 }
 
-int main(int argc, char **argv)
-{
-	actor_init(argc, argv);
-	double t0 = now_monotonic();
-	json_t *plan = plan_consume_planned();
-	json_t *dp = actor_consume_last("DownloadedPackages");
-	if (!plan || !dp) {
-		actor_warning("no transaction test: %s", !dp ? "the packages were not all downloaded and verified"
-							     : "no planned transaction");
-		json_decref(plan);
-		json_decref(dp);
-		return actor_finish();
-	}
-	const char *root = actor_root();
-	_cleanup_free_ char *err = NULL, *dir = actor_path("/var/lib/leapp/transaction-test"), *copy = NULL;
-	/* a copy left by a run that was killed is of no use */
-	rm_rf(dir);
-	int r = rpmenv_rpmdb_copy(root, dir, &copy, &err);
-	if (r < 0)
-		actor_error("cannot copy the RPM database for the transaction test", "%s", err);
-	_cleanup_free_ char *dbpath = rpmenv_in_root(root, copy);
-	const char *real_dbpath = rpmenv_dbpath(root);
-	struct rpmrebuild_result rb;
-	if (rpmrebuild_run(root, dbpath, &rb, &err) < 0) {
-		rm_rf(dir);
-		actor_error("cannot rebuild the copy of the RPM database in the target release's format", "%s", err);
-	}
-	if (rb.rebuilt)
-		actor_info("the copy of the RPM database rebuilt from %s to %s (as the upgrade will): %zu packages in %.2f s",
-			   rb.from, rb.to, rb.packages, rb.seconds);
-	struct rpmtrans_opts o = {.root = root, .dbpath = dbpath, .test = true, .progress = on_progress};
-	struct rpmtrans *t = NULL;
-	if (rpmtrans_new(&o, &t, &err) < 0) {
-		rm_rf(dir);
-		actor_error("cannot set up the RPM transaction test", "%s", err);
-	}
+/* The test transaction being built: librpm's, and the rpmdb copy to remove on any error. */
+struct test {
+	struct rpmtrans *t;
+	const char *dir;
+};
 
-	double t_copy = now_monotonic();
-	struct problems P = {.list = json_array()};
-	/* the installs: beside (install-only), a reinstall (the same NEVRA installed when planned), or
-	 * an upgrade (which is also how rpm downgrades) */
-	size_t i, k;
-	json_t *v, *it;
+static _noreturn_ void test_fail(struct test *T, const char *what, const char *detail)
+{
+	rpmtrans_free(T->t);
+	rm_rf(T->dir);
+	actor_error(what, "%s", detail);
+}
+
+/* the installs: beside (install-only), a reinstall (the same NEVRA installed when planned), or
+ * an upgrade (which is also how rpm downgrades) */
+static void add_downloaded(struct test *T, json_t *plan, json_t *dp)
+{
+	size_t i;
+	json_t *v;
 	struct strmap installed;
 	strmap_init(&installed);
 	json_array_foreach(json_object_get(plan, "installed"), i, v)
@@ -207,19 +183,21 @@ int main(int argc, char **argv)
 						? RPMTRANS_AUTO
 					: nevra && strmap_has(&installed, nevra) ? RPMTRANS_REINSTALL
 										  : RPMTRANS_UPGRADE;
-		free(err);
-		err = NULL;
-		if (!path || rpmtrans_add_package(t, path, how, &err) < 0) {
-			rpmtrans_free(t);
-			rm_rf(dir);
-			actor_error("cannot add a downloaded package to the transaction test", "%s",
-				    err ? err : "a package without a path");
+		_cleanup_free_ char *err = NULL;
+		if (!path || rpmtrans_add_package(T->t, path, how, &err) < 0) {
+			strmap_clear(&installed, NULL);
+			test_fail(T, "cannot add a downloaded package to the transaction test",
+				  err ? err : "a package without a path");
 		}
 	}
-	double t_add = now_monotonic();
-	/* the removals the plan makes: removed and obsoleted packages, and what upgrades replace */
-	struct strmap planned_erase;
-	strmap_init(&planned_erase);
+	strmap_clear(&installed, NULL);
+}
+
+/* the removals the plan makes: removed and obsoleted packages, and what upgrades replace */
+static void planned_erasures(json_t *plan, struct strmap *planned_erase)
+{
+	size_t i;
+	json_t *it;
 	json_array_foreach(json_object_get(plan, "items"), i, it) {
 		const char *action = json_string_value(json_object_get(it, "action"));
 		if (!action)
@@ -227,64 +205,73 @@ int main(int argc, char **argv)
 		if (!strcmp(action, "remove") || !strcmp(action, "obsolete")) {
 			_cleanup_free_ char *nevra = plan_nevra(it);
 			if (nevra)
-				strmap_put(&planned_erase, nevra, NULL);
+				strmap_put(planned_erase, nevra, NULL);
 		}
 		const char *from = json_string_value(json_object_get(it, "from"));
 		if (from && !json_is_true(json_object_get(it, "installonly"))) {
 			_cleanup_free_ char *copyf = xstrdup(from);
 			char *save = NULL;
 			for (char *f = strtok_r(copyf, ",", &save); f; f = strtok_r(NULL, ",", &save))
-				strmap_put(&planned_erase, str_strip(f), NULL);
+				strmap_put(planned_erase, str_strip(f), NULL);
 		}
 	}
-	for (k = 0; k < planned_erase.n; k++) {
-		if (!planned_erase.keys[k])
-			continue;
-		free(err);
-		err = NULL;
-		r = rpmtrans_add_erase(t, planned_erase.keys[k], &err);
-		if (r == -ENOENT) {
-			_cleanup_free_ char *msg = xasprintf("the plan removes %s, which is not installed", planned_erase.keys[k]);
-			mismatch(&P, planned_erase.keys[k], msg);
-		} else if (r < 0) {
-			rpmtrans_free(t);
-			rm_rf(dir);
-			actor_error("cannot add a removal to the transaction test", "%s", err);
-		}
-	}
-	/* rpm erases what an upgrade replaces on its own: nothing beyond the plan may go */
-	char **erasures = rpmtrans_erasures(t);
-	size_t n_erase = 0;
-	for (; erasures[n_erase]; n_erase++) {
-		if (strmap_has(&planned_erase, erasures[n_erase]))
-			continue;
-		_cleanup_free_ char *msg = xasprintf("rpm would also erase %s, which the plan keeps", erasures[n_erase]);
-		mismatch(&P, erasures[n_erase], msg);
-	}
-	for (i = 0; erasures[i]; i++)
-		free(erasures[i]);
-	free(erasures);
+}
 
-	struct rpmtrans_result res;
-	free(err);
-	err = NULL;
-	double t_erase = now_monotonic();
-	r = rpmtrans_run(t, &res, &err);
-	actor_debug("timings: rpmdb copy %.3f s, packages %.3f s, erasures %.3f s, librpm check and run %.3f s",
-		    t_copy - t0, t_add - t_copy, t_erase - t_add, now_monotonic() - t_erase);
-	rpmtrans_free(t);
-	rm_rf(dir);
-	if (r < 0) {
-		strmap_clear(&planned_erase, NULL);
-		strmap_clear(&installed, NULL);
-		actor_error("the RPM transaction test could not run", "%s", err);
+/* The planned removals into the transaction; then nothing beyond them may go (rpm erases what
+ * an upgrade replaces on its own). */
+static void add_erasures(struct test *T, const struct strmap *planned_erase, struct problems *P)
+{
+	for (size_t k = 0; k < planned_erase->n; k++) {
+		if (!planned_erase->keys[k])
+			continue;
+		_cleanup_free_ char *err = NULL;
+		int r = rpmtrans_add_erase(T->t, planned_erase->keys[k], &err);
+		if (r == -ENOENT) {
+			_cleanup_free_ char *msg = xasprintf("the plan removes %s, which is not installed", planned_erase->keys[k]);
+			mismatch(P, planned_erase->keys[k], msg);
+		} else if (r < 0)
+			test_fail(T, "cannot add a removal to the transaction test", err);
 	}
-	/* disk space: the largest shortfall per filesystem */
+	char **erasures = rpmtrans_erasures(T->t);
+	for (size_t n = 0; erasures[n]; n++) {
+		if (strmap_has(planned_erase, erasures[n]))
+			continue;
+		_cleanup_free_ char *msg = xasprintf("rpm would also erase %s, which the plan keeps", erasures[n]);
+		mismatch(P, erasures[n], msg);
+	}
+	strv_free(erasures);
+}
+
+/* one librpm problem as a TransactionTestProblem */
+static json_t *problem_json(const struct rpmtrans_problem *p)
+{
+	json_t *names = json_array();
+	_cleanup_free_ char *n1 = p->package ? name_of(p->package) : NULL;
+	_cleanup_free_ char *n2 = p->other && (p->kind == RPMTRANS_PROB_FILE_CONFLICT || p->kind == RPMTRANS_PROB_REQUIRES ||
+						p->kind == RPMTRANS_PROB_CONFLICTS || p->kind == RPMTRANS_PROB_OBSOLETES)
+					  ? name_of(p->other)
+					  : NULL;
+	if (n1)
+		json_array_append_new(names, json_string(n1));
+	if (n2 && (!n1 || strcmp(n1, n2)))
+		json_array_append_new(names, json_string(n2));
+	json_t *j = json_pack("{s:s, s:s?, s:s?, s:o, s:s?, s:s?, s:s?, s:s}", "kind", rpmtrans_problem_kind_name(p->kind),
+			      "package", p->package, "other", p->other, "packages", names, "file", p->file, "dependency",
+			      p->dependency, "filesystem", p->filesystem, "message", p->message);
+	json_object_set_new(j, "needed", p->kind == RPMTRANS_PROB_DISK_SPACE || p->kind == RPMTRANS_PROB_DISK_INODES
+						 ? json_integer((json_int_t)p->needed)
+						 : json_null());
+	return j;
+}
+
+/* librpm's problems into P: the list, and the reports' lines (disk space: the largest shortfall
+ * per filesystem) */
+static void collect_problems(const struct rpmtrans_result *res, struct problems *P, json_t *moved)
+{
 	struct strmap space;
 	strmap_init(&space);
-	json_t *moved = actor_consume_last("DirToSymlinkTasks");
-	for (i = 0; i < res.n_problems; i++) {
-		const struct rpmtrans_problem *p = &res.problems[i];
+	for (size_t i = 0; i < res->n_problems; i++) {
+		const struct rpmtrans_problem *p = &res->problems[i];
 		if (p->kind == RPMTRANS_PROB_FILE_CONFLICT && dir_moved_aside(moved, p->file)) {
 			/* rpm looks at the disk: the directory is still there now; dir_to_symlink_preparation
 			 * moves it aside before the real transaction */
@@ -292,27 +279,10 @@ int main(int argc, char **argv)
 				   p->package ? p->package : "?", p->other ? p->other : "?");
 			continue;
 		}
-		json_t *names = json_array();
-		_cleanup_free_ char *n1 = p->package ? name_of(p->package) : NULL;
-		_cleanup_free_ char *n2 = p->other && (p->kind == RPMTRANS_PROB_FILE_CONFLICT || p->kind == RPMTRANS_PROB_REQUIRES ||
-							p->kind == RPMTRANS_PROB_CONFLICTS || p->kind == RPMTRANS_PROB_OBSOLETES)
-						  ? name_of(p->other)
-						  : NULL;
-		if (n1)
-			json_array_append_new(names, json_string(n1));
-		if (n2 && (!n1 || strcmp(n1, n2)))
-			json_array_append_new(names, json_string(n2));
-		json_t *j = json_pack("{s:s, s:s?, s:s?, s:o, s:s?, s:s?, s:s?, s:s}", "kind",
-				      rpmtrans_problem_kind_name(p->kind), "package", p->package, "other", p->other,
-				      "packages", names, "file", p->file, "dependency", p->dependency, "filesystem",
-				      p->filesystem, "message", p->message);
-		json_object_set_new(j, "needed", p->kind == RPMTRANS_PROB_DISK_SPACE || p->kind == RPMTRANS_PROB_DISK_INODES
-							 ? json_integer((json_int_t)p->needed)
-							 : json_null());
-		json_array_append_new(P.list, j);
+		json_array_append_new(P->list, problem_json(p));
 		switch (p->kind) {
 		case RPMTRANS_PROB_FILE_CONFLICT:
-			add_line(&P, R_CONFLICT, "file %s: %s and %s", p->file ? p->file : "?", p->package ? p->package : "?",
+			add_line(P, R_CONFLICT, "file %s: %s and %s", p->file ? p->file : "?", p->package ? p->package : "?",
 				 p->other ? p->other : "?");
 			break;
 		case RPMTRANS_PROB_DISK_SPACE:
@@ -327,32 +297,35 @@ int main(int argc, char **argv)
 		case RPMTRANS_PROB_REQUIRES:
 		case RPMTRANS_PROB_CONFLICTS:
 		case RPMTRANS_PROB_OBSOLETES:
-			add_line(&P, R_DEPS, "%s", p->message);
+			add_line(P, R_DEPS, "%s", p->message);
 			break;
 		default:
-			add_line(&P, R_OTHER, "%s", p->message);
+			add_line(P, R_OTHER, "%s", p->message);
 			break;
 		}
 	}
-	for (k = 0; k < space.n; k++) {
+	for (size_t k = 0; k < space.n; k++) {
 		if (!space.keys[k])
 			continue;
 		uint64_t need = (uint64_t)(uintptr_t)space.vals[k];
 		const char *fs = space.keys[k] + 2;
 		if (space.keys[k][0] == 'b')
-			space_line(&P, fs, need);
+			space_line(P, fs, need);
 		else
-			add_line(&P, R_SPACE, "%s needs %" PRIu64 " more inodes", fs, need);
+			add_line(P, R_SPACE, "%s needs %" PRIu64 " more inodes", fs, need);
 	}
 	strmap_clear(&space, NULL);
-	json_decref(moved);
-	report(&P, R_CONFLICT, "Target packages have conflicting files",
+}
+
+static void report_all(struct problems *P)
+{
+	report(P, R_CONFLICT, "Target packages have conflicting files",
 	       "The RPM transaction test found files that two packages of the upgrade would both own with different "
 	       "content, so rpm would refuse the transaction:",
 	       "Remove one of the conflicting packages before the upgrade (or list it in "
 	       "/etc/leapp/transaction/to_remove), or get fixed packages into the target repositories.");
 	/* upstream's wording for dnf's "more space needed" (an error there, an inhibitor here); no key */
-	report(&P, R_SPACE, "There is not enough space on some file systems to perform the upgrade transaction.",
+	report(P, R_SPACE, "There is not enough space on some file systems to perform the upgrade transaction.",
 	       "The RPM transaction test found that the upgraded packages do not fit. Per mount point, what rpm "
 	       "needs, what is free now and how much more is needed (the downloaded packages and the target "
 	       "userspace already take their space, and stay until the transaction is done: they are not counted "
@@ -360,16 +333,86 @@ int main(int argc, char **argv)
 	       "Free at least the missing space on each filesystem named (or grow it); rpm's figures are minimums, "
 	       "so leave a margin (e.g. when 200 MiB are missing on /usr, add 1200 MiB or more). Then run leapp "
 	       "upgrade again.");
-	report(&P, R_DEPS, "The RPM transaction has unmet dependencies",
+	report(P, R_DEPS, "The RPM transaction has unmet dependencies",
 	       "librpm's dependency check of the planned transaction failed:",
 	       "Install or remove the packages named so that the dependencies hold (see "
 	       "/var/log/leapp/transaction.json for the plan), then run leapp upgrade again.");
-	report(&P, R_MISMATCH, "The RPM transaction differs from the plan",
+	report(P, R_MISMATCH, "The RPM transaction differs from the plan",
 	       "librpm would not run exactly the planned transaction:",
 	       "Run leapp upgrade again to plan the transaction anew; if this persists, report it with "
 	       "/var/log/leapp/transaction.json.");
-	report(&P, R_OTHER, "The RPM transaction test failed", "librpm reports problems with the planned transaction:",
+	report(P, R_OTHER, "The RPM transaction test failed", "librpm reports problems with the planned transaction:",
 	       "Fix what librpm names, then run leapp upgrade again.");
+}
+
+/* The test transaction on a copy of the rpmdb; its result in *res. */
+static void run_test(const char *root, json_t *plan, json_t *dp, double t0, struct problems *P,
+		     struct rpmtrans_result *res, struct rpmrebuild_result *rb)
+{
+	_cleanup_free_ char *err = NULL, *dir = actor_path("/var/lib/leapp/transaction-test"), *copy = NULL;
+	/* a copy left by a run that was killed is of no use */
+	rm_rf(dir);
+	int r = rpmenv_rpmdb_copy(root, dir, &copy, &err);
+	if (r < 0)
+		actor_error("cannot copy the RPM database for the transaction test", "%s", err);
+	_cleanup_free_ char *dbpath = rpmenv_in_root(root, copy);
+	/* the test predicts the interim: the copy in the target's format, as the upgrade rebuilds it */
+	if (rpmrebuild_run(root, dbpath, rb, &err) < 0) {
+		rm_rf(dir);
+		actor_error("cannot rebuild the copy of the RPM database in the target release's format", "%s", err);
+	}
+	if (rb->rebuilt)
+		actor_info("the copy of the RPM database rebuilt from %s to %s (as the upgrade will): %zu packages in %.2f s",
+			   rb->from, rb->to, rb->packages, rb->seconds);
+	struct rpmtrans_opts o = {.root = root, .dbpath = dbpath, .test = true, .progress = on_progress};
+	struct test T = {.dir = dir};
+	if (rpmtrans_new(&o, &T.t, &err) < 0) {
+		rm_rf(dir);
+		actor_error("cannot set up the RPM transaction test", "%s", err);
+	}
+	double t_copy = now_monotonic();
+	add_downloaded(&T, plan, dp);
+	double t_add = now_monotonic();
+	struct strmap planned_erase;
+	strmap_init(&planned_erase);
+	planned_erasures(plan, &planned_erase);
+	add_erasures(&T, &planned_erase, P);
+	strmap_clear(&planned_erase, NULL);
+	free(err);
+	err = NULL;
+	double t_erase = now_monotonic();
+	r = rpmtrans_run(T.t, res, &err);
+	actor_debug("timings: rpmdb copy %.3f s, packages %.3f s, erasures %.3f s, librpm check and run %.3f s",
+		    t_copy - t0, t_add - t_copy, t_erase - t_add, now_monotonic() - t_erase);
+	rpmtrans_free(T.t);
+	rm_rf(dir);
+	if (r < 0)
+		actor_error("the RPM transaction test could not run", "%s", err);
+}
+
+int main(int argc, char **argv)
+{
+	actor_init(argc, argv);
+	double t0 = now_monotonic();
+	json_t *plan = plan_consume_planned();
+	json_t *dp = actor_consume_last("DownloadedPackages");
+	if (!plan || !dp) {
+		actor_warning("no transaction test: %s", !dp ? "the packages were not all downloaded and verified"
+							     : "no planned transaction");
+		json_decref(plan);
+		json_decref(dp);
+		return actor_finish();
+	}
+	const char *root = actor_root();
+	const char *real_dbpath = rpmenv_dbpath(root);
+	struct problems P = {.list = json_array()};
+	struct rpmtrans_result res;
+	struct rpmrebuild_result rb;
+	run_test(root, plan, dp, t0, &P, &res, &rb);
+	json_t *moved = actor_consume_last("DirToSymlinkTasks");
+	collect_problems(&res, &P, moved);
+	json_decref(moved);
+	report_all(&P);
 	bool passed = json_array_size(P.list) == 0;
 	double secs = now_monotonic() - t0;
 	if (passed)
@@ -389,11 +432,9 @@ int main(int argc, char **argv)
 				"rebuild_seconds", rb.seconds, "seconds", secs));
 	rpmrebuild_result_clear(&rb);
 	rpmtrans_result_free(&res);
-	for (k = 0; k < ELEMENTSOF(P.text); k++)
+	for (size_t k = 0; k < ELEMENTSOF(P.text); k++)
 		buf_free(&P.text[k]);
 	json_decref(P.list);
-	strmap_clear(&planned_erase, NULL);
-	strmap_clear(&installed, NULL);
 	json_decref(plan);
 	json_decref(dp);
 	return actor_finish();

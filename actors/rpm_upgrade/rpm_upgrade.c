@@ -379,6 +379,91 @@ static json_t *strv_json(char **v)
 	return a;
 }
 
+/* What the steps of one RPM upgrade share, beside struct upgrade. */
+struct run {
+	double t0;
+	const char *arch;
+	int source_major;
+	bool started;    /* an earlier run of this execution began changing the rpmdb */
+	bool as_planned; /* the rpmdb is the one the transaction was planned against */
+	struct solve_result res;
+	char *fp;                /* the rpmdb's fingerprint now */
+	const char *planned_fp;  /* the plan's */
+	double solve_secs;
+	struct rpmdb_pkgs before;
+	struct strmap installed, pubkeys; /* NEVRAs and gpg-pubkey NVRs installed before */
+	struct rpmtrans *t;
+	size_t n_added;
+	json_t *imported, *keys_removed;
+	char **dups, **erasures, **installs;
+	size_t n_erasures, n_installs;
+	struct rpmtrans_result tr;
+	bool ran;
+	double tt, tx_secs;
+};
+
+/* The inputs: a tested plan of status planned, the downloaded packages, the source release. */
+static void run_inputs(struct upgrade *u, struct run *r, json_t *ipu)
+{
+	u->plan = actor_consume_last("PlannedTransaction");
+	u->dp = actor_consume_last("DownloadedPackages");
+	u->keys = actor_consume_last("TargetGpgKeys");
+	u->test = actor_consume_last("TransactionTestResult");
+	u->cache = actor_consume_last("RepoMetadataCache");
+	const char *status = json_string_value(json_object_get(u->plan, "status"));
+	if (!u->plan || !status || strcmp(status, "planned"))
+		actor_error("no planned transaction to upgrade with", "PlannedTransaction is missing or not of status planned");
+	if (!u->dp)
+		actor_error("the packages of the upgrade were not downloaded", "no DownloadedPackages message");
+	if (!u->keys)
+		actor_error("the keys of the target release are not known",
+			    "no TargetGpgKeys message: without it the packages' signatures cannot be checked again before "
+			    "they are installed; nothing was changed");
+	const char *tstatus = json_string_value(json_object_get(u->test, "status"));
+	if (!tstatus || strcmp(tstatus, "passed"))
+		actor_error("the RPM transaction was not tested successfully", "TransactionTestResult is %s",
+			    tstatus ? tstatus : "missing");
+	r->arch = ipu_str(ipu, "architecture") ?: "x86_64";
+	r->source_major = ipu_source_major(ipu);
+	if (r->source_major <= 0)
+		actor_error("no source release", "IPUConfig has no source_major");
+}
+
+/* Solve again from the rpmdb as it is; read what is installed. */
+static void run_solve_again(struct upgrade *u, struct run *r)
+{
+	double ts = now_monotonic();
+	struct solve_ctx *s = NULL;
+	_cleanup_free_ char *err = NULL;
+	if (replan_solve(u->plan, u->root, r->arch, baseurl_for, u, &r->res, &s, &err) < 0)
+		actor_error("cannot solve the upgrade transaction again from the rpmdb", "%s", err);
+	r->fp = solve_installed_fingerprint(s);
+	solve_free(s);
+	r->solve_secs = now_monotonic() - ts;
+	if (r->res.n_problems)
+		solve_problems(&r->res);
+	r->planned_fp = json_string_value(json_object_get(u->plan, "rpmdb_fingerprint"));
+	r->as_planned = r->planned_fp && !strcmp(r->fp, r->planned_fp);
+	strmap_init(&r->installed);
+	strmap_init(&r->pubkeys);
+	read_installed(u->root, &r->installed, &r->pubkeys, &r->before);
+}
+
+/* What is left to install must have been downloaded and tested (checked before anything
+ * changes; the initramfs has no network to fetch more). */
+static void run_check_downloaded(struct upgrade *u, struct run *r)
+{
+	for (size_t k = 0; k < r->res.n_items; k++) {
+		const struct solve_item *it = &r->res.items[k];
+		_cleanup_free_ char *nevra = item_nevra(it);
+		const char *action = solve_action_name(it->action);
+		if (is_install(action) && !strmap_has(&r->installed, nevra) &&
+		    !json_string_value(json_object_get(strmap_get(&u->downloaded, nevra), "path_in_root")))
+			actor_error("the upgrade transaction needs a package that was not downloaded and tested",
+				    "%s (%s, %s): nothing was changed", nevra, action, it->reason ? it->reason : "");
+	}
+}
+
 /* The scriptlets' output goes to SCRIPT_LOG; a log that cannot be opened stops the upgrade
  * before anything changes (librpm would send the output elsewhere, or nowhere). */
 static int open_script_log(void)
@@ -410,104 +495,11 @@ static void rebuild_first(const char *root)
 	rpmrebuild_result_clear(&rb);
 }
 
-int main(int argc, char **argv)
+/* librpm checks the signatures again when every package was signed by a trusted key (the keys
+ * are in the rpmdb once imported); otherwise the download's checks are what there is */
+static bool run_verify(struct upgrade *u)
 {
-	actor_init(argc, argv);
-	double t0 = now_monotonic();
-	struct upgrade U = {.root = actor_root()}, *u = &U;
-	u->plan = actor_consume_last("PlannedTransaction");
-	u->dp = actor_consume_last("DownloadedPackages");
-	u->keys = actor_consume_last("TargetGpgKeys");
-	u->test = actor_consume_last("TransactionTestResult");
-	u->cache = actor_consume_last("RepoMetadataCache");
-	json_t *ipu = ipu_config_get();
-	const char *status = json_string_value(json_object_get(u->plan, "status"));
-	if (!u->plan || !status || strcmp(status, "planned"))
-		actor_error("no planned transaction to upgrade with", "PlannedTransaction is missing or not of status planned");
-	if (!u->dp)
-		actor_error("the packages of the upgrade were not downloaded", "no DownloadedPackages message");
-	if (!u->keys)
-		actor_error("the keys of the target release are not known",
-			    "no TargetGpgKeys message: without it the packages' signatures cannot be checked again before "
-			    "they are installed; nothing was changed");
-	const char *tstatus = json_string_value(json_object_get(u->test, "status"));
-	if (!tstatus || strcmp(tstatus, "passed"))
-		actor_error("the RPM transaction was not tested successfully", "TransactionTestResult is %s",
-			    tstatus ? tstatus : "missing");
-	const char *arch = ipu_str(ipu, "architecture") ?: "x86_64";
-	int source_major = ipu_source_major(ipu);
-	if (source_major <= 0)
-		actor_error("no source release", "IPUConfig has no source_major");
-	index_inputs(u);
-	bool started = upgrade_rpm_started(u->root, actor_execution());
-
-	/* solve again from the rpmdb as it is */
-	double ts = now_monotonic();
-	struct solve_result res;
-	struct solve_ctx *s = NULL;
-	_cleanup_free_ char *err = NULL;
-	if (replan_solve(u->plan, u->root, arch, baseurl_for, u, &res, &s, &err) < 0)
-		actor_error("cannot solve the upgrade transaction again from the rpmdb", "%s", err);
-	_cleanup_free_ char *fp = solve_installed_fingerprint(s);
-	solve_free(s);
-	double solve_secs = now_monotonic() - ts;
-	if (res.n_problems)
-		solve_problems(&res);
-	const char *planned_fp = json_string_value(json_object_get(u->plan, "rpmdb_fingerprint"));
-	bool as_planned = planned_fp && !strcmp(fp, planned_fp);
-	struct rpmdb_pkgs before = {0};
-	struct strmap installed, pubkeys;
-	strmap_init(&installed);
-	strmap_init(&pubkeys);
-	read_installed(u->root, &installed, &pubkeys, &before);
-	if (!started && !as_planned && nothing_pending(&res, &installed)) {
-		/* upgraded already (this actor run again after the upgrade ended): nothing changes */
-		actor_info("the rpmdb holds the upgraded packages already (%s): nothing to do", fp);
-		done_nothing(u, &before, source_major, solve_secs, t0);
-		rpmdb_pkgs_clear(&before);
-		strmap_clear(&installed, NULL);
-		strmap_clear(&pubkeys, NULL);
-		solve_result_free(&res);
-		upgrade_free(u);
-		json_decref(ipu);
-		return actor_finish();
-	}
-	if (!started && !as_planned)
-		actor_error("the RPM database changed since the upgrade transaction was planned",
-			    "Nothing was upgraded: the rpmdb is %s, the plan was made for %s, and the RPM upgrade of this "
-			    "upgrade had not started. Boot the system normally and run leapp upgrade again.",
-			    fp, planned_fp ? planned_fp : "(none)");
-	if (as_planned)
-		check_as_planned(u, &res);
-	actor_info("solved again from the rpmdb (%s%s) in %.2f s: %zu items", fp,
-		   as_planned ? ", as planned" : ", an earlier run was interrupted", solve_secs, res.n_items);
-
-	/* what is left to install must have been downloaded and tested (checked before anything
-	 * changes; the initramfs has no network to fetch more) */
-	for (size_t k = 0; k < res.n_items; k++) {
-		const struct solve_item *it = &res.items[k];
-		_cleanup_free_ char *nevra = item_nevra(it);
-		const char *action = solve_action_name(it->action);
-		if (is_install(action) && !strmap_has(&installed, nevra) &&
-		    !json_string_value(json_object_get(strmap_get(&u->downloaded, nevra), "path_in_root")))
-			actor_error("the upgrade transaction needs a package that was not downloaded and tested",
-				    "%s (%s, %s): nothing was changed", nevra, action, it->reason ? it->reason : "");
-	}
-
-	/* from here on the rpmdb may change: the checks before this phase must know */
-	if (!started) {
-		int r = upgrade_rpm_mark(u->root, actor_execution());
-		if (r < 0)
-			actor_error("cannot record that the RPM upgrade starts", "%s: %s", RPM_UPGRADE_MARK, strerror(-r));
-	}
-
-	/* librpm: the real rpmdb, scriptlets chrooted in the root, output into the log */
-	double tt = now_monotonic();
-	_cleanup_close_ int logfd = open_script_log();
-	bool gpgcheck = !json_is_false(json_object_get(u->keys, "gpgcheck"));
-	/* librpm checks the signatures again when every package was signed by a trusted key (the keys
-	 * are in the rpmdb once imported); otherwise the download's checks are what there is */
-	bool verify = gpgcheck;
+	bool verify = !json_is_false(json_object_get(u->keys, "gpgcheck"));
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(u->dp, "packages"), i, v) {
@@ -515,43 +507,38 @@ int main(int argc, char **argv)
 		if (!sig || strcmp(sig, "ok"))
 			verify = false;
 	}
-	struct rpmtrans_opts o = {.root = u->root,
-				  .verify = verify,
-				  .plugins = json_is_true(json_object_get(actor_config(), "plugins")),
-				  .script_fd = logfd,
-				  .progress = on_progress,
-				  .userdata = u};
-	rpmenv_log_forward(on_rpm_log, NULL);
-	struct rpmtrans *t = NULL;
-	free(err);
-	err = NULL;
-	rebuild_first(u->root);
-	if (rpmtrans_new(&o, &t, &err) < 0)
-		actor_error("cannot open the RPM database for the upgrade", "%s", err);
+	return verify;
+}
 
-	/* keys first: librpm checks the packages against them */
-	json_t *imported = json_array(), *keys_removed = json_array();
+/* keys first: librpm checks the packages against them */
+static void run_import_keys(struct upgrade *u, struct run *r)
+{
+	size_t i;
+	json_t *v;
+	r->imported = json_array();
 	json_array_foreach(json_object_get(u->keys, "to_import"), i, v) {
 		const char *nvr = json_string_value(json_object_get(v, "gpg_pubkey"));
 		const char *armored = json_string_value(json_object_get(v, "armored"));
-		if (!nvr || !armored || strmap_has(&pubkeys, nvr))
+		if (!nvr || !armored || strmap_has(&r->pubkeys, nvr))
 			continue;
-		free(err);
-		err = NULL;
-		if (rpmtrans_import_key(t, armored, &err) < 0)
+		_cleanup_free_ char *err = NULL;
+		if (rpmtrans_import_key(r->t, armored, &err) < 0)
 			actor_error("cannot import a key of the target release", "%s: %s", nvr, err);
-		json_array_append_new(imported, json_string(nvr));
+		json_array_append_new(r->imported, json_string(nvr));
 		actor_info("imported the key %s (%s)", nvr, json_string_value(json_object_get(v, "user_id")) ?: "no user id");
 	}
+}
 
-	/* what is left to install, and the erasures */
-	size_t n_added = 0;
-	for (i = 0; i < res.n_items; i++) {
-		const struct solve_item *it = &res.items[i];
+/* what is left to install, and the erasures */
+static void run_add_items(struct upgrade *u, struct run *r)
+{
+	for (size_t i = 0; i < r->res.n_items; i++) {
+		const struct solve_item *it = &r->res.items[i];
 		_cleanup_free_ char *nevra = item_nevra(it);
+		_cleanup_free_ char *err = NULL;
 		const char *action = solve_action_name(it->action);
 		if (is_install(action)) {
-			if (strmap_has(&installed, nevra))
+			if (strmap_has(&r->installed, nevra))
 				continue; /* done by the interrupted run */
 			json_t *pkg = strmap_get(&u->downloaded, nevra);
 			const char *in_root = json_string_value(json_object_get(pkg, "path_in_root"));
@@ -559,120 +546,202 @@ int main(int argc, char **argv)
 				actor_error("the upgrade transaction needs a package that was not downloaded and tested",
 					    "%s (%s, %s): nothing was changed", nevra, action, it->reason ? it->reason : "");
 			_cleanup_free_ char *path = actor_path(in_root);
-			free(err);
-			err = NULL;
-			if (rpmtrans_add_package(t, path, it->installonly ? RPMTRANS_BESIDE : RPMTRANS_UPGRADE, &err) < 0)
+			if (rpmtrans_add_package(r->t, path, it->installonly ? RPMTRANS_BESIDE : RPMTRANS_UPGRADE, &err) < 0)
 				actor_error("cannot add a downloaded package to the upgrade transaction", "%s", err);
-			n_added++;
+			r->n_added++;
 		} else if (is_erase(action)) {
-			free(err);
-			err = NULL;
-			int r = rpmtrans_add_erase(t, nevra, &err);
-			if (r < 0 && r != -ENOENT)
+			int e = rpmtrans_add_erase(r->t, nevra, &err);
+			if (e < 0 && e != -ENOENT)
 				actor_error("cannot add a removal to the upgrade transaction", "%s", err);
 		}
 	}
-	char **dups = rpmtrans_duplicates(t, u->installonly, u->n_installonly);
-	for (i = 0; dups[i]; i++) {
-		strmap_put(&u->allowed_erase, dups[i], NULL);
-		free(err);
-		err = NULL;
-		if (rpmtrans_add_erase(t, dups[i], &err) < 0)
+}
+
+/* the duplicates an interrupted run left, and the obsoleted keys: erased too */
+static void run_add_extra_erasures(struct upgrade *u, struct run *r)
+{
+	size_t i;
+	json_t *v;
+	r->dups = rpmtrans_duplicates(r->t, u->installonly, u->n_installonly);
+	for (i = 0; r->dups[i]; i++) {
+		strmap_put(&u->allowed_erase, r->dups[i], NULL);
+		_cleanup_free_ char *err = NULL;
+		if (rpmtrans_add_erase(r->t, r->dups[i], &err) < 0)
 			actor_error("cannot erase a package an interrupted run left twice", "%s", err);
-		actor_info("%s is installed beside a newer version (an interrupted run): erased", dups[i]);
+		actor_info("%s is installed beside a newer version (an interrupted run): erased", r->dups[i]);
 	}
+	r->keys_removed = json_array();
 	json_array_foreach(json_object_get(u->keys, "to_remove"), i, v) {
 		const char *nvr = json_string_value(v);
-		if (!nvr || !strmap_has(&pubkeys, nvr))
+		if (!nvr || !strmap_has(&r->pubkeys, nvr))
 			continue;
 		strmap_put(&u->allowed_erase, nvr, NULL);
-		free(err);
-		err = NULL;
-		if (rpmtrans_add_erase(t, nvr, &err) < 0)
+		_cleanup_free_ char *err = NULL;
+		if (rpmtrans_add_erase(r->t, nvr, &err) < 0)
 			actor_error("cannot erase an obsoleted key", "%s", err);
-		json_array_append_new(keys_removed, json_string(nvr));
+		json_array_append_new(r->keys_removed, json_string(nvr));
 	}
-	/* nothing beyond the plan (and the duplicates) may go */
-	char **erasures = rpmtrans_erasures(t), **installs = rpmtrans_installs(t);
+}
+
+/* nothing beyond the plan (and the duplicates) may go */
+static void run_check_erasures(struct upgrade *u, struct run *r)
+{
+	r->erasures = rpmtrans_erasures(r->t);
+	r->installs = rpmtrans_installs(r->t);
 	struct buf extra = {0};
-	size_t n_extra = 0, n_erasures = 0, n_installs = 0;
-	for (; erasures[n_erasures]; n_erasures++) {
+	size_t n_extra = 0;
+	for (; r->erasures[r->n_erasures]; r->n_erasures++) {
 		/* rpm names a gpg-pubkey without the arch it does not have */
-		const char *e = erasures[n_erasures];
+		const char *e = r->erasures[r->n_erasures];
 		_cleanup_free_ char *noarch = str_endswith(e, ".(none)") ? xstrndup(e, strlen(e) - strlen(".(none)")) : NULL;
 		if (strmap_has(&u->allowed_erase, e) || (noarch && strmap_has(&u->allowed_erase, noarch)))
 			continue;
 		if (n_extra++ < MAX_LISTED)
 			buf_printf(&extra, "\n  %s", e);
 	}
-	while (installs[n_installs])
-		n_installs++;
+	while (r->installs[r->n_installs])
+		r->n_installs++;
 	if (n_extra) {
 		buf_append(&extra, "", 1);
 		actor_error("the upgrade transaction would erase packages the plan keeps",
 			    "Nothing was changed. rpm would erase %zu package(s) that the tested plan does not:%s", n_extra,
 			    extra.data);
 	}
+	buf_free(&extra);
+}
+
+/* The transaction: librpm on the real rpmdb, scriptlets chrooted in the root, output into the log. */
+static void run_transaction(struct upgrade *u, struct run *r)
+{
+	r->tt = now_monotonic();
+	_cleanup_close_ int logfd = open_script_log();
+	struct rpmtrans_opts o = {.root = u->root,
+				  .verify = run_verify(u),
+				  .plugins = json_is_true(json_object_get(actor_config(), "plugins")),
+				  .script_fd = logfd,
+				  .progress = on_progress,
+				  .userdata = u};
+	rpmenv_log_forward(on_rpm_log, NULL);
+	_cleanup_free_ char *err = NULL;
+	rebuild_first(u->root);
+	if (rpmtrans_new(&o, &r->t, &err) < 0)
+		actor_error("cannot open the RPM database for the upgrade", "%s", err);
+	run_import_keys(u, r);
+	run_add_items(u, r);
+	run_add_extra_erasures(u, r);
+	run_check_erasures(u, r);
 
 	double t_added = now_monotonic(), t_ran = t_added;
-	struct rpmtrans_result tr = {0};
-	bool ran = n_installs || n_erasures;
-	if (ran) {
-		actor_info("RPM transaction: %zu to install, %zu to erase (%zu packages read)", n_installs, n_erasures, n_added);
+	r->ran = r->n_installs || r->n_erasures;
+	if (r->ran) {
+		actor_info("RPM transaction: %zu to install, %zu to erase (%zu packages read)", r->n_installs, r->n_erasures,
+			   r->n_added);
 		free(err);
 		err = NULL;
-		if (rpmtrans_run(t, &tr, &err) < 0)
+		if (rpmtrans_run(r->t, &r->tr, &err) < 0)
 			actor_error("the RPM transaction of the upgrade could not run", "%s", err);
 		t_ran = now_monotonic();
-		if (!tr.ok)
-			transaction_failed(&tr);
+		if (!r->tr.ok)
+			transaction_failed(&r->tr);
 	} else {
 		actor_info("nothing left to do: the rpmdb holds the upgraded packages");
 	}
-	rpmtrans_free(t);
+	rpmtrans_free(r->t);
+	r->t = NULL;
 	rpmenv_log_forward(NULL, NULL);
-	double tx_secs = now_monotonic() - tt;
-	if (ran)
+	r->tx_secs = now_monotonic() - r->tt;
+	if (r->ran)
 		actor_info("RPM transaction done: %zu installed, %zu erased in %.2f s (solving %.2f s; librpm: reading the "
 			   "packages %.2f s, checking, ordering and running %.2f s, closing %.2f s)",
-			   tr.installs, tr.erasures, tx_secs, solve_secs, t_added - tt, t_ran - t_added,
+			   r->tr.installs, r->tr.erasures, r->tx_secs, r->solve_secs, t_added - r->tt, t_ran - t_added,
 			   now_monotonic() - t_ran);
-	report_script_failures(&tr);
+	report_script_failures(&r->tr);
+}
 
-	/* what the rpmdb holds now */
+/* What the rpmdb holds now: every install there, the leftovers of the old release reported. */
+static void run_check_after(struct upgrade *u, struct run *r)
+{
 	struct rpmdb_pkgs after = {0};
 	struct strmap now_installed, now_keys;
 	strmap_init(&now_installed);
 	strmap_init(&now_keys);
 	read_installed(u->root, &now_installed, &now_keys, &after);
-	for (i = 0; installs[i]; i++)
-		if (!strmap_has(&now_installed, installs[i]))
-			actor_error("a package of the upgrade is not in the rpmdb after the transaction", "%s", installs[i]);
-	leftovers(u, &after, source_major);
-
-	json_t *sf = json_array();
-	for (i = 0; i < tr.n_script_failures; i++)
-		json_array_append_new(sf, json_string(tr.script_failures[i]));
-	json_t *result = json_pack("{s:s, s:b, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:f, s:f, s:f}", "status",
-				   ran ? "upgraded" : "nothing-to-do", "resumed", started && !as_planned, "installs",
-				   (json_int_t)n_installs, "erasures", (json_int_t)n_erasures, "installed", strv_json(installs),
-				   "erased", strv_json(erasures), "duplicates", strv_json(dups), "keys_imported", imported,
-				   "keys_removed", keys_removed, "script_failures", sf, "rpm_version", rpmtrans_rpm_version(),
-				   "solve_seconds", solve_secs, "transaction_seconds", tx_secs, "seconds", now_monotonic() - t0);
-	actor_produce("RPMUpgradeResult", result);
-
-	rpmtrans_result_free(&tr);
-	strv_free(dups);
-	strv_free(erasures);
-	strv_free(installs);
-	buf_free(&extra);
-	rpmdb_pkgs_clear(&before);
+	for (size_t i = 0; r->installs[i]; i++)
+		if (!strmap_has(&now_installed, r->installs[i]))
+			actor_error("a package of the upgrade is not in the rpmdb after the transaction", "%s", r->installs[i]);
+	leftovers(u, &after, r->source_major);
 	rpmdb_pkgs_clear(&after);
-	strmap_clear(&installed, NULL);
-	strmap_clear(&pubkeys, NULL);
 	strmap_clear(&now_installed, NULL);
 	strmap_clear(&now_keys, NULL);
-	solve_result_free(&res);
+}
+
+static void run_produce(struct run *r)
+{
+	json_t *sf = json_array();
+	for (size_t i = 0; i < r->tr.n_script_failures; i++)
+		json_array_append_new(sf, json_string(r->tr.script_failures[i]));
+	json_t *result = json_pack("{s:s, s:b, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:f, s:f, s:f}", "status",
+				   r->ran ? "upgraded" : "nothing-to-do", "resumed", r->started && !r->as_planned, "installs",
+				   (json_int_t)r->n_installs, "erasures", (json_int_t)r->n_erasures, "installed",
+				   strv_json(r->installs), "erased", strv_json(r->erasures), "duplicates", strv_json(r->dups),
+				   "keys_imported", r->imported, "keys_removed", r->keys_removed, "script_failures", sf,
+				   "rpm_version", rpmtrans_rpm_version(), "solve_seconds", r->solve_secs, "transaction_seconds",
+				   r->tx_secs, "seconds", now_monotonic() - r->t0);
+	r->imported = r->keys_removed = NULL; /* the result holds them */
+	actor_produce("RPMUpgradeResult", result);
+}
+
+static void run_clear(struct run *r)
+{
+	rpmtrans_result_free(&r->tr);
+	strv_free(r->dups);
+	strv_free(r->erasures);
+	strv_free(r->installs);
+	json_decref(r->imported);
+	json_decref(r->keys_removed);
+	rpmdb_pkgs_clear(&r->before);
+	strmap_clear(&r->installed, NULL);
+	strmap_clear(&r->pubkeys, NULL);
+	solve_result_free(&r->res);
+	free(r->fp);
+}
+
+int main(int argc, char **argv)
+{
+	actor_init(argc, argv);
+	struct run r = {.t0 = now_monotonic()};
+	struct upgrade U = {.root = actor_root()}, *u = &U;
+	json_t *ipu = ipu_config_get();
+	run_inputs(u, &r, ipu);
+	index_inputs(u);
+	r.started = upgrade_rpm_started(u->root, actor_execution());
+	run_solve_again(u, &r);
+	if (!r.started && !r.as_planned && nothing_pending(&r.res, &r.installed)) {
+		/* upgraded already (this actor run again after the upgrade ended): nothing changes */
+		actor_info("the rpmdb holds the upgraded packages already (%s): nothing to do", r.fp);
+		done_nothing(u, &r.before, r.source_major, r.solve_secs, r.t0);
+	} else {
+		if (!r.started && !r.as_planned)
+			actor_error("the RPM database changed since the upgrade transaction was planned",
+				    "Nothing was upgraded: the rpmdb is %s, the plan was made for %s, and the RPM upgrade of "
+				    "this upgrade had not started. Boot the system normally and run leapp upgrade again.",
+				    r.fp, r.planned_fp ? r.planned_fp : "(none)");
+		if (r.as_planned)
+			check_as_planned(u, &r.res);
+		actor_info("solved again from the rpmdb (%s%s) in %.2f s: %zu items", r.fp,
+			   r.as_planned ? ", as planned" : ", an earlier run was interrupted", r.solve_secs, r.res.n_items);
+		run_check_downloaded(u, &r);
+		/* from here on the rpmdb may change: the checks before this phase must know */
+		if (!r.started) {
+			int e = upgrade_rpm_mark(u->root, actor_execution());
+			if (e < 0)
+				actor_error("cannot record that the RPM upgrade starts", "%s: %s", RPM_UPGRADE_MARK, strerror(-e));
+		}
+		run_transaction(u, &r);
+		run_check_after(u, &r);
+		run_produce(&r);
+	}
+	run_clear(&r);
 	upgrade_free(u);
 	json_decref(ipu);
 	return actor_finish();

@@ -72,6 +72,117 @@ static void report_key_errors(json_t *errors, bool any_checked)
 	actor_report(e);
 }
 
+/* one gpgkey= URL read: a local file, or fetched */
+static int read_repo_key(const char *url, const struct dl_opts *dlo, struct keys_set *one, char **ret_err)
+{
+	if (str_startswith(url, "file:") || url[0] == '/') {
+		const char *path = str_startswith(url, "file://") ? url + 7 : str_startswith(url, "file:") ? url + 5 : url;
+		return keys_read_file(path, one, ret_err);
+	}
+	_cleanup_free_ char *text = NULL;
+	int r = dl_fetch_small(dlo, url, 16 << 20, &text, NULL, ret_err);
+	if (r == 0)
+		r = keys_read_armored(text, url, one, ret_err);
+	return r;
+}
+
+/* The keys the target repositories name with gpgkey=, merged into set (which repositories name
+ * each in key_repos); the repositories with gpgcheck=0 into nocheck; unreadable keys into errors.
+ * Returns whether an unreadable key matters (its repository checks signatures, and so do we). */
+static bool collect_repo_keys(json_t *plan, const char *arch, const char *releasever, bool gpgcheck,
+			      struct keys_set *set, struct strmap *key_repos, json_t *errors, json_t *nocheck)
+{
+	bool error_checked = false;
+	struct dl_opts dlo = {.timeout = 30, .retries = 2, .backoff = 1};
+	size_t i, k;
+	json_t *repo, *v;
+	json_array_foreach(json_object_get(plan, "repos"), i, repo) {
+		const char *id = json_string_value(json_object_get(repo, "repoid")) ?: "?";
+		bool repo_check = !json_is_false(json_object_get(repo, "gpgcheck"));
+		if (!repo_check)
+			json_array_append_new(nocheck, json_string(id));
+		json_array_foreach(json_object_get(repo, "gpgkey"), k, v) {
+			if (!json_is_string(v) || !*json_string_value(v))
+				continue;
+			_cleanup_free_ char *url = dl_expand_vars(json_string_value(v), arch, releasever);
+			struct keys_set one = {0};
+			_cleanup_free_ char *err = NULL;
+			if (read_repo_key(url, &dlo, &one, &err) < 0) {
+				json_array_append_new(errors, json_sprintf("repository %s: gpgkey %s: %s%s", id, url, err,
+									   repo_check ? "" : " (the repository has gpgcheck=0)"));
+				error_checked |= repo_check && gpgcheck;
+				keys_set_clear(&one);
+				continue;
+			}
+			for (size_t q = 0; q < one.n; q++)
+				note_repo(key_repos, one.v[q].fingerprint, id);
+			keys_set_merge(set, &one);
+		}
+	}
+	return error_checked;
+}
+
+/* obsoleted keys: gpg-signatures.json "obsoleted-keys", every major up to the target's; not
+ * trusted, and removed from the rpmdb when there. *ret_sigs, *ret_shown: the file read. */
+static void obsoleted_keys(json_t *ipu, int tmajor, struct keys_set *set, json_t *obs_list, json_t *to_remove,
+			   json_t **ret_sigs, char **ret_shown)
+{
+	const char *distro = ipu_str(ipu, "source_distro");
+	_cleanup_free_ char *signame = distro ? xasprintf("distro/%s/gpg-signatures.json", distro) : NULL;
+	if (signame) {
+		_cleanup_free_ char *path = datafile_path(signame, ret_shown);
+		_cleanup_free_ char *err = NULL;
+		if (datafile_load_json(signame, ret_sigs, &err) < 0)
+			actor_warning("no obsoleted keys known: %s", err ? err : signame);
+	}
+	json_t *omap = json_object_get(*ret_sigs, "obsoleted-keys");
+	size_t k;
+	json_t *v;
+	for (int major = 7; tmajor > 0 && major <= tmajor; major++) {
+		char mk[16];
+		snprintf(mk, sizeof(mk), "%d", major);
+		json_array_foreach(json_object_get(omap, mk), k, v) {
+			const char *nvr = json_string_value(v);
+			if (!nvr)
+				continue;
+			struct keys_key *key = keys_find_nvr(set, nvr);
+			json_t *sources = json_array();
+			if (key && key->in_rpmdb)
+				json_array_append_new(sources, json_string("rpmdb"));
+			if (key && key->file)
+				json_array_append_new(sources, json_string(key->file));
+			json_array_append_new(obs_list, json_pack("{s:s, s:s?, s:b, s:o}", "gpg_pubkey", nvr, "key_id",
+								  key ? key->key_id : NULL, "in_rpmdb", key && key->in_rpmdb,
+								  "sources", sources));
+			if (key && key->in_rpmdb)
+				json_array_append_new(to_remove, json_string(nvr));
+			if (key) {
+				actor_info("key %s (%s) is obsoleted for release %d by %s: not trusted", key->key_id, nvr, major,
+					   *ret_shown ? *ret_shown : signame);
+				keys_remove(set, (size_t)(key - set->v));
+			}
+		}
+	}
+}
+
+/* the trusted keys as JSON, and those of them to import (not in the rpmdb yet) */
+static void trusted_keys(const struct keys_set *set, struct strmap *key_repos, json_t *trusted, json_t *to_import)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct keys_key *key = &set->v[i];
+		json_t *j = keys_key_to_json(key);
+		json_object_set_new(j, "source", json_string(key->in_rpmdb ? "rpmdb" : "repo"));
+		json_t *rs = strmap_get(key_repos, key->fingerprint);
+		json_object_set_new(j, "repos", rs ? json_copy(rs) : json_array());
+		json_array_append(trusted, j);
+		if (!key->in_rpmdb)
+			json_array_append(to_import, j);
+		json_decref(j);
+		actor_info("trusted key %s %s (%s)%s", key->key_id, key->user_id ? key->user_id : "",
+			   key->in_rpmdb ? "rpmdb" : key->file, key->in_rpmdb ? "" : ": imported during the upgrade");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
@@ -96,99 +207,16 @@ int main(int argc, char **argv)
 	struct strmap key_repos;
 	strmap_init(&key_repos);
 	json_t *errors = json_array(), *nocheck = json_array();
-	bool error_checked = false;
-	struct dl_opts dlo = {.timeout = 30, .retries = 2, .backoff = 1};
-	size_t i, k;
-	json_t *repo, *v;
-	json_array_foreach(json_object_get(plan, "repos"), i, repo) {
-		const char *id = json_string_value(json_object_get(repo, "repoid")) ?: "?";
-		bool repo_check = !json_is_false(json_object_get(repo, "gpgcheck"));
-		if (!repo_check)
-			json_array_append_new(nocheck, json_string(id));
-		json_array_foreach(json_object_get(repo, "gpgkey"), k, v) {
-			if (!json_is_string(v) || !*json_string_value(v))
-				continue;
-			_cleanup_free_ char *url = dl_expand_vars(json_string_value(v), arch, releasever);
-			struct keys_set one = {0};
-			free(err);
-			err = NULL;
-			if (str_startswith(url, "file:") || url[0] == '/') {
-				const char *path = str_startswith(url, "file://") ? url + 7 : str_startswith(url, "file:") ? url + 5 : url;
-				r = keys_read_file(path, &one, &err);
-			} else {
-				_cleanup_free_ char *text = NULL;
-				r = dl_fetch_small(&dlo, url, 16 << 20, &text, NULL, &err);
-				if (r == 0)
-					r = keys_read_armored(text, url, &one, &err);
-			}
-			if (r < 0) {
-				json_array_append_new(errors, json_sprintf("repository %s: gpgkey %s: %s%s", id, url, err,
-									   repo_check ? "" : " (the repository has gpgcheck=0)"));
-				error_checked |= repo_check && gpgcheck;
-				keys_set_clear(&one);
-				continue;
-			}
-			for (size_t q = 0; q < one.n; q++)
-				note_repo(&key_repos, one.v[q].fingerprint, id);
-			keys_set_merge(&set, &one);
-		}
-	}
+	bool error_checked = collect_repo_keys(plan, arch, releasever, gpgcheck, &set, &key_repos, errors, nocheck);
 	report_key_errors(errors, error_checked);
 
-	/* obsoleted keys: gpg-signatures.json "obsoleted-keys", every major up to the target's */
-	const char *distro = ipu_str(ipu, "source_distro");
-	_cleanup_free_ char *signame = distro ? xasprintf("distro/%s/gpg-signatures.json", distro) : NULL;
 	_cleanup_free_ char *shown = NULL;
 	json_t *sigs = NULL;
-	if (signame) {
-		_cleanup_free_ char *path = datafile_path(signame, &shown);
-		free(err);
-		err = NULL;
-		if (datafile_load_json(signame, &sigs, &err) < 0)
-			actor_warning("no obsoleted keys known: %s", err ? err : signame);
-	}
 	json_t *obs_list = json_array(), *to_remove = json_array();
-	json_t *omap = json_object_get(sigs, "obsoleted-keys");
-	for (int major = 7; tmajor > 0 && major <= tmajor; major++) {
-		char mk[16];
-		snprintf(mk, sizeof(mk), "%d", major);
-		json_array_foreach(json_object_get(omap, mk), k, v) {
-			const char *nvr = json_string_value(v);
-			if (!nvr)
-				continue;
-			struct keys_key *key = keys_find_nvr(&set, nvr);
-			json_t *sources = json_array();
-			if (key && key->in_rpmdb)
-				json_array_append_new(sources, json_string("rpmdb"));
-			if (key && key->file)
-				json_array_append_new(sources, json_string(key->file));
-			json_array_append_new(obs_list, json_pack("{s:s, s:s?, s:b, s:o}", "gpg_pubkey", nvr, "key_id",
-								  key ? key->key_id : NULL, "in_rpmdb", key && key->in_rpmdb,
-								  "sources", sources));
-			if (key && key->in_rpmdb)
-				json_array_append_new(to_remove, json_string(nvr));
-			if (key) {
-				actor_info("key %s (%s) is obsoleted for release %d by %s: not trusted", key->key_id, nvr, major,
-					   shown ? shown : signame);
-				keys_remove(&set, (size_t)(key - set.v));
-			}
-		}
-	}
+	obsoleted_keys(ipu, tmajor, &set, obs_list, to_remove, &sigs, &shown);
 
 	json_t *trusted = json_array(), *to_import = json_array();
-	for (i = 0; i < set.n; i++) {
-		const struct keys_key *key = &set.v[i];
-		json_t *j = keys_key_to_json(key);
-		json_object_set_new(j, "source", json_string(key->in_rpmdb ? "rpmdb" : "repo"));
-		json_t *rs = strmap_get(&key_repos, key->fingerprint);
-		json_object_set_new(j, "repos", rs ? json_copy(rs) : json_array());
-		json_array_append(trusted, j);
-		if (!key->in_rpmdb)
-			json_array_append(to_import, j);
-		json_decref(j);
-		actor_info("trusted key %s %s (%s)%s", key->key_id, key->user_id ? key->user_id : "",
-			   key->in_rpmdb ? "rpmdb" : key->file, key->in_rpmdb ? "" : ": imported during the upgrade");
-	}
+	trusted_keys(&set, &key_repos, trusted, to_import);
 	actor_info("%zu trusted keys (%zu from the rpmdb), %zu to import, %zu obsoleted in the rpmdb%s", set.n, n_rpmdb,
 		   json_array_size(to_import), json_array_size(to_remove), gpgcheck ? "" : "; --nogpgcheck: not checked");
 	json_t *msg = json_pack("{s:o, s:o, s:o, s:o, s:b, s:o, s:O}", "trusted", trusted, "to_import", to_import,

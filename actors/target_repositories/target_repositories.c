@@ -45,144 +45,132 @@ static json_t *repo_json(const struct repo_entry *e, const char *origin, const c
 	return j;
 }
 
-static void log_line(const char *line, void *userdata)
+/* What the steps share. */
+struct targets {
+	char *src, *dst;          /* the source and target majors */
+	const char *arch, *tver;
+	json_t *mapmsg, *facts, *pes;
+	struct repomap map;
+	struct expected *exp;     /* the target repositories the mapping and PES need */
+	size_t n_exp;
+	json_t *unmapped;         /* enabled source repositories without a target */
+	char **missing, **errors;
+	size_t n_missing, n_errors;
+	char **en;                /* --enablerepo */
+	size_t n_en;
+	bool *used_en;
+	char *shown, *path;       /* leapp_upgrade_repositories.repo */
+	struct repo_file *rf;
+	json_t *repos;            /* TargetRepository entries */
+};
+
+static void errors_push(struct targets *c, char *m)
 {
-	actor_info("%s", line);
+	c->errors = xrealloc(c->errors, (c->n_errors + 1) * sizeof(char *));
+	c->errors[c->n_errors++] = m;
 }
 
-int main(int argc, char **argv)
+/* what one enabled source repository maps to */
+static void expect_for_repo(struct targets *c, const char *id, const char *file)
 {
-	actor_init(argc, argv);
-	json_t *ipu = ipu_config_get();
-	if (!ipu)
-		actor_error("no workflow configuration (IPUConfig)", "ipu_workflow_config did not decide the upgrade path");
-	_cleanup_free_ char *src = xasprintf("%d", ipu_source_major(ipu)), *dst = xasprintf("%d", ipu_target_major(ipu));
-	const char *arch = ipu_str(ipu, "architecture") ? ipu_str(ipu, "architecture") : "x86_64";
-	const char *tver = ipu_str(ipu, "target_version") ? ipu_str(ipu, "target_version") : dst;
-	json_t *mapmsg = actor_consume_last("RepositoriesMapping");
-	json_t *facts = actor_consume_last("RepositoriesFacts");
-	json_t *pes = actor_consume_last("PESRpmTransactionTasks");
-	struct repomap map;
-	repomap_init(&map);
-	if (mapmsg)
-		repomap_from_json(&map, mapmsg, NULL);
+	const struct repomap_repo *e = repomap_find_repoid(&c->map, id, c->src);
+	const struct repomap_entry *me = e ? repomap_find_entry(&c->map, e->pesid) : NULL;
+	if (!e || !me || !me->n_targets) {
+		_cleanup_free_ char *why =
+			!e ? xasprintf("the repository map (%s) does not list it for release %s",
+				       c->map.n_files ? c->map.files[0] : "repomap.json", c->src)
+			   : xasprintf("the repository map has no target for its pesid %s", e->pesid);
+		json_array_append_new(c->unmapped, json_pack("{s:s, s:s?, s:s?, s:[], s:s}", "repoid", id, "pesid",
+							     e ? e->pesid : NULL, "file", file, "packages", "why", why));
+		return;
+	}
+	for (size_t t = 0; t < me->n_targets; t++) {
+		const struct repomap_repo *tr = repomap_find_target(&c->map, me->targets[t], c->dst, e->channel, e->rhui);
+		if (!tr) {
+			_cleanup_free_ char *m = xasprintf("%s (pesid %s, the target of %s): no repository for "
+							   "release %s on %s in the repository map",
+							   me->targets[t], me->targets[t], id, c->dst, c->arch);
+			push_unique(&c->missing, &c->n_missing, m);
+			continue;
+		}
+		struct expected *x = exp_get(&c->exp, &c->n_exp, tr->repoid, tr->pesid);
+		push_unique(&x->from, &x->n_from, id);
+	}
+}
 
-	struct expected *exp = NULL;
-	size_t n_exp = 0;
-	json_t *unmapped = json_array();
-	char **missing = NULL, **errors = NULL;
-	size_t n_missing = 0, n_errors = 0;
+/* what the enabled source repositories map to, and the repositories the PES events take packages from */
+static void expect_targets(struct targets *c)
+{
 	size_t i, k;
 	json_t *f, *r;
-	/* what the enabled source repositories map to */
-	json_array_foreach(json_object_get(facts, "repositories"), i, f)
+	json_array_foreach(json_object_get(c->facts, "repositories"), i, f)
 		json_array_foreach(json_object_get(f, "data"), k, r) {
 			if (!json_is_true(json_object_get(r, "enabled")))
 				continue;
 			const char *id = json_string_value(json_object_get(r, "repoid"));
 			const char *file = json_string_value(json_object_get(f, "file"));
-			if (!mapmsg)
+			if (!c->mapmsg)
 				continue;
-			const struct repomap_repo *e = repomap_find_repoid(&map, id, src);
-			const struct repomap_entry *me = e ? repomap_find_entry(&map, e->pesid) : NULL;
-			if (!e || !me || !me->n_targets) {
-				_cleanup_free_ char *why =
-					!e ? xasprintf("the repository map (%s) does not list it for release %s", map.n_files ? map.files[0] : "repomap.json", src)
-					   : xasprintf("the repository map has no target for its pesid %s", e->pesid);
-				json_array_append_new(unmapped, json_pack("{s:s, s:s?, s:s?, s:[], s:s}", "repoid", id, "pesid",
-									  e ? e->pesid : NULL, "file", file, "packages",
-									  "why", why));
-				continue;
-			}
-			for (size_t t = 0; t < me->n_targets; t++) {
-				const struct repomap_repo *tr = repomap_find_target(&map, me->targets[t], dst, e->channel, e->rhui);
-				if (!tr) {
-					_cleanup_free_ char *m = xasprintf("%s (pesid %s, the target of %s): no repository for "
-									   "release %s on %s in the repository map",
-									   me->targets[t], me->targets[t], id, dst, arch);
-					push_unique(&missing, &n_missing, m);
-					continue;
-				}
-				struct expected *x = exp_get(&exp, &n_exp, tr->repoid, tr->pesid);
-				push_unique(&x->from, &x->n_from, id);
-			}
+			expect_for_repo(c, id, file);
 		}
-	/* the repositories the PES events take packages from */
-	json_array_foreach(json_object_get(pes, "target_pesids"), i, r) {
+	json_array_foreach(json_object_get(c->pes, "target_pesids"), i, r) {
 		const char *pesid = json_string_value(r);
-		if (!pesid || !mapmsg)
+		if (!pesid || !c->mapmsg)
 			continue;
-		const struct repomap_repo *tr = repomap_find_target(&map, pesid, dst, "ga", "");
+		const struct repomap_repo *tr = repomap_find_target(&c->map, pesid, c->dst, "ga", "");
 		if (!tr) {
 			_cleanup_free_ char *m = xasprintf("%s (pesid of PES events): no repository for release %s on %s in "
-							   "the repository map", pesid, dst, arch);
-			push_unique(&missing, &n_missing, m);
+							   "the repository map", pesid, c->dst, c->arch);
+			push_unique(&c->missing, &c->n_missing, m);
 			continue;
 		}
-		struct expected *x = exp_get(&exp, &n_exp, tr->repoid, tr->pesid);
+		struct expected *x = exp_get(&c->exp, &c->n_exp, tr->repoid, tr->pesid);
 		push_unique(&x->from, &x->n_from, "PES");
 	}
+}
 
-	/* the repositories on offer */
-	size_t n_en = 0;
-	char **en = plan_enablerepos(&n_en);
-	struct repo_vars vars;
-	repo_vars_init(&vars, actor_root(), tver, arch);
-	/* /etc/dnf/vars apply (as dnf applies them), but a releasever pinned there is the source's
-	 * (check_etc_releasever): the target repositories are those of the target release */
-	if (tver) {
-		_cleanup_free_ char *major = xstrndup(tver, strcspn(tver, "."));
-		repo_vars_set(&vars, "releasever", tver);
-		repo_vars_set(&vars, "releasever_major", major);
-	}
-	_cleanup_free_ char *shown = NULL, *path = datafile_path("leapp_upgrade_repositories.repo", &shown);
-	struct repo_file *rf = NULL;
-	_cleanup_free_ char *err = NULL;
-	if (path && repofile_parse(path, shown, &vars, true, &rf, &err) < 0) {
-		_cleanup_free_ char *summary = xasprintf("The file that defines the target repositories cannot be read: %s.", err);
-		json_t *e = report_new("Invalid target repository file", summary, "high");
-		report_add_group(e, "inhibitor");
-		report_add_group(e, "repository");
-		report_add_hint(e, "Fix the line named, or reinstall the leapp data package that ships the file.");
-		report_add_resource(e, "file", shown);
-		actor_report(e);
-		goto out;
-	}
-	json_t *repos = json_array();
-	bool *used_en = xcalloc(n_en + 1, sizeof(bool));
-	for (i = 0; rf && i < rf->n; i++) {
-		const struct repo_entry *e = &rf->repos[i];
+/* the repositories on offer in leapp_upgrade_repositories.repo: enabled, needed, or asked for */
+static void offer_upgrade_repos(struct targets *c)
+{
+	size_t i, k;
+	for (i = 0; c->rf && i < c->rf->n; i++) {
+		const struct repo_entry *e = &c->rf->repos[i];
 		const struct expected *x = NULL;
-		for (k = 0; k < n_exp; k++)
-			if (!strcmp(exp[k].repoid, e->id))
-				x = &exp[k];
+		for (k = 0; k < c->n_exp; k++)
+			if (!strcmp(c->exp[k].repoid, e->id))
+				x = &c->exp[k];
 		bool asked = false;
-		for (k = 0; k < n_en; k++)
-			if (!strcmp(en[k], e->id))
-				asked = used_en[k] = true;
+		for (k = 0; k < c->n_en; k++)
+			if (!strcmp(c->en[k], e->id))
+				asked = c->used_en[k] = true;
 		if (!e->enabled && !x && !asked)
 			continue;
-		json_array_append_new(repos, repo_json(e, !e->enabled && asked && !x ? "enablerepo" : "upgrade_repos", shown, x));
+		json_array_append_new(c->repos,
+				      repo_json(e, !e->enabled && asked && !x ? "enablerepo" : "upgrade_repos", c->shown, x));
 	}
-	/* --enablerepo naming a repository of the source system's repo files */
-	for (k = 0; k < n_en; k++) {
-		if (used_en[k])
+}
+
+/* --enablerepo naming a repository of the source system's repo files */
+static void offer_enablerepo(struct targets *c)
+{
+	size_t i, k;
+	json_t *f, *r;
+	for (k = 0; k < c->n_en; k++) {
+		if (c->used_en[k])
 			continue;
 		json_t *found = NULL;
 		const char *ffile = NULL;
-		json_array_foreach(json_object_get(facts, "repositories"), i, f) {
+		json_array_foreach(json_object_get(c->facts, "repositories"), i, f) {
 			size_t j;
 			json_array_foreach(json_object_get(f, "data"), j, r)
-				if (!found && !strcmp(json_string_value(json_object_get(r, "repoid")) ?: "", en[k])) {
+				if (!found && !strcmp(json_string_value(json_object_get(r, "repoid")) ?: "", c->en[k])) {
 					found = r;
 					ffile = json_string_value(json_object_get(f, "file"));
 				}
 		}
 		if (!found) {
-			char *m = xasprintf("--enablerepo %s: no repository with this id in %s or /etc/yum.repos.d", en[k],
-					    shown ? shown : "/etc/leapp/files/leapp_upgrade_repositories.repo");
-			errors = xrealloc(errors, (n_errors + 1) * sizeof(char *));
-			errors[n_errors++] = m;
+			errors_push(c, xasprintf("--enablerepo %s: no repository with this id in %s or /etc/yum.repos.d", c->en[k],
+						 c->shown ? c->shown : "/etc/leapp/files/leapp_upgrade_repositories.repo"));
 			continue;
 		}
 		json_t *j = json_deep_copy(found);
@@ -193,35 +181,52 @@ int main(int argc, char **argv)
 		json_object_set_new(j, "pesid", json_null());
 		json_object_set_new(j, "mapped_from", json_array());
 		json_object_set_new(j, "priority", json_integer(99));
-		json_array_append_new(repos, j);
+		json_array_append_new(c->repos, j);
 	}
-	for (k = 0; k < n_exp; k++) {
+}
+
+/* the expected repositories the repo file does not define; no repositories at all */
+static void check_offer(struct targets *c)
+{
+	size_t i;
+	json_t *r;
+	for (size_t k = 0; k < c->n_exp; k++) {
 		bool have = false;
-		json_array_foreach(repos, i, r)
-			have |= !strcmp(json_string_value(json_object_get(r, "repoid")), exp[k].repoid);
+		json_array_foreach(c->repos, i, r)
+			have |= !strcmp(json_string_value(json_object_get(r, "repoid")), c->exp[k].repoid);
 		if (!have) {
 			struct buf b = {0};
-			for (size_t t = 0; t < exp[k].n_from; t++)
-				buf_printf(&b, "%s%s", t ? ", " : "", exp[k].from[t]);
+			for (size_t t = 0; t < c->exp[k].n_from; t++)
+				buf_printf(&b, "%s%s", t ? ", " : "", c->exp[k].from[t]);
 			_cleanup_free_ char *from = buf_steal(&b);
-			_cleanup_free_ char *m = xasprintf("%s (pesid %s, the target of %s): not defined in %s", exp[k].repoid,
-							   exp[k].pesid, from, shown ? shown : "leapp_upgrade_repositories.repo");
-			push_unique(&missing, &n_missing, m);
+			_cleanup_free_ char *m = xasprintf("%s (pesid %s, the target of %s): not defined in %s", c->exp[k].repoid,
+							   c->exp[k].pesid, from,
+							   c->shown ? c->shown : "leapp_upgrade_repositories.repo");
+			push_unique(&c->missing, &c->n_missing, m);
 		}
 	}
-	if (!json_array_size(repos) && !n_errors) {
-		char *m = xasprintf("no target repositories: %s", path ? "leapp_upgrade_repositories.repo enables none"
-								      : "/etc/leapp/files/leapp_upgrade_repositories.repo is missing "
-									"and no --enablerepo was given");
-		errors = xrealloc(errors, (n_errors + 1) * sizeof(char *));
-		errors[n_errors++] = m;
-	}
-	/* where libsolv reads each repository's metadata: the baseurl itself when it is local, else a
-	 * copy fetched now into /var/lib/leapp/repo-metadata (http(s), mirrorlists) */
-	char *mdcache = actor_path("/var/lib/leapp/repo-metadata");
+	if (!json_array_size(c->repos) && !c->n_errors)
+		errors_push(c, xasprintf("no target repositories: %s",
+					 c->path ? "leapp_upgrade_repositories.repo enables none"
+						 : "/etc/leapp/files/leapp_upgrade_repositories.repo is missing "
+						   "and no --enablerepo was given"));
+}
+
+static void log_line(const char *line, void *userdata)
+{
+	actor_info("%s", line);
+}
+
+/* where libsolv reads each repository's metadata: the baseurl itself when it is local, else a
+ * copy fetched now into /var/lib/leapp/repo-metadata (http(s), mirrorlists, metalinks) */
+static void fetch_metadata(struct targets *c)
+{
+	_cleanup_free_ char *mdcache = actor_path("/var/lib/leapp/repo-metadata");
 	struct dl_opts dlo = {.cache_dir = mdcache, .parallel = 4, .retries = 2, .backoff = 1, .timeout = 30,
 			      .log = log_line};
-	json_array_foreach(repos, i, r) {
+	size_t i;
+	json_t *r;
+	json_array_foreach(c->repos, i, r) {
 		const char *local = repomd_local_dir(json_string_value(json_array_get(json_object_get(r, "baseurl"), 0)));
 		if (local) {
 			json_object_set_new(r, "metadata_path", json_string(local));
@@ -237,40 +242,105 @@ int main(int argc, char **argv)
 			json_object_set_new(r, "metadata_url", json_string(served));
 			json_object_set_new(r, "metadata_path", json_string(dir));
 		} else {
-			errors = xrealloc(errors, (n_errors + 1) * sizeof(char *));
-			errors[n_errors++] = ferr ? ferr : xasprintf("repository %s: cannot fetch its metadata", id);
+			errors_push(c, ferr ? ferr : xasprintf("repository %s: cannot fetch its metadata", id));
 			ferr = NULL;
 		}
 		free(ferr);
 		free(dir);
 		free(served);
 	}
-	free(mdcache);
-	actor_info("target repositories: %zu (%zu expected by the mapping), %zu source repositories without a target, "
-		   "%zu missing", json_array_size(repos), n_exp, json_array_size(unmapped), n_missing);
-	for (i = 0; i < n_errors; i++)
-		actor_warning("%s", errors[i]);
-	actor_produce("TargetRepositories", json_pack("{s:o, s:O, s:o, s:o}", "repos", repos, "unmapped", unmapped, "missing",
-						      plan_strv_json(missing, n_missing), "errors",
-						      plan_strv_json(errors, n_errors)));
-	free(used_en);
-out:
-	repofile_free(rf);
-	repo_vars_clear(&vars);
-	strv_free_n(en, n_en);
-	strv_free_n(missing, n_missing);
-	strv_free_n(errors, n_errors);
-	for (k = 0; k < n_exp; k++) {
-		free(exp[k].repoid);
-		free(exp[k].pesid);
-		strv_free_n(exp[k].from, exp[k].n_from);
+}
+
+/* leapp_upgrade_repositories.repo read (false: it is invalid, reported as an inhibitor) */
+static bool read_repo_file(struct targets *c, struct repo_vars *vars)
+{
+	c->path = datafile_path("leapp_upgrade_repositories.repo", &c->shown);
+	_cleanup_free_ char *err = NULL;
+	if (!c->path || repofile_parse(c->path, c->shown, vars, true, &c->rf, &err) >= 0)
+		return true;
+	_cleanup_free_ char *summary = xasprintf("The file that defines the target repositories cannot be read: %s.", err);
+	json_t *e = report_new("Invalid target repository file", summary, "high");
+	report_add_group(e, "inhibitor");
+	report_add_group(e, "repository");
+	report_add_hint(e, "Fix the line named, or reinstall the leapp data package that ships the file.");
+	report_add_resource(e, "file", c->shown);
+	actor_report(e);
+	return false;
+}
+
+static void targets_clear(struct targets *c)
+{
+	repofile_free(c->rf);
+	strv_free_n(c->en, c->n_en);
+	strv_free_n(c->missing, c->n_missing);
+	strv_free_n(c->errors, c->n_errors);
+	for (size_t k = 0; k < c->n_exp; k++) {
+		free(c->exp[k].repoid);
+		free(c->exp[k].pesid);
+		strv_free_n(c->exp[k].from, c->exp[k].n_from);
 	}
-	free(exp);
-	json_decref(unmapped);
-	repomap_free(&map);
+	free(c->exp);
+	free(c->used_en);
+	json_decref(c->unmapped);
+	repomap_free(&c->map);
+	json_decref(c->mapmsg);
+	json_decref(c->facts);
+	json_decref(c->pes);
+	free(c->src);
+	free(c->dst);
+	free(c->shown);
+	free(c->path);
+}
+
+int main(int argc, char **argv)
+{
+	actor_init(argc, argv);
+	json_t *ipu = ipu_config_get();
+	if (!ipu)
+		actor_error("no workflow configuration (IPUConfig)", "ipu_workflow_config did not decide the upgrade path");
+	struct targets c = {0};
+	c.src = xasprintf("%d", ipu_source_major(ipu));
+	c.dst = xasprintf("%d", ipu_target_major(ipu));
+	c.arch = ipu_str(ipu, "architecture") ? ipu_str(ipu, "architecture") : "x86_64";
+	c.tver = ipu_str(ipu, "target_version") ? ipu_str(ipu, "target_version") : c.dst;
+	c.mapmsg = actor_consume_last("RepositoriesMapping");
+	c.facts = actor_consume_last("RepositoriesFacts");
+	c.pes = actor_consume_last("PESRpmTransactionTasks");
+	repomap_init(&c.map);
+	if (c.mapmsg)
+		repomap_from_json(&c.map, c.mapmsg, NULL);
+	c.unmapped = json_array();
+	expect_targets(&c);
+
+	/* the repositories on offer */
+	c.en = plan_enablerepos(&c.n_en);
+	struct repo_vars vars;
+	repo_vars_init(&vars, actor_root(), c.tver, c.arch);
+	/* /etc/dnf/vars apply (as dnf applies them), but a releasever pinned there is the source's
+	 * (check_etc_releasever): the target repositories are those of the target release */
+	if (c.tver) {
+		_cleanup_free_ char *major = xstrndup(c.tver, strcspn(c.tver, "."));
+		repo_vars_set(&vars, "releasever", c.tver);
+		repo_vars_set(&vars, "releasever_major", major);
+	}
+	if (read_repo_file(&c, &vars)) {
+		c.repos = json_array();
+		c.used_en = xcalloc(c.n_en + 1, sizeof(bool));
+		offer_upgrade_repos(&c);
+		offer_enablerepo(&c);
+		check_offer(&c);
+		fetch_metadata(&c);
+		actor_info("target repositories: %zu (%zu expected by the mapping), %zu source repositories without a "
+			   "target, %zu missing",
+			   json_array_size(c.repos), c.n_exp, json_array_size(c.unmapped), c.n_missing);
+		for (size_t i = 0; i < c.n_errors; i++)
+			actor_warning("%s", c.errors[i]);
+		actor_produce("TargetRepositories",
+			      json_pack("{s:o, s:O, s:o, s:o}", "repos", c.repos, "unmapped", c.unmapped, "missing",
+					plan_strv_json(c.missing, c.n_missing), "errors", plan_strv_json(c.errors, c.n_errors)));
+	}
+	repo_vars_clear(&vars);
+	targets_clear(&c);
 	json_decref(ipu);
-	json_decref(mapmsg);
-	json_decref(facts);
-	json_decref(pes);
 	return actor_finish();
 }

@@ -17,11 +17,7 @@ static void add(json_t *pkgs, json_t *why, const char *name, const char *reason)
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *cfg = live_config_get();
-	if (!cfg) {
-		actor_info("live mode is not enabled");
-		return actor_finish();
-	}
+	json_t *cfg = live_config_or_finish();
 	json_t *pkgs = json_array(), *why = json_object();
 	add(pkgs, why, "dracut-live", "dmsquash-live boots the image");
 	add(pkgs, why, "dracut-squash", "squashfs support of dracut");

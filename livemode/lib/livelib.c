@@ -27,6 +27,16 @@ json_t *live_config_get(void)
 	return cfg;
 }
 
+json_t *live_config_or_finish(void)
+{
+	json_t *cfg = live_config_get();
+	if (!cfg) {
+		actor_info("live mode is not enabled");
+		exit(actor_finish());
+	}
+	return cfg;
+}
+
 const char *live_str(json_t *cfg, const char *key)
 {
 	const char *s = json_string_value(json_object_get(cfg, key));

@@ -31,6 +31,8 @@
 
 /* The last LiveModeConfig when live mode is enabled (new reference), else NULL. */
 json_t *live_config_get(void);
+/* live_config_get(), or (live mode not enabled) say so and end the actor successfully. */
+json_t *live_config_or_finish(void);
 const char *live_str(json_t *cfg, const char *key); /* "" when absent */
 bool live_bool(json_t *cfg, const char *key);
 

@@ -79,11 +79,7 @@ static uint64_t squash(const char *us, const char *image_rel, double *ret_second
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *cfg = live_config_get();
-	if (!cfg) {
-		actor_info("live mode is not enabled");
-		return actor_finish();
-	}
+	json_t *cfg = live_config_or_finish();
 	json_t *prep = actor_consume_last("LiveImagePreparationInfo");
 	if (!prep) {
 		/* prepare_live_image failed (and said why) or did not run: no image, nothing in /boot,

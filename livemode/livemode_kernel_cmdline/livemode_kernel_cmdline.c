@@ -11,11 +11,7 @@
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *cfg = live_config_get();
-	if (!cfg) {
-		actor_info("live mode is not enabled");
-		return actor_finish();
-	}
+	json_t *cfg = live_config_or_finish();
 	json_t *tasks = live_cmdline_tasks(cfg);
 	struct buf b = {0};
 	size_t i;

@@ -12,11 +12,7 @@
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *cfg = live_config_get();
-	if (!cfg) {
-		actor_info("live mode is not enabled");
-		return actor_finish();
-	}
+	json_t *cfg = live_config_or_finish();
 	const char *image = live_str(cfg, "squashfs_image_path");
 	const char *url = live_str(cfg, "url_to_load_squashfs_image_from");
 	json_t *fs = json_object_get(cfg, "image_filesystem");

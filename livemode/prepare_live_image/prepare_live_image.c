@@ -387,14 +387,92 @@ static bool leapp_module(const char *name)
 	return !strcmp(name, "sys-upgrade") || !strcmp(name, "sys-upgrade-redhat");
 }
 
+/* leapp and its interim actors, at the paths the live system runs them from */
+static json_t *stage_leapp(const char *area, bool host)
+{
+	_cleanup_free_ char *payload = path_join(area, "/payload");
+	_cleanup_free_ char *bindir = NULL;
+	json_t *interim = image_payload_stage_leapp(payload, us, host, "live image", &bindir);
+	if (host) {
+		/* the build that runs here; in production the userspace already has the target's */
+		_cleanup_free_ char *from = path_join(payload, "/.");
+		if (fs_copy_tree(from, us) < 0)
+			actor_error("cannot copy leapp into the live system", "%s into %s", payload, us);
+	}
+	rm_rf(payload);
+	actor_info("leapp from %s with %zu interim actor(s)", bindir, json_array_size(interim));
+	return interim;
+}
+
+/* the live system: the upgrade script and its units, fstab, console, sshd, network, root, banner,
+ * the system's kernel command line and identity. Returns the fstab written. */
+static json_t *setup_live_system(json_t *cfg, const char *files, json_t *storage)
+{
+	_cleanup_free_ char *script = path_join(files, "upgrade.sh");
+	if (!fs_is_exec(script))
+		actor_error("leapp's live-mode files are missing", "%s is not there or not executable", script);
+	json_t *fstab = write_fstab(storage);
+	us_install(script, "/usr/bin/upgrade", 0755);
+	/* the mounting it shares with the upgrade initramfs (actors/lib/boot/upgrade-mount-lib.sh) */
+	_cleanup_free_ char *mountlib = path_join(files, "upgrade-mount-lib.sh");
+	us_install(mountlib, "/usr/lib/leapp-upgrade/upgrade-mount-lib.sh", 0644);
+	unit_enable_ours(files, "upgrade.service");
+	if (*live_str(cfg, "capture_strace_info_into"))
+		unit_enable_ours(files, "upgrade-strace.service");
+	else {
+		us_unlink("/etc/systemd/system/multi-user.target.wants/upgrade-strace.service");
+		us_unlink("/usr/lib/systemd/system/upgrade-strace.service");
+	}
+	setup_console(files);
+	const char *keys = live_str(cfg, "setup_opensshd_using_auth_keys");
+	if (*keys)
+		setup_sshd(keys);
+	if (live_bool(cfg, "setup_network_manager"))
+		setup_network_manager();
+	setup_root(live_bool(cfg, "setup_passwordless_root"));
+	write_banner(cfg);
+	write_system_cmdline();
+	write_identity();
+	return fstab;
+}
+
+/* the live initramfs's dracut modules: dmsquash-live (+ livenet), what the tasks ask for but leapp's modules */
+static json_t *live_dracut_modules(json_t *cfg, json_t *mods)
+{
+	json_t *dmods = json_array();
+	json_array_append_new(dmods, json_pack("{s:s, s:n}", "name", "dmsquash-live", "module_path"));
+	if (*live_str(cfg, "url_to_load_squashfs_image_from"))
+		json_array_append_new(dmods, json_pack("{s:s, s:n}", "name", "livenet", "module_path"));
+	size_t i;
+	json_t *x;
+	json_array_foreach(mods, i, x) {
+		const char *n = json_string_value(json_object_get(x, "name"));
+		if (n && !leapp_module(n) && strcmp(n, "dmsquash-live") && strcmp(n, "livenet"))
+			json_array_append(dmods, x);
+	}
+	return dmods;
+}
+
+static void report_host_dracut(const char *kver)
+{
+	_cleanup_free_ char *summary = xasprintf(
+		"LEAPP_UNSUPPORTED=1 and LEAPP_DEVEL_USE_HOST_DRACUT=1 are set: dracut and its modules in the live "
+		"initramfs come from the machine that runs leapp, not from the target release; so do leapp in the live "
+		"image (that machine's build) and the runtime the image boots with (systemd, udev, util-linux, "
+		"coreutils and the libraries leapp needs), which the image's rpmdb does not describe. The kernel %s "
+		"and its modules come from the target kernel package. "
+		"This mode is for test machines.",
+		kver);
+	json_t *e = report_new("The live initramfs was built with the host's dracut (unsupported)", summary, "high");
+	report_add_group(e, "boot");
+	report_add_group(e, "sanity");
+	actor_report(e);
+}
+
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	json_t *cfg = live_config_get();
-	if (!cfg) {
-		actor_info("live mode is not enabled");
-		return actor_finish();
-	}
+	json_t *cfg = live_config_or_finish();
 	_cleanup_free_ char *arch = sys_arch_get();
 	json_t *info = actor_consume_last("TargetUserSpaceInfo");
 	us = image_userspace_locate(info, "the live system is made from it");
@@ -412,67 +490,24 @@ int main(int argc, char **argv)
 		actor_error("cannot make the live image's build area", "%s: %s", area, strerror(errno));
 	units = json_array();
 
-	/* leapp and its interim actors, at the paths the live system runs them from */
-	_cleanup_free_ char *payload = path_join(area, "/payload");
-	_cleanup_free_ char *bindir = NULL;
-	json_t *interim = image_payload_stage_leapp(payload, us, host, "live image", &bindir);
-	if (host) {
-		/* the build that runs here; in production the userspace already has the target's */
-		_cleanup_free_ char *from = path_join(payload, "/.");
-		if (fs_copy_tree(from, us) < 0)
-			actor_error("cannot copy leapp into the live system", "%s into %s", payload, us);
-	}
-	rm_rf(payload);
-	actor_info("leapp from %s with %zu interim actor(s)", bindir, json_array_size(interim));
+	json_t *interim = stage_leapp(area, host);
 
 	_cleanup_free_ char *own_data = sys_leapp_datadir();
 	_cleanup_free_ char *files = path_join(own_data, "livemode");
 	if (host)
 		host_runtime(files, area);
 
-	/* the live system */
-	_cleanup_free_ char *script = path_join(files, "upgrade.sh");
-	if (!fs_is_exec(script))
-		actor_error("leapp's live-mode files are missing", "%s is not there or not executable", script);
 	json_t *storage = actor_consume_last("StorageInfo");
-	json_t *fstab = write_fstab(storage);
-	us_install(script, "/usr/bin/upgrade", 0755);
-	/* the mounting it shares with the upgrade initramfs (actors/lib/boot/upgrade-mount-lib.sh) */
-	_cleanup_free_ char *mountlib = path_join(files, "upgrade-mount-lib.sh");
-	us_install(mountlib, "/usr/lib/leapp-upgrade/upgrade-mount-lib.sh", 0644);
-	unit_enable_ours(files, "upgrade.service");
+	json_t *fstab = setup_live_system(cfg, files, storage);
 	const char *strace = live_str(cfg, "capture_strace_info_into");
-	if (*strace)
-		unit_enable_ours(files, "upgrade-strace.service");
-	else {
-		us_unlink("/etc/systemd/system/multi-user.target.wants/upgrade-strace.service");
-		us_unlink("/usr/lib/systemd/system/upgrade-strace.service");
-	}
-	setup_console(files);
 	const char *keys = live_str(cfg, "setup_opensshd_using_auth_keys");
-	if (*keys)
-		setup_sshd(keys);
-	if (live_bool(cfg, "setup_network_manager"))
-		setup_network_manager();
-	setup_root(live_bool(cfg, "setup_passwordless_root"));
-	write_banner(cfg);
-	write_system_cmdline();
-	write_identity();
 
 	/* the live initramfs: dmsquash-live (+ livenet), what the tasks ask for but leapp's modules */
 	json_t *mods, *kmods, *tfiles;
 	initramfs_tasks_collect("UpgradeInitramfsTasks", &mods, &kmods, &tfiles);
-	json_t *dmods = json_array();
-	json_array_append_new(dmods, json_pack("{s:s, s:n}", "name", "dmsquash-live", "module_path"));
-	if (*live_str(cfg, "url_to_load_squashfs_image_from"))
-		json_array_append_new(dmods, json_pack("{s:s, s:n}", "name", "livenet", "module_path"));
+	json_t *dmods = live_dracut_modules(cfg, mods);
 	size_t i;
 	json_t *x;
-	json_array_foreach(mods, i, x) {
-		const char *n = json_string_value(json_object_get(x, "name"));
-		if (n && !leapp_module(n) && strcmp(n, "dmsquash-live") && strcmp(n, "livenet"))
-			json_array_append(dmods, x);
-	}
 	_cleanup_free_ char *kmoddir = xasprintf("%s/lib/modules/%s", us, kver);
 	json_t *drivers = image_kmods_install(kmods, kmoddir, host ? NULL : us, us, kver, area);
 	_cleanup_free_ char *image = xasprintf("%s/initramfs-live.%s.img", area, arch);
@@ -497,20 +532,8 @@ int main(int argc, char **argv)
 	if (r < 0)
 		actor_error("the live initramfs could not be built", "%s\n(log: %s)", err, b.log_path);
 	actor_info("live initramfs: %.1f MiB in %.1f s", fs_file_size(image) / 1048576.0, b.seconds);
-	if (host) {
-		_cleanup_free_ char *summary = xasprintf(
-			"LEAPP_UNSUPPORTED=1 and LEAPP_DEVEL_USE_HOST_DRACUT=1 are set: dracut and its modules in the live "
-			"initramfs come from the machine that runs leapp, not from the target release; so do leapp in the live "
-			"image (that machine's build) and the runtime the image boots with (systemd, udev, util-linux, "
-			"coreutils and the libraries leapp needs), which the image's rpmdb does not describe. The kernel %s "
-			"and its modules come from the target kernel package. "
-			"This mode is for test machines.",
-			kver);
-		json_t *e = report_new("The live initramfs was built with the host's dracut (unsupported)", summary, "high");
-		report_add_group(e, "boot");
-		report_add_group(e, "sanity");
-		actor_report(e);
-	}
+	if (host)
+		report_host_dracut(kver);
 
 	json_t *modnames = json_array();
 	json_array_foreach(dmods, i, x)

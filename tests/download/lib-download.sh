@@ -1,4 +1,5 @@
-# Helpers for the download, signature, transaction-test and target-userspace tests (issue 8);
+# Helpers for the download, signature, transaction-test and target-userspace tests (issue 8; in
+# tests/download and beside the actors and domains they test: actors/*/tests, actors/lib/rpm/tests);
 # source after tests/lib.sh. Systems come from scripts/mksysroot; `leapp upgrade` runs with the
 # planner's chain, the issue's actors and two test actors only (LEAPP_ACTORS_DIR), so that the
 # workflow ends at InterimPreparation's reboot request whatever the later issues' actors do.

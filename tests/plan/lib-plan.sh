@@ -1,4 +1,5 @@
-# Helpers for the planned-transaction tests (tests/plan/test-*.sh); source after tests/lib.sh.
+# Helpers for the planned-transaction tests (tests/plan/test-*.sh, and the planner's, replan's and
+# check_rpmdb_unchanged's tests beside them: actors/*/tests, actors/lib/plan/tests); source after tests/lib.sh.
 # Synthetic systems come from scripts/mksysroot (cached in build/sysroot-cache); the plan is
 # computed by `leapp preupgrade --root`, with either every actor or only the planner's chain.
 

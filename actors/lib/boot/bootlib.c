@@ -474,40 +474,12 @@ static void add_list_arg(const char ***argv, size_t *n, const char *opt, json_t 
 	(*argv)[(*n)++] = s;
 }
 
-int dracut_build_run(struct dracut_build *b, char **ret_err)
+/* dracut's command line (argv[0] is dracut); the strings it makes are kept in keep */
+static const char **dracut_argv(struct dracut_build *b, const char *dracut, const char *tmp, const char *confdir,
+				struct buf *keep)
 {
-	const char *tree = b->sysroot ? b->sysroot : "/";
-	const char *dracut = dracut_find(tree);
-	if (!dracut) {
-		*ret_err = xasprintf("dracut is not installed in %s", tree);
-		return -ENOENT;
-	}
-	if (!inside(b->sysroot, b->area) || !inside(b->sysroot, b->output) || !inside(b->sysroot, b->kmoddir) ||
-	    (b->payload && !inside(b->sysroot, b->payload))) {
-		*ret_err = xasprintf("the build area, the kernel modules and the image must be inside %s", tree);
-		return -EINVAL;
-	}
-	int r = mkdir_p(b->area, 0700);
-	if (r < 0) {
-		*ret_err = xasprintf("cannot make %s: %s", b->area, strerror(-r));
-		return r;
-	}
-	_cleanup_free_ char *basedir = path_join(b->area, "/dracut");
-	_cleanup_free_ char *tmp = path_join(b->area, "/tmp");
-	_cleanup_free_ char *confdir = path_join(b->area, "/conf.d");
-	rm_rf(basedir);
-	rm_rf(tmp);
-	rm_rf(confdir);
-	if ((r = make_basedir(b, basedir, ret_err)) < 0)
-		return r;
-	mkdir_p(tmp, 0700);
-	mkdir_p(confdir, 0755);
-	free(b->log_path);
-	b->log_path = path_join(b->area, "/dracut.log");
-
 	const char **argv = xcalloc(32, sizeof(char *));
 	size_t n = 0;
-	struct buf keep = {0};
 	argv[n++] = dracut;
 	argv[n++] = "--force";
 	if (b->hostonly >= 0)
@@ -526,9 +498,9 @@ int dracut_build_run(struct dracut_build *b, char **ret_err)
 		argv[n++] = "--nomdadmconf";
 		argv[n++] = "--nolvmconf";
 	}
-	add_list_arg(&argv, &n, "--add", b->dracut_modules, "name", &keep);
-	add_list_arg(&argv, &n, "--add-drivers", b->drivers, NULL, &keep);
-	add_list_arg(&argv, &n, "--install", b->files, NULL, &keep);
+	add_list_arg(&argv, &n, "--add", b->dracut_modules, "name", keep);
+	add_list_arg(&argv, &n, "--add-drivers", b->drivers, NULL, keep);
+	add_list_arg(&argv, &n, "--install", b->files, NULL, keep);
 	size_t i;
 	json_t *x;
 	json_array_foreach(b->extra_args, i, x) {
@@ -540,10 +512,12 @@ int dracut_build_run(struct dracut_build *b, char **ret_err)
 	argv = xrealloc(argv, (n + 2) * sizeof(char *));
 	argv[n++] = view(b, b->output);
 	argv[n] = NULL;
-	free(b->command);
-	b->command = sys_argv_to_string(argv);
+	return argv;
+}
 
-	char *env[8];
+/* dracut's environment (at most 7 entries, malloc'd); returns the count */
+static size_t dracut_env(struct dracut_build *b, const char *tmp, const char *basedir, char *env[8])
+{
 	size_t ne = 0;
 	env[ne++] = xstrdup("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	env[ne++] = xstrdup("LANG=C.UTF-8");
@@ -552,29 +526,58 @@ int dracut_build_run(struct dracut_build *b, char **ret_err)
 	if (b->payload)
 		env[ne++] = xasprintf("LEAPP_INITRAMFS_PAYLOAD=%s", view(b, b->payload));
 	env[ne] = NULL;
+	return ne;
+}
 
-	/* for whoever wants to run it again by hand */
+/* area/dracut.cmd: the command, for whoever wants to run it again by hand */
+static void write_cmdfile(struct dracut_build *b, char *const *env, size_t ne)
+{
 	_cleanup_free_ char *cmdfile = path_join(b->area, "/dracut.cmd");
-	{
-		struct buf c = {0};
-		if (b->sysroot)
-			buf_printf(&c, "chroot %s ", b->sysroot);
-		buf_printf(&c, "env");
-		for (size_t k = 0; k < ne; k++)
-			buf_printf(&c, " '%s'", env[k]);
-		buf_printf(&c, " %s\n", b->command);
-		buf_append(&c, "", 0);
-		write_file_atomic(cmdfile, c.data, c.len - 1, 0644);
-		buf_free(&c);
-	}
+	struct buf c = {0};
+	if (b->sysroot)
+		buf_printf(&c, "chroot %s ", b->sysroot);
+	buf_printf(&c, "env");
+	for (size_t k = 0; k < ne; k++)
+		buf_printf(&c, " '%s'", env[k]);
+	buf_printf(&c, " %s\n", b->command);
+	buf_append(&c, "", 0);
+	write_file_atomic(cmdfile, c.data, c.len - 1, 0644);
+	buf_free(&c);
+}
 
+/* the build area: its dracut base directory, tmp/ and conf.d/ made anew */
+static int build_area(struct dracut_build *b, const char *basedir, const char *tmp, const char *confdir,
+		      char **ret_err)
+{
+	int r = mkdir_p(b->area, 0700);
+	if (r < 0) {
+		*ret_err = xasprintf("cannot make %s: %s", b->area, strerror(-r));
+		return r;
+	}
+	rm_rf(basedir);
+	rm_rf(tmp);
+	rm_rf(confdir);
+	if ((r = make_basedir(b, basedir, ret_err)) < 0)
+		return r;
+	mkdir_p(tmp, 0700);
+	mkdir_p(confdir, 0755);
+	return 0;
+}
+
+/* Run dracut (chrooted into sysroot with the API filesystems bound, when set). */
+static int dracut_exec(struct dracut_build *b, const char **argv, char **env, char **ret_err)
+{
 	char **binds = NULL;
-	if (b->sysroot && (r = bind_api(b->sysroot, &binds, ret_err)) < 0)
-		goto out;
+	int r = 0;
+	if (b->sysroot && (r = bind_api(b->sysroot, &binds, ret_err)) < 0) {
+		unbind_api(binds);
+		return r;
+	}
 	double t0 = now_monotonic();
 	int st = 0;
 	unlink(b->output);
-	r = sys_command_run(&(struct sys_run_opts){.argv = argv, .chroot = b->sysroot, .envp = env, .log_path = b->log_path}, &st);
+	r = sys_command_run(&(struct sys_run_opts){.argv = argv, .chroot = b->sysroot, .envp = env, .log_path = b->log_path},
+			    &st);
 	b->seconds = now_monotonic() - t0;
 	if (r < 0)
 		*ret_err = xasprintf("dracut could not run: %s", strerror(-r));
@@ -586,8 +589,39 @@ int dracut_build_run(struct dracut_build *b, char **ret_err)
 		*ret_err = xasprintf("dracut made no image at %s", view(b, b->output));
 		r = -EIO;
 	}
-out:
 	unbind_api(binds);
+	return r;
+}
+
+int dracut_build_run(struct dracut_build *b, char **ret_err)
+{
+	const char *tree = b->sysroot ? b->sysroot : "/";
+	const char *dracut = dracut_find(tree);
+	if (!dracut) {
+		*ret_err = xasprintf("dracut is not installed in %s", tree);
+		return -ENOENT;
+	}
+	if (!inside(b->sysroot, b->area) || !inside(b->sysroot, b->output) || !inside(b->sysroot, b->kmoddir) ||
+	    (b->payload && !inside(b->sysroot, b->payload))) {
+		*ret_err = xasprintf("the build area, the kernel modules and the image must be inside %s", tree);
+		return -EINVAL;
+	}
+	_cleanup_free_ char *basedir = path_join(b->area, "/dracut");
+	_cleanup_free_ char *tmp = path_join(b->area, "/tmp");
+	_cleanup_free_ char *confdir = path_join(b->area, "/conf.d");
+	int r = build_area(b, basedir, tmp, confdir, ret_err);
+	if (r < 0)
+		return r;
+	free(b->log_path);
+	b->log_path = path_join(b->area, "/dracut.log");
+	struct buf keep = {0};
+	const char **argv = dracut_argv(b, dracut, tmp, confdir, &keep);
+	free(b->command);
+	b->command = sys_argv_to_string(argv);
+	char *env[8];
+	size_t ne = dracut_env(b, tmp, basedir, env);
+	write_cmdfile(b, env, ne);
+	r = dracut_exec(b, argv, env, ret_err);
 	for (size_t k = 0; k < ne; k++)
 		free(env[k]);
 	char **kept = (char **)keep.data;

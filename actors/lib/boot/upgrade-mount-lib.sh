@@ -74,15 +74,24 @@ upgrade_selinux_restore() {
     fi
 }
 
-# unmount what was mounted (UPGRADE_MOUNTED), newest first
-upgrade_unmount_all() {
+# the lines of $1 in reverse order (newest first)
+upgrade_lines_reversed() {
     _rev=""
     _ifs=$IFS
     IFS='
 '
-    for _m in ${UPGRADE_MOUNTED:-}; do _rev="$_m
+    for _l in $1; do _rev="$_l
 $_rev"; done
-    for _m in $_rev; do
+    IFS=$_ifs
+    printf '%s' "$_rev"
+}
+
+# unmount what was mounted (UPGRADE_MOUNTED), newest first
+upgrade_unmount_all() {
+    _ifs=$IFS
+    IFS='
+'
+    for _m in $(upgrade_lines_reversed "${UPGRADE_MOUNTED:-}"); do
         umount -R "$_m" 2>/dev/null || umount -l "$_m" || warn "${UPGRADE_SAY}cannot unmount $_m"
     done
     IFS=$_ifs
@@ -91,14 +100,7 @@ $_rev"; done
 
 # give what was made read-write (UPGRADE_REMOUNTED) its options back, newest first
 upgrade_remount_restore() {
-    _rev=""
-    _ifs=$IFS
-    IFS='
-'
-    for _m in ${UPGRADE_REMOUNTED:-}; do _rev="$_m
-$_rev"; done
-    IFS=$_ifs
-    echo "$_rev" | while read -r _mp _opts; do
+    upgrade_lines_reversed "${UPGRADE_REMOUNTED:-}" | while read -r _mp _opts; do
         [ -n "$_mp" ] || continue
         mount -o "remount,$_opts" "$_mp" || warn "${UPGRADE_SAY}cannot restore the options of $_mp ($_opts)"
     done

@@ -635,6 +635,155 @@ static char *human(uint64_t b)
 	return xasprintf("%.1f KiB", (double)b / 1024);
 }
 
+/* One item checked (its repository, location, checksum) and looked up in the cache; what is left
+ * to fetch of it added to *need. */
+static int xfer_prepare(struct dl *d, struct xfer *x, struct dl_item *it, const struct dl_repo *repos, size_t n_repos,
+			uint64_t *need, char **ret_err)
+{
+	x->fd = -1;
+	x->item = it;
+	for (size_t k = 0; k < n_repos && !x->repo; k++)
+		if (!strcmp(repos[k].id, it->repoid))
+			x->repo = &repos[k];
+	x->algo = dl_hash_algo(it->checksum_type);
+	if (!x->repo || !x->repo->n_urls) {
+		*ret_err = xasprintf("%s: repository %s has no baseurl or mirror to download from", it->label, it->repoid);
+		return -EINVAL;
+	}
+	if (!location_ok(it->location)) {
+		*ret_err = xasprintf("%s: refusing the location \"%s\" of repository %s (not a relative path below "
+				     "the repository)",
+				     it->label, it->location ? it->location : "", it->repoid);
+		return -EINVAL;
+	}
+	if (x->algo < 0 || !it->checksum || !*it->checksum) {
+		*ret_err = xasprintf("%s: repository %s gives no usable checksum (%s)", it->label, it->repoid,
+				     it->checksum_type ? it->checksum_type : "none");
+		return -EINVAL;
+	}
+	item_paths(d->o, it);
+	x->part = xasprintf("%s.part", it->path);
+	if (cached_ok(d->o, it, x->algo, d)) {
+		it->cached = it->done = true;
+		x->state = X_DONE;
+		d->stats.cached++;
+		return 0;
+	}
+	struct stat st;
+	uint64_t have = stat(x->part, &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (it->size > have)
+		*need += it->size - have;
+	int r = 0, m = mkparent(it->path);
+	if (m < 0) {
+		*ret_err = xasprintf("cannot create the directory of %s: %s", it->path, strerror(-m));
+		r = m;
+	}
+	x->state = X_QUEUED;
+	return r;
+}
+
+/* -ENOSPC when the cache's filesystem cannot hold what is left to fetch */
+static int space_check(const struct dl_opts *o, uint64_t need, char **ret_err)
+{
+	struct statvfs sv;
+	if (!need || statvfs(o->cache_dir, &sv) < 0)
+		return 0;
+	uint64_t avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	/* a little slack for directories and the filesystem's own blocks */
+	uint64_t want = need + need / 100 + (1 << 20);
+	if (avail >= want)
+		return 0;
+	_cleanup_free_ char *hn = human(want), *ha = human(avail);
+	*ret_err = xasprintf("not enough space to download the packages: %s needed in %s, %s free", hn, o->cache_dir, ha);
+	return -ENOSPC;
+}
+
+/* start what may start; *ret_wake: when the next retry is due (0: none); whether any waits */
+static bool start_queued(struct dl *d, double *ret_wake)
+{
+	double now = now_monotonic(), wake = 0;
+	bool pending = false;
+	for (size_t i = 0; i < d->n && d->active < (size_t)d->o->parallel && !d->fatal; i++) {
+		struct xfer *x = &d->x[i];
+		if (x->state != X_QUEUED)
+			continue;
+		if (x->next_at > now) {
+			pending = true;
+			if (!wake || x->next_at < wake)
+				wake = x->next_at;
+			continue;
+		}
+		xfer_start(d, x);
+		now = now_monotonic();
+	}
+	for (size_t i = 0; i < d->n && !pending; i++)
+		pending = d->x[i].state == X_QUEUED;
+	*ret_wake = wake;
+	return pending;
+}
+
+/* The transfers, a few at a time, until every item is done or failed (or one failure is fatal). */
+static void transfer_all(struct dl *d)
+{
+	d->multi = curl_multi_init();
+	curl_multi_setopt(d->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)d->o->parallel);
+	for (;;) {
+		if (d->fatal) {
+			abort_active(d);
+			break;
+		}
+		double wake;
+		bool pending = start_queued(d, &wake);
+		if (d->fatal)
+			continue;
+		if (!d->active && !pending)
+			break;
+		int running = 0;
+		curl_multi_perform(d->multi, &running);
+		CURLMsg *msg;
+		int left;
+		while ((msg = curl_multi_info_read(d->multi, &left))) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			struct xfer *x = NULL;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+			on_done(d, x, msg->data.result);
+		}
+		progress(d);
+		int timeout_ms = 200;
+		if (!d->active && wake) {
+			double w = wake - now_monotonic();
+			timeout_ms = w <= 0 ? 0 : (int)(w * 1000) + 1;
+		}
+		if (d->active || wake)
+			curl_multi_poll(d->multi, NULL, 0, timeout_ms, NULL);
+	}
+}
+
+/* After the transfers: the fatal error (and no .part left after -ENOSPC), or the renames made durable. */
+static int transfer_finish(struct dl *d, char **ret_err)
+{
+	int r = 0;
+	if (d->fatal) {
+		r = d->fatal;
+		*ret_err = TAKE_PTR(d->fatal_msg);
+		if (r == -ENOSPC) {
+			/* nothing half-written stays: every .part of the run goes */
+			for (size_t i = 0; i < d->n; i++)
+				if (d->x[i].part)
+					unlink(d->x[i].part);
+		}
+	} else {
+		/* the renames are durable before anyone is told the packages are here */
+		_cleanup_close_ int cfd = open(d->o->cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cfd >= 0 && d->stats.fetched)
+			syncfs(cfd);
+	}
+	if (d->total && !d->fatal && d->o->progress)
+		d->o->progress(d->total, d->total, d->o->userdata);
+	return r;
+}
+
 int dl_run(const struct dl_opts *oin, const struct dl_repo *repos, size_t n_repos, struct dl_item *items, size_t n_items,
 	   struct dl_stats *ret_stats, char **ret_err)
 {
@@ -652,137 +801,19 @@ int dl_run(const struct dl_opts *oin, const struct dl_repo *repos, size_t n_repo
 	struct xfer *xs = xcalloc(n_items + 1, sizeof(*xs));
 	uint64_t need = 0;
 	int r = 0;
-	for (size_t i = 0; i < n_items && r == 0; i++) {
-		struct dl_item *it = &items[i];
-		struct xfer *x = &xs[i];
-		x->fd = -1;
-		x->item = it;
-		for (size_t k = 0; k < n_repos && !x->repo; k++)
-			if (!strcmp(repos[k].id, it->repoid))
-				x->repo = &repos[k];
-		x->algo = dl_hash_algo(it->checksum_type);
-		if (!x->repo || !x->repo->n_urls) {
-			*ret_err = xasprintf("%s: repository %s has no baseurl or mirror to download from", it->label, it->repoid);
-			r = -EINVAL;
-		} else if (!location_ok(it->location)) {
-			*ret_err = xasprintf("%s: refusing the location \"%s\" of repository %s (not a relative path below "
-					     "the repository)",
-					     it->label, it->location ? it->location : "", it->repoid);
-			r = -EINVAL;
-		} else if (x->algo < 0 || !it->checksum || !*it->checksum) {
-			*ret_err = xasprintf("%s: repository %s gives no usable checksum (%s)", it->label, it->repoid,
-					     it->checksum_type ? it->checksum_type : "none");
-			r = -EINVAL;
-		}
-		if (r < 0)
-			break;
-		item_paths(&o, it);
-		x->part = xasprintf("%s.part", it->path);
-		if (cached_ok(&o, it, x->algo, &d)) {
-			it->cached = it->done = true;
-			x->state = X_DONE;
-			d.stats.cached++;
-			continue;
-		}
-		struct stat st;
-		uint64_t have = stat(x->part, &st) == 0 ? (uint64_t)st.st_size : 0;
-		if (it->size > have)
-			need += it->size - have;
-		int m = mkparent(it->path);
-		if (m < 0) {
-			*ret_err = xasprintf("cannot create the directory of %s: %s", it->path, strerror(-m));
-			r = m;
-		}
-		x->state = X_QUEUED;
-	}
+	for (size_t i = 0; i < n_items && r == 0; i++)
+		r = xfer_prepare(&d, &xs[i], &items[i], repos, n_repos, &need, ret_err);
 	d.x = xs;
 	d.n = n_items;
-	if (r == 0 && need) {
-		struct statvfs sv;
-		if (statvfs(o.cache_dir, &sv) == 0) {
-			uint64_t avail = (uint64_t)sv.f_bavail * sv.f_frsize;
-			/* a little slack for directories and the filesystem's own blocks */
-			uint64_t want = need + need / 100 + (1 << 20);
-			if (avail < want) {
-				_cleanup_free_ char *hn = human(want), *ha = human(avail);
-				*ret_err = xasprintf("not enough space to download the packages: %s needed in %s, %s free", hn,
-						     o.cache_dir, ha);
-				r = -ENOSPC;
-			}
-		}
+	if (r == 0)
+		r = space_check(&o, need, ret_err);
+	if (r == 0) {
+		for (size_t i = 0; i < n_items; i++)
+			if (xs[i].state == X_QUEUED)
+				d.total += xs[i].item->size;
+		transfer_all(&d);
+		r = transfer_finish(&d, ret_err);
 	}
-	if (r < 0)
-		goto out;
-	for (size_t i = 0; i < n_items; i++)
-		if (xs[i].state == X_QUEUED)
-			d.total += xs[i].item->size;
-	d.multi = curl_multi_init();
-	curl_multi_setopt(d.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)o.parallel);
-	for (;;) {
-		if (d.fatal) {
-			abort_active(&d);
-			break;
-		}
-		/* start what may start */
-		double now = now_monotonic(), wake = 0;
-		bool pending = false;
-		for (size_t i = 0; i < d.n && d.active < (size_t)o.parallel && !d.fatal; i++) {
-			struct xfer *x = &xs[i];
-			if (x->state != X_QUEUED)
-				continue;
-			if (x->next_at > now) {
-				pending = true;
-				if (!wake || x->next_at < wake)
-					wake = x->next_at;
-				continue;
-			}
-			xfer_start(&d, x);
-			now = now_monotonic();
-		}
-		for (size_t i = 0; i < d.n && !pending; i++)
-			pending = xs[i].state == X_QUEUED;
-		if (d.fatal)
-			continue;
-		if (!d.active && !pending)
-			break;
-		int running = 0;
-		curl_multi_perform(d.multi, &running);
-		CURLMsg *msg;
-		int left;
-		while ((msg = curl_multi_info_read(d.multi, &left))) {
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			struct xfer *x = NULL;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-			on_done(&d, x, msg->data.result);
-		}
-		progress(&d);
-		int timeout_ms = 200;
-		if (!d.active && wake) {
-			double w = wake - now_monotonic();
-			timeout_ms = w <= 0 ? 0 : (int)(w * 1000) + 1;
-		}
-		if (d.active || wake)
-			curl_multi_poll(d.multi, NULL, 0, timeout_ms, NULL);
-	}
-	if (d.fatal) {
-		r = d.fatal;
-		*ret_err = TAKE_PTR(d.fatal_msg);
-		if (r == -ENOSPC) {
-			/* nothing half-written stays: every .part of the run goes */
-			for (size_t i = 0; i < d.n; i++)
-				if (xs[i].part)
-					unlink(xs[i].part);
-		}
-	} else {
-		/* the renames are durable before anyone is told the packages are here */
-		_cleanup_close_ int cfd = open(o.cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (cfd >= 0 && d.stats.fetched)
-			syncfs(cfd);
-	}
-	if (d.total && !d.fatal && o.progress)
-		o.progress(d.total, d.total, o.userdata);
-out:
 	for (size_t i = 0; i < n_items; i++) {
 		struct xfer *x = &xs[i];
 		xfer_close(x);

@@ -230,11 +230,36 @@ static bool ms_eq(const char *a, const char *b)
 
 static const char *const known_arches[] = {"x86_64", "aarch64", "ppc64le", "s390x", "i686", "noarch"};
 
-/* Expand one entry into events, appended to *evs. */
-static int parse_entry(json_t *e, size_t idx, const char *shown, bool vendor, struct pes_event **evs, size_t *n_evs,
-		       char **ret_err)
+/* One packageinfo entry, parsed, before it is expanded into events (one per in-stream). */
+struct entry {
+	int id;
+	json_int_t action;
+	int from[2], to[2];
+	char *path; /* "$.packageinfo[N] (event ID)", for errors */
+	char **arches;
+	size_t n_arches;
+	struct raw_set in, out;
+	char **map_in, **map_out; /* modulestream maps: in stream -> out stream */
+	size_t n_map;
+};
+
+static void entry_clear(struct entry *en)
 {
-	_cleanup_free_ char *path = NULL;
+	for (size_t x = 0; x < en->n_map; x++) {
+		free(en->map_in[x]);
+		free(en->map_out[x]);
+	}
+	free(en->map_in);
+	free(en->map_out);
+	strv_free_n(en->arches, en->n_arches);
+	raw_set_free(&en->in);
+	raw_set_free(&en->out);
+	free(en->path);
+}
+
+/* id, action, releases */
+static int parse_head(json_t *e, size_t idx, struct entry *en, char **ret_err)
+{
 	if (!json_is_object(e)) {
 		*ret_err = xasprintf("$.packageinfo[%zu]: must be an object", idx);
 		return -EINVAL;
@@ -244,158 +269,171 @@ static int parse_entry(json_t *e, size_t idx, const char *shown, bool vendor, st
 		*ret_err = xasprintf("$.packageinfo[%zu]: 'id' must be an integer", idx);
 		return -EINVAL;
 	}
-	int id = jid ? (int)json_integer_value(jid) : 0;
-	path = xasprintf("$.packageinfo[%zu] (event %d)", idx, id);
+	en->id = jid ? (int)json_integer_value(jid) : 0;
+	en->path = xasprintf("$.packageinfo[%zu] (event %d)", idx, en->id);
 	json_t *ja = json_object_get(e, "action");
 	if (!json_is_integer(ja)) {
-		*ret_err = xasprintf("%s: %s", path, ja ? "'action' must be an integer" : "missing 'action'");
+		*ret_err = xasprintf("%s: %s", en->path, ja ? "'action' must be an integer" : "missing 'action'");
 		return -EINVAL;
 	}
-	json_int_t action = json_integer_value(ja);
-	if (action < 0 || action > 7) {
-		*ret_err = xasprintf("%s: action %lld is not a PES action (0 present ... 7 renamed)", path,
-				     (long long)action);
+	en->action = json_integer_value(ja);
+	if (en->action < 0 || en->action > 7) {
+		*ret_err = xasprintf("%s: action %lld is not a PES action (0 present ... 7 renamed)", en->path,
+				     (long long)en->action);
 		return -EINVAL;
 	}
 	json_t *jarch = json_object_get(e, "architectures");
 	if (jarch && !json_is_null(jarch) && !json_is_array(jarch)) {
-		*ret_err = xasprintf("%s: 'architectures' must be a list", path);
+		*ret_err = xasprintf("%s: 'architectures' must be a list", en->path);
 		return -EINVAL;
 	}
 	if (!json_object_get(e, "release")) {
-		*ret_err = xasprintf("%s: missing 'release'", path);
+		*ret_err = xasprintf("%s: missing 'release'", en->path);
 		return -EINVAL;
 	}
-	int from[2], to[2];
-	_cleanup_free_ char *p1 = xasprintf("%s.initial_release", path), *p2 = xasprintf("%s.release", path);
-	if (parse_release(json_object_get(e, "initial_release"), p1, from, ret_err) < 0 ||
-	    parse_release(json_object_get(e, "release"), p2, to, ret_err) < 0)
+	_cleanup_free_ char *p1 = xasprintf("%s.initial_release", en->path), *p2 = xasprintf("%s.release", en->path);
+	if (parse_release(json_object_get(e, "initial_release"), p1, en->from, ret_err) < 0 ||
+	    parse_release(json_object_get(e, "release"), p2, en->to, ret_err) < 0)
 		return -EINVAL;
-	char **arches = NULL;
-	size_t n_arches = 0, i;
+	return 0;
+}
+
+static int parse_arches(json_t *jarch, struct entry *en, char **ret_err)
+{
+	size_t i;
 	json_t *a;
 	json_array_foreach(jarch, i, a) {
 		bool ok = false;
 		for (size_t k = 0; json_is_string(a) && k < ELEMENTSOF(known_arches); k++)
 			ok |= !strcmp(json_string_value(a), known_arches[k]);
 		if (!ok) {
-			*ret_err = xasprintf("%s.architectures[%zu]: not an architecture leapp knows", path, i);
-			for (size_t k = 0; k < n_arches; k++)
-				free(arches[k]);
-			free(arches);
+			*ret_err = xasprintf("%s.architectures[%zu]: not an architecture leapp knows", en->path, i);
 			return -EINVAL;
 		}
-		arches = xrealloc(arches, (n_arches + 1) * sizeof(char *));
-		arches[n_arches++] = xstrdup(json_string_value(a));
+		en->arches = xrealloc(en->arches, (en->n_arches + 1) * sizeof(char *));
+		en->arches[en->n_arches++] = xstrdup(json_string_value(a));
 	}
-	struct raw_set in = {0}, out = {0};
-	_cleanup_free_ char *pin = xasprintf("%s.in_packageset", path), *pout = xasprintf("%s.out_packageset", path);
-	int r = parse_set(json_object_get(e, "in_packageset"), pin, &in, ret_err);
-	if (r >= 0)
-		r = parse_set(json_object_get(e, "out_packageset"), pout, &out, ret_err);
-	/* modulestream maps: in stream -> set of out streams */
-	char **map_in = NULL, **map_out = NULL;
-	size_t n_map = 0;
-	json_t *maps = json_object_get(e, "modulestream_maps");
-	if (r >= 0 && maps && !json_is_null(maps) && !json_is_array(maps)) {
-		*ret_err = xasprintf("%s: 'modulestream_maps' must be a list", path);
-		r = -EINVAL;
+	return 0;
+}
+
+static void map_push(struct entry *en, char *in, char *out)
+{
+	en->map_in = xrealloc(en->map_in, (en->n_map + 1) * sizeof(char *));
+	en->map_out = xrealloc(en->map_out, (en->n_map + 1) * sizeof(char *));
+	en->map_in[en->n_map] = in;
+	en->map_out[en->n_map] = out;
+	en->n_map++;
+}
+
+/* modulestream maps: in stream -> set of out streams; none: every in-stream goes to
+ * non-modular (leapp's default) */
+static int parse_stream_maps(json_t *maps, struct entry *en, char **ret_err)
+{
+	if (maps && !json_is_null(maps) && !json_is_array(maps)) {
+		*ret_err = xasprintf("%s: 'modulestream_maps' must be a list", en->path);
+		return -EINVAL;
 	}
+	size_t i;
 	json_t *mm;
 	json_array_foreach(maps, i, mm) {
-		if (r < 0)
-			break;
 		char *msi = NULL, *mso = NULL;
 		if (!json_is_object(mm) || parse_ms(json_object_get(mm, "in_modulestream"), &msi) < 0 ||
 		    parse_ms(json_object_get(mm, "out_modulestream"), &mso) < 0) {
 			*ret_err = xasprintf("%s.modulestream_maps[%zu]: must be {\"in_modulestream\": null or "
-					     "{name, stream}, \"out_modulestream\": ...}", path, i);
+					     "{name, stream}, \"out_modulestream\": ...}", en->path, i);
 			free(msi);
-			r = -EINVAL;
-			break;
+			return -EINVAL;
 		}
-		map_in = xrealloc(map_in, (n_map + 1) * sizeof(char *));
-		map_out = xrealloc(map_out, (n_map + 1) * sizeof(char *));
-		map_in[n_map] = msi;
-		map_out[n_map] = mso;
-		n_map++;
+		map_push(en, msi, mso);
 	}
-	if (r >= 0 && !n_map) {
-		/* no mapping: every in-stream goes to non-modular (leapp's default) */
-		for (size_t k = 0; k < in.n; k++)
-			for (size_t m = 0; m < in.p[k].n_ms; m++) {
-				bool dup = false;
-				for (size_t x = 0; x < n_map && !dup; x++)
-					dup = ms_eq(map_in[x], in.p[k].ms[m]);
-				if (dup)
-					continue;
-				map_in = xrealloc(map_in, (n_map + 1) * sizeof(char *));
-				map_out = xrealloc(map_out, (n_map + 1) * sizeof(char *));
-				map_in[n_map] = in.p[k].ms[m] ? xstrdup(in.p[k].ms[m]) : NULL;
-				map_out[n_map] = NULL;
-				n_map++;
+	if (en->n_map)
+		return 0;
+	for (size_t k = 0; k < en->in.n; k++)
+		for (size_t m = 0; m < en->in.p[k].n_ms; m++) {
+			bool dup = false;
+			for (size_t x = 0; x < en->n_map && !dup; x++)
+				dup = ms_eq(en->map_in[x], en->in.p[k].ms[m]);
+			if (!dup)
+				map_push(en, en->in.p[k].ms[m] ? xstrdup(en->in.p[k].ms[m]) : NULL, NULL);
+		}
+	return 0;
+}
+
+/* The event of the entry for its x-th in-stream. */
+static struct pes_event entry_event(const struct entry *en, size_t x, size_t idx, const char *shown, bool vendor,
+				    const char *desc)
+{
+	struct pes_event ev = {
+		.id = en->id,
+		.action = (int)en->action,
+		.from = {en->from[0], en->from[1]},
+		.to = {en->to[0], en->to[1]},
+		.vendor = vendor,
+		.file = xstrdup(shown),
+		.index = idx,
+		.description = desc && *desc ? xstrdup(desc) : NULL,
+	};
+	ev.arches = xcalloc(en->n_arches + 1, sizeof(char *));
+	for (size_t k = 0; k < en->n_arches; k++)
+		ev.arches[k] = xstrdup(en->arches[k]);
+	ev.n_arches = en->n_arches;
+	const char *msx = en->map_in[x];
+	for (size_t k = 0; k < en->in.n; k++)
+		for (size_t m = 0; m < en->in.p[k].n_ms; m++)
+			if (ms_eq(en->in.p[k].ms[m], msx)) {
+				ev.in = xrealloc(ev.in, (ev.n_in + 1) * sizeof(*ev.in));
+				ev.in[ev.n_in++] = (struct pes_pkg){xstrdup(en->in.p[k].name), xstrdup(en->in.p[k].repo),
+								    msx ? xstrdup(msx) : NULL};
+				break;
 			}
+	for (size_t k = 0; k < en->out.n; k++) {
+		/* the first of the package's streams that this in-stream maps to */
+		const char *pick = NULL;
+		bool found = false;
+		for (size_t m = 0; m < en->out.p[k].n_ms && !found; m++)
+			for (size_t y = 0; y < en->n_map && !found; y++)
+				if (ms_eq(en->map_in[y], msx) && ms_eq(en->map_out[y], en->out.p[k].ms[m])) {
+					pick = en->out.p[k].ms[m];
+					found = true;
+				}
+		if (!found)
+			continue;
+		ev.out = xrealloc(ev.out, (ev.n_out + 1) * sizeof(*ev.out));
+		ev.out[ev.n_out++] =
+			(struct pes_pkg){xstrdup(en->out.p[k].name), xstrdup(en->out.p[k].repo), pick ? xstrdup(pick) : NULL};
 	}
+	return ev;
+}
+
+/* Expand one entry into events, appended to *evs. */
+static int parse_entry(json_t *e, size_t idx, const char *shown, bool vendor, struct pes_event **evs, size_t *n_evs,
+		       char **ret_err)
+{
+	struct entry en = {0};
+	int r = parse_head(e, idx, &en, ret_err);
+	if (r >= 0)
+		r = parse_arches(json_object_get(e, "architectures"), &en, ret_err);
+	if (r >= 0) {
+		_cleanup_free_ char *pin = xasprintf("%s.in_packageset", en.path);
+		_cleanup_free_ char *pout = xasprintf("%s.out_packageset", en.path);
+		r = parse_set(json_object_get(e, "in_packageset"), pin, &en.in, ret_err);
+		if (r >= 0)
+			r = parse_set(json_object_get(e, "out_packageset"), pout, &en.out, ret_err);
+	}
+	if (r >= 0)
+		r = parse_stream_maps(json_object_get(e, "modulestream_maps"), &en, ret_err);
 	const char *desc = json_string_value(json_object_get(e, "description"));
 	/* one event per distinct in-stream */
-	for (size_t x = 0; r >= 0 && x < n_map; x++) {
+	for (size_t x = 0; r >= 0 && x < en.n_map; x++) {
 		bool seen = false;
 		for (size_t y = 0; y < x && !seen; y++)
-			seen = ms_eq(map_in[y], map_in[x]);
+			seen = ms_eq(en.map_in[y], en.map_in[x]);
 		if (seen)
 			continue;
-		struct pes_event ev = {
-			.id = id,
-			.action = (int)action,
-			.from = {from[0], from[1]},
-			.to = {to[0], to[1]},
-			.vendor = vendor,
-			.file = xstrdup(shown),
-			.index = idx,
-			.description = desc && *desc ? xstrdup(desc) : NULL,
-		};
-		ev.arches = xcalloc(n_arches + 1, sizeof(char *));
-		for (size_t k = 0; k < n_arches; k++)
-			ev.arches[k] = xstrdup(arches[k]);
-		ev.n_arches = n_arches;
-		for (size_t k = 0; k < in.n; k++)
-			for (size_t m = 0; m < in.p[k].n_ms; m++)
-				if (ms_eq(in.p[k].ms[m], map_in[x])) {
-					ev.in = xrealloc(ev.in, (ev.n_in + 1) * sizeof(*ev.in));
-					ev.in[ev.n_in++] = (struct pes_pkg){xstrdup(in.p[k].name), xstrdup(in.p[k].repo),
-									    map_in[x] ? xstrdup(map_in[x]) : NULL};
-					break;
-				}
-		for (size_t k = 0; k < out.n; k++) {
-			/* the first of the package's streams that this in-stream maps to */
-			const char *pick = NULL;
-			bool found = false;
-			for (size_t m = 0; m < out.p[k].n_ms && !found; m++)
-				for (size_t y = 0; y < n_map && !found; y++)
-					if (ms_eq(map_in[y], map_in[x]) && ms_eq(map_out[y], out.p[k].ms[m])) {
-						pick = out.p[k].ms[m];
-						found = true;
-					}
-			if (!found)
-				continue;
-			ev.out = xrealloc(ev.out, (ev.n_out + 1) * sizeof(*ev.out));
-			ev.out[ev.n_out++] = (struct pes_pkg){xstrdup(out.p[k].name), xstrdup(out.p[k].repo),
-							      pick ? xstrdup(pick) : NULL};
-		}
 		*evs = xrealloc(*evs, (*n_evs + 1) * sizeof(**evs));
-		(*evs)[(*n_evs)++] = ev;
+		(*evs)[(*n_evs)++] = entry_event(&en, x, idx, shown, vendor, desc);
 	}
-	for (size_t x = 0; x < n_map; x++) {
-		free(map_in[x]);
-		free(map_out[x]);
-	}
-	free(map_in);
-	free(map_out);
-	for (size_t k = 0; k < n_arches; k++)
-		free(arches[k]);
-	free(arches);
-	raw_set_free(&in);
-	raw_set_free(&out);
+	entry_clear(&en);
 	return r;
 }
 
@@ -659,12 +697,45 @@ static char *conflict_key(const struct pes_event *ev)
 	return buf_steal(&b);
 }
 
-int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes_result *res, char **ret_err)
+/* What the steps of pes_compute share. */
+struct pes_run {
+	const struct pes_input *in;
+	struct pes_result *res;
+	const struct pes_event **rel; /* the relevant events */
+	size_t n_rel;
+	struct strmap src;             /* the starting state: key (name, stream) -> spkg */
+	struct strmap target, seen;    /* the state after the releases processed; everything seen */
+	struct strmap removed_by;      /* name -> the event that removed it */
+	struct strmap names_src;       /* name -> spkg of src */
+	struct strmap installed_names; /* name -> pes_installed */
+	struct strmap demod;           /* keys of modular packages to demodularize */
+};
+
+/* Does every package an event names lie in a repository a map defines? -EINVAL when not. */
+static int event_check_pesids(const struct pes_event *ev, const struct pes_input *in, char **ret_err)
 {
-	memset(res, 0, sizeof(*res));
-	/* 1. events for this architecture whose release lies in (source, target] */
-	const struct pes_event **rel = xcalloc(d->n + 1, sizeof(*rel));
-	size_t n_rel = 0;
+	for (int side = 0; side < 2; side++) {
+		const struct pes_pkg *ps = side ? ev->out : ev->in;
+		size_t np = side ? ev->n_out : ev->n_in;
+		for (size_t k = 0; k < np; k++)
+			if (!in->known_pesid(ps[k].repo, in->userdata)) {
+				*ret_err = xasprintf("%s: $.packageinfo[%zu]: PES event %d (%s) names "
+						     "repository '%s' for package %s, which no "
+						     "repository map (repomap.json, vendors.d/*_map.json) "
+						     "defines",
+						     ev->file, ev->index, ev->id, pes_action_name(ev->action), ps[k].repo,
+						     ps[k].name);
+				return -EINVAL;
+			}
+	}
+	return 0;
+}
+
+/* 1. events for this architecture whose release lies in (source, target] */
+static int relevant_events(const struct pes_data *d, struct pes_run *run, char **ret_err)
+{
+	const struct pes_input *in = run->in;
+	run->rel = xcalloc(d->n + 1, sizeof(*run->rel));
 	for (size_t i = 0; i < d->n; i++) {
 		const struct pes_event *ev = &d->ev[i];
 		if (!event_for_arch(ev, in->arch))
@@ -672,35 +743,28 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 		if (rel_cmp(ev->to, in->source) <= 0 || rel_cmp(ev->to, in->target) > 0)
 			continue;
 		if (in->known_pesid) {
-			for (int side = 0; side < 2; side++) {
-				const struct pes_pkg *ps = side ? ev->out : ev->in;
-				size_t np = side ? ev->n_out : ev->n_in;
-				for (size_t k = 0; k < np; k++)
-					if (!in->known_pesid(ps[k].repo, in->userdata)) {
-						*ret_err = xasprintf("%s: $.packageinfo[%zu]: PES event %d (%s) names "
-								     "repository '%s' for package %s, which no "
-								     "repository map (repomap.json, vendors.d/*_map.json) "
-								     "defines",
-								     ev->file, ev->index, ev->id, pes_action_name(ev->action),
-								     ps[k].repo, ps[k].name);
-						free(rel);
-						return -EINVAL;
-					}
-			}
+			int r = event_check_pesids(ev, in, ret_err);
+			if (r < 0)
+				return r;
 		}
 		if (!ev->n_in)
 			continue; /* nothing to match: it could only add packages unconditionally */
-		rel[n_rel++] = ev;
+		run->rel[run->n_rel++] = ev;
 	}
-	res->n_relevant = n_rel;
+	return 0;
+}
 
-	/* 2. drop the events leapp's algorithm cannot order: same from-release and in-packages.
-	 * Of such a group only the one with the latest release stays when it is the only one
-	 * with that release; on a tie the whole group stays (as in leapp). */
+/* 2. drop the events leapp's algorithm cannot order: same from-release and in-packages.
+ * Of such a group only the one with the latest release stays when it is the only one
+ * with that release; on a tie the whole group stays (as in leapp). */
+static void drop_unorderable(struct pes_run *run)
+{
 	struct cgroup {
 		const struct pes_event *best;
 		size_t n_best;
 	};
+	const struct pes_event **rel = run->rel;
+	size_t n_rel = run->n_rel;
 	struct strmap groups;
 	strmap_init(&groups);
 	char **ckeys = xcalloc(n_rel + 1, sizeof(char *));
@@ -728,41 +792,46 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 		free(ckeys[i]);
 	free(ckeys);
 	strmap_clear(&groups, free);
-	n_rel = n_kept;
+	run->n_rel = n_kept;
+}
 
-	/* 3. the starting state: installed packages with the admin's lists applied */
-	struct strmap src, target, seen, removed_by, names_src;
-	strmap_init(&src);
-	strmap_init(&removed_by);
-	strmap_init(&names_src);
-	struct strmap installed_names;
-	strmap_init(&installed_names);
+/* 3. the starting state: installed packages with the admin's lists applied */
+static void start_state(struct pes_run *run)
+{
+	const struct pes_input *in = run->in;
+	strmap_init(&run->src);
+	strmap_init(&run->removed_by);
+	strmap_init(&run->names_src);
+	strmap_init(&run->installed_names);
 	for (size_t i = 0; i < in->n_pkgs; i++) {
 		const struct pes_installed *p = &in->pkgs[i];
-		strmap_put(&installed_names, p->name, (void *)p);
+		strmap_put(&run->installed_names, p->name, (void *)p);
 		if (in_list(in->admin_remove, in->n_admin_remove, p->name) &&
 		    !in_list(in->admin_keep, in->n_admin_keep, p->name))
 			continue;
 		_cleanup_free_ char *k = pkey(p->name, p->ms);
-		spkg_free(strmap_put(&src, k, spkg_new(p->name, p->repo, p->ms, p->third_party, NULL)));
+		spkg_free(strmap_put(&run->src, k, spkg_new(p->name, p->repo, p->ms, p->third_party, NULL)));
 	}
 	for (size_t i = 0; i < in->n_admin_install; i++)
-		if (!strmap_has(&src, in->admin_install[i]))
-			strmap_put(&src, in->admin_install[i], spkg_new(in->admin_install[i], NULL, NULL, false, NULL));
-	for (size_t i = 0; i < src.n; i++)
-		if (src.keys[i])
-			strmap_put(&names_src, ((struct spkg *)src.vals[i])->name, src.vals[i]);
+		if (!strmap_has(&run->src, in->admin_install[i]))
+			strmap_put(&run->src, in->admin_install[i], spkg_new(in->admin_install[i], NULL, NULL, false, NULL));
+	for (size_t i = 0; i < run->src.n; i++)
+		if (run->src.keys[i])
+			strmap_put(&run->names_src, ((struct spkg *)run->src.vals[i])->name, run->src.vals[i]);
+}
 
-	/* 4. releases in order */
-	int (*rels)[2] = xcalloc(n_rel + 1, sizeof(*rels));
+/* 4. the releases of the relevant events, in order (malloc'd; the count in *ret_n) */
+static int (*release_order(const struct pes_run *run, size_t *ret_n))[2]
+{
+	int (*rels)[2] = xcalloc(run->n_rel + 1, sizeof(*rels));
 	size_t n_rels = 0;
-	for (size_t i = 0; i < n_rel; i++) {
+	for (size_t i = 0; i < run->n_rel; i++) {
 		bool dup = false;
 		for (size_t j = 0; j < n_rels && !dup; j++)
-			dup = !rel_cmp(rels[j], rel[i]->to);
+			dup = !rel_cmp(rels[j], run->rel[i]->to);
 		if (!dup) {
-			rels[n_rels][0] = rel[i]->to[0];
-			rels[n_rels][1] = rel[i]->to[1];
+			rels[n_rels][0] = run->rel[i]->to[0];
+			rels[n_rels][1] = run->rel[i]->to[1];
 			n_rels++;
 		}
 	}
@@ -774,110 +843,136 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 			rels[j - 1][0] = t0;
 			rels[j - 1][1] = t1;
 		}
-	state_copy(&target, &src);
-	state_copy(&seen, &src);
-	struct strmap demod;   /* keys of modular packages to demodularize */
-	strmap_init(&demod);
+	*ret_n = n_rels;
+	return rels;
+}
+
+/* the module stream maps of the installed streams an applied event moves */
+static void stream_maps_add(struct pes_result *res, const struct pes_event *ev)
+{
+	for (size_t k = 0; k < ev->n_in; k++) {
+		if (!ev->in[k].ms)
+			continue;
+		const char *to = NULL;
+		for (size_t o = 0; o < ev->n_out && !to; o++)
+			to = ev->out[o].ms;
+		bool dup = false;
+		for (size_t m = 0; m < res->n_stream_maps && !dup; m++)
+			dup = !strcmp(res->stream_maps[m].source, ev->in[k].ms);
+		if (dup)
+			continue;
+		res->stream_maps = xrealloc(res->stream_maps, (res->n_stream_maps + 1) * sizeof(*res->stream_maps));
+		res->stream_maps[res->n_stream_maps++] =
+			(struct pes_stream_map){xstrdup(ev->in[k].ms), to ? xstrdup(to) : NULL, ev->id};
+	}
+}
+
+/* One event of the release being processed, against the state before that release. */
+static void apply_event(struct pes_run *run, const struct pes_event *ev, const struct strmap *before,
+			struct strmap *applied)
+{
+	bool any = false, all = true;
+	for (size_t k = 0; k < ev->n_in; k++) {
+		if (present(before, ev, &ev->in[k]))
+			any = true;
+		else
+			all = false;
+	}
+	if (ev->action == PES_PRESENT) {
+		for (size_t k = 0; k < ev->n_in; k++)
+			if (present(&run->seen, ev, &ev->in[k])) {
+				state_add(&run->target, ev, &ev->in[k]);
+				any = true;
+			}
+	} else if (ev->action == PES_DEPRECATED) {
+		if (any)
+			for (size_t k = 0; k < ev->n_in; k++)
+				state_add(&run->target, ev, &ev->in[k]);
+	} else if (all || (ev->action == PES_MERGED && any)) {
+		for (size_t k = 0; k < ev->n_in; k++)
+			state_remove(&run->target, ev, &ev->in[k], &run->removed_by);
+		for (size_t k = 0; k < ev->n_out; k++) {
+			state_add(&run->target, ev, &ev->out[k]);
+			strmap_del(&run->removed_by, ev->out[k].name);
+		}
+		stream_maps_add(run->res, ev);
+	} else
+		any = false;
+	if (any || all) {
+		_cleanup_free_ char *idk = xasprintf("%d", ev->id);
+		strmap_put(applied, idk, NULL);
+	}
+	for (size_t k = 0; k < ev->n_in; k++) {
+		_cleanup_free_ char *k2 = pkey(ev->in[k].name, ev->in[k].ms);
+		strmap_del(&run->demod, k2);
+	}
+}
+
+/* every modular package of the target state is to lose its stream (unless an event keeps it) */
+static void demod_all_modular(struct pes_run *run)
+{
+	for (size_t i = 0; i < run->target.n; i++)
+		if (run->target.keys[i] && ((struct spkg *)run->target.vals[i])->ms)
+			strmap_put(&run->demod, run->target.keys[i], NULL);
+}
+
+/* The releases in order, each one's events against the state before it; then demodularize. */
+static void apply_releases(struct pes_run *run)
+{
+	const struct pes_input *in = run->in;
+	size_t n_rels;
+	int (*rels)[2] = release_order(run, &n_rels);
+	state_copy(&run->target, &run->src);
+	state_copy(&run->seen, &run->src);
+	strmap_init(&run->demod);
 	bool crossed = false;
 	struct strmap applied;
 	strmap_init(&applied);
 	for (size_t r = 0; r < n_rels; r++) {
 		if (!crossed && rels[r][0] > in->source[0]) {
 			crossed = true;
-			for (size_t i = 0; i < target.n; i++)
-				if (target.keys[i] && ((struct spkg *)target.vals[i])->ms)
-					strmap_put(&demod, target.keys[i], NULL);
+			demod_all_modular(run);
 		}
 		struct strmap before;
-		state_copy(&before, &target);
-		for (size_t e = 0; e < n_rel; e++) {
-			const struct pes_event *ev = rel[e];
-			if (rel_cmp(ev->to, rels[r]))
-				continue;
-			bool any = false, all = true;
-			for (size_t k = 0; k < ev->n_in; k++) {
-				if (present(&before, ev, &ev->in[k]))
-					any = true;
-				else
-					all = false;
-			}
-			if (ev->action == PES_PRESENT) {
-				for (size_t k = 0; k < ev->n_in; k++)
-					if (present(&seen, ev, &ev->in[k])) {
-						state_add(&target, ev, &ev->in[k]);
-						any = true;
-					}
-			} else if (ev->action == PES_DEPRECATED) {
-				if (any)
-					for (size_t k = 0; k < ev->n_in; k++)
-						state_add(&target, ev, &ev->in[k]);
-			} else if (all || (ev->action == PES_MERGED && any)) {
-				for (size_t k = 0; k < ev->n_in; k++)
-					state_remove(&target, ev, &ev->in[k], &removed_by);
-				for (size_t k = 0; k < ev->n_out; k++) {
-					state_add(&target, ev, &ev->out[k]);
-					strmap_del(&removed_by, ev->out[k].name);
-				}
-				/* module stream maps of installed streams */
-				for (size_t k = 0; k < ev->n_in; k++) {
-					if (!ev->in[k].ms)
-						continue;
-					const char *to = NULL;
-					for (size_t o = 0; o < ev->n_out && !to; o++)
-						to = ev->out[o].ms;
-					bool dup = false;
-					for (size_t m = 0; m < res->n_stream_maps && !dup; m++)
-						dup = !strcmp(res->stream_maps[m].source, ev->in[k].ms);
-					if (dup)
-						continue;
-					res->stream_maps = xrealloc(res->stream_maps,
-								    (res->n_stream_maps + 1) * sizeof(*res->stream_maps));
-					res->stream_maps[res->n_stream_maps++] = (struct pes_stream_map){
-						xstrdup(ev->in[k].ms), to ? xstrdup(to) : NULL, ev->id};
-				}
-			} else
-				any = false;
-			if (any || all) {
-				_cleanup_free_ char *idk = xasprintf("%d", ev->id);
-				strmap_put(&applied, idk, NULL);
-			}
-			for (size_t k = 0; k < ev->n_in; k++) {
-				_cleanup_free_ char *k2 = pkey(ev->in[k].name, ev->in[k].ms);
-				strmap_del(&demod, k2);
-			}
-		}
+		state_copy(&before, &run->target);
+		for (size_t e = 0; e < run->n_rel; e++)
+			if (!rel_cmp(run->rel[e]->to, rels[r]))
+				apply_event(run, run->rel[e], &before, &applied);
 		strmap_clear(&before, spkg_free);
-		for (size_t i = 0; i < target.n; i++)
-			if (target.keys[i] && !strmap_has(&seen, target.keys[i]))
-				strmap_put(&seen, target.keys[i], spkg_dup(target.vals[i]));
+		for (size_t i = 0; i < run->target.n; i++)
+			if (run->target.keys[i] && !strmap_has(&run->seen, run->target.keys[i]))
+				strmap_put(&run->seen, run->target.keys[i], spkg_dup(run->target.vals[i]));
 	}
 	if (!crossed && in->target[0] > in->source[0])
 		/* no event crossed into the target major: modular packages lose their stream all the
 		 * same (as if an empty release of the target major had been processed) */
-		for (size_t i = 0; i < target.n; i++)
-			if (target.keys[i] && ((struct spkg *)target.vals[i])->ms)
-				strmap_put(&demod, target.keys[i], NULL);
-	res->n_applied = strmap_size(&applied);
+		demod_all_modular(run);
+	run->res->n_applied = strmap_size(&applied);
 	strmap_clear(&applied, NULL);
 	/* demodularize: the package stays, without its stream */
-	for (size_t i = 0; i < target.n; i++)
-		if (target.keys[i] && strmap_has(&demod, target.keys[i])) {
-			struct spkg *s = target.vals[i];
+	for (size_t i = 0; i < run->target.n; i++)
+		if (run->target.keys[i] && strmap_has(&run->demod, run->target.keys[i])) {
+			struct spkg *s = run->target.vals[i];
 			free(s->ms);
 			s->ms = NULL;
 		}
+	free(rels);
+}
 
-	/* 5. the difference by names */
+/* 5. the difference by names: installs, notes, target PES ids, modules, removals */
+static void diff_by_names(struct pes_run *run)
+{
+	struct pes_result *res = run->res;
 	struct strmap names_tgt;
 	strmap_init(&names_tgt);
-	for (size_t i = 0; i < target.n; i++)
-		if (target.keys[i])
-			strmap_put(&names_tgt, ((struct spkg *)target.vals[i])->name, target.vals[i]);
+	for (size_t i = 0; i < run->target.n; i++)
+		if (run->target.keys[i])
+			strmap_put(&names_tgt, ((struct spkg *)run->target.vals[i])->name, run->target.vals[i]);
 	for (size_t i = 0; i < names_tgt.n; i++) {
 		if (!names_tgt.keys[i])
 			continue;
 		const struct spkg *s = names_tgt.vals[i];
-		if (!strmap_has(&names_src, s->name)) {
+		if (!strmap_has(&run->names_src, s->name)) {
 			if (s->by)
 				task_push(&res->install, &res->n_install, s->name, s->repo, s->ms, s->by, NULL);
 		} else if (s->by)
@@ -885,24 +980,37 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 		if (s->by && s->repo)
 			push_str_unique(&res->target_pesids, &res->n_target_pesids, s->repo);
 	}
-	for (size_t i = 0; i < target.n; i++) {
-		const struct spkg *s = target.vals[i];
-		if (target.keys[i] && s->ms)
+	for (size_t i = 0; i < run->target.n; i++) {
+		const struct spkg *s = run->target.vals[i];
+		if (run->target.keys[i] && s->ms)
 			push_str_unique(&res->modules_enable, &res->n_modules_enable, s->ms);
 	}
-	for (size_t i = 0; i < names_src.n; i++) {
-		if (!names_src.keys[i])
+	for (size_t i = 0; i < run->names_src.n; i++) {
+		if (!run->names_src.keys[i])
 			continue;
-		const struct spkg *s = names_src.vals[i];
+		const struct spkg *s = run->names_src.vals[i];
 		if (strmap_has(&names_tgt, s->name))
 			continue;
-		if (in_list(in->admin_keep, in->n_admin_keep, s->name))
+		if (in_list(run->in->admin_keep, run->in->n_admin_keep, s->name))
 			continue;
-		const struct pes_event *ev = strmap_get(&removed_by, s->name);
+		const struct pes_event *ev = strmap_get(&run->removed_by, s->name);
 		if (ev)
 			task_push(&res->remove, &res->n_remove, s->name, s->repo, NULL, ev, NULL);
 	}
-	/* 6. the admin's lists */
+	strmap_clear(&names_tgt, NULL);
+}
+
+static void warn_push(struct pes_result *res, char *w)
+{
+	res->warnings = xrealloc(res->warnings, (res->n_warnings + 1) * sizeof(char *));
+	res->warnings[res->n_warnings++] = w;
+}
+
+/* 6. the admin's lists (to_install, to_remove, to_keep) */
+static void admin_lists(struct pes_run *run)
+{
+	const struct pes_input *in = run->in;
+	struct pes_result *res = run->res;
 	for (size_t i = 0; i < in->n_admin_install; i++) {
 		bool dup = false;
 		for (size_t k = 0; k < res->n_install && !dup; k++)
@@ -915,37 +1023,37 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 		const char *n = in->admin_remove[i];
 		if (in_list(in->admin_keep, in->n_admin_keep, n))
 			continue;
-		if (!strmap_has(&installed_names, n)) {
-			res->warnings = xrealloc(res->warnings, (res->n_warnings + 1) * sizeof(char *));
-			res->warnings[res->n_warnings++] =
-				xasprintf("/etc/leapp/transaction/to_remove: %s is not installed: ignored", n);
+		if (!strmap_has(&run->installed_names, n)) {
+			warn_push(res, xasprintf("/etc/leapp/transaction/to_remove: %s is not installed: ignored", n));
 			continue;
 		}
 		bool dup = false;
 		for (size_t k = 0; k < res->n_remove && !dup; k++)
 			dup = !strcmp(res->remove[k].name, n);
 		if (!dup) {
-			const struct pes_installed *p = strmap_get(&installed_names, n);
+			const struct pes_installed *p = strmap_get(&run->installed_names, n);
 			task_push(&res->remove, &res->n_remove, n, p->repo, NULL, NULL,
 				  "admin to_remove (/etc/leapp/transaction/to_remove)");
 		}
 	}
 	for (size_t i = 0; i < in->n_admin_keep; i++) {
 		const char *n = in->admin_keep[i];
-		if (!strmap_has(&installed_names, n)) {
-			res->warnings = xrealloc(res->warnings, (res->n_warnings + 1) * sizeof(char *));
-			res->warnings[res->n_warnings++] =
-				xasprintf("/etc/leapp/transaction/to_keep: %s is not installed: ignored", n);
+		if (!strmap_has(&run->installed_names, n)) {
+			warn_push(res, xasprintf("/etc/leapp/transaction/to_keep: %s is not installed: ignored", n));
 			continue;
 		}
-		const struct pes_event *ev = strmap_get(&removed_by, n);
-		const struct pes_installed *p = strmap_get(&installed_names, n);
+		const struct pes_event *ev = strmap_get(&run->removed_by, n);
+		const struct pes_installed *p = strmap_get(&run->installed_names, n);
 		_cleanup_free_ char *why =
 			ev ? xasprintf("admin to_keep (/etc/leapp/transaction/to_keep), overriding PES event %d (%s)", ev->id,
 				       pes_action_name(ev->action))
 			   : xstrdup("admin to_keep (/etc/leapp/transaction/to_keep)");
 		task_push(&res->keep, &res->n_keep, n, p->repo, NULL, NULL, why);
 	}
+}
+
+static void result_sort(struct pes_result *res)
+{
 	/* qsort and memcpy want real pointers even for zero elements */
 	if (res->n_install)
 		qsort(res->install, res->n_install, sizeof(*res->install), cmp_task);
@@ -959,17 +1067,32 @@ int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes
 		qsort(res->target_pesids, res->n_target_pesids, sizeof(char *), str_cmp_qsort);
 	if (res->n_modules_enable)
 		qsort(res->modules_enable, res->n_modules_enable, sizeof(char *), str_cmp_qsort);
+}
 
-	strmap_clear(&names_tgt, NULL);
-	strmap_clear(&names_src, NULL);
-	strmap_clear(&installed_names, NULL);
-	strmap_clear(&removed_by, NULL);
-	strmap_clear(&demod, NULL);
-	strmap_clear(&src, spkg_free);
-	strmap_clear(&target, spkg_free);
-	strmap_clear(&seen, spkg_free);
-	free(rels);
-	free(rel);
+int pes_compute(const struct pes_data *d, const struct pes_input *in, struct pes_result *res, char **ret_err)
+{
+	memset(res, 0, sizeof(*res));
+	struct pes_run run = {.in = in, .res = res};
+	int r = relevant_events(d, &run, ret_err);
+	if (r < 0) {
+		free(run.rel);
+		return r;
+	}
+	res->n_relevant = run.n_rel;
+	drop_unorderable(&run);
+	start_state(&run);
+	apply_releases(&run);
+	diff_by_names(&run);
+	admin_lists(&run);
+	result_sort(res);
+	strmap_clear(&run.names_src, NULL);
+	strmap_clear(&run.installed_names, NULL);
+	strmap_clear(&run.removed_by, NULL);
+	strmap_clear(&run.demod, NULL);
+	strmap_clear(&run.src, spkg_free);
+	strmap_clear(&run.target, spkg_free);
+	strmap_clear(&run.seen, spkg_free);
+	free(run.rel);
 	return 0;
 }
 

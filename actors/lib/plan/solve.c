@@ -1005,110 +1005,91 @@ static int pool_prepare(struct solve_ctx *s, char **ret_err)
 	return 0;
 }
 
-int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_tasks, struct solve_result *res,
-	      char **ret_err)
-{
-	memset(res, 0, sizeof(*res));
-	if (!s->installed) {
-		*ret_err = xstrdup("no installed packages loaded");
-		return -EINVAL;
-	}
-	if (s->solved) {
-		*ret_err = xstrdup("solve_run: one solve per context");
-		return -EALREADY;
-	}
-	s->solved = true;
-	Pool *pool = s->pool;
-	int prep = pool_prepare(s, ret_err);
-	if (prep < 0)
-		return prep;
-	double t0 = now_monotonic();
-
+/* The solver's jobs, with where each comes from (for explaining problems). */
+struct jobs {
 	Queue job;
-	queue_init(&job);
-	struct job_origin *origins = xcalloc(n_tasks * 4 + 64 + s->n_installonly * 8, sizeof(*origins));
-	size_t n_orig = 0;
-#define PUSH_JOB(how, what, task, desc)                                                                                \
-	do {                                                                                                           \
-		queue_push2(&job, (how), (what));                                                                      \
-		origins[n_orig++] = (struct job_origin){(task), (desc)};                                               \
-	} while (0)
+	struct job_origin *origins;
+	size_t n_orig;
+	struct solve_problem *own; /* tasks whose package does not exist at all */
+	size_t n_own;
+	Id *io_best; /* per install-only name: the target version installed beside, or 0 */
+};
 
-	for (size_t i = 0; i < s->n_installonly; i++) {
-		Id id = pool_str2id(pool, s->installonly[i], 0);
-		if (id)
-			PUSH_JOB(SOLVER_MULTIVERSION | SOLVER_SOLVABLE_PROVIDES, id, NULL, "install-only package");
-	}
-	PUSH_JOB(SOLVER_DISTUPGRADE | SOLVER_SOLVABLE_ALL, 0, NULL, "distribution upgrade of every installed package");
+static const char target_kernel[] = "install-only: the target version is installed beside the installed one";
 
-	/* tasks whose package does not exist at all cannot become jobs: they are problems */
-	struct solve_problem *own = NULL;
-	size_t n_own = 0;
-	for (size_t i = 0; i < n_tasks; i++) {
-		const struct solve_task *t = &tasks[i];
-		Id name = pool_str2id(pool, t->name, 0);
-		switch (t->kind) {
-		case SOLVE_TASK_INSTALL:
-		case SOLVE_TASK_KEEP: {
-			bool any = false;
-			Id p, pp;
-			if (name) {
-				FOR_PROVIDES(p, pp, name) {
-					if (pool->solvables[p].name == name)
-						any = true;
-				}
+static void jobs_push(struct jobs *j, Id how, Id what, const struct solve_task *task, const char *desc)
+{
+	queue_push2(&j->job, how, what);
+	j->origins[j->n_orig++] = (struct job_origin){task, desc};
+}
+
+/* a task to install or keep a package that does not exist at all: a problem of its own */
+static void jobs_missing(struct jobs *j, const struct solve_task *t, Id name)
+{
+	j->own = xrealloc(j->own, (j->n_own + 1) * sizeof(*j->own));
+	struct solve_problem *pr = &j->own[j->n_own++];
+	memset(pr, 0, sizeof(*pr));
+	pr->summary = xasprintf("package %s is not available in the target repositories%s", t->name,
+				name ? " (it is excluded or filtered out)" : "");
+	pr->rules = xcalloc(2, sizeof(char *));
+	pr->rules[0] = xasprintf("%s %s is requested by %s", t->kind == SOLVE_TASK_KEEP ? "keeping" : "installing",
+				 t->name, t->reason);
+	pr->n_rules = 1;
+	pr->packages = xcalloc(2, sizeof(char *));
+	pr->packages[0] = xstrdup(t->name);
+	pr->n_packages = 1;
+}
+
+/* One task as jobs (a missing package to install or keep is a problem instead). */
+static void jobs_add_task(struct solve_ctx *s, struct jobs *j, const struct solve_task *t)
+{
+	Pool *pool = s->pool;
+	Id name = pool_str2id(pool, t->name, 0);
+	Id p, pp;
+	Solvable *sv;
+	bool found = false;
+	switch (t->kind) {
+	case SOLVE_TASK_INSTALL:
+	case SOLVE_TASK_KEEP:
+		if (name) {
+			FOR_PROVIDES(p, pp, name) {
+				if (pool->solvables[p].name == name)
+					found = true;
 			}
-			if (!any) {
-				own = xrealloc(own, (n_own + 1) * sizeof(*own));
-				struct solve_problem *pr = &own[n_own++];
-				memset(pr, 0, sizeof(*pr));
-				pr->summary = xasprintf("package %s is not available in the target repositories%s", t->name,
-							name ? " (it is excluded or filtered out)" : "");
-				pr->rules = xcalloc(2, sizeof(char *));
-				pr->rules[0] = xasprintf("%s %s is requested by %s", t->kind == SOLVE_TASK_KEEP ? "keeping"
-															: "installing",
-							 t->name, t->reason);
-				pr->n_rules = 1;
-				pr->packages = xcalloc(2, sizeof(char *));
-				pr->packages[0] = xstrdup(t->name);
-				pr->n_packages = 1;
-				continue;
+		}
+		if (!found) {
+			jobs_missing(j, t, name);
+			return;
+		}
+		jobs_push(j, SOLVER_INSTALL | SOLVER_SOLVABLE_NAME, name, t, NULL);
+		break;
+	case SOLVE_TASK_REMOVE:
+		if (name) {
+			FOR_REPO_SOLVABLES(s->installed, p, sv) {
+				if (sv->name == name)
+					found = true;
 			}
-			PUSH_JOB(SOLVER_INSTALL | SOLVER_SOLVABLE_NAME, name, t, NULL);
-			break;
 		}
-		case SOLVE_TASK_REMOVE: {
-			bool inst = false;
-			Id p;
-			Solvable *sv;
-			if (name) {
-				FOR_REPO_SOLVABLES(s->installed, p, sv) {
-					if (sv->name == name)
-						inst = true;
-				}
+		if (found)
+			jobs_push(j, SOLVER_ERASE | SOLVER_SOLVABLE_NAME, name, t, NULL);
+		break;
+	case SOLVE_TASK_LOCK:
+		if (name) {
+			FOR_REPO_SOLVABLES(s->installed, p, sv) {
+				if (sv->name == name)
+					jobs_push(j, SOLVER_LOCK | SOLVER_SOLVABLE, p, t, NULL);
 			}
-			if (inst)
-				PUSH_JOB(SOLVER_ERASE | SOLVER_SOLVABLE_NAME, name, t, NULL);
-			break;
 		}
-		case SOLVE_TASK_LOCK: {
-			Id p;
-			Solvable *sv;
-			if (name) {
-				FOR_REPO_SOLVABLES(s->installed, p, sv) {
-					if (sv->name == name)
-						PUSH_JOB(SOLVER_LOCK | SOLVER_SOLVABLE, p, t, NULL);
-				}
-			}
-			break;
-		}
-		case SOLVE_TASK_NOTE:
-			break;
-		}
+		break;
+	case SOLVE_TASK_NOTE:
+		break;
 	}
-	/* install-only: keep what is installed, and install the newest target version beside it */
-	static const char target_kernel[] = "install-only: the target version is installed beside the installed one";
-	Id *io_best = xcalloc(s->n_installonly + 1, sizeof(Id));
+}
+
+/* install-only: keep what is installed, and install the newest target version beside it */
+static void jobs_add_installonly(struct solve_ctx *s, struct jobs *j, const struct solve_task *tasks, size_t n_tasks)
+{
+	Pool *pool = s->pool;
 	for (size_t i = 0; i < s->n_installonly; i++) {
 		Id name = pool_str2id(pool, s->installonly[i], 0);
 		if (!name)
@@ -1121,19 +1102,48 @@ int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_task
 			if (!newest_inst || pool_evrcmp(pool, sv->evr, pool->solvables[newest_inst].evr, EVRCMP_COMPARE) > 0)
 				newest_inst = p;
 			if (!task_for(tasks, n_tasks, s->installonly[i], SOLVE_TASK_REMOVE, false))
-				PUSH_JOB(SOLVER_LOCK | SOLVER_SOLVABLE, p, NULL,
-					 "install-only: the installed version stays as a fallback");
+				jobs_push(j, SOLVER_LOCK | SOLVER_SOLVABLE, p, NULL,
+					  "install-only: the installed version stays as a fallback");
 		}
 		if (!newest_inst)
 			continue;
 		Id best = best_available(s, name);
 		if (best && pool_evrcmp(pool, pool->solvables[best].evr, pool->solvables[newest_inst].evr, EVRCMP_COMPARE) > 0) {
-			PUSH_JOB(SOLVER_INSTALL | SOLVER_SOLVABLE, best, NULL, target_kernel);
-			io_best[i] = best;
+			jobs_push(j, SOLVER_INSTALL | SOLVER_SOLVABLE, best, NULL, target_kernel);
+			j->io_best[i] = best;
 		}
 	}
-#undef PUSH_JOB
+}
 
+/* All the jobs: install-only names, the distribution upgrade, the tasks, the install-only versions. */
+static void jobs_build(struct solve_ctx *s, struct jobs *j, const struct solve_task *tasks, size_t n_tasks)
+{
+	Pool *pool = s->pool;
+	queue_init(&j->job);
+	j->origins = xcalloc(n_tasks * 4 + 64 + s->n_installonly * 8, sizeof(*j->origins));
+	j->io_best = xcalloc(s->n_installonly + 1, sizeof(Id));
+	for (size_t i = 0; i < s->n_installonly; i++) {
+		Id id = pool_str2id(pool, s->installonly[i], 0);
+		if (id)
+			jobs_push(j, SOLVER_MULTIVERSION | SOLVER_SOLVABLE_PROVIDES, id, NULL, "install-only package");
+	}
+	jobs_push(j, SOLVER_DISTUPGRADE | SOLVER_SOLVABLE_ALL, 0, NULL, "distribution upgrade of every installed package");
+	/* tasks whose package does not exist at all cannot become jobs: they are problems */
+	for (size_t i = 0; i < n_tasks; i++)
+		jobs_add_task(s, j, &tasks[i]);
+	jobs_add_installonly(s, j, tasks, n_tasks);
+}
+
+static void jobs_free(struct jobs *j)
+{
+	free(j->own);
+	free(j->io_best);
+	free(j->origins);
+	queue_free(&j->job);
+}
+
+static Solver *solver_new(Pool *pool)
+{
 	Solver *solv = solver_create(pool);
 	solver_set_flag(solv, SOLVER_FLAG_ALLOW_VENDORCHANGE, 1);
 	solver_set_flag(solv, SOLVER_FLAG_BEST_OBEY_POLICY, 1);
@@ -1143,121 +1153,93 @@ int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_task
 	 * version) may still go when what they require goes (SOLVER_FLAG_KEEP_ORPHANS off),
 	 * as they would with dnf; the plan lists them with the requirement that broke. */
 	solver_set_flag(solv, SOLVER_FLAG_ALLOW_UNINSTALL, 0);
-	int nprob = solver_solve(solv, &job);
-	s->stats.t_solve += now_monotonic() - t0;
-	if (nprob > 0 || n_own) {
-		if (nprob > 0)
-			explain_problems(s, solv, origins, n_orig, nprob, res);
-		res->problems = xrealloc(res->problems, (res->n_problems + n_own + 1) * sizeof(*res->problems));
-		if (n_own)
-			memcpy(res->problems + res->n_problems, own, n_own * sizeof(*own));
-		res->n_problems += n_own;
-		free(own);
-		free(io_best);
-		free(origins);
-		solver_free(solv);
-		queue_free(&job);
-		return 0;
-	}
-	free(own);
+	return solv;
+}
 
-	Transaction *trans = solver_create_transaction(solv);
-	Map touched;
-	map_init(&touched, pool->nsolvables);
-	size_t cap = (size_t)trans->steps.count + (size_t)s->installed->nsolvables + 1;
-	res->items = xcalloc(cap, sizeof(*res->items));
-	Queue q;
-	queue_init(&q);
-	int mode = SOLVER_TRANSACTION_SHOW_ACTIVE | SOLVER_TRANSACTION_SHOW_ALL | SOLVER_TRANSACTION_SHOW_OBSOLETES |
-		   SOLVER_TRANSACTION_SHOW_MULTIINSTALL;
-	for (int i = 0; i < trans->steps.count; i++) {
-		Id p = trans->steps.elements[i];
-		Solvable *sv = pool->solvables + p;
-		Id type = transaction_type(trans, p, mode);
-		const char *name = pool_id2str(pool, sv->name);
-		const struct solve_task *t = task_for(tasks, n_tasks, name, 0, true);
-		struct solve_item it = {0};
-		char *reason = NULL;
-		if (sv->repo == s->installed) {
-			MAPSET(&touched, p);
-			if (type == SOLVER_TRANSACTION_ERASE) {
-				it.action = SOLVE_ACTION_REMOVE;
-				reason = t ? xstrdup(t->reason) : decision_reason(solv, p, true);
-				if (!reason)
-					reason = xstrdup("erased by the solver");
-			} else if (type == SOLVER_TRANSACTION_OBSOLETED) {
-				it.action = SOLVE_ACTION_OBSOLETE;
-				Id by = transaction_obs_pkg(trans, p);
-				_cleanup_free_ char *obs = by ? xasprintf("obsoleted by %s", pool_solvid2str(pool, by))
-							      : xstrdup("obsoleted");
-				reason = t && t->kind != SOLVE_TASK_NOTE ? xasprintf("%s; %s", t->reason, obs)
-									 : TAKE_PTR(obs);
-			} else {
-				/* upgraded, downgraded, changed: shown with the new package, unless that one
-				 * has another name (it obsoletes this one while providing its name) */
-				Id by = transaction_obs_pkg(trans, p);
-				if (!by || pool->solvables[by].name == sv->name)
-					continue;
-				it.action = SOLVE_ACTION_OBSOLETE;
-				_cleanup_free_ char *obs = xasprintf("obsoleted by %s", pool_solvid2str(pool, by));
-				reason = t && t->kind != SOLVE_TASK_NOTE ? xasprintf("%s; %s", t->reason, obs)
-									 : TAKE_PTR(obs);
-			}
-		} else {
-			switch (type) {
-			case SOLVER_TRANSACTION_UPGRADE:
-				it.action = SOLVE_ACTION_UPGRADE;
-				break;
-			case SOLVER_TRANSACTION_DOWNGRADE:
-				it.action = SOLVE_ACTION_DOWNGRADE;
-				break;
-			case SOLVER_TRANSACTION_CHANGE:
-			case SOLVER_TRANSACTION_REINSTALL:
-			case SOLVER_TRANSACTION_MULTIREINSTALL:
-				it.action = SOLVE_ACTION_UPGRADE;
-				break;
-			default: /* INSTALL, MULTIINSTALL, OBSOLETES */
-				it.action = SOLVE_ACTION_INSTALL;
-				break;
-			}
-			queue_empty(&q);
-			transaction_all_obs_pkgs(trans, p, &q);
-			struct buf from = {0}, obsn = {0};
-			for (int k = 0; k < q.count; k++) {
-				buf_printf(&from, "%s%s", k ? ", " : "", pool_solvid2str(pool, q.elements[k]));
-				if (pool->solvables[q.elements[k]].name != sv->name)
-					buf_printf(&obsn, "%s%s", obsn.len ? ", " : "", pool_solvid2str(pool, q.elements[k]));
-			}
-			it.from = from.len ? buf_steal(&from) : NULL;
-			buf_free(&from);
-			bool kernel = false;
-			for (size_t k = 0; k < s->n_installonly; k++)
-				kernel |= io_best[k] == p;
-			if (t)
-				reason = xstrdup(t->reason);
-			else if (kernel)
-				reason = xstrdup(target_kernel);
-			else if (obsn.len)
-				reason = xasprintf("obsoletes %s", obsn.data);
-			else if (it.action != SOLVE_ACTION_INSTALL)
-				reason = xstrdup(type == SOLVER_TRANSACTION_UPGRADE || type == SOLVER_TRANSACTION_DOWNGRADE
-							 ? "distro-sync"
-							 : "distro-sync (same version, from the target repository)");
-			else
-				reason = decision_reason(solv, p, false);
-			if (!reason)
-				reason = xstrdup("distro-sync");
-			buf_free(&obsn);
-		}
-		item_fill(s, &it, p);
-		it.reason = reason;
-		res->items[res->n_items++] = it;
+/* A step on an installed package: erased, obsoleted, or (false) shown with its new package. */
+static bool item_installed(Transaction *trans, Solver *solv, Id p, Id type, const struct solve_task *t,
+			   struct solve_item *it, char **ret_reason)
+{
+	Pool *pool = trans->pool;
+	Solvable *sv = pool->solvables + p;
+	if (type == SOLVER_TRANSACTION_ERASE) {
+		it->action = SOLVE_ACTION_REMOVE;
+		char *reason = t ? xstrdup(t->reason) : decision_reason(solv, p, true);
+		*ret_reason = reason ? reason : xstrdup("erased by the solver");
+		return true;
 	}
-	/* kept: installed packages the transaction leaves alone */
+	Id by = transaction_obs_pkg(trans, p);
+	if (type != SOLVER_TRANSACTION_OBSOLETED && (!by || pool->solvables[by].name == sv->name))
+		/* upgraded, downgraded, changed: shown with the new package, unless that one has
+		 * another name (it obsoletes this one while providing its name) */
+		return false;
+	it->action = SOLVE_ACTION_OBSOLETE;
+	_cleanup_free_ char *obs = by ? xasprintf("obsoleted by %s", pool_solvid2str(pool, by)) : xstrdup("obsoleted");
+	*ret_reason = t && t->kind != SOLVE_TASK_NOTE ? xasprintf("%s; %s", t->reason, obs) : TAKE_PTR(obs);
+	return true;
+}
+
+/* A step on a package of the target repositories: its action, what it replaces, and why. */
+static char *item_new(struct solve_ctx *s, Transaction *trans, Solver *solv, const struct jobs *j, Queue *q, Id p,
+		      Id type, const struct solve_task *t, struct solve_item *it)
+{
+	Pool *pool = s->pool;
+	Solvable *sv = pool->solvables + p;
+	switch (type) {
+	case SOLVER_TRANSACTION_UPGRADE:
+	case SOLVER_TRANSACTION_CHANGE:
+	case SOLVER_TRANSACTION_REINSTALL:
+	case SOLVER_TRANSACTION_MULTIREINSTALL:
+		it->action = SOLVE_ACTION_UPGRADE;
+		break;
+	case SOLVER_TRANSACTION_DOWNGRADE:
+		it->action = SOLVE_ACTION_DOWNGRADE;
+		break;
+	default: /* INSTALL, MULTIINSTALL, OBSOLETES */
+		it->action = SOLVE_ACTION_INSTALL;
+		break;
+	}
+	queue_empty(q);
+	transaction_all_obs_pkgs(trans, p, q);
+	struct buf from = {0}, obsn = {0};
+	for (int k = 0; k < q->count; k++) {
+		buf_printf(&from, "%s%s", k ? ", " : "", pool_solvid2str(pool, q->elements[k]));
+		if (pool->solvables[q->elements[k]].name != sv->name)
+			buf_printf(&obsn, "%s%s", obsn.len ? ", " : "", pool_solvid2str(pool, q->elements[k]));
+	}
+	it->from = from.len ? buf_steal(&from) : NULL;
+	buf_free(&from);
+	bool kernel = false;
+	for (size_t k = 0; k < s->n_installonly; k++)
+		kernel |= j->io_best[k] == p;
+	char *reason;
+	if (t)
+		reason = xstrdup(t->reason);
+	else if (kernel)
+		reason = xstrdup(target_kernel);
+	else if (obsn.len)
+		reason = xasprintf("obsoletes %s", obsn.data);
+	else if (it->action != SOLVE_ACTION_INSTALL)
+		reason = xstrdup(type == SOLVER_TRANSACTION_UPGRADE || type == SOLVER_TRANSACTION_DOWNGRADE
+					 ? "distro-sync"
+					 : "distro-sync (same version, from the target repository)");
+	else
+		reason = decision_reason(solv, p, false);
+	if (!reason)
+		reason = xstrdup("distro-sync");
+	buf_free(&obsn);
+	return reason;
+}
+
+/* kept: installed packages the transaction leaves alone */
+static void items_kept(struct solve_ctx *s, const struct solve_task *tasks, size_t n_tasks, const Map *touched,
+		       struct solve_result *res)
+{
+	Pool *pool = s->pool;
 	Id p;
 	Solvable *sv;
 	FOR_REPO_SOLVABLES(s->installed, p, sv) {
-		if (MAPTST(&touched, p))
+		if (MAPTST(touched, p))
 			continue;
 		struct solve_item it = {.action = SOLVE_ACTION_KEEP};
 		item_fill(s, &it, p);
@@ -1280,6 +1262,40 @@ int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_task
 		}
 		res->items[res->n_items++] = it;
 	}
+}
+
+/* The solved transaction as items: every step, then what stays; sorted and counted. */
+static void items_collect(struct solve_ctx *s, Solver *solv, const struct jobs *j, const struct solve_task *tasks,
+			  size_t n_tasks, struct solve_result *res)
+{
+	Pool *pool = s->pool;
+	Transaction *trans = solver_create_transaction(solv);
+	Map touched;
+	map_init(&touched, pool->nsolvables);
+	size_t cap = (size_t)trans->steps.count + (size_t)s->installed->nsolvables + 1;
+	res->items = xcalloc(cap, sizeof(*res->items));
+	Queue q;
+	queue_init(&q);
+	int mode = SOLVER_TRANSACTION_SHOW_ACTIVE | SOLVER_TRANSACTION_SHOW_ALL | SOLVER_TRANSACTION_SHOW_OBSOLETES |
+		   SOLVER_TRANSACTION_SHOW_MULTIINSTALL;
+	for (int i = 0; i < trans->steps.count; i++) {
+		Id p = trans->steps.elements[i];
+		Solvable *sv = pool->solvables + p;
+		Id type = transaction_type(trans, p, mode);
+		const struct solve_task *t = task_for(tasks, n_tasks, pool_id2str(pool, sv->name), 0, true);
+		struct solve_item it = {0};
+		char *reason = NULL;
+		if (sv->repo == s->installed) {
+			MAPSET(&touched, p);
+			if (!item_installed(trans, solv, p, type, t, &it, &reason))
+				continue;
+		} else
+			reason = item_new(s, trans, solv, j, &q, p, type, t, &it);
+		item_fill(s, &it, p);
+		it.reason = reason;
+		res->items[res->n_items++] = it;
+	}
+	items_kept(s, tasks, n_tasks, &touched, res);
 	if (res->n_items)
 		qsort(res->items, res->n_items, sizeof(*res->items), cmp_item);
 	for (size_t i = 0; i < res->n_items; i++)
@@ -1287,10 +1303,41 @@ int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_task
 	queue_free(&q);
 	map_free(&touched);
 	transaction_free(trans);
+}
+
+int solve_run(struct solve_ctx *s, const struct solve_task *tasks, size_t n_tasks, struct solve_result *res,
+	      char **ret_err)
+{
+	memset(res, 0, sizeof(*res));
+	if (!s->installed) {
+		*ret_err = xstrdup("no installed packages loaded");
+		return -EINVAL;
+	}
+	if (s->solved) {
+		*ret_err = xstrdup("solve_run: one solve per context");
+		return -EALREADY;
+	}
+	s->solved = true;
+	int prep = pool_prepare(s, ret_err);
+	if (prep < 0)
+		return prep;
+	double t0 = now_monotonic();
+	struct jobs j = {0};
+	jobs_build(s, &j, tasks, n_tasks);
+	Solver *solv = solver_new(s->pool);
+	int nprob = solver_solve(solv, &j.job);
+	s->stats.t_solve += now_monotonic() - t0;
+	if (nprob > 0 || j.n_own) {
+		if (nprob > 0)
+			explain_problems(s, solv, j.origins, j.n_orig, nprob, res);
+		res->problems = xrealloc(res->problems, (res->n_problems + j.n_own + 1) * sizeof(*res->problems));
+		if (j.n_own)
+			memcpy(res->problems + res->n_problems, j.own, j.n_own * sizeof(*j.own));
+		res->n_problems += j.n_own;
+	} else
+		items_collect(s, solv, &j, tasks, n_tasks, res);
 	solver_free(solv);
-	queue_free(&job);
-	free(io_best);
-	free(origins);
+	jobs_free(&j);
 	return 0;
 }
 

@@ -4,7 +4,7 @@
 # (the kernel beside the old one), the plan's removals erased, a key imported first, scriptlets
 # chrooted in the root. The result is what mksysroot's manifest expects of a complete upgrade,
 # and every element is reported done. The same in test mode changes nothing.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../../../tests/lib.sh"
 . "$T_TOP/tests/download/lib-download.sh"
 
 RUN=$T_BUILD/tests/rpmtrans-run

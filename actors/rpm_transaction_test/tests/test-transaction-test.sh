@@ -3,7 +3,7 @@
 # the file; a filesystem too small for the upgrade is named with the space it lacks; failed
 # dependencies and a transaction that would differ from the plan are named (rpm_transaction_test
 # run sandboxed on altered input); nothing of the tree changes.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../../tests/lib.sh"
 . "$T_TOP/tests/download/lib-download.sh"
 
 d_init

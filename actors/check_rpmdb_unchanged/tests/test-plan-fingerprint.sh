@@ -2,8 +2,8 @@
 # The rpmdb fingerprint stored with the plan: the Download phase's check passes while the
 # rpmdb is as planned, and stops, saying what changed, once a package is removed or added
 # behind leapp's back (as a dnf update between preupgrade/planning and the upgrade would).
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-plan.sh"
+. "$(dirname "$0")/../../../tests/lib.sh"
+. "$T_TOP/tests/plan/lib-plan.sh"
 
 p_init
 p_sysroot demo demo || { t_fail "mksysroot demo"; t_done; exit 1; }

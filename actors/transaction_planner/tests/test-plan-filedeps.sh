@@ -2,8 +2,8 @@
 # The planner alone (standalone, with fixture messages) on a tiny system built here: a file
 # dependency outside primary.xml's file list makes it load filelists, and the provider is
 # planned; without the need, filelists are not read. Also: the tree under --root is unchanged.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-plan.sh"
+. "$(dirname "$0")/../../../tests/lib.sh"
+. "$T_TOP/tests/plan/lib-plan.sh"
 
 p_init
 B=$P_DIR/rpmbuild

@@ -4,7 +4,7 @@
 # target_userspace_creator; a failing %post is recorded and the package installed, a failing
 # %pre fails the creator with the package named (and nothing is left half-made); noscripts
 # skips them; making it twice is safe.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../../tests/lib.sh"
 . "$T_TOP/tests/download/lib-download.sh"
 
 d_init

@@ -6,7 +6,7 @@
 # in the rpmdb are to be removed); an unsigned package inhibits; --nogpgcheck skips the check;
 # a corrupt package (payload) fails with an error naming it, and is not kept; a gpgkey= file
 # that cannot be read inhibits already in preupgrade. The tree never changes.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../../tests/lib.sh"
 . "$T_TOP/tests/download/lib-download.sh"
 
 d_init

@@ -2,8 +2,8 @@
 # Re-solving from the PlannedTransaction message (actors/lib/plan/replan.c, for the RPM upgrade on
 # resume): against the unchanged rpmdb it gives the planned transaction item for item; against
 # a changed rpmdb it follows the change, and its fingerprint says so.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-plan.sh"
+. "$(dirname "$0")/../../../../tests/lib.sh"
+. "$T_TOP/tests/plan/lib-plan.sh"
 
 p_init
 p_sysroot demo demo || { t_fail "mksysroot demo"; t_done; exit 1; }

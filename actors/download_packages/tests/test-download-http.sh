@@ -6,7 +6,7 @@
 # URL, a partial file is resumed (or fetched whole from a server without ranges), mirrorlists
 # and the next baseurl, and a full disk (before and during the download) leaves nothing
 # half-written.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../../tests/lib.sh"
 . "$T_TOP/tests/download/lib-download.sh"
 
 d_init
