@@ -22,14 +22,16 @@ static const char *dump_name(json_t *d)
 	return json_string_value(json_object_get(d, "device")) ?: json_string_value(json_object_get(d, "source")) ?: "?";
 }
 
-static void inhibit(json_t *ipu, const char *luks1, const char *no_tpm2)
+static void inhibit(json_t *ipu, const char *luks1, const char *no_tpm2, const char *unread)
 {
 	int src = ipu_source_major(ipu) > 0 ? ipu_source_major(ipu) : 8;
 	_cleanup_free_ char *summary = xasprintf(
 		"The upgrade runs unattended after the reboot, so it can only unlock encrypted devices by itself: "
-		"LUKS2 devices bound to the TPM 2.0 with a clevis token. These devices, unlocked at boot, are not:%s%s%s%s",
+		"LUKS2 devices bound to the TPM 2.0 with a clevis token. These devices, unlocked at boot, are not (or "
+		"could not be checked):%s%s%s%s%s%s",
 		*luks1 ? "\n\nLUKS1 (only LUKS2 holds tokens; convert them with cryptsetup convert --type luks2):" : "",
-		luks1, *no_tpm2 ? "\n\nLUKS2 without a clevis TPM2 token:" : "", no_tpm2);
+		luks1, *no_tpm2 ? "\n\nLUKS2 without a clevis TPM2 token:" : "", no_tpm2,
+		*unread ? "\n\nDevices whose header could not be read:" : "", unread);
 	json_t *e = report_new("Detected LUKS devices unsuitable for in-place upgrade.", summary, "high");
 	report_add_group(e, "boot");
 	report_add_group(e, "encryption");
@@ -41,6 +43,9 @@ static void inhibit(json_t *ipu, const char *luks1, const char *no_tpm2)
 		_cleanup_free_ char *url = xasprintf("https://red.ht/convert-to-luks2-rhel%d", src);
 		report_add_external(e, url, "LUKS versions in RHEL: Conversion");
 	}
+	if (*unread)
+		report_add_hint(e, "Make the devices readable where leapp runs, or mark the crypttab entries of devices that "
+				   "are not unlocked at boot noauto (or remove stale entries).");
 	if (*no_tpm2) {
 		report_add_hint(e, "Bind each device to the TPM2 with clevis: clevis luks bind -d DEVICE tpm2 '{}'.");
 		_cleanup_free_ char *url = xasprintf("https://red.ht/clevis-tpm2-luks-auto-unlock-rhel%d", src);
@@ -61,16 +66,22 @@ int main(int argc, char **argv)
 	actor_init(argc, argv);
 	json_t *ld = actor_consume_last("LuksDumps");
 	json_t *ipu = ipu_config_get();
-	_cleanup_free_ char *luks1 = xstrdup(""), *no_tpm2 = xstrdup("");
+	_cleanup_free_ char *luks1 = xstrdup(""), *no_tpm2 = xstrdup(""), *unread = xstrdup("");
 	size_t i, ok = 0;
 	json_t *d;
 	json_array_foreach(json_object_get(ld, "dumps"), i, d) {
 		json_int_t v = json_integer_value(json_object_get(d, "version"));
 		const char *err = json_string_value(json_object_get(d, "error"));
+		if (v == 0 && err && json_is_null(json_object_get(d, "device"))) {
+			/* not found or not readable: a device the boot unlocks that nobody checked */
+			_cleanup_free_ char *line = xasprintf("%s (%s)", json_string_value(json_object_get(d, "source")) ?: "?", err);
+			list_add(&unread, line);
+			continue;
+		}
 		if (v == 0) {
-			/* no LUKS header: plain dm-crypt (a swap with a random key) or a device not found */
-			actor_warning("%s: %s", json_string_value(json_object_get(d, "source")) ?: "?",
-				      err ?: "no LUKS header (plain dm-crypt?): not checked");
+			/* readable without a LUKS header: plain dm-crypt (e.g. a swap with a random key) */
+			actor_warning("%s: no LUKS header (plain dm-crypt?): not checked",
+				      json_string_value(json_object_get(d, "source")) ?: "?");
 			continue;
 		}
 		if (v == 1)
@@ -80,8 +91,8 @@ int main(int argc, char **argv)
 		else
 			ok++;
 	}
-	if (*luks1 || *no_tpm2)
-		inhibit(ipu, luks1, no_tpm2);
+	if (*luks1 || *no_tpm2 || *unread)
+		inhibit(ipu, luks1, no_tpm2, unread);
 	else if (ok) {
 		actor_produce("UpgradeInitramfsTasks",
 			      json_pack("{s:[{s:s, s:n}, {s:s, s:n}]}", "include_dracut_modules", "name", "clevis",

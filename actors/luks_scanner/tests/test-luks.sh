@@ -75,6 +75,11 @@ head -c 1M /dev/urandom >"$R/dev/vdg1"
 echo "swap /dev/vdg1 /dev/urandom swap,cipher=aes-xts-plain64" >"$R/etc/crypttab"
 check
 t_eq "plain dm-crypt swap: not checked" "0|" "$A_RC|$INH"
+echo "data UUID=0000-missing none" >"$R/etc/crypttab"
+check
+t_eq "a device that cannot be read inhibits" "$T" "$INH"
+t_eq "... named with why" "    - UUID=0000-missing (/dev/disk/by-uuid/0000-missing: No such file or directory)" \
+	"$(printf '%s' "$A_OUT" | jq -r '.reports[0].summary' | grep -A1 'could not be read:$' | tail -1)"
 rm "$R/etc/crypttab"
 check
 t_eq "no encrypted devices: nothing" "0||null" "$A_RC|$INH|$(msg UpgradeInitramfsTasks .)"
