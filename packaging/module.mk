@@ -64,10 +64,12 @@ dist:
 	git ls-files -z | tar --null -T - --transform 's|^|$(DIST)/|' -czf $(BUILD)/$(DIST).tar.gz
 	@echo $(BUILD)/$(DIST).tar.gz
 
-# The fleet tests. test-*.sh files run in make check too; the two that take minutes do not:
-# check-ansible.sh (infra.leapp's roles with ansible-core) and check-rpm.sh (a whole rpmbuild).
+# The fleet tests. test-*.sh files run in make check too; those that take minutes do not:
+# check-fleet-waves.sh (a whole upgrade over ssh), check-ansible.sh (infra.leapp's roles with
+# ansible-core) and check-rpm.sh (a whole rpmbuild).
 check-fleet: all
 	tests/run-tests tests/fleet/test-leapp-fleet
+	T_BUILD=$(CURDIR)/$(BUILD) bash tests/fleet/check-fleet-waves.sh
 check-packaging: all
 	tests/run-tests tests/fleet/test-install
 	T_BUILD=$(CURDIR)/$(BUILD) bash tests/fleet/check-rpm.sh

@@ -12,8 +12,9 @@ fleet_setup() {
 	ssh-keygen -q -t ed25519 -N '' -f "$FL/hostkey" >/dev/null
 	cp "$FL/client.pub" "$FL/authorized_keys"
 	chmod 600 "$FL/authorized_keys"
-	# sshd's privilege separation directory (Debian's package makes it only under systemd)
-	[ -d /run/sshd ] || { mkdir -p /run/sshd && FL_MADE_RUN_SSHD=1; }
+	# sshd's privilege separation directory (Debian's package makes it only under systemd). It
+	# stays: another test's sshd (another checkout's, run at the same time) may need it.
+	mkdir -p /run/sshd
 	: >"$FL/ssh_config"
 }
 
@@ -91,6 +92,4 @@ fleet_stop() {
 	for p in ${FL_PIDS:-}; do kill "$p" 2>/dev/null; done
 	for p in ${FL_PIDS:-}; do wait "$p" 2>/dev/null; done
 	FL_PIDS=""
-	[ -n "${FL_MADE_RUN_SSHD:-}" ] && rmdir /run/sshd 2>/dev/null
-	FL_MADE_RUN_SSHD=""
 }
