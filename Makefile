@@ -4,10 +4,13 @@
 #   make check        build plain and sanitized, run every test on both
 #                     (ends with "N passed, N failed")
 #   make check-plain  the plain build only
+#   make check-faults the store's fault injection over every N (long; tests/engine/module.mk)
 #   make SAN=1 ...    AddressSanitizer + UBSan build, into build-san/
 #   make bench        run every benchmark; one table of figures, comparisons and goals (+ JSON)
 #   make demo         build and run the demo upgrade
 #   make fuzz-run     run the libFuzzer targets (FUZZ_SECONDS=60 each)
+#   make install      PREFIX=/usr/local DESTDIR= (and uninstall, dist: packaging/module.mk)
+#   make check-fleet  leapp-fleet against real sshd; check-ansible: infra.leapp; check-packaging
 
 SAN ?=
 ifeq ($(SAN),1)
@@ -134,10 +137,12 @@ include files/module.mk
 -include livemode/module.mk
 -include $(sort $(wildcard livemode/*/actor.mk))
 -include tests/module.mk
+-include tests/engine/module.mk
 -include tests/bench/module.mk
 -include tests/sandbox/module.mk
 -include tests/fuzz/module.mk
 -include tests/vm/module.mk
+-include packaging/module.mk
 
 # every test on the plain build, then again on the sanitizer build
 check: all

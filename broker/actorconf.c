@@ -1,6 +1,9 @@
 /* Actor configuration: /etc/leapp/actor_conf.d/NAME.yaml checked against the manifests' schemas. */
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include "leapp/rootfs.h"
 #include "broker.h"
 #include "leapp/yaml.h"
 
@@ -79,20 +82,9 @@ static int build_sections(struct leapp_ctx *c, struct section **ret, size_t *ret
 	return 0;
 }
 
-int actor_config_load(struct leapp_ctx *c, char **ret_err)
+/* The *.yaml files of actor_conf.d, sorted by name (none when the directory is missing). */
+static void config_files_list(const char *dir, char ***ret, size_t *ret_n)
 {
-	struct section *secs = NULL;
-	size_t n_secs = 0;
-	int r = build_sections(c, &secs, &n_secs, ret_err);
-	if (r < 0)
-		return r;
-	json_decref(c->actor_config);
-	c->actor_config = json_object();
-	json_decref(c->config_warnings);
-	c->config_warnings = json_array();
-	/* where each key was set, to name both places of a conflicting definition */
-	json_t *where = json_object();
-	_cleanup_free_ char *dir = path_join(c->etcdir, "actor_conf.d");
 	char **files = NULL;
 	size_t n_files = 0;
 	DIR *d = opendir(dir);
@@ -107,133 +99,152 @@ int actor_config_load(struct leapp_ctx *c, char **ret_err)
 		closedir(d);
 		qsort(files, n_files, sizeof(char *), cmp_str);
 	}
-	for (size_t fi = 0; fi < n_files && r == 0; fi++) {
-		_cleanup_free_ char *path = path_join(dir, files[fi]);
-		/* errors name the file as the admin knows it: /etc/leapp/..., not <root>/etc/leapp/... */
-		_cleanup_free_ char *shown = xasprintf("/etc/leapp/actor_conf.d/%s", files[fi]);
-		_cleanup_free_ char *data = NULL;
-		size_t len;
-		struct ydoc *doc = NULL;
-		if ((r = read_file(path, 4u << 20, &data, &len)) < 0) {
-			*ret_err = xasprintf("%s: %s", shown, strerror(-r));
-			break;
+	*ret = files;
+	*ret_n = n_files;
+}
+
+/* The field of section s that key names (its own name or an alias), or NULL. */
+static const struct model_field *section_field(const struct section *s, const char *key)
+{
+	for (size_t f = 0; f < s->n; f++) {
+		if (!strcmp(s->fields[f].name, key))
+			return &s->fields[f];
+		for (size_t a = 0; a < s->fields[f].spec.n_aliases; a++)
+			if (!strcmp(s->fields[f].spec.aliases[a], key))
+				return &s->fields[f];
+	}
+	return NULL;
+}
+
+/* One section of one file: each key checked against its schema; where records where each key
+ * was set, to name both places of a conflicting definition. */
+static int config_section_load(struct leapp_ctx *c, const struct section *s, const char *sname, const struct ynode *body,
+			       const char *shown, json_t *where, char **ret_err)
+{
+	if (body->kind != YNODE_MAP) {
+		*ret_err = xasprintf("%s:%d: key '%s': a section is a map of keys", shown, body->line, sname);
+		return -EINVAL;
+	}
+	json_t *sect = json_object_get(c->actor_config, sname);
+	if (!sect) {
+		sect = json_object();
+		json_object_set_new(c->actor_config, sname, sect);
+	}
+	for (size_t q = 0; q < body->n; q++) {
+		const char *key = body->keys[q];
+		const struct model_field *fd = section_field(s, key);
+		if (!fd) {
+			json_array_append_new(c->config_warnings, json_sprintf("%s:%d: unknown key '%s.%s'", shown,
+									     body->key_lines[q], sname, key));
+			continue;
 		}
-		if ((r = ydoc_load_string(shown, data, len, &doc, ret_err)) < 0)
-			break;
-		const struct ynode *root = doc->root;
-		if (root && root->kind != YNODE_MAP) {
-			*ret_err = xasprintf("%s:%d: an actor configuration file is a map of sections", shown, root->line);
-			r = -EINVAL;
+		/* an alias is stored under the field's own name */
+		_cleanup_free_ char *full = xasprintf("%s.%s", sname, fd->name);
+		json_t *prev = json_object_get(where, full);
+		if (prev) {
+			*ret_err = xasprintf("%s:%d: key '%s' is also set at %s", shown, body->key_lines[q], full,
+					     json_string_value(prev));
+			return -EINVAL;
 		}
-		for (size_t k = 0; root && r == 0 && k < root->n; k++) {
-			const char *sname = root->keys[k];
-			struct section *s = NULL;
-			for (size_t q = 0; q < n_secs && !s; q++)
-				if (!strcmp(secs[q].name, sname))
-					s = &secs[q];
-			if (!s) {
-				/* a resumed upgrade (the upgrade initramfs, the live image) carries only the
-				 * actors of the phases left: the sections of the others were checked when the
-				 * upgrade began */
-				if (c->opt.resume)
-					continue;
+		json_t *v = NULL;
+		int r = ftypespec_json_from_yaml(&fd->spec, body->items[q], shown, full, &v, ret_err);
+		if (r < 0)
+			return r;
+		json_object_set_new(sect, fd->name, v);
+		json_object_set_new(where, full, json_sprintf("%s:%d", shown, body->key_lines[q]));
+	}
+	return 0;
+}
+
+/* One file of actor_conf.d. */
+static int config_file_load(struct leapp_ctx *c, const struct section *secs, size_t n_secs, const char *dir,
+			    const char *name, json_t *where, char **ret_err)
+{
+	/* errors name the file as the admin knows it: /etc/leapp/..., not <root>/etc/leapp/... */
+	_cleanup_free_ char *shown = xasprintf("/etc/leapp/actor_conf.d/%s", name);
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	struct ydoc *doc = NULL;
+	/* inside the root: a symlink there resolves in the root, not on the host */
+	_cleanup_close_ int cfd = rootfs_open_path(c->root, shown, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+	int r = cfd < 0 ? cfd : read_fd(cfd, 4u << 20, &data, &len);
+	if (r < 0) {
+		*ret_err = xasprintf("%s: %s", shown, strerror(-r));
+		return r;
+	}
+	if ((r = ydoc_load_string(shown, data, len, &doc, ret_err)) < 0)
+		return r;
+	const struct ynode *root = doc->root;
+	if (root && root->kind != YNODE_MAP) {
+		*ret_err = xasprintf("%s:%d: an actor configuration file is a map of sections", shown, root->line);
+		r = -EINVAL;
+	}
+	for (size_t k = 0; root && r == 0 && k < root->n; k++) {
+		const char *sname = root->keys[k];
+		const struct section *s = NULL;
+		for (size_t q = 0; q < n_secs && !s; q++)
+			if (!strcmp(secs[q].name, sname))
+				s = &secs[q];
+		if (!s) {
+			/* a resumed upgrade (the upgrade initramfs, the live image) carries only the
+			 * actors of the phases left: the sections of the others were checked when the
+			 * upgrade began */
+			if (!c->opt.resume)
 				json_array_append_new(c->config_warnings,
 						      json_sprintf("%s:%d: unknown key '%s' (no actor declares this section)",
 								   shown, root->key_lines[k], sname));
-				continue;
-			}
-			const struct ynode *body = root->items[k];
-			if (ynode_is_null(body))
-				continue;
-			if (body->kind != YNODE_MAP) {
-				*ret_err = xasprintf("%s:%d: key '%s': a section is a map of keys", shown, body->line, sname);
-				r = -EINVAL;
-				break;
-			}
-			json_t *sect = json_object_get(c->actor_config, sname);
-			if (!sect) {
-				sect = json_object();
-				json_object_set_new(c->actor_config, sname, sect);
-			}
-			for (size_t q = 0; q < body->n && r == 0; q++) {
-				const char *key = body->keys[q];
-				char *full = xasprintf("%s.%s", sname, key);
-				const struct model_field *fd = NULL;
-				for (size_t f = 0; f < s->n && !fd; f++) {
-					if (!strcmp(s->fields[f].name, key))
-						fd = &s->fields[f];
-					for (size_t a = 0; a < s->fields[f].spec.n_aliases && !fd; a++)
-						if (!strcmp(s->fields[f].spec.aliases[a], key))
-							fd = &s->fields[f];
-				}
-				if (fd && strcmp(fd->name, key)) {
-					/* an alias: stored under the key's own name */
-					free(full);
-					full = xasprintf("%s.%s", sname, fd->name);
-				}
-				if (!fd) {
-					json_array_append_new(c->config_warnings,
-							      json_sprintf("%s:%d: unknown key '%s'", shown, body->key_lines[q], full));
-					free(full);
-					continue;
-				}
-				json_t *prev = json_object_get(where, full);
-				if (prev) {
-					*ret_err = xasprintf("%s:%d: key '%s' is also set at %s", shown, body->key_lines[q], full,
-							     json_string_value(prev));
-					free(full);
-					r = -EINVAL;
-					break;
-				}
-				json_t *v = NULL;
-				if ((r = ftypespec_json_from_yaml(&fd->spec, body->items[q], shown, full, &v, ret_err)) < 0) {
-					free(full);
-					break;
-				}
-				json_object_set_new(sect, fd->name, v);
-				json_object_set_new(where, full, json_sprintf("%s:%d", shown, body->key_lines[q]));
-				free(full);
-			}
+			continue;
 		}
-		ydoc_free(doc);
+		if (!ynode_is_null(root->items[k]))
+			r = config_section_load(c, s, sname, root->items[k], shown, where, ret_err);
 	}
-	for (size_t fi = 0; fi < n_files; fi++)
-		free(files[fi]);
-	free(files);
-	/* the constraints between keys and on the system, now that every file is read */
-	for (size_t q = 0; q < n_secs && r == 0; q++) {
+	ydoc_free(doc);
+	return r;
+}
+
+static bool config_value_set(json_t *v, bool empty_list_unset)
+{
+	return v && !json_is_null(v) && !json_is_false(v) && !(json_is_string(v) && !*json_string_value(v)) &&
+	       !(empty_list_unset && json_is_array(v) && !json_array_size(v));
+}
+
+/* The constraints between keys and on the system, once every file is read. */
+static int config_check_constraints(struct leapp_ctx *c, const struct section *secs, size_t n_secs, json_t *where,
+				    char **ret_err)
+{
+	for (size_t q = 0; q < n_secs; q++) {
 		json_t *sect = json_object_get(c->actor_config, secs[q].name);
-		for (size_t f = 0; f < secs[q].n && r == 0; f++) {
+		for (size_t f = 0; f < secs[q].n; f++) {
 			const struct model_field *fd = &secs[q].fields[f];
 			json_t *v = json_object_get(sect, fd->name);
-			bool set = v && !json_is_null(v) && !json_is_false(v) &&
-				   !(json_is_string(v) && !*json_string_value(v)) && !(json_is_array(v) && !json_array_size(v));
-			if (!set)
+			if (!config_value_set(v, true))
 				continue;
 			_cleanup_free_ char *full = xasprintf("%s.%s", secs[q].name, fd->name);
 			const char *at = json_string_value(json_object_get(where, full));
-			for (size_t k = 0; k < fd->spec.n_requires && r == 0; k++) {
-				json_t *o = json_object_get(sect, fd->spec.requires[k]);
-				bool oset = o && !json_is_null(o) && !json_is_false(o) &&
-					    !(json_is_string(o) && !*json_string_value(o));
-				if (!oset) {
-					*ret_err = xasprintf("%s: key '%s': needs '%s.%s' to be set too", at ? at : "actor_conf.d",
-							     full, secs[q].name, fd->spec.requires[k]);
-					r = -EINVAL;
-				}
+			for (size_t k = 0; k < fd->spec.n_requires; k++) {
+				if (config_value_set(json_object_get(sect, fd->spec.requires[k]), false))
+					continue;
+				*ret_err = xasprintf("%s: key '%s': needs '%s.%s' to be set too", at ? at : "actor_conf.d", full,
+						     secs[q].name, fd->spec.requires[k]);
+				return -EINVAL;
 			}
-			if (r == 0 && fd->spec.path_exists && json_is_string(v)) {
-				_cleanup_free_ char *p = path_join(c->root, json_string_value(v));
-				if (access(p, F_OK) < 0) {
+			if (fd->spec.path_exists && json_is_string(v)) {
+				_cleanup_close_ int pfd = rootfs_open_path(c->root, json_string_value(v), O_PATH | O_CLOEXEC, 0);
+				if (pfd < 0) {
 					*ret_err = xasprintf("%s: key '%s': %s does not exist", at ? at : "actor_conf.d", full,
 							     json_string_value(v));
-					r = -EINVAL;
+					return -EINVAL;
 				}
 			}
 		}
 	}
-	/* defaults for everything not set */
-	for (size_t q = 0; q < n_secs && r == 0; q++) {
+	return 0;
+}
+
+/* Defaults for every key not set; a required key without a default is an error. */
+static int config_fill_defaults(struct leapp_ctx *c, const struct section *secs, size_t n_secs, char **ret_err)
+{
+	for (size_t q = 0; q < n_secs; q++) {
 		json_t *sect = json_object_get(c->actor_config, secs[q].name);
 		if (!sect) {
 			sect = json_object();
@@ -251,11 +262,38 @@ int actor_config_load(struct leapp_ctx *c, char **ret_err)
 				*ret_err = xasprintf("/etc/leapp/actor_conf.d: required configuration key '%s.%s' is not set "
 						     "(declared in %s:%d)",
 						     secs[q].name, fd->name, secs[q].owners[f]->file, fd->line);
-				r = -EINVAL;
-				break;
+				return -EINVAL;
 			}
 		}
 	}
+	return 0;
+}
+
+int actor_config_load(struct leapp_ctx *c, char **ret_err)
+{
+	struct section *secs = NULL;
+	size_t n_secs = 0;
+	int r = build_sections(c, &secs, &n_secs, ret_err);
+	if (r < 0)
+		return r;
+	json_decref(c->actor_config);
+	c->actor_config = json_object();
+	json_decref(c->config_warnings);
+	c->config_warnings = json_array();
+	json_t *where = json_object();
+	_cleanup_free_ char *dir = path_join(c->etcdir, "actor_conf.d");
+	char **files = NULL;
+	size_t n_files = 0;
+	config_files_list(dir, &files, &n_files);
+	for (size_t fi = 0; fi < n_files && r == 0; fi++)
+		r = config_file_load(c, secs, n_secs, dir, files[fi], where, ret_err);
+	for (size_t fi = 0; fi < n_files; fi++)
+		free(files[fi]);
+	free(files);
+	if (r == 0)
+		r = config_check_constraints(c, secs, n_secs, where, ret_err);
+	if (r == 0)
+		r = config_fill_defaults(c, secs, n_secs, ret_err);
 	json_decref(where);
 	for (size_t q = 0; q < n_secs; q++) {
 		free(secs[q].fields);

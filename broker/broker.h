@@ -38,6 +38,8 @@ struct options {
 	char **features;           /* --enable-experimental-feature */
 	size_t n_features;
 	char *report_schema;       /* --report-schema: 1.0.0 | 1.1.0 | 1.2.0 */
+	char **ignored;            /* "--no-rhsm (why)": leapp options that mean nothing here, logged by the run */
+	size_t n_ignored;
 	double actor_timeout;      /* default timeout, seconds */
 };
 

@@ -43,8 +43,9 @@ enum {
 	OPT_FROM_PHASE = 1 << 14,   /* rerun: --from-phase */
 	OPT_ACTOR_INPUT = 1 << 15,  /* actor run: --input, --from-last-run, --save-output */
 	OPT_JSON = 1 << 16,         /* list-runs, actor list: --json */
+	OPT_IGNORED = 1 << 17,      /* leapp's RHEL-only options: accepted, logged, no effect */
 	OPT_WORKFLOW = OPT_ROOT | OPT_JOBS | OPT_JSON_PROGRESS | OPT_VERBOSE | OPT_TARGET | OPT_ENABLEREPO |
-		       OPT_EXPERIMENTAL | OPT_REPORT_SCHEMA | OPT_NOGPGCHECK | OPT_NO_SANDBOX,
+		       OPT_EXPERIMENTAL | OPT_REPORT_SCHEMA | OPT_NOGPGCHECK | OPT_NO_SANDBOX | OPT_IGNORED,
 };
 
 /* A command (or sub-command) as parse_options() and --help see it. */

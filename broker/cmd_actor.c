@@ -223,11 +223,11 @@ static int check_input(struct leapp_ctx *c, struct manifest *m, const char *file
 		}
 		json_t *wf = json_object_get(in, "workflow");
 		if (wf) {
-			/* the workflow configuration is an IPUConfig: check it as one */
-			const struct model *md = model_registry_find(c->models, "IPUConfig");
+			/* check it as the model that carries the workflow configuration */
+			const struct model *md = model_registry_workflow_config(c->models);
 			char err[512];
 			if (!json_is_object(wf) || (md && model_pack_json(md, wf, NULL, err, sizeof(err)) < 0)) {
-				log_error("actor run: %s: $.workflow: IPUConfig: %s", file,
+				log_error("actor run: %s: $.workflow: %s: %s", file, md ? md->name : "workflow",
 					  json_is_object(wf) ? err : "expected an object");
 				return EXIT_USAGE;
 			}
@@ -340,7 +340,14 @@ static int actor_run(struct leapp_ctx *c, const char *name, const struct cli_arg
 				  store_path(c->store));
 			return EXIT_ERROR;
 		}
-		msgs = last_run_input(c, m, store_messages_json(c->store, last.id, m->consumes, m->n_consumes));
+		json_t *all = NULL;
+		if ((r = store_messages_json(c->store, last.id, m->consumes, m->n_consumes, &all)) < 0) {
+			log_error("actor run: --from-last-run: cannot read the messages: %s", store_errmsg(c->store));
+			execution_clear(&last);
+			json_decref(msgs);
+			return EXIT_ERROR;
+		}
+		msgs = last_run_input(c, m, all);
 		output_diag(c->out, "info", "actor run: %zu message(s) from run %s (%s)", json_array_size(msgs), last.uuid,
 			    last.kind);
 		execution_clear(&last);
@@ -356,13 +363,19 @@ static int actor_run(struct leapp_ctx *c, const char *name, const struct cli_arg
 		fflush(stdout);
 		free(s);
 	}
-	if (!a->save_output) {
+	if (!a->save_output && r != -EIO) {
 		struct execution ex;
-		if (store_execution_last(c->store, "actor-run", &ex) == 0) {
-			store_execution_delete(c->store, ex.id);
+		int w = store_execution_last(c->store, "actor-run", &ex);
+		if (w == 0) {
+			w = store_execution_delete(c->store, ex.id);
 			execution_clear(&ex);
 		}
-		store_flush(c->store, true);
+		if (w == 0 || w == -ENOENT)
+			w = store_flush(c->store, true);
+		if (w < 0) {
+			log_error("actor run: cannot remove the run from the audit store: %s", store_errmsg(c->store));
+			r = w;
+		}
 	} else if (out) {
 		output_diag(c->out, "info", "actor run: the run is kept in %s (see leapp list-runs)", store_path(c->store));
 	}

@@ -94,9 +94,15 @@ static int last_dialogs(struct leapp_ctx *c, json_t **ret)
 		return EXIT_ERROR;
 	struct execution last;
 	if (last_workflow_execution(c->store, &last) == 0) {
-		json_decref(*ret);
-		*ret = store_dialogs(c->store, last.id);
+		json_t *d = NULL;
+		int r = store_dialogs(c->store, last.id, &d);
 		execution_clear(&last);
+		if (r < 0) {
+			log_error("answer: cannot read the questions of the last run: %s", store_errmsg(c->store));
+			return EXIT_ERROR;
+		}
+		json_decref(*ret);
+		*ret = d;
 	}
 	return 0;
 }

@@ -58,8 +58,12 @@ int cmd_list_runs(int argc, char **argv, struct leapp_ctx *c)
 			free(err);
 			return EXIT_ERROR;
 		}
-		list = store_executions_list(s);
+		r = store_executions_list(s, &list);
+		if (r < 0)
+			log_error("%s", store_errmsg(s));
 		store_close(s);
+		if (r < 0)
+			return EXIT_ERROR;
 	} else {
 		list = json_array();
 	}

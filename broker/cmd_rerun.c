@@ -21,7 +21,9 @@ static bool phase_reached(struct leapp_ctx *c, const struct execution *ex, const
 {
 	if (ex->status && !strcmp(ex->status, "finished"))
 		return true;
-	json_t *runs = store_runs_list(c->store, ex->id);
+	json_t *runs = NULL;
+	if (store_runs_list(c->store, ex->id, &runs) < 0)
+		return true; /* the caller's next store access reports the error */
 	bool reached = false;
 	size_t i;
 	json_t *run;
@@ -61,9 +63,12 @@ static int rerun(struct leapp_ctx *c, const char *from)
 	if (ctx_open_store(c, false) < 0)
 		return workflow_fail(c, EXIT_ERROR);
 	struct execution ex;
-	if (store_execution_last(c->store, "upgrade", &ex) < 0) {
-		output_diag(c->out, "error", "rerun: no upgrade is recorded in %s: run leapp upgrade first",
-			    store_path(c->store));
+	if ((r = store_execution_last(c->store, "upgrade", &ex)) < 0) {
+		if (r == -ENOENT)
+			output_diag(c->out, "error", "rerun: no upgrade is recorded in %s: run leapp upgrade first",
+				    store_path(c->store));
+		else
+			output_diag(c->out, "error", "rerun: cannot read the last upgrade: %s", store_errmsg(c->store));
 		return workflow_fail(c, EXIT_ERROR);
 	}
 	if (!phase_reached(c, &ex, ph)) {
@@ -79,8 +84,14 @@ static int rerun(struct leapp_ctx *c, const char *from)
 		return workflow_fail(c, r);
 	}
 	int n = store_discard_from_phase(c->store, ex.id, ph->index);
-	store_execution_update(c->store, ex.id, "rerun", ph->name, NULL, false);
-	store_flush(c->store, true);
+	r = n < 0 ? n : store_execution_update(c->store, ex.id, "rerun", ph->name, NULL, false);
+	if (r == 0)
+		r = store_flush(c->store, true);
+	if (r < 0) {
+		output_diag(c->out, "error", "rerun: the audit store failed: %s", store_errmsg(c->store));
+		execution_clear(&ex);
+		return workflow_fail(c, EXIT_ERROR);
+	}
 	output_diag(c->out, "info", "rerunning upgrade %s from phase %s (%d earlier actor run(s) discarded)", ex.uuid,
 		    ph->name, n < 0 ? 0 : n);
 	execution_clear(&ex);

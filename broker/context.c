@@ -23,6 +23,9 @@ void options_clear(struct options *o)
 	for (size_t i = 0; i < o->n_features; i++)
 		free(o->features[i]);
 	free(o->features);
+	for (size_t i = 0; i < o->n_ignored; i++)
+		free(o->ignored[i]);
+	free(o->ignored);
 	memset(o, 0, sizeof(*o));
 }
 

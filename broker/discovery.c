@@ -103,7 +103,12 @@ int actor_set_load(struct actor_set *s, struct leapp_ctx *c, char **ret_err)
 			if ((r = load_actor_dir(s, d, ret_err)) < 0)
 				return r;
 	} else {
+		/* the build tree keeps them in share/leapp/actors; an installed tree in libexec/leapp/actors */
 		_cleanup_free_ char *own = path_join(c->datadir, "actors");
+		if (access(own, F_OK) < 0) {
+			free(own);
+			own = path_join(c->argv0_dir, "../libexec/leapp/actors");
+		}
 		if ((r = load_actor_dir(s, own, ret_err)) < 0)
 			return r;
 	}

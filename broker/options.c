@@ -9,7 +9,8 @@
 enum {
 	O_ROOT = 1000, O_JOBS, O_JSON_PROGRESS, O_VERBOSE, O_DEBUG, O_FORCE, O_TARGET, O_TARGET_VERSION, O_ENABLEREPO,
 	O_WHITELIST, O_FEATURE, O_SCHEMA, O_NOGPG, O_RESUME, O_REBOOT, O_NOSANDBOX, O_SECTION, O_ADD, O_FROM_PHASE,
-	O_INPUT, O_FROM_LAST_RUN, O_SAVE_OUTPUT, O_JSON, O_HELP,
+	O_INPUT, O_FROM_LAST_RUN, O_SAVE_OUTPUT, O_JSON, O_HELP, O_TARGET_OS, O_CHANNEL, O_ISO, O_NO_RHSM,
+	O_NO_RHSM_FACTS, O_NO_INSIGHTS,
 };
 
 /* One row per option; --help prints the rows of the bits a command accepts, in this order. */
@@ -33,6 +34,18 @@ static const struct {
 	{{"target", required_argument, NULL, O_TARGET}, OPT_TARGET, "VERSION",
 	 "the target release, e.g. 9.6 (default: the default of upgrade_paths.json)"},
 	{{"target-version", required_argument, NULL, O_TARGET_VERSION}, OPT_TARGET, "VERSION", "the same as --target"},
+	{{"target-os", required_argument, NULL, O_TARGET_OS}, OPT_IGNORED, "OS",
+	 "accepted for leapp's sake and ignored: the target is the source's distribution"},
+	{{"channel", required_argument, NULL, O_CHANNEL}, OPT_IGNORED, "ga|e4s|eus|aus",
+	 "accepted for leapp's sake and ignored: RHEL's update channels"},
+	{{"iso", required_argument, NULL, O_ISO}, OPT_IGNORED, "FILE",
+	 "accepted for leapp's sake and ignored: use --enablerepo with the image's repositories"},
+	{{"no-rhsm", no_argument, NULL, O_NO_RHSM}, OPT_IGNORED, NULL,
+	 "accepted for leapp's sake and ignored: there is no subscription-manager here"},
+	{{"no-rhsm-facts", no_argument, NULL, O_NO_RHSM_FACTS}, OPT_IGNORED, NULL,
+	 "accepted for leapp's sake and ignored: there is no subscription-manager here"},
+	{{"no-insights-register", no_argument, NULL, O_NO_INSIGHTS}, OPT_IGNORED, NULL,
+	 "accepted for leapp's sake and ignored: nothing registers with Insights here"},
 	{{"enablerepo", required_argument, NULL, O_ENABLEREPO}, OPT_ENABLEREPO, "REPOID",
 	 "also use this repository for the upgrade (repeatable)"},
 	{{"whitelist-experimental", required_argument, NULL, O_WHITELIST}, OPT_EXPERIMENTAL, "ACTOR[,ACTOR]",
@@ -102,6 +115,18 @@ static void push(char ***v, size_t *n, const char *s)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
 	(*v)[(*n)++] = xstrdup(s);
+}
+
+/* Remember an option that means nothing here, with its value, for the run's log. */
+static void push_ignored(struct options *o, int ch, const char *arg)
+{
+	for (size_t i = 0; i < ELEMENTSOF(table); i++)
+		if (table[i].o.val == ch) {
+			_cleanup_free_ char *s = arg ? xasprintf("--%s %s", table[i].o.name, arg)
+						     : xasprintf("--%s", table[i].o.name);
+			push(&o->ignored, &o->n_ignored, s);
+			return;
+		}
 }
 
 /* Push every comma-separated item of s (leapp's options take "a,b" as well as repeats). */
@@ -261,6 +286,19 @@ int parse_options(int argc, char **argv, const struct cli_cmd *cmd, struct leapp
 			set_str(&o->report_schema, optarg);
 			break;
 		case O_NOGPG: o->nogpgcheck = true; break;
+		case O_CHANNEL:
+			if (strcasecmp(optarg, "ga") && strcasecmp(optarg, "e4s") && strcasecmp(optarg, "eus") &&
+			    strcasecmp(optarg, "aus")) {
+				fprintf(stderr, "leapp %s: --channel must be ga, e4s, eus or aus, not '%s'\n", name, optarg);
+				return EXIT_USAGE;
+			}
+			push_ignored(o, ch, optarg);
+			break;
+		case O_TARGET_OS:
+		case O_ISO: push_ignored(o, ch, optarg); break;
+		case O_NO_RHSM:
+		case O_NO_RHSM_FACTS:
+		case O_NO_INSIGHTS: push_ignored(o, ch, NULL); break;
 		case O_RESUME: o->resume = true; break;
 		case O_REBOOT: o->reboot = true; break;
 		case O_NOSANDBOX: o->no_sandbox = true; break;

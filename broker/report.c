@@ -1,6 +1,7 @@
 /* Report entries: checking and completing them, ordering, rendering the report files, archiving. */
 #include "report.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -25,15 +26,6 @@ bool report_entry_has_group(json_t *e, const char *group)
 		if (json_is_string(g) && !strcmp(json_string_value(g), group))
 			return true;
 	return false;
-}
-
-static void stable_key(const char *actor, const char *title, char out[41])
-{
-	_cleanup_free_ char *s = xasprintf("%s\n%s", actor, title);
-	char hex[65];
-	sha256_hex(s, strlen(s), hex);
-	memcpy(out, hex, 40);
-	out[40] = 0;
 }
 
 static bool is_str(json_t *o, const char *k)
@@ -128,7 +120,7 @@ static int merge_legacy_groups(json_t *e, json_t *groups)
 }
 
 int report_entry_complete(json_t *e, const char *actor, const char *hostname, const char *exec_uuid, int64_t run,
-			  uint32_t seq, char *err, size_t errlen)
+			  uint64_t seq, char *err, size_t errlen)
 {
 	if (!json_is_object(e)) {
 		snprintf(err, errlen, "a report entry must be a map");
@@ -183,20 +175,22 @@ int report_entry_complete(json_t *e, const char *actor, const char *hostname, co
 		snprintf(err, errlen, "report entry '%.80s': key must be a string", title);
 		return -EINVAL;
 	}
-	const char *key = json_string_value(kv);
-	if (!key || !*key) {
-		char k[41];
-		stable_key(actor, title, k);
-		json_object_set_new(e, "key", json_string(k));
-	}
 	if (!aud)
 		json_object_set_new(e, "audience", json_string("sysadmin"));
+	const char *key = json_string_value(kv);
+	if (!key || !*key) {
+		/* leapp's rule for an entry without a key (an actor that did not use report_new) */
+		char k[41];
+		report_key_default(json_string_value(json_object_get(e, "severity")),
+				   json_string_value(json_object_get(e, "audience")), title, k);
+		json_object_set_new(e, "key", json_string(k));
+	}
 	char ts[32];
 	format_timestamp(now_realtime(), ts);
 	json_object_set_new(e, "actor", json_string(actor));
 	json_object_set_new(e, "hostname", json_string(hostname));
 	json_object_set_new(e, "timeStamp", json_string(ts));
-	_cleanup_free_ char *idsrc = xasprintf("%s/%lld/%u/%s", exec_uuid, (long long)run, seq, title);
+	_cleanup_free_ char *idsrc = xasprintf("%s/%lld/%llu/%s", exec_uuid, (long long)run, (unsigned long long)seq, title);
 	char id[65];
 	sha256_hex(idsrc, strlen(idsrc), id);
 	json_object_set_new(e, "id", json_string(id));
@@ -215,11 +209,7 @@ json_t *report_entry_failure(const char *actor, const char *phase, const char *c
 	json_t *e = json_pack("{s:s, s:s, s:s, s:[s,s], s:{s:[{s:s, s:s}]}}", "title", title, "summary", summary,
 			      "severity", "high", "groups", "error", "failure", "detail", "remediations", "type", "hint",
 			      "context", hint);
-	/* the key names the actor and that it failed, not the cause, so it is stable */
-	char k[41];
-	_cleanup_free_ char *kt = xasprintf("failure in %s", phase);
-	stable_key(actor, kt, k);
-	json_object_set_new(e, "key", json_string(k));
+	/* no key: leapp's, from severity, audience and title, as leapp keys its error entries */
 	char err[128];
 	report_entry_complete(e, actor, hostname, exec_uuid, run, 0xffffffffu, err, sizeof(err));
 	return e;
@@ -293,12 +283,47 @@ static json_t *entry_for_schema(json_t *e, const char *schema)
 }
 
 /* One entry of leapp-report.txt, in leapp's layout. */
+/* One argument as Python's shlex.quote writes it (leapp quotes each word of a command remediation). */
+static void txt_shell_quote(struct buf *b, const char *s)
+{
+	bool safe = *s;
+	for (const char *p = s; *p && safe; p++)
+		safe = isalnum((unsigned char)*p) || strchr("_@%+=:,./-", *p);
+	if (safe) {
+		buf_printf(b, "%s", s);
+		return;
+	}
+	buf_printf(b, "'");
+	for (const char *p = s; *p; p++)
+		if (*p == '\'')
+			buf_printf(b, "'\"'\"'");
+		else
+			buf_printf(b, "%c", *p);
+	buf_printf(b, "'");
+}
+
+/* The first remediation of a type, or NULL. */
+static json_t *txt_remediation(json_t *detail, const char *type)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(detail, "remediations"), i, x)
+		if (json_is_string(json_object_get(x, "type")) && !strcmp(json_string_value(json_object_get(x, "type")), type))
+			return x;
+	return NULL;
+}
+
+/*
+ * One entry, byte for byte as leapp's generate_report_file writes it: "Risk Factor: high " keeps
+ * its trailing space when no (error) or (inhibitor) follows; the remediations are the first
+ * hint, every command (each word quoted as shlex.quote does) and the first playbook.
+ */
 static void txt_entry(struct buf *b, json_t *e, bool with_key)
 {
-	const char *kind = report_entry_has_group(e, "error")       ? " (error)"
-			   : report_entry_has_group(e, "inhibitor") ? " (inhibitor)"
+	const char *kind = report_entry_has_group(e, "error")       ? "(error)"
+			   : report_entry_has_group(e, "inhibitor") ? "(inhibitor)"
 								    : "";
-	buf_printf(b, "Risk Factor: %s%s\n", json_string_value(json_object_get(e, "severity")), kind);
+	buf_printf(b, "Risk Factor: %s %s\n", json_string_value(json_object_get(e, "severity")), kind);
 	buf_printf(b, "Title: %s\n", json_string_value(json_object_get(e, "title")));
 	buf_printf(b, "Summary: %s\n", json_string_value(json_object_get(e, "summary")));
 	json_t *detail = json_object_get(e, "detail");
@@ -311,27 +336,27 @@ static void txt_entry(struct buf *b, json_t *e, bool with_key)
 			buf_printf(b, "    - %s: %s\n", json_string_value(json_object_get(x, "title")),
 				   json_string_value(json_object_get(x, "url")));
 	}
-	/* leapp: "Remediation: " once, then hints, commands and playbooks, one per line */
-	static const char *const order[] = {"hint", "command", "playbook"};
-	bool first = true;
-	for (size_t o = 0; o < ELEMENTSOF(order); o++)
-		json_array_foreach(json_object_get(detail, "remediations"), i, x) {
-			const char *type = json_string_value(json_object_get(x, "type"));
-			if (!type || strcmp(type, order[o]))
-				continue;
-			buf_printf(b, "%s[%s] ", first ? "Remediation: " : "", type);
-			first = false;
-			json_t *ctx = json_object_get(x, "context");
-			if (json_is_array(ctx)) {
-				size_t k;
-				json_t *a;
-				json_array_foreach(ctx, k, a)
-					buf_printf(b, "%s%s", k ? " " : "", json_string_value(a));
-			} else {
-				buf_printf(b, "%s", json_string_value(ctx) ?: "");
-			}
-			buf_printf(b, "\n");
+	struct buf r = {0};
+	if ((x = txt_remediation(detail, "hint")))
+		buf_printf(&r, "%s[hint] %s", r.len ? "\n" : "", json_string_value(json_object_get(x, "context")) ?: "");
+	json_array_foreach(json_object_get(detail, "remediations"), i, x) {
+		const char *type = json_string_value(json_object_get(x, "type"));
+		if (!type || strcmp(type, "command"))
+			continue;
+		buf_printf(&r, "%s[command] ", r.len ? "\n" : "");
+		size_t k;
+		json_t *a;
+		json_array_foreach(json_object_get(x, "context"), k, a) {
+			if (k)
+				buf_printf(&r, " ");
+			txt_shell_quote(&r, json_string_value(a) ?: "");
 		}
+	}
+	if ((x = txt_remediation(detail, "playbook")))
+		buf_printf(&r, "%s[playbook] %s", r.len ? "\n" : "", json_string_value(json_object_get(x, "context")) ?: "");
+	if (r.len)
+		buf_printf(b, "Remediation: %s\n", r.data);
+	buf_free(&r);
 	if (with_key)
 		buf_printf(b, "Key: %s\n", json_string_value(json_object_get(e, "key")));
 	buf_printf(b, "----------------------------------------\n");

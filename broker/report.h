@@ -15,7 +15,7 @@
  * in err.
  */
 int report_entry_complete(json_t *entry, const char *actor, const char *hostname, const char *exec_uuid, int64_t run,
-			  uint32_t seq, char *err, size_t errlen);
+			  uint64_t seq, char *err, size_t errlen);
 /* An error entry made by the broker about an actor's failure (its key names the actor and
  * the phase, not the cause, so that it is stable). */
 json_t *report_entry_failure(const char *actor, const char *phase, const char *cause, const char *last_logs,

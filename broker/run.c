@@ -132,10 +132,15 @@ static void print_overview(struct leapp_ctx *c, const struct execution *ex, json
 
 int render_report(struct leapp_ctx *c, const struct execution *ex, const struct engine_result *res)
 {
-	json_t *entries = store_reports(c->store, ex->id);
+	json_t *entries = NULL;
+	int r = store_reports(c->store, ex->id, &entries);
+	if (r < 0) {
+		log_error("cannot read the report entries: %s", store_errmsg(c->store));
+		return r;
+	}
 	char *err = NULL;
 	/* leapp report (no res) may render another run than the one on disk: keep what it replaces */
-	int r = report_write(c->logdir, ex->uuid, entries, c->opt.report_schema, !res, &err);
+	r = report_write(c->logdir, ex->uuid, entries, c->opt.report_schema, !res, &err);
 	if (r < 0) {
 		log_error("%s", err);
 		free(err);
@@ -190,6 +195,9 @@ int workflow_open(struct leapp_ctx *c, enum run_kind kind, bool archive)
 		log_warning("%s", note);
 	free(note);
 	output_diag(c->out, "debug", "command: %s", c->cmdline ? c->cmdline : "leapp");
+	for (size_t i = 0; i < c->opt.n_ignored; i++)
+		output_diag(c->out, "info", "ignored: %s (an option of leapp on RHEL; it changes nothing here)",
+			    c->opt.ignored[i]);
 	if (c->opt.no_sandbox)
 		log_warning("--no-sandbox: actors run without isolation; this is recorded in the report");
 	return 0;

@@ -921,10 +921,32 @@ static int plan_fs(struct sandbox_spec *s, char **ret_err)
 	} else {
 		r->ro_all = true;
 		r->rw_nodev = true;
-		const char *w[] = {state, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
+		/* the source phases: the state directory (the store's) is read-only but for the actor's
+		 * scratch directory and the subdirectories its manifest declares (made here if missing);
+		 * InterimPreparation still writes it whole (the target userspace is built and renamed
+		 * there), where every name of the store is masked */
+		bool source = s->profile == SANDBOX_SOURCE;
+		_cleanup_free_ char *scratch = source && s->scratch && is_dir(s->scratch) ? canon(s->scratch) : NULL;
+		const char *w[] = {source ? scratch : state, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
 		for (size_t i = 0; i < ELEMENTSOF(w); i++)
 			if (w[i] && is_dir(w[i]) && (e = add_path(r->rw, &r->n_rw, xstrdup(w[i]), ret_err)) < 0)
 				return e;
+		for (size_t i = 0; source && i < s->n_writes; i++) {
+			_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
+			if (!path_under(p, s->statedir) || has_dotdot(s->writes[i]))
+				continue;
+			if (!strcmp(p, s->statedir)) {
+				*ret_err = errf("its manifest declares writes: %s, the state directory itself, which holds "
+						"the audit store (declare a subdirectory of it)", s->writes[i]);
+				return -EPERM;
+			}
+			if ((e = mkdir_below(s->statedir, p + strlen(s->statedir) + 1)) < 0) {
+				*ret_err = errf("cannot create %s, declared in its manifest's writes: %s", p, strerror(-e));
+				return e;
+			}
+			if ((e = add_path(r->rw, &r->n_rw, canon(p), ret_err)) < 0)
+				return e;
+		}
 		/* declared writes: only below leapp's directories before the reboot; there they lift the
 		 * read-only target userspace (the whole el*userspace that holds one) */
 		char **declared = xcalloc(s->n_writes + 1, sizeof(char *));

@@ -8,6 +8,10 @@
 
 struct store;
 
+/* Every result of the store is checked (DESIGN.md section 2): an error is an error, never "no
+ * more rows" or "not committed". */
+#define _store_check_ __attribute__((warn_unused_result))
+
 /*
  * Commit scheme (DESIGN.md section 2). Rows are inserted as frames arrive, tagged with their
  * actor run, inside one open transaction that store_flush() commits once per loop turn. A
@@ -24,12 +28,20 @@ struct store;
 
 /* Open (creating when create is true) the store at path. Refuses a corrupted database with
  * -EBADMSG (and never writes to it), a newer schema with -EPROTONOSUPPORT. */
-int store_open(const char *path, bool create, struct store **ret, char **ret_err);
+_store_check_ int store_open(const char *path, bool create, struct store **ret, char **ret_err);
+/* Commits what is pending unless a write failed before (then it is rolled back). */
 void store_close(struct store *s);
 const char *store_path(const struct store *s);
+/* What the last error was: "<path>: <what failed>: <SQLite's message>". */
+const char *store_errmsg(const struct store *s);
 
-/* Commit the open batch; durable=true also syncs the WAL. */
-int store_flush(struct store *s, bool durable);
+/*
+ * Commit the open batch; durable=true also syncs the WAL, including commits made before
+ * without a sync when nothing is pending. After a failed write or commit every later write
+ * and flush returns the same error: the batch is rolled back at close, and what was committed
+ * before stays as it was.
+ */
+_store_check_ int store_flush(struct store *s, bool durable);
 
 struct execution {
 	int64_t id;
@@ -44,14 +56,15 @@ struct execution {
 };
 void execution_clear(struct execution *e);
 
-int store_execution_new(struct store *s, const char *kind, const char *cmdline, json_t *config, struct execution *ret);
+_store_check_ int store_execution_new(struct store *s, const char *kind, const char *cmdline, json_t *config,
+				   struct execution *ret);
 /* The newest execution of a kind (NULL kind: any). -ENOENT when none. */
-int store_execution_last(struct store *s, const char *kind, struct execution *ret);
-int store_execution_get(struct store *s, const char *uuid, struct execution *ret);
-int store_execution_update(struct store *s, int64_t id, const char *status, const char *next_phase, const char *boot_id,
+_store_check_ int store_execution_last(struct store *s, const char *kind, struct execution *ret);
+_store_check_ int store_execution_get(struct store *s, const char *uuid, struct execution *ret);
+_store_check_ int store_execution_update(struct store *s, int64_t id, const char *status, const char *next_phase, const char *boot_id,
 			   bool finished);
 /* Every execution, oldest first, as JSON objects. */
-json_t *store_executions_list(struct store *s);
+_store_check_ int store_executions_list(struct store *s, json_t **ret);
 
 struct run_info {
 	int64_t id;
@@ -63,34 +76,38 @@ struct run_info {
 };
 
 /* A new actor run row (status running, not committed). */
-int store_run_new(struct store *s, int64_t exec, const char *actor, const char *phase, int phase_idx, int stage,
+_store_check_ int store_run_new(struct store *s, int64_t exec, const char *actor, const char *phase, int phase_idx, int stage,
 		  int position, int64_t *ret_run);
-int store_run_started(struct store *s, int64_t run, int pid, double started);
-int store_run_finished(struct store *s, int64_t run, const char *status, int exit_code, int signal, double duration,
+_store_check_ int store_run_started(struct store *s, int64_t run, int pid, double started);
+_store_check_ int store_run_finished(struct store *s, int64_t run, const char *status, int exit_code, int signal, double duration,
 		       int64_t peak_rss_kb, bool committed, const char *failure);
 /* Runs of an execution, in order. */
-json_t *store_runs_list(struct store *s, int64_t exec);
+_store_check_ int store_runs_list(struct store *s, int64_t exec, json_t **ret);
 /* Delete every uncommitted run of an execution and the rows it produced. Returns the number. */
-int store_discard_uncommitted(struct store *s, int64_t exec);
-/* Is there a committed run of actor in phase? */
-bool store_run_committed(struct store *s, int64_t exec, const char *actor, const char *phase);
-/* The newest failed run of an execution (failed/killed status, not committed), or -ENOENT. */
-int store_last_failed_run(struct store *s, int64_t exec, struct run_info *ret);
+_store_check_ int store_discard_uncommitted(struct store *s, int64_t exec);
+/* Is there a committed run of actor in phase? 1 yes, 0 no, or a negative errno. */
+_store_check_ int store_run_committed(struct store *s, int64_t exec, const char *actor, const char *phase);
+/* The newest failed run of an execution (failed/killed status, not committed), -ENOENT when
+ * there is none, or another negative errno when the store cannot tell. */
+_store_check_ int store_last_failed_run(struct store *s, int64_t exec, struct run_info *ret);
 void run_info_clear(struct run_info *r);
 
-/* okey orders messages deterministically: phase, stage, position, then the producer's seq. */
-static inline int64_t store_okey(int phase_idx, int stage, int position, uint32_t seq)
+/* okey orders messages deterministically: phase, stage, position, then the producer's seq.
+ * seq has 32 bits here: the broker's limits per run (messages, report entries) keep a run's
+ * 64-bit counter far below 2^32, so it never wraps into the position. */
+static inline int64_t store_okey(int phase_idx, int stage, int position, uint64_t seq)
 {
-	return ((int64_t)phase_idx << 48) | ((int64_t)stage << 44) | ((int64_t)(position & 0xfff) << 32) | seq;
+	return ((int64_t)phase_idx << 48) | ((int64_t)stage << 44) | ((int64_t)(position & 0xfff) << 32) |
+	       (int64_t)(seq & 0xffffffffu);
 }
 
-int store_message_add(struct store *s, int64_t exec, int64_t run, int64_t okey, const char *model, const char *topic,
+_store_check_ int store_message_add(struct store *s, int64_t exec, int64_t run, int64_t okey, const char *model, const char *topic,
 		      const char *producer, const void *data, size_t len);
-int store_log_add(struct store *s, int64_t exec, int64_t run, const char *level, double ts, const char *msg);
+_store_check_ int store_log_add(struct store *s, int64_t exec, int64_t run, const char *level, double ts, const char *msg);
 /* origin: "actor" (visible once the run commits) or "broker" (always visible). */
-int store_report_add(struct store *s, int64_t exec, int64_t run, const char *origin, json_t *entry);
-int store_dialog_add(struct store *s, int64_t exec, int64_t run, json_t *dialog);
-int store_answers_set(struct store *s, int64_t exec, json_t *answers);
+_store_check_ int store_report_add(struct store *s, int64_t exec, int64_t run, const char *origin, json_t *entry);
+_store_check_ int store_dialog_add(struct store *s, int64_t exec, int64_t run, json_t *dialog);
+_store_check_ int store_answers_set(struct store *s, int64_t exec, json_t *answers);
 
 /*
  * Reading messages for a consumer: committed runs of exec, models in the list, ordered by
@@ -99,28 +116,25 @@ int store_answers_set(struct store *s, int64_t exec, json_t *answers);
  */
 typedef void (*store_message_cb)(void *userdata, int64_t okey, const char *model, const char *topic,
 				 const char *producer, const void *data, size_t len);
-int store_messages_read(struct store *s, int64_t exec, char *const *models, size_t n_models, int64_t after_okey,
+_store_check_ int store_messages_read(struct store *s, int64_t exec, char *const *models, size_t n_models, int64_t after_okey,
 			int limit, store_message_cb cb, void *userdata);
-/* Latest committed message of a model (msgpack bytes, malloc'd), -ENOENT when none. */
-int store_message_last(struct store *s, int64_t exec, const char *model, void **ret_data, size_t *ret_len);
+/* Latest committed message of a model (msgpack bytes, malloc'd), -ENOENT when none, or a
+ * negative errno on a read error. */
+_store_check_ int store_message_last(struct store *s, int64_t exec, const char *model, void **ret_data, size_t *ret_len);
 /* Every committed message of an execution as JSON [{model, producer, data}], for actor run --from-last-run. */
-json_t *store_messages_json(struct store *s, int64_t exec, char *const *models, size_t n_models);
+_store_check_ int store_messages_json(struct store *s, int64_t exec, char *const *models, size_t n_models, json_t **ret);
 
 /* Visible report entries of an execution in the order they were recorded. */
-json_t *store_reports(struct store *s, int64_t exec);
+_store_check_ int store_reports(struct store *s, int64_t exec, json_t **ret);
 /* Visible dialogs of an execution. */
-json_t *store_dialogs(struct store *s, int64_t exec);
-/* Log lines of an execution (all, for the log file), as JSON [{ts, actor, level, message}]. */
-json_t *store_logs(struct store *s, int64_t exec);
-/* Last n log lines of one run, oldest first, joined with newlines. */
-char *store_run_last_logs(struct store *s, int64_t run, int n);
+_store_check_ int store_dialogs(struct store *s, int64_t exec, json_t **ret);
 
 /* Delete an execution and everything it recorded. */
-int store_execution_delete(struct store *s, int64_t exec);
+_store_check_ int store_execution_delete(struct store *s, int64_t exec);
 /* Delete the runs (committed or not) of phases with index >= phase_idx, and their rows. */
-int store_discard_from_phase(struct store *s, int64_t exec, int phase_idx);
+_store_check_ int store_discard_from_phase(struct store *s, int64_t exec, int phase_idx);
 
 /* PRAGMA integrity_check; 0 when "ok". */
-int store_integrity_check(struct store *s, char **ret_msg);
+_store_check_ int store_integrity_check(struct store *s, char **ret_msg);
 
 #endif

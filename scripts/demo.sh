@@ -39,7 +39,7 @@ step "(first boot of the upgraded system) leapp upgrade --resume --root $root"
 step "the upgraded system"
 grep -E '^(NAME|VERSION_ID)=' "$root/etc/os-release"
 echo "rpmdb: $(rpmdb_format "$root")"
-grep -h "rpmdb_rebuild: " "$root/var/log/leapp/leapp-upgrade.log" | sed 's/^/  /' || true
+grep -h " info rpmdb_rebuild: " "$root/var/log/leapp/leapp-upgrade.log" | sed 's/^/  /' || true
 echo "installed packages: $(rpm --root "$root" --dbpath /var/lib/rpm -qa | wc -l)"
 echo "kernels: $(rpm --root "$root" --dbpath /var/lib/rpm -q kernel-core | tr '\n' ' ')"
 echo "report: $root/var/log/leapp/leapp-report.txt"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install every build and test dependency on Debian 12 with apt-get; safe to run again.
-# (The last line: the packages whose files the host-tools live image boots with,
+# (ansible-core and openssh-server: the fleet tests, tests/fleet. The last line: the packages whose files the host-tools live image boots with,
 # livemode/files/host-runtime.sh; most are on every Debian system, named so that they are.)
 set -eu
 
@@ -16,6 +16,7 @@ qemu-system-x86 linux-image-cloud-amd64 cryptsetup-bin
 dnf python3-dnf
 python3 python3-jsonschema python3-yaml jq python3-gi gir1.2-modulemd-2.0
 iproute2 procps psmisc util-linux
+ansible-core openssh-server openssh-client shellcheck
 systemd systemd-sysv udev mount kmod coreutils login findutils grep sed mawk bash libc-bin
 "
 

@@ -56,6 +56,7 @@ t_cleanup() {
 
 # t_done: print the per-file summary and exit non-zero on any failure.
 t_done() {
+	if [ "$T_COUNT" -eq 0 ]; then t_fail "the test file ran no check"; fi
 	echo "# $T_COUNT checks, $T_FAILS failed"
 	[ "$T_FAILS" -eq 0 ]
 }
@@ -76,3 +77,8 @@ t_rpmdb_writable() {
 	rpm --root "$1" --dbpath /var/lib/rpm --define "_dbpath /var/lib/rpm" --define "_db_backend sqlite" \
 		--rebuilddb 2>/dev/null
 }
+
+# t_key SEVERITY TITLE: the key leapp computes for a report entry that sets none,
+# sha1("<severity>:sysadmin:<title>") (DESIGN §4)
+t_key() { printf '%s' "$1:sysadmin:$2" | sha1sum | cut -d' ' -f1; }
+. "$T_TOP/tests/keys.sh"

@@ -19,7 +19,6 @@ int main(int argc, char **argv)
 			"upgraded in place.",
 			arch, ipu_str(ipu, "target_distro"), ipu_str(ipu, "target_version"));
 		json_t *e = report_new("Unsupported architecture", summary, "high");
-		report_set_key(e, "unsupported-architecture");
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "sanity");
 		report_add_hint(e, "Install the target release on supported hardware and migrate the workload.");

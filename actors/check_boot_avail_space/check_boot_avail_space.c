@@ -30,7 +30,6 @@ int main(int argc, char **argv)
 			"initramfs.",
 			(double)have / (1024 * 1024), need_mib);
 		json_t *e = report_new("Not enough space on /boot", summary, "high");
-		report_set_key(e, "boot-space");
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "filesystem");
 		_cleanup_free_ char *hint = xasprintf(

@@ -27,8 +27,8 @@ int main(int argc, char **argv)
 			model ? ")" : "",
 			json_integer_value(level) == 1 ? "the baseline x86-64 level"
 			: json_integer_value(level) == 2 ? "x86-64-v2" : "x86-64-v3");
-		json_t *e = report_new("The CPU is not supported by the target release", summary, "high");
-		report_set_key(e, "cpu-microarch");
+		json_t *e = report_new("Current x86-64 microarchitecture is unsupported in the target OS", summary, "high");
+		report_set_key(e, "0f48cdbe5aa2584e2ca7f4eb470b9b79da9e515d"); /* upstream checkmicroarchitecture's */
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "sanity");
 		report_add_hint(e, "On a virtual machine, give it a CPU model that exposes the host's features (for example "
@@ -41,7 +41,6 @@ int main(int argc, char **argv)
 			"%s %s supports IBM z13 (machine type 2964) and newer; this machine is type %lld.",
 			ipu_str(ipu, "target_distro"), ipu_str(ipu, "target_version"), (long long)json_integer_value(mt));
 		json_t *e = report_new("The IBM Z machine is not supported by the target release", summary, "high");
-		report_set_key(e, "cpu-microarch");
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "sanity");
 		report_add_hint(e, "Move the system to an IBM z13 or newer machine.");

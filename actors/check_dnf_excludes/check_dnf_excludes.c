@@ -38,7 +38,6 @@ int main(int argc, char **argv)
 			"system with el8 packages or an unsolvable transaction:%s",
 			list.data);
 		json_t *e = report_new("Package excludes will apply to the upgrade", summary, "medium");
-		report_set_key(e, "dnf-excludes");
 		report_add_group(e, "repository");
 		report_add_hint(e, "Remove the exclude= settings that are not needed for the upgrade, and add them back "
 				   "afterwards if they are still wanted.");

@@ -14,7 +14,6 @@ int main(int argc, char **argv)
 			"environment for the newest kernel and expects to be run from it.",
 			running, newest);
 		json_t *e = report_new("Newest installed kernel not in use", summary, "high");
-		report_set_key(e, "not-newest-kernel");
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "kernel");
 		report_add_hint(e, "Make the newest kernel the default and reboot into it, then run leapp again.");

@@ -28,8 +28,8 @@ int main(int argc, char **argv)
 			"The system has %lld MiB of memory (MemTotal %lld KiB); %s %s on %s needs at least %lld MiB. The "
 			"upgrade itself runs from a RAM disk and would fail.",
 			have / 1024, have, ipu_str(ipu, "target_distro"), ipu_str(ipu, "target_version"), arch, need / 1024);
-		json_t *e = report_new("Minimum memory requirements for the target release are not met", summary, "high");
-		report_set_key(e, "low-memory");
+		json_t *e = report_new("Minimum memory requirements for the target OS are not met", summary, "high");
+		report_set_key(e, "be50646b45beb8304c13daf5380d836a4be8e1cc"); /* upstream checkmemory's */
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "sanity");
 		_cleanup_free_ char *hint = xasprintf("Increase the memory of the system to at least %lld MiB.", need / 1024);

@@ -62,7 +62,6 @@ static void report_unsolvable(json_t *plan)
 	strv_free_n(seen, n_seen);
 	buf_append(&b, "", 1);
 	json_object_set_new(e, "summary", json_string(b.data));
-	report_set_key(e, "unsatisfied-dependency");
 	report_add_group(e, "inhibitor");
 	report_add_group(e, "repository");
 	report_add_hint(e, "Make the missing packages available in a target repository (leapp_upgrade_repositories.repo "
@@ -127,7 +126,6 @@ static void report_plan(json_t *plan)
 	list_items(&b, kept, "keep", "Kept as installed", true, false);
 	buf_append(&b, "", 1);
 	json_t *e = report_new(title, b.data, "info");
-	report_set_key(e, "planned-transaction");
 	report_add_group(e, "repository");
 	report_add_resource(e, "file", "/var/log/leapp/transaction.json");
 	actor_report(e);
@@ -152,7 +150,6 @@ static void report_overrides(json_t *pes)
 	}
 	buf_append(&b, "", 1);
 	json_object_set_new(e, "summary", json_string(b.data));
-	report_set_key(e, "transaction-overrides");
 	report_add_group(e, "repository");
 	report_add_resource(e, "file", "/etc/leapp/transaction");
 	actor_report(e);
@@ -176,7 +173,6 @@ static void report_repos(json_t *trepos)
 		}
 		buf_append(&b, "", 1);
 		json_object_set_new(e, "summary", json_string(b.data));
-		report_set_key(e, "repositories-without-target");
 		report_add_group(e, "repository");
 		report_add_hint(e, "If the vendor has repositories for the target release, add them to "
 				   "/etc/leapp/files/leapp_upgrade_repositories.repo (or use --enablerepo) and a mapping "
@@ -192,7 +188,6 @@ static void report_repos(json_t *trepos)
 			buf_printf(&b, "\n- %s", json_string_value(r));
 		buf_append(&b, "", 1);
 		json_t *e = report_new("Target repositories from the repository map are missing", b.data, "medium");
-		report_set_key(e, "target-repositories-missing");
 		report_add_group(e, "repository");
 		report_add_hint(e, "Define them in /etc/leapp/files/leapp_upgrade_repositories.repo or enable them "
 				   "with --enablerepo.");
@@ -245,7 +240,6 @@ static void report_streams(json_t *plan, json_t *installed)
 			"stream versions if the target has those, or stay as they are:%s",
 			none.data);
 		json_object_set_new(e_none, "summary", json_string(summary));
-		report_set_key(e_none, "module-streams-without-target");
 		report_add_group(e_none, "repository");
 		report_add_hint(e_none, "Check that the applications of these streams work with the versions the target "
 					"has; migrate their data (databases!) as their documentation describes, or remove them "
@@ -258,7 +252,6 @@ static void report_streams(json_t *plan, json_t *installed)
 		_cleanup_free_ char *summary =
 			xasprintf("The enabled module streams are mapped to these target streams:%s", mapped.data);
 		json_t *e = report_new("Module streams of the upgrade", summary, "info");
-		report_set_key(e, "module-streams-mapped");
 		report_add_group(e, "repository");
 		actor_report(e);
 	}
@@ -285,7 +278,6 @@ static void report_kernels(json_t *plan)
 			"boots:%s",
 			b.data);
 		json_t *e = report_new("The installed kernel stays as a fallback", summary, "info");
-		report_set_key(e, "kernel-kept-as-fallback");
 		report_add_group(e, "kernel");
 		actor_report(e);
 	}

@@ -9,22 +9,20 @@ int main(int argc, char **argv)
 	const char *mode = json_string_value(json_object_get(se, "mode"));
 	if (mode && !strcmp(mode, "enforcing")) {
 		json_t *e = report_new(
-			"SELinux will be set to permissive mode during the upgrade",
+			"SElinux will be set to permissive mode",
 			"SELinux is enforcing. The upgrade sets it to permissive for the RPM transaction, because the target "
 			"policy is only loaded part way through, and schedules a relabel of every filesystem on the first boot. "
 			"SELinux is set back to enforcing after the relabel; the first boot takes longer.",
 			"low");
-		report_set_key(e, "selinux-enforcing");
 		report_add_group(e, "selinux");
 		report_add_group(e, "security");
 		report_add_hint(e, "Nothing to do. Review the audit log for denials after the upgrade (ausearch -m avc).");
 		actor_report(e);
 	} else if (mode && !strcmp(mode, "permissive")) {
-		json_t *e = report_new("SELinux relabelling will be scheduled",
+		json_t *e = report_new("SElinux relabeling will be scheduled",
 				       "SELinux is permissive. The upgrade schedules a relabel of every filesystem on the first "
 				       "boot of the upgraded system, so the labels match the new policy.",
 				       "info");
-		report_set_key(e, "selinux-relabel");
 		report_add_group(e, "selinux");
 		actor_report(e);
 	}

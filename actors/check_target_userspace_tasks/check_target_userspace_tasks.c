@@ -41,7 +41,6 @@ int main(int argc, char **argv)
 			ipu_target_major(ipu), b.data);
 		buf_free(&b);
 		json_t *e = report_new("Packages the upgrade needs are missing from the target repositories", summary, "high");
-		report_set_key(e, "target-userspace-packages-missing");
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "repository");
 		report_add_hint(e, "Enable the target repositories that hold these packages (in "

@@ -13,7 +13,7 @@ int main(int argc, char **argv)
 		struct buf list = {0};
 		size_t i;
 		json_t *p;
-		json_t *e = report_new("Packages not signed by the distribution found on the system", NULL, "high");
+		json_t *e = report_new("Packages not signed by the distribution vendor found on the system", NULL, "high");
 		json_array_foreach(items, i, p) {
 			const char *name = json_string_value(json_object_get(p, "name"));
 			const char *vendor = json_string_value(json_object_get(p, "vendor"));
@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 			ipu_str(ipu, "target_distro") ? ipu_str(ipu, "target_distro") : "the target",
 			ipu_str(ipu, "target_version") ? ipu_str(ipu, "target_version") : "release", list.data);
 		json_object_set_new(e, "summary", json_string(summary));
-		report_set_key(e, "third-party-packages");
+		report_set_key(e, "13f0791ae5f19f50e7d0d606fb6501f91b1efb2c"); /* upstream distributionsignedrpmcheck's */
 		report_add_group(e, "sanity");
 		report_add_hint(e, "Get builds of these packages for the target release from their vendors, and update "
 				   "them after the upgrade; remove the ones you no longer need.");

@@ -12,6 +12,17 @@ static char *join_list(json_t *a)
 	return buf_steal(&b);
 }
 
+/* The distribution's name as upstream's reports write it (DISTRO_REPORT_NAMES). */
+static const char *distro_report_name(const char *id)
+{
+	static const char *const names[][2] = {
+		{"rhel", "RHEL"}, {"centos", "CentOS Stream"}, {"almalinux", "AlmaLinux"}, {"rocky", "Rocky Linux"}};
+	for (size_t i = 0; id && i < ELEMENTSOF(names); i++)
+		if (!strcmp(id, names[i][0]))
+			return names[i][1];
+	return id ? id : "?";
+}
+
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
@@ -29,8 +40,11 @@ int main(int argc, char **argv)
 				: xasprintf("upgrade_paths.json has no upgrade path from %s %s (flavour %s). In-place upgrades "
 					    "start from the releases it lists, usually the last minor release of a major version.",
 					    distro, source, flavour);
-		json_t *e = report_new("No upgrade path for this release", summary, "high");
-		report_set_key(e, "no-upgrade-path");
+		_cleanup_free_ char *title = xasprintf(
+			"The installed OS version is not supported for the in-place upgrade to the target %s version",
+			distro_report_name(distro));
+		json_t *e = report_new(title, summary, "high");
+		report_set_key(e, "1c7a98849a747ec9890f04bf4321de7280970715"); /* upstream checkosrelease's */
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "sanity");
 		if (!strcmp(problem, "no-path")) {
@@ -51,7 +65,6 @@ int main(int argc, char **argv)
 			"The requested target release %s is not on the upgrade path of %s %s; the path allows: %s.", req, distro,
 			source, allowed);
 		json_t *e = report_new("The requested target release is not allowed", summary, "high");
-		report_set_key(e, "upgrade-target-not-allowed");
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "sanity");
 		_cleanup_free_ char *hint = xasprintf("Choose one of the allowed targets (%s) with --target, or leave "

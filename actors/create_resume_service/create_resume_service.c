@@ -59,7 +59,6 @@ int main(int argc, char **argv)
 			       UNIT_NAME " runs '" "leapp upgrade --resume" "' on the first boot of the upgraded system to "
 			       "finish the upgrade (the FirstBoot phase); it removes itself afterwards.",
 			       "info");
-	report_set_key(e, "resume-service-created");
 	report_add_group(e, "upgrade process");
 	report_add_resource(e, "file", UNIT_PATH);
 	report_add_resource(e, "file", WANTS_DIR "/" UNIT_NAME);

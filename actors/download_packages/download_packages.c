@@ -64,20 +64,18 @@ static void report_signatures(struct group *g, size_t n, json_t *keys)
 		const char *id = g[i].key_id ? g[i].key_id : "(none)";
 		const char *obs = obsoleted_nvr(keys, g[i].key_id);
 		buf_append(&g[i].list, "", 1);
-		_cleanup_free_ char *summary = NULL, *key = NULL;
+		_cleanup_free_ char *summary = NULL;
 		const char *title;
 		if (g[i].verdict == KEYS_UNSIGNED) {
 			title = "Target packages are not signed";
 			summary = xasprintf("The target repositories check signatures (gpgcheck=1), and %zu of the packages of "
 					    "the upgrade are not signed, so they cannot be trusted:%s",
 					    g[i].n, g[i].list.data);
-			key = xstrdup("unsigned-target-packages");
 		} else if (g[i].verdict == KEYS_BAD_SIGNATURE) {
 			title = "Target packages have a bad signature";
 			summary = xasprintf("The signature of key %s on %zu packages of the upgrade does not verify: the "
 					    "packages were changed after signing, or are damaged:%s",
 					    id, g[i].n, g[i].list.data);
-			key = xasprintf("bad-package-signature:%s", id);
 		} else {
 			title = "Target packages are signed with an untrusted key";
 			summary = xasprintf("%zu packages of the upgrade are signed with key %s, which is not trusted: the "
@@ -85,10 +83,8 @@ static void report_signatures(struct group *g, size_t n, json_t *keys)
 					    "the target repositories%s%s%s:%s",
 					    g[i].n, id, obs ? ", and gpg-signatures.json obsoletes this one (" : "",
 					    obs ? obs : "", obs ? ")" : "", g[i].list.data);
-			key = xasprintf("untrusted-package-signature:%s", id);
 		}
 		json_t *e = report_new(title, summary, "high");
-		report_set_key(e, key);
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "security");
 		if (g[i].verdict == KEYS_BAD_SIGNATURE)

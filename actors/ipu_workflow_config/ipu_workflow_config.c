@@ -72,7 +72,6 @@ static void report_no_os_release(const char *err)
 		"release nor an upgrade path can be determined.",
 		err);
 	json_t *e = report_new("Cannot identify the installed system", summary, "high");
-	report_set_key(e, "no-os-release");
 	report_add_group(e, "inhibitor");
 	report_add_group(e, "sanity");
 	report_add_hint(e, "Restore /etc/os-release (it belongs to the <distribution>-release package): "

@@ -15,7 +15,6 @@ int main(int argc, char **argv)
 			"target streams and the modular packages of the upgrade.",
 			err);
 		json_t *e = report_new("Invalid module state file", summary, "high");
-		report_set_key(e, "modules-d-invalid");
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "repository");
 		report_add_hint(e, "Fix the file (dnf writes [module] sections with name=, stream=, profiles= and "

@@ -5,10 +5,9 @@
 #include "plan.h"
 #include "leapp/actor.h"
 
-static void inhibit(const char *title, const char *key, const char *file, const char *summary, const char *hint)
+static void inhibit(const char *title, const char *file, const char *summary, const char *hint)
 {
 	json_t *e = report_new(title, summary, "high");
-	report_set_key(e, key);
 	report_add_group(e, "inhibitor");
 	report_add_group(e, "sanity");
 	report_add_hint(e, hint);
@@ -160,7 +159,7 @@ int main(int argc, char **argv)
 				"The PES data (package evolution events) cannot be used: %s. Without it the upgrade would "
 				"miss renamed, split and removed packages.",
 				err);
-			inhibit("Invalid PES data file", "pes-data-invalid:pes-events.json", shown, summary,
+			inhibit("Invalid PES data file", shown, summary,
 				"Fix the file at the position given, or reinstall the leapp data package that ships it.");
 			bad = true;
 		}
@@ -174,8 +173,7 @@ int main(int argc, char **argv)
 		json_t *v = plan_load_json(paths[i], names[i], &err);
 		if (!v || pes_merge_json(&d, v, names[i], true, &err) < 0) {
 			_cleanup_free_ char *summary = xasprintf("The vendor PES data cannot be used: %s.", err);
-			_cleanup_free_ char *key = xasprintf("pes-data-invalid:%s", names[i]);
-			inhibit("Invalid vendor PES data file", key, names[i], summary,
+			inhibit("Invalid vendor PES data file", names[i], summary,
 				"Fix the file at the position given, or remove it from /etc/leapp/files/vendors.d.");
 			bad = true;
 		}
@@ -191,9 +189,8 @@ int main(int argc, char **argv)
 		err = NULL;
 		if (plan_read_admin_list(lists[i], lp[i], &err) < 0) {
 			_cleanup_free_ char *summary = xasprintf("The admin's package list cannot be read: %s.", err);
-			_cleanup_free_ char *key = xasprintf("transaction-list-invalid:%s", lists[i]);
 			_cleanup_free_ char *file = xasprintf("/etc/leapp/transaction/%s", lists[i]);
-			inhibit("Invalid package list in /etc/leapp/transaction", key, file, summary,
+			inhibit("Invalid package list in /etc/leapp/transaction", file, summary,
 				"Write one package name per line; '#' starts a comment.");
 			bad = true;
 		}
@@ -248,7 +245,7 @@ int main(int argc, char **argv)
 	err = NULL;
 	if (pes_compute(&d, &in, &res, &err) < 0) {
 		_cleanup_free_ char *summary = xasprintf("The PES data does not match the repository map: %s.", err);
-		inhibit("PES event names an unknown repository", "pes-unknown-repository", NULL, summary,
+		inhibit("PES event names an unknown repository", NULL, summary,
 			"Install matching PES data and repository map files (they come from the same leapp data "
 			"package), or fix the event.");
 	} else {

@@ -43,7 +43,6 @@ int main(int argc, char **argv)
 			"comment it out in: %s.",
 			list.data);
 		json_t *e = report_new("Module pam_pkcs11 will be removed from PAM configuration", summary, "medium");
-		report_set_key(e, "pam-pkcs11-removal");
 		report_add_group(e, "authentication");
 		report_add_group(e, "security");
 		report_add_hint(e, "Configure smart card authentication with SSSD after the upgrade.");
@@ -55,7 +54,6 @@ int main(int argc, char **argv)
 			"remove it, so the upgrade cannot continue: the upgraded system could lock you out.",
 			list.data);
 		json_t *e = report_new("Module pam_pkcs11 must be removed from PAM configuration", summary, "high");
-		report_set_key(e, "pam-pkcs11-kept");
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "authentication");
 		report_add_hint(e, "Remove pam_pkcs11 from the PAM configuration yourself, or let leapp do it:");

@@ -39,7 +39,6 @@ int main(int argc, char **argv)
 				       UNIT_NAME " resumed the upgrade on the first boot of the upgraded system; its work "
 				       "is done and it was removed.",
 				       "info");
-		report_set_key(e, "resume-service-removed");
 		report_add_group(e, "upgrade process");
 		actor_report(e);
 	} else {

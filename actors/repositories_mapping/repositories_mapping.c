@@ -11,8 +11,6 @@ static void inhibit_bad_map(const char *file, const char *err)
 		"with it, and cannot plan the upgrade without it.",
 		file, err);
 	json_t *e = report_new("Invalid repository map", summary, "high");
-	_cleanup_free_ char *key = xasprintf("repomap-invalid:%s", file);
-	report_set_key(e, key);
 	report_add_group(e, "inhibitor");
 	report_add_group(e, "repository");
 	report_add_hint(e, "Fix the file at the position given (or reinstall the package that ships it); a file in "

@@ -84,8 +84,6 @@ static void scan_dir(const char *dir, const struct repo_vars *vars, bool gpgchec
 			_cleanup_free_ char *summary =
 				xasprintf("dnf cannot read the repository file %s, so no package operation would work: %s", shown, err);
 			json_t *e = report_new("A repository file is invalid", summary, "high");
-			_cleanup_free_ char *key = xasprintf("repo-file-invalid:%s", shown);
-			report_set_key(e, key);
 			report_add_group(e, "inhibitor");
 			report_add_group(e, "repository");
 			_cleanup_free_ char *hint = xasprintf("Fix %s, or remove it if the repositories it defines are not used.", shown);

@@ -133,8 +133,7 @@ static void space_line(struct problems *P, const char *fs, uint64_t missing)
 		add_line(P, R_SPACE, "%s: %.1f MiB more needed", fs, (double)missing / (1 << 20));
 }
 
-static void report(struct problems *P, int which, const char *title, const char *intro, const char *key,
-		   const char *hint)
+static void report(struct problems *P, int which, const char *title, const char *intro, const char *hint)
 {
 	if (!P->count[which])
 		return;
@@ -144,8 +143,6 @@ static void report(struct problems *P, int which, const char *title, const char 
 	buf_append(&P->text[which], "", 1);
 	_cleanup_free_ char *summary = xasprintf("%s%s", intro, P->text[which].data);
 	json_t *e = report_new(title, summary, "high");
-	if (key)
-		report_set_key(e, key);
 	report_add_group(e, "inhibitor");
 	report_add_group(e, "rpm");
 	if (which == R_SPACE)
@@ -352,7 +349,6 @@ int main(int argc, char **argv)
 	report(&P, R_CONFLICT, "Target packages have conflicting files",
 	       "The RPM transaction test found files that two packages of the upgrade would both own with different "
 	       "content, so rpm would refuse the transaction:",
-	       "rpm-file-conflict",
 	       "Remove one of the conflicting packages before the upgrade (or list it in "
 	       "/etc/leapp/transaction/to_remove), or get fixed packages into the target repositories.");
 	/* upstream's wording for dnf's "more space needed" (an error there, an inhibitor here); no key */
@@ -361,20 +357,19 @@ int main(int argc, char **argv)
 	       "needs, what is free now and how much more is needed (the downloaded packages and the target "
 	       "userspace already take their space, and stay until the transaction is done: they are not counted "
 	       "again):",
-	       NULL,
 	       "Free at least the missing space on each filesystem named (or grow it); rpm's figures are minimums, "
 	       "so leave a margin (e.g. when 200 MiB are missing on /usr, add 1200 MiB or more). Then run leapp "
 	       "upgrade again.");
 	report(&P, R_DEPS, "The RPM transaction has unmet dependencies",
-	       "librpm's dependency check of the planned transaction failed:", "rpm-dependencies",
+	       "librpm's dependency check of the planned transaction failed:",
 	       "Install or remove the packages named so that the dependencies hold (see "
 	       "/var/log/leapp/transaction.json for the plan), then run leapp upgrade again.");
 	report(&P, R_MISMATCH, "The RPM transaction differs from the plan",
-	       "librpm would not run exactly the planned transaction:", "rpm-plan-mismatch",
+	       "librpm would not run exactly the planned transaction:",
 	       "Run leapp upgrade again to plan the transaction anew; if this persists, report it with "
 	       "/var/log/leapp/transaction.json.");
 	report(&P, R_OTHER, "The RPM transaction test failed", "librpm reports problems with the planned transaction:",
-	       "rpm-transaction-test", "Fix what librpm names, then run leapp upgrade again.");
+	       "Fix what librpm names, then run leapp upgrade again.");
 	bool passed = json_array_size(P.list) == 0;
 	double secs = now_monotonic() - t0;
 	if (passed)

@@ -272,8 +272,8 @@ static void leftovers(struct upgrade *u, const struct rpmdb_pkgs *after, int sou
 			"repositories replaced them and nothing removed them. They were built for the old release and may "
 			"not work:%s",
 			b.data);
-		json_t *e = report_new("Packages of the old release are still installed", summary, "medium");
-		report_set_key(e, "rpm-upgrade-leftover-packages");
+		json_t *e = report_new("Some packages from the original OS have not been upgraded", summary, "high");
+		report_set_key(e, "d424c3132ed78a8632b5c73d919909e453107c06"); /* upstream reportleftoverpackages' */
 		report_add_group(e, "rpm");
 		report_add_hint(e, "Remove them (dnf remove NAME) or replace them with builds for the new release.");
 		actor_report(e);
@@ -285,7 +285,6 @@ static void leftovers(struct upgrade *u, const struct rpmdb_pkgs *after, int sou
 			"to boot is still there:%s",
 			k.data);
 		json_t *e = report_new("The old kernel is kept", summary, "info");
-		report_set_key(e, "rpm-upgrade-old-kernel-kept");
 		report_add_group(e, "rpm");
 		report_add_group(e, "kernel");
 		report_add_hint(e, "Once the new kernel boots, remove the old one with dnf remove.");
@@ -308,7 +307,6 @@ static void report_script_failures(const struct rpmtrans_result *res)
 						 "output is in " SCRIPT_LOG "):%s",
 						 b.data);
 	json_t *e = report_new("Package scriptlets failed during the RPM upgrade", summary, "medium");
-	report_set_key(e, "rpm-upgrade-scriptlet-failures");
 	report_add_group(e, "rpm");
 	report_add_hint(e, "Check what the scriptlets should have done (rpm -q --scripts NAME) and do it by hand.");
 	actor_report(e);
@@ -379,6 +377,37 @@ static json_t *strv_json(char **v)
 	for (size_t i = 0; v && v[i]; i++)
 		json_array_append_new(a, json_string(v[i]));
 	return a;
+}
+
+/* The scriptlets' output goes to SCRIPT_LOG; a log that cannot be opened stops the upgrade
+ * before anything changes (librpm would send the output elsewhere, or nowhere). */
+static int open_script_log(void)
+{
+	_cleanup_free_ char *logpath = actor_path(SCRIPT_LOG);
+	_cleanup_free_ char *logdir = actor_path(SCRIPT_LOG_DIR);
+	int lr = mkdir_p(logdir, 0700);
+	int fd = lr < 0 ? -1 : open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		actor_error("cannot open the log of the RPM transaction's scriptlets", "%s: %s; nothing was changed",
+			    lr < 0 ? logdir : logpath, strerror(lr < 0 ? -lr : errno));
+	char ts_buf[32];
+	format_timestamp(now_realtime(), ts_buf);
+	dprintf(fd, "--- %s: RPM upgrade (%s)\n", ts_buf, actor_execution());
+	return fd;
+}
+
+/* el9's librpm writes only sqlite: rpmdb_rebuild (Preparation) rebuilt an el8 BerkeleyDB
+ * database; when it did not run (or was interrupted), it is done or finished here */
+static void rebuild_first(const char *root)
+{
+	struct rpmrebuild_result rb;
+	_cleanup_free_ char *err = NULL;
+	if (rpmrebuild_run(root, NULL, &rb, &err) < 0)
+		actor_error("cannot rebuild the RPM database in the target release's format", "%s", err);
+	if (rb.rebuilt)
+		actor_info("rebuilt the RPM database from %s to %s first: %zu packages in %.2f s", rb.from, rb.to,
+			   rb.packages, rb.seconds);
+	rpmrebuild_result_clear(&rb);
 }
 
 int main(int argc, char **argv)
@@ -474,16 +503,7 @@ int main(int argc, char **argv)
 
 	/* librpm: the real rpmdb, scriptlets chrooted in the root, output into the log */
 	double tt = now_monotonic();
-	_cleanup_free_ char *logpath = actor_path(SCRIPT_LOG);
-	_cleanup_free_ char *logdir = actor_path(SCRIPT_LOG_DIR);
-	int lr = mkdir_p(logdir, 0700);
-	_cleanup_close_ int logfd = lr < 0 ? -1 : open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (logfd < 0)
-		actor_error("cannot open the log of the RPM transaction's scriptlets", "%s: %s; nothing was changed",
-			    lr < 0 ? logdir : logpath, strerror(lr < 0 ? -lr : errno));
-	char ts_buf[32];
-	format_timestamp(now_realtime(), ts_buf);
-	dprintf(logfd, "--- %s: RPM upgrade (%s)\n", ts_buf, actor_execution());
+	_cleanup_close_ int logfd = open_script_log();
 	bool gpgcheck = !json_is_false(json_object_get(u->keys, "gpgcheck"));
 	/* librpm checks the signatures again when every package was signed by a trusted key (the keys
 	 * are in the rpmdb once imported); otherwise the download's checks are what there is */
@@ -505,15 +525,7 @@ int main(int argc, char **argv)
 	struct rpmtrans *t = NULL;
 	free(err);
 	err = NULL;
-	/* el9's librpm writes only sqlite: rpmdb_rebuild (Preparation) rebuilt an el8 BerkeleyDB
-	 * database; when it did not run (or was interrupted), it is done or finished here */
-	struct rpmrebuild_result rb;
-	if (rpmrebuild_run(u->root, NULL, &rb, &err) < 0)
-		actor_error("cannot rebuild the RPM database in the target release's format", "%s", err);
-	if (rb.rebuilt)
-		actor_info("rebuilt the RPM database from %s to %s first: %zu packages in %.2f s", rb.from, rb.to,
-			   rb.packages, rb.seconds);
-	rpmrebuild_result_clear(&rb);
+	rebuild_first(u->root);
 	if (rpmtrans_new(&o, &t, &err) < 0)
 		actor_error("cannot open the RPM database for the upgrade", "%s", err);
 

@@ -18,8 +18,10 @@ int main(int argc, char **argv)
 			   res.resumed ? "; an unfinished rebuild was discarded" : "");
 	else if (res.rebuild_seconds > 0)
 		actor_info("rebuilt the RPM database from %s to %s: %zu packages in %.2f s (librpm's rebuild %.2f s; "
-			   "verified: same count, same header digests; swapped in atomically)%s",
-			   res.from, res.to, res.packages, res.seconds, res.rebuild_seconds,
+			   "verified: same count, same header digests, %.2f s; made durable and swapped in atomically, "
+			   "%.2f s)%s",
+			   res.from, res.to, res.packages, res.seconds, res.rebuild_seconds, res.verify_seconds,
+			   res.sync_seconds,
 			   res.resumed ? "; an unfinished rebuild was discarded first" : "");
 	else
 		actor_info("finished an interrupted rebuild of the RPM database from %s to %s (%zu packages, verified "

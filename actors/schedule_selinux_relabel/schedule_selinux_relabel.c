@@ -46,7 +46,6 @@ int main(int argc, char **argv)
 			       "first boot of the upgraded system, as /.autorelabel asks. The relabel reboots the system once "
 			       "more and can take a while on large filesystems.",
 			       "info");
-	report_set_key(e, "selinux-relabel-scheduled");
 	report_add_group(e, "selinux");
 	report_add_resource(e, "file", "/.autorelabel");
 	actor_report(e);

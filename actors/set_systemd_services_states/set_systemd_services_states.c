@@ -344,7 +344,6 @@ int main(int argc, char **argv)
 		buf_append(&b, "", 1);
 		_cleanup_free_ char *summary = xasprintf("The upgrade changed which systemd units start at boot.%s", b.data);
 		json_t *e = report_new("systemd units enabled and disabled by the upgrade", summary, "info");
-		report_set_key(e, "systemd-units-changed");
 		report_add_group(e, "services");
 		actor_report(e);
 	}
@@ -356,7 +355,6 @@ int main(int argc, char **argv)
 		_cleanup_free_ char *summary =
 			xasprintf("The upgrade was asked to enable or disable these units and could not:%s", f.data);
 		json_t *e = report_new("Some systemd units could not be enabled or disabled", summary, "medium");
-		report_set_key(e, "systemd-units-failed");
 		report_add_group(e, "services");
 		report_add_hint(e, "Enable or disable them with systemctl once the upgraded system runs.");
 		actor_report(e);

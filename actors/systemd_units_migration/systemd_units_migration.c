@@ -68,7 +68,6 @@ int main(int argc, char **argv)
 			"one's enablement:%s",
 			b.data);
 		json_t *e = report_new("Enabled services are renamed by the upgrade", summary, "info");
-		report_set_key(e, "systemd-units-renamed");
 		report_add_group(e, "services");
 		report_add_hint(e, "Check the new service's configuration after the upgrade (for chrony: /etc/chrony.conf).");
 		actor_report(e);

@@ -63,7 +63,6 @@ static void report_key_errors(json_t *errors, bool any_checked)
 		b.data);
 	buf_free(&b);
 	json_t *e = report_new("A GPG key of a target repository cannot be read", summary, "high");
-	report_set_key(e, "target-gpgkey-unreadable");
 	if (any_checked)
 		report_add_group(e, "inhibitor");
 	report_add_group(e, "repository");

@@ -141,7 +141,6 @@ int main(int argc, char **argv)
 	if (path && repofile_parse(path, shown, &vars, true, &rf, &err) < 0) {
 		_cleanup_free_ char *summary = xasprintf("The file that defines the target repositories cannot be read: %s.", err);
 		json_t *e = report_new("Invalid target repository file", summary, "high");
-		report_set_key(e, "upgrade-repos-invalid");
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "repository");
 		report_add_hint(e, "Fix the line named, or reinstall the leapp data package that ships the file.");

@@ -86,8 +86,6 @@ static void report_repo_errors(char **errors, size_t n)
 			"would miss the packages it holds.",
 			errors[i]);
 		json_t *e = report_new("A target repository cannot be used", summary, "high");
-		_cleanup_free_ char *key = xasprintf("target-repo-unusable:%zu", i);
-		report_set_key(e, key);
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "repository");
 		report_add_hint(e, "Check the repository's baseurl in /etc/leapp/files/leapp_upgrade_repositories.repo "

@@ -136,7 +136,6 @@ int main(int argc, char **argv)
 			"transaction.json and the RPM transaction's scriptlet output, rpm-upgrade/rpm-transaction.log).",
 			(double)R.bytes / (1 << 20), R.text.data);
 		json_t *e = report_new("The upgrade's temporary files were removed", summary, "info");
-		report_set_key(e, "upgrade-cleanup");
 		report_add_group(e, "upgrade process");
 		actor_report(e);
 	} else {

@@ -36,7 +36,6 @@ int main(int argc, char **argv)
 			"package was not upgraded, or something replaced its files.",
 			distro, target, now_version ? now_version : "(none)");
 		json_t *e = report_new("The upgraded system does not report the target release", summary, "high");
-		report_set_key(e, "upgrade-summary-wrong-release");
 		report_add_group(e, "upgrade process");
 		report_add_hint(e, "Check rpm -q --whatprovides system-release and /etc/os-release.");
 		actor_report(e);
@@ -83,7 +82,6 @@ int main(int argc, char **argv)
 	}
 	buf_append(&b, "", 1);
 	json_t *e = report_new("The upgrade is complete", b.data, "info");
-	report_set_key(e, "upgrade-summary");
 	report_add_group(e, "upgrade process");
 	report_add_hint(e, "Review this report, reboot once more if the SELinux relabel asked for it, and remove the "
 			   "packages of the old release that are left when you no longer need them.");

@@ -40,10 +40,9 @@ static char *pick_kver(const char *root, json_t *art, json_t *kinfo)
 	return r;
 }
 
-static void warn_report(const char *key, const char *title, const char *summary)
+static void warn_report(const char *title, const char *summary)
 {
 	json_t *e = report_new(title, summary, "medium");
-	report_set_key(e, key);
 	report_add_group(e, "boot");
 	actor_report(e);
 }
@@ -85,7 +84,7 @@ int main(int argc, char **argv)
 		_cleanup_free_ char *s = xasprintf("The target kernel package did not install %s (its scriptlets run "
 						   "kernel-install, which puts it there): it was copied from %s/vmlinuz.",
 						   krel, modrel);
-		warn_report("target-kernel-image-created", "The target kernel was missing from /boot", s);
+		warn_report("The target kernel was missing from /boot", s);
 	}
 
 	/* the initramfs */
@@ -107,7 +106,6 @@ int main(int argc, char **argv)
 				: "was not rebuilt with what TargetInitramfsTasks ask for",
 			kver);
 		json_t *e = report_new("The target kernel's initramfs could not be built (no host dracut)", s, "high");
-		report_set_key(e, "target-initramfs-no-host-dracut");
 		report_add_group(e, "boot");
 		const char *const cmd[] = {"dracut", "-f", "--kver", kver, NULL};
 		report_add_command(e, cmd);
@@ -175,7 +173,7 @@ int main(int argc, char **argv)
 			_cleanup_free_ char *s = xasprintf("The target kernel package did not make %s (its scriptlets run "
 							   "kernel-install, which builds it): it was built with %s.",
 							   irel, host ? "the host's dracut (LEAPP_DEVEL_USE_HOST_DRACUT=1)" : "dracut");
-			warn_report("target-initramfs-created", "The target kernel's initramfs was missing", s);
+			warn_report("The target kernel's initramfs was missing", s);
 		}
 	} else
 		actor_info("%s is there (made by the kernel package's scriptlets)", irel);

@@ -246,7 +246,6 @@ int main(int argc, char **argv)
 						   "run kernel-install, which does): %s was %s, with the kernel arguments of %s.",
 						   kver, v[have].file, method, template_id);
 		json_t *rep = report_new("The target kernel's boot entry was missing", s, "medium");
-		report_set_key(rep, "target-kernel-entry-created");
 		report_add_group(rep, "boot");
 		actor_report(rep);
 	}

@@ -174,7 +174,7 @@ options $KOPTS console=tty0 \"acpi_osi=Windows 2020\"
 grub_users \$grub_users
 grub_arg --unrestricted
 grub_class kernel" "$(cat "$TE")"
-t_eq "target entry: a warning that it was missing" "target-kernel-entry-created medium" "$(jq -r '.reports[] | "\(.key) \(.severity)"' <<<"$A_OUT")"
+t_eq "target entry: a warning that it was missing" "${K_TARGET_KERNEL_ENTRY_CREATED} medium" "$(jq -r '.reports[] | "\(.key) \(.severity)"' <<<"$A_OUT")"
 t_eq "target entry: the default now" "$MID-$KV" "$(ir_grubenv "$R" saved_entry)"
 t_eq "target entry: next_entry (the upgrade entry) cleared" "" "$(ir_grubenv "$R" next_entry)"
 act target_kernel_boot_entry

@@ -65,7 +65,7 @@ t_eq "the image is installed" "65536" "$(stat -c %s "$R/boot/initramfs-upgrade.x
 t_check "with the userspace's kernel" cmp "$US/lib/modules/$KVER/vmlinuz" "$R/boot/vmlinuz-upgrade.x86_64"
 t_eq "the boot entry is added" "1" "$(ls "$R"/boot/loader/entries/*-upgrade.x86_64.conf | wc -l)"
 t_check "the mode is logged" grep -q "building the upgrade initramfs for $KVER with the target userspace's dracut" "$R/var/log/leapp/leapp-upgrade.log"
-t_check "no host-dracut report" bash -c "! grep -q upgrade-initramfs-host-dracut '$R/var/log/leapp/leapp-report.json'"
+t_check "no host-dracut report" bash -c "! grep -q ${K_UPGRADE_INITRAMFS_HOST_DRACUT} '$R/var/log/leapp/leapp-report.json'"
 t_eq "the binds went with the actor's mount namespace" "" "$(awk -v r="$R" 'index($2, r) == 1' /proc/self/mounts)"
 
 # ---- Finalization with the upgraded system's dracut ----
@@ -97,8 +97,8 @@ t_eq "... for the target kernel" "$KVER /lib/modules/$KVER" "$(arg --kver) $(arg
 t_check "... with the system's own configuration (no --conf, no --no-hostonly)" bash -c "! grep -Eqx 'arg (--conf|--no-hostonly|--hostonly)' '$rec'"
 t_eq "... with the module the tasks ask for" "leapptest" "$(arg --add)"
 t_eq "the initramfs the scriptlets made is rebuilt, because of the tasks" "an initramfs made by the system's dracut" "$(cat "$R/boot/initramfs-$KVER.img")"
-t_check "no 'missing' warning for it" bash -c "! grep -q target-initramfs-created '$R/var/log/leapp/leapp-report.json'"
-t_check "no 'missing' warning for the kernel either" bash -c "! grep -q target-kernel-image-created '$R/var/log/leapp/leapp-report.json'"
+t_check "no 'missing' warning for it" bash -c "! grep -q ${K_TARGET_INITRAMFS_CREATED} '$R/var/log/leapp/leapp-report.json'"
+t_check "no 'missing' warning for the kernel either" bash -c "! grep -q ${K_TARGET_KERNEL_IMAGE_CREATED} '$R/var/log/leapp/leapp-report.json'"
 MID=$(cat "$R/etc/machine-id")
 t_eq "the target kernel is the default" "$MID-$KVER" "$(ir_grubenv "$R" saved_entry)"
 t_eq "the upgrade files are gone" "" "$(ls -a "$R/boot" | grep -- '-upgrade\.')"
@@ -118,7 +118,7 @@ rm -f "$R/boot/initramfs-$KVER.img"
 out=$(LEAPP_UNSUPPORTED=1 LEAPP_DEVEL_USE_HOST_DRACUT=1 unshare -m bash -c \
 	'for d in /usr/bin/dracut /usr/sbin/dracut /sbin/dracut; do [ -e "$d" ] && mount --bind "$1" "$d"; done; "$2" --root "$3" --input "$4"' \
 	_ "$IR_SR/not-dracut" "$IR_ACTORS/target_initramfs_generator/target_initramfs_generator" "$R" "$IN" 2>/dev/null)
-t_eq "no host dracut: a high warning naming the remedy, no failure" "target-initramfs-no-host-dracut high dracut -f --kver $KVER|0" \
+t_eq "no host dracut: a high warning naming the remedy, no failure" "${K_TARGET_INITRAMFS_NO_HOST_DRACUT} high dracut -f --kver $KVER|0" \
 	"$(jq -r '.reports[] | "\(.key) \(.severity) \(.detail.remediations[0].context | join(" "))"' <<<"$out")|$(jq '.errors | length' <<<"$out")"
 t_check "no host dracut: no initramfs pretended" test ! -e "$R/boot/initramfs-$KVER.img"
 
@@ -138,11 +138,11 @@ grubenv0=$(sha256sum <"$R/boot/grub2/grubenv")
 entries0=$(ls "$R/boot/loader/entries")
 ir_run "$R" upgrade
 t_eq "/boot too small: exit 3 (inhibited)" 3 "$IR_RC"
-t_check "the inhibitor is in the report" grep -q "upgrade-initramfs-boot-space" <<<"$(ir_report_keys "$R")"
-t_eq "... as an inhibitor" "true" "$(jq -r '[.entries[] | select(.key == "upgrade-initramfs-boot-space")][0].groups | index("inhibitor") != null' "$R/var/log/leapp/leapp-report.json")"
-summary=$(ir_report "$R" upgrade-initramfs-boot-space summary)
+t_check "the inhibitor is in the report" grep -q "${K_UPGRADE_INITRAMFS_BOOT_SPACE}" <<<"$(ir_report_keys "$R")"
+t_eq "... as an inhibitor" "true" "$(jq -r --arg k "$K_UPGRADE_INITRAMFS_BOOT_SPACE" '[.entries[] | select(.key == $k)][0].groups | index("inhibitor") != null' "$R/var/log/leapp/leapp-report.json")"
+summary=$(ir_report "$R" ${K_UPGRADE_INITRAMFS_BOOT_SPACE} summary)
 t_check "... with the sizes" grep -Eq "kernel \(0\.3 MiB\) and the upgrade initramfs \(8\.0 MiB\) need 8\.[0-9] MiB in /boot, which has [0-9.]+ MiB free" <<<"$summary"
-t_check "... and what to free" grep -Eq "Free at least [0-9.]+ MiB in /boot" <<<"$(ir_report "$R" upgrade-initramfs-boot-space "detail.remediations[0].context")"
+t_check "... and what to free" grep -Eq "Free at least [0-9.]+ MiB in /boot" <<<"$(ir_report "$R" ${K_UPGRADE_INITRAMFS_BOOT_SPACE} "detail.remediations[0].context")"
 t_eq "nothing is installed in /boot" "" "$(ls -a "$R/boot" | grep -- '-upgrade\.')"
 t_eq "no boot entry is added" "$entries0" "$(ls "$R/boot/loader/entries")"
 t_eq "grubenv is unchanged" "$grubenv0" "$(sha256sum <"$R/boot/grub2/grubenv")"

@@ -110,7 +110,7 @@ t_eq "entry: the title leapp uses" "title RHEL-Upgrade-Initramfs" "$(grep '^titl
 t_eq "grubenv: next_entry names the upgrade entry (boot once)" "$MID-upgrade.x86_64" "$(ir_grubenv "$R" next_entry)"
 t_eq "grubenv: the default stays" "$OLD" "$(ir_grubenv "$R" saved_entry)"
 t_eq "grubenv: a 1024-byte block" 1024 "$(stat -c %s "$R/boot/grub2/grubenv")"
-t_check "the report names the host dracut mode" grep -q "upgrade-initramfs-host-dracut" <<<"$(ir_report_keys "$R")"
+t_check "the report names the host dracut mode" grep -q "${K_UPGRADE_INITRAMFS_HOST_DRACUT}" <<<"$(ir_report_keys "$R")"
 
 # ---- the RPM transaction (another engineer's actor): the target kernel package into the tree ----
 t_rpmdb_writable "$R"
@@ -136,10 +136,10 @@ t_eq "its entry: linux, initrd, options" "linux /vmlinuz-$KVER|initrd /initramfs
 t_eq "the target kernel is the default" "$MID-$KVER" "$(ir_grubenv "$R" saved_entry)"
 t_eq "the old kernel's entry stays" "1" "$(ls "$R/boot/loader/entries/$OLD.conf" | wc -l)"
 keys=$(ir_report_keys "$R")
-for k in target-kernel-image-created target-initramfs-created target-kernel-entry-created; do
+for k in ${K_TARGET_KERNEL_IMAGE_CREATED} ${K_TARGET_INITRAMFS_CREATED} ${K_TARGET_KERNEL_ENTRY_CREATED}; do
 	t_check "a warning: $k" grep -q "$k" <<<"$keys"
 done
-t_eq "... of medium severity" "medium" "$(ir_report "$R" target-kernel-entry-created severity)"
+t_eq "... of medium severity" "medium" "$(ir_report "$R" ${K_TARGET_KERNEL_ENTRY_CREATED} severity)"
 t_eq "no error in the report" "0" "$(jq '[.entries[] | select(.groups | index("error"))] | length' "$R/var/log/leapp/leapp-report.json")"
 t_eq "grubenv still a valid 1024-byte block" 1024 "$(stat -c %s "$R/boot/grub2/grubenv")"
 

@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 		   fs_file_size(vmlinuz) / 1048576.0);
 
 	struct upgrade_boot_files bf;
-	if (!upgrade_boot_install(kmoddir, image, arch, "upgrade initramfs", "upgrade-initramfs-boot-space", &bf)) {
+	if (!upgrade_boot_install(kmoddir, image, arch, "upgrade initramfs", &bf)) {
 		json_decref(files);
 		json_decref(interim);
 	} else {
@@ -106,7 +106,6 @@ int main(int argc, char **argv)
 				"kernel %s and its modules come from the target kernel package. This mode is for test machines.",
 				kver);
 			json_t *e = report_new("The upgrade initramfs was built with the host's dracut (unsupported)", summary, "high");
-			report_set_key(e, "upgrade-initramfs-host-dracut");
 			report_add_group(e, "boot");
 			report_add_group(e, "sanity");
 			actor_report(e);

@@ -31,6 +31,10 @@ static struct {
 	struct input_msg *buffered;
 	size_t n_buffered, next_buffered;
 	char *cur_model;
+	/* models asked for by name (actor_consume*) that had no message: a run for debugging says so */
+	char **missing;
+	size_t n_missing;
+	char *workflow_model; /* the model the workflow configuration is a message of */
 	/* standalone */
 	json_t *sa_out;
 	struct model_registry *models;
@@ -85,7 +89,8 @@ static int read_frame(msgpack_object *obj, enum frame_type *type)
 		}
 		if (n == 0)
 			die("the broker closed the connection");
-		frame_reader_feed(&A.reader, buf, (size_t)n);
+		if (frame_reader_feed(&A.reader, buf, (size_t)n) < 0)
+			die("out of memory reading from the broker");
 	}
 }
 
@@ -112,6 +117,7 @@ static void take_hello(json_t *hello)
 	A.config = json_obj_or_empty(hello, "config");
 	A.workflow = json_obj_or_empty(hello, "workflow");
 	A.answers = json_obj_or_empty(hello, "answers");
+	A.workflow_model = json_dup_str(hello, "workflow_model", NULL);
 }
 
 /* ---- standalone mode ---- */
@@ -179,6 +185,36 @@ static json_t *load_json_file(const char *path)
 	return j;
 }
 
+static char *scratch_made; /* the scratch directory a standalone run made itself */
+static pid_t scratch_owner; /* a child the actor forked and that calls exit() leaves it alone */
+
+static void scratch_remove(void)
+{
+	if (!scratch_made || getpid() != scratch_owner)
+		return;
+	const char *keep = getenv("LEAPP_KEEP_SCRATCH");
+	if (keep && *keep && strcmp(keep, "0"))
+		fprintf(stderr, "%s: the scratch directory is kept: %s (LEAPP_KEEP_SCRATCH)\n", actor_name(), scratch_made);
+	else
+		rm_rf(scratch_made);
+	free(scratch_made);
+	scratch_made = NULL;
+}
+
+/* A scratch directory of the run's own, in $TMPDIR (default /tmp), removed when the actor
+ * exits unless LEAPP_KEEP_SCRATCH=1 asks to keep it for a look. */
+static void standalone_scratch(json_t *hello)
+{
+	const char *tmp = getenv("TMPDIR");
+	_cleanup_free_ char *tmpl = path_join(tmp && *tmp ? tmp : "/tmp", "leapp-actor-scratch.XXXXXX");
+	if (!mkdtemp(tmpl))
+		return;
+	json_object_set_new(hello, "scratch", json_string(tmpl));
+	scratch_made = xstrdup(tmpl);
+	scratch_owner = getpid();
+	atexit(scratch_remove);
+}
+
 static void standalone_init(int argc, char **argv)
 {
 	const char *input = NULL, *root = NULL, *config = NULL, *answers = NULL;
@@ -217,11 +253,11 @@ static void standalone_init(int argc, char **argv)
 		json_object_set_new(hello, "config", load_json_file(config));
 	if (answers)
 		json_object_set_new(hello, "answers", load_json_file(answers));
-	if (!json_object_get(hello, "scratch")) {
-		char tmpl[] = "/tmp/leapp-actor-scratch.XXXXXX";
-		if (mkdtemp(tmpl))
-			json_object_set_new(hello, "scratch", json_string(tmpl));
-	}
+	const struct model *wm = model_registry_workflow_config(A.models);
+	if (wm)
+		json_object_set_new(hello, "workflow_model", json_string(wm->name));
+	if (!json_object_get(hello, "scratch"))
+		standalone_scratch(hello);
 	take_hello(hello);
 	size_t i;
 	json_t *m;
@@ -355,6 +391,36 @@ static void buffer_all_input(void)
 	}
 }
 
+/* The actor asked for model and got nothing. The workflow configuration counts as given when
+ * hello carries it (actors fall back to it). */
+static void note_missing(const char *model)
+{
+	if (A.workflow_model && !strcmp(model, A.workflow_model) && json_object_size(A.workflow) > 0)
+		return;
+	for (size_t i = 0; i < A.n_missing; i++)
+		if (!strcmp(A.missing[i], model))
+			return;
+	A.missing = xrealloc(A.missing, (A.n_missing + 1) * sizeof(char *));
+	A.missing[A.n_missing++] = xstrdup(model);
+}
+
+/* Run for debugging (standalone, or leapp actor run): an actor that did nothing because an
+ * input was not given must say so, or the empty result reads as "all is well". In a workflow
+ * a missing input is an ordinary fact (nothing produced it), so nothing is said there. */
+static void report_missing(void)
+{
+	const char *kind = getenv("LEAPP_EXECUTION_KIND");
+	if (!A.n_missing || (A.broker && !(kind && !strcmp(kind, "actor-run"))))
+		return;
+	struct buf b = {0};
+	for (size_t i = 0; i < A.n_missing; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", A.missing[i]);
+	actor_log(LOG_LEVEL_WARNING,
+		  "missing input: no %s message was given; what this actor does with %s was skipped (add %s to the input)",
+		  b.data, A.n_missing > 1 ? "them" : "it", A.n_missing > 1 ? "them" : "it");
+	buf_free(&b);
+}
+
 json_t *actor_consume(const char *model)
 {
 	buffer_all_input();
@@ -362,6 +428,8 @@ json_t *actor_consume(const char *model)
 	for (size_t i = A.next_buffered; i < A.n_buffered; i++)
 		if (A.buffered[i].model && !strcmp(A.buffered[i].model, model))
 			json_array_append(a, A.buffered[i].data);
+	if (json_array_size(a) == 0)
+		note_missing(model);
 	return a;
 }
 
@@ -484,6 +552,15 @@ int actor_report(json_t *entry)
 	if (!json_is_object(entry)) {
 		json_decref(entry);
 		return -EINVAL;
+	}
+	const char *key = json_string_value(json_object_get(entry, "key"));
+	if (!key || !*key) {
+		/* leapp's key for an entry that sets none, from what the entry ends up with */
+		char k[41];
+		report_key_default(json_string_value(json_object_get(entry, "severity")),
+				   json_string_value(json_object_get(entry, "audience")),
+				   json_string_value(json_object_get(entry, "title")), k);
+		json_object_set_new(entry, "key", json_string(k));
 	}
 	if (!A.broker)
 		json_array_append_new(json_object_get(A.sa_out, "reports"), entry);
@@ -652,6 +729,7 @@ int actor_stop_after_phase(const char *reason)
 
 int actor_finish(void)
 {
+	report_missing();
 	if (!A.broker) {
 		standalone_print();
 		return 0;

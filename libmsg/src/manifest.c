@@ -145,6 +145,69 @@ int manifest_load_string(const char *path, const char *data, size_t len, struct 
 	return manifest_from_doc(path, doc, ret, ret_err);
 }
 
+/* config: the actor_conf.d section it declares and its fields */
+static int manifest_parse_config(struct manifest *m, const struct ynode *cfg, const char *path, char **ret_err)
+{
+	int r;
+	static const char *const ck[] = {"section", "fields"};
+	if (cfg->kind != YNODE_MAP) {
+		r = err_at(ret_err, path, cfg->line, "key 'config' must be a map with section and fields");
+		return r;
+	}
+	if ((r = check_keys(cfg, ck, ELEMENTSOF(ck), path, "config", ret_err)) < 0 ||
+	    (r = get_str(cfg, "section", path, &m->config_section, true, ret_err)) < 0)
+		return r;
+	if ((r = fields_parse(ynode_get(cfg, "fields"), path, &m->config_fields, &m->n_config_fields, ret_err)) < 0)
+		return r;
+	return 0;
+}
+
+/* sandbox: what the actor may do beyond its phase's profile */
+static int manifest_parse_sandbox(struct manifest *m, const struct ynode *sb, const char *path, char **ret_err)
+{
+	int r;
+	static const char *const sk[] = {"network", "writes", "mounts", "boot", "host_mountinfo"};
+	if (sb->kind != YNODE_MAP) {
+		r = err_at(ret_err, path, sb->line, "key 'sandbox' must be a map");
+		return r;
+	}
+	if ((r = check_keys(sb, sk, ELEMENTSOF(sk), path, "sandbox", ret_err)) < 0 ||
+	    (r = get_bool(sb, "network", path, &m->sandbox.network, ret_err)) < 0 ||
+	    (r = get_bool(sb, "mounts", path, &m->sandbox.mounts, ret_err)) < 0 ||
+	    (r = get_bool(sb, "boot", path, &m->sandbox.boot, ret_err)) < 0 ||
+	    (r = get_bool(sb, "host_mountinfo", path, &m->sandbox.host_mountinfo, ret_err)) < 0 ||
+	    (r = get_strlist(sb, "writes", path, &m->sandbox.writes, &m->sandbox.n_writes, ret_err)) < 0)
+		return r;
+	for (size_t i = 0; i < m->sandbox.n_writes; i++)
+		if (m->sandbox.writes[i][0] != '/') {
+			r = err_at(ret_err, path, ynode_get(sb, "writes")->line, "sandbox writes must be absolute paths");
+			return r;
+		}
+	return 0;
+}
+
+/* limits: resource limits above the defaults */
+static int manifest_parse_limits(struct manifest *m, const struct ynode *lim, const char *path, char **ret_err)
+{
+	int r;
+	static const char *const lk[] = {"memory_mb", "cpu_seconds", "open_files", "pids"};
+	if (lim->kind != YNODE_MAP) {
+		r = err_at(ret_err, path, lim->line, "key 'limits' must be a map");
+		return r;
+	}
+	if ((r = check_keys(lim, lk, ELEMENTSOF(lk), path, "limits", ret_err)) < 0)
+		return r;
+	long long *dst[] = {&m->limits.memory_mb, &m->limits.cpu_seconds, &m->limits.open_files, &m->limits.pids};
+	for (size_t i = 0; i < ELEMENTSOF(lk); i++) {
+		const struct ynode *v = ynode_get(lim, lk[i]);
+		if (v && (ynode_int(v, dst[i]) < 0 || *dst[i] <= 0)) {
+			r = err_at(ret_err, path, v->line, "limit '%s' must be a positive integer", lk[i]);
+			return r;
+		}
+	}
+	return 0;
+}
+
 static int manifest_from_doc(const char *path, struct ydoc *doc, struct manifest **ret, char **ret_err)
 {
 	int r;
@@ -211,57 +274,11 @@ static int manifest_from_doc(const char *path, struct ydoc *doc, struct manifest
 		free(m->exec);
 		m->exec = abs;
 	}
-	const struct ynode *cfg = ynode_get(root, "config");
-	if (cfg) {
-		static const char *const ck[] = {"section", "fields"};
-		if (cfg->kind != YNODE_MAP) {
-			r = err_at(ret_err, path, cfg->line, "key 'config' must be a map with section and fields");
-			goto out;
-		}
-		if ((r = check_keys(cfg, ck, ELEMENTSOF(ck), path, "config", ret_err)) < 0 ||
-		    (r = get_str(cfg, "section", path, &m->config_section, true, ret_err)) < 0)
-			goto out;
-		if ((r = fields_parse(ynode_get(cfg, "fields"), path, &m->config_fields, &m->n_config_fields, ret_err)) < 0)
-			goto out;
-	}
-	const struct ynode *sb = ynode_get(root, "sandbox");
-	if (sb) {
-		static const char *const sk[] = {"network", "writes", "mounts", "boot", "host_mountinfo"};
-		if (sb->kind != YNODE_MAP) {
-			r = err_at(ret_err, path, sb->line, "key 'sandbox' must be a map");
-			goto out;
-		}
-		if ((r = check_keys(sb, sk, ELEMENTSOF(sk), path, "sandbox", ret_err)) < 0 ||
-		    (r = get_bool(sb, "network", path, &m->sandbox.network, ret_err)) < 0 ||
-		    (r = get_bool(sb, "mounts", path, &m->sandbox.mounts, ret_err)) < 0 ||
-		    (r = get_bool(sb, "boot", path, &m->sandbox.boot, ret_err)) < 0 ||
-		    (r = get_bool(sb, "host_mountinfo", path, &m->sandbox.host_mountinfo, ret_err)) < 0 ||
-		    (r = get_strlist(sb, "writes", path, &m->sandbox.writes, &m->sandbox.n_writes, ret_err)) < 0)
-			goto out;
-		for (size_t i = 0; i < m->sandbox.n_writes; i++)
-			if (m->sandbox.writes[i][0] != '/') {
-				r = err_at(ret_err, path, ynode_get(sb, "writes")->line, "sandbox writes must be absolute paths");
-				goto out;
-			}
-	}
-	const struct ynode *lim = ynode_get(root, "limits");
-	if (lim) {
-		static const char *const lk[] = {"memory_mb", "cpu_seconds", "open_files", "pids"};
-		if (lim->kind != YNODE_MAP) {
-			r = err_at(ret_err, path, lim->line, "key 'limits' must be a map");
-			goto out;
-		}
-		if ((r = check_keys(lim, lk, ELEMENTSOF(lk), path, "limits", ret_err)) < 0)
-			goto out;
-		long long *dst[] = {&m->limits.memory_mb, &m->limits.cpu_seconds, &m->limits.open_files, &m->limits.pids};
-		for (size_t i = 0; i < ELEMENTSOF(lk); i++) {
-			const struct ynode *v = ynode_get(lim, lk[i]);
-			if (v && (ynode_int(v, dst[i]) < 0 || *dst[i] <= 0)) {
-				r = err_at(ret_err, path, v->line, "limit '%s' must be a positive integer", lk[i]);
-				goto out;
-			}
-		}
-	}
+	const struct ynode *n;
+	if (((n = ynode_get(root, "config")) && (r = manifest_parse_config(m, n, path, ret_err)) < 0) ||
+	    ((n = ynode_get(root, "sandbox")) && (r = manifest_parse_sandbox(m, n, path, ret_err)) < 0) ||
+	    ((n = ynode_get(root, "limits")) && (r = manifest_parse_limits(m, n, path, ret_err)) < 0))
+		goto out;
 	r = 0;
 out:
 	ydoc_free(doc);

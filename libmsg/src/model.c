@@ -222,36 +222,38 @@ static bool is_model_name(const char *s)
 	return s[0] >= 'A' && s[0] <= 'Z';
 }
 
-int ftypespec_parse(struct ftypespec *ret, const struct ynode *n, const char *file, char **ret_err)
+/* A type name: a built-in type or a model (CamelCase). */
+static int spec_parse_name(struct ftypespec *s, const char *tname, const char *file, int line, char **ret_err)
+{
+	if (ftype_from_name(tname, &s->type) == 0)
+		return 0;
+	if (!is_model_name(tname)) {
+		*ret_err = xasprintf("%s:%d: unknown type '%s'", file, line, tname);
+		return -EINVAL;
+	}
+	s->type = FT_MODEL;
+	s->model_name = xstrdup(tname);
+	return 0;
+}
+
+/* The short form: just a type name. */
+static int spec_parse_scalar(struct ftypespec *ret, const struct ynode *n, const char *file, char **ret_err)
 {
 	struct ftypespec s = {0};
-	const char *tname;
-	if (!n) {
-		*ret_err = xasprintf("%s: missing type", file);
+	const char *tname = n->scalar;
+	if (spec_parse_name(&s, tname, file, n->line, ret_err) < 0)
+		return -EINVAL;
+	if (s.type == FT_ENUM || s.type == FT_LIST || s.type == FT_MAP || (s.type == FT_MODEL && !s.model_name)) {
+		*ret_err = xasprintf("%s:%d: type '%s' needs the long form ({type: %s, ...})", file, n->line, tname, tname);
+		ftypespec_clear(&s);
 		return -EINVAL;
 	}
-	if (n->kind == YNODE_SCALAR) {
-		tname = n->scalar;
-		if (ftype_from_name(tname, &s.type) < 0) {
-			if (!is_model_name(tname)) {
-				*ret_err = xasprintf("%s:%d: unknown type '%s'", file, n->line, tname);
-				return -EINVAL;
-			}
-			s.type = FT_MODEL;
-			s.model_name = xstrdup(tname);
-		}
-		if (s.type == FT_ENUM || s.type == FT_LIST || s.type == FT_MAP || (s.type == FT_MODEL && !s.model_name)) {
-			*ret_err = xasprintf("%s:%d: type '%s' needs the long form ({type: %s, ...})", file, n->line, tname, tname);
-			ftypespec_clear(&s);
-			return -EINVAL;
-		}
-		*ret = s;
-		return 0;
-	}
-	if (n->kind != YNODE_MAP) {
-		*ret_err = xasprintf("%s:%d: a type is a name or a map", file, n->line);
-		return -EINVAL;
-	}
+	*ret = s;
+	return 0;
+}
+
+static int spec_check_keys(const struct ynode *n, const char *file, char **ret_err)
+{
 	static const char *const known[] = {"type",	"nullable", "default",	  "values",	 "of",
 					    "model",	"description", "pattern", "aliases", "requires",
 					    "path_exists"};
@@ -264,99 +266,125 @@ int ftypespec_parse(struct ftypespec *ret, const struct ynode *n, const char *fi
 			return -EINVAL;
 		}
 	}
-	const struct ynode *t = ynode_get(n, "type");
-	if (!t || t->kind != YNODE_SCALAR) {
-		*ret_err = xasprintf("%s:%d: key 'type' is required", file, n->line);
-		return -EINVAL;
-	}
-	if (ftype_from_name(t->scalar, &s.type) < 0) {
-		if (!is_model_name(t->scalar)) {
-			*ret_err = xasprintf("%s:%d: unknown type '%s'", file, t->line, t->scalar);
-			return -EINVAL;
-		}
-		s.type = FT_MODEL;
-		s.model_name = xstrdup(t->scalar);
-	}
-	const struct ynode *nb = ynode_get(n, "nullable");
-	if (nb && ynode_bool(nb, &s.nullable) < 0) {
-		*ret_err = xasprintf("%s:%d: key 'nullable' must be true or false", file, nb->line);
-		goto fail;
-	}
-	if (s.type == FT_ENUM) {
+	return 0;
+}
+
+/* What a type needs besides its name: an enum's values, a list's or map's item type, a model. */
+static int spec_parse_parts(struct ftypespec *s, const struct ynode *n, const char *file, char **ret_err)
+{
+	if (s->type == FT_ENUM) {
 		const struct ynode *v = ynode_get(n, "values");
 		if (!v || v->kind != YNODE_SEQ || v->n == 0) {
 			*ret_err = xasprintf("%s:%d: an enum needs a non-empty 'values' list", file, n->line);
-			goto fail;
+			return -EINVAL;
 		}
-		s.enum_values = xcalloc(v->n, sizeof(char *));
+		s->enum_values = xcalloc(v->n, sizeof(char *));
 		for (size_t i = 0; i < v->n; i++) {
 			if (v->items[i]->kind != YNODE_SCALAR) {
 				*ret_err = xasprintf("%s:%d: enum values are strings", file, v->items[i]->line);
-				goto fail;
+				return -EINVAL;
 			}
-			s.enum_values[s.n_enum++] = xstrdup(v->items[i]->scalar);
+			s->enum_values[s->n_enum++] = xstrdup(v->items[i]->scalar);
 		}
 	}
-	if (s.type == FT_LIST || s.type == FT_MAP) {
+	if (s->type == FT_LIST || s->type == FT_MAP) {
 		const struct ynode *of = ynode_get(n, "of");
 		if (!of) {
-			*ret_err = xasprintf("%s:%d: a %s needs 'of' (the item type)", file, n->line, ftype_name(s.type));
-			goto fail;
+			*ret_err = xasprintf("%s:%d: a %s needs 'of' (the item type)", file, n->line, ftype_name(s->type));
+			return -EINVAL;
 		}
-		s.of = xcalloc(1, sizeof(*s.of));
-		if (ftypespec_parse(s.of, of, file, ret_err) < 0) {
-			free(s.of);
-			s.of = NULL;
-			goto fail;
+		s->of = xcalloc(1, sizeof(*s->of));
+		if (ftypespec_parse(s->of, of, file, ret_err) < 0) {
+			free(s->of);
+			s->of = NULL;
+			return -EINVAL;
 		}
 	}
-	if (s.type == FT_MODEL && !s.model_name) {
+	if (s->type == FT_MODEL && !s->model_name) {
 		const struct ynode *m = ynode_get(n, "model");
 		if (!m || m->kind != YNODE_SCALAR) {
 			*ret_err = xasprintf("%s:%d: type 'model' needs 'model: NAME'", file, n->line);
-			goto fail;
+			return -EINVAL;
 		}
-		s.model_name = xstrdup(m->scalar);
+		s->model_name = xstrdup(m->scalar);
 	}
+	return 0;
+}
+
+/* The constraints of a configuration key: pattern, aliases, requires, path_exists. */
+static int spec_parse_constraints(struct ftypespec *s, const struct ynode *n, const char *file, char **ret_err)
+{
 	const struct ynode *pat = ynode_get(n, "pattern");
 	if (pat) {
-		if (pat->kind != YNODE_SCALAR || (s.type != FT_STRING && s.type != FT_ENUM)) {
+		if (pat->kind != YNODE_SCALAR || (s->type != FT_STRING && s->type != FT_ENUM)) {
 			*ret_err = xasprintf("%s:%d: 'pattern' is a regular expression for a string", file, pat->line);
-			goto fail;
+			return -EINVAL;
 		}
 		regex_t re;
 		if (regcomp(&re, pat->scalar, REG_EXTENDED | REG_NOSUB) != 0) {
 			*ret_err = xasprintf("%s:%d: 'pattern' is not a valid regular expression", file, pat->line);
-			goto fail;
+			return -EINVAL;
 		}
 		regfree(&re);
-		s.pattern = xstrdup(pat->scalar);
+		s->pattern = xstrdup(pat->scalar);
 	}
 	const char *lists[] = {"aliases", "requires"};
-	char ***dst[] = {&s.aliases, &s.requires};
-	size_t *dn[] = {&s.n_aliases, &s.n_requires};
+	char ***dst[] = {&s->aliases, &s->requires};
+	size_t *dn[] = {&s->n_aliases, &s->n_requires};
 	for (size_t li = 0; li < ELEMENTSOF(lists); li++) {
 		const struct ynode *l = ynode_get(n, lists[li]);
 		if (!l)
 			continue;
 		if (l->kind != YNODE_SEQ) {
 			*ret_err = xasprintf("%s:%d: '%s' is a list of key names", file, l->line, lists[li]);
-			goto fail;
+			return -EINVAL;
 		}
 		*dst[li] = xcalloc(l->n + 1, sizeof(char *));
 		for (size_t k = 0; k < l->n; k++) {
 			if (l->items[k]->kind != YNODE_SCALAR) {
 				*ret_err = xasprintf("%s:%d: '%s' is a list of key names", file, l->items[k]->line, lists[li]);
-				goto fail;
+				return -EINVAL;
 			}
 			(*dst[li])[(*dn[li])++] = xstrdup(l->items[k]->scalar);
 		}
 	}
 	const struct ynode *pe = ynode_get(n, "path_exists");
-	if (pe && ynode_bool(pe, &s.path_exists) < 0) {
+	if (pe && ynode_bool(pe, &s->path_exists) < 0) {
 		*ret_err = xasprintf("%s:%d: 'path_exists' must be true or false", file, pe->line);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int ftypespec_parse(struct ftypespec *ret, const struct ynode *n, const char *file, char **ret_err)
+{
+	struct ftypespec s = {0};
+	if (!n) {
+		*ret_err = xasprintf("%s: missing type", file);
+		return -EINVAL;
+	}
+	if (n->kind == YNODE_SCALAR)
+		return spec_parse_scalar(ret, n, file, ret_err);
+	if (n->kind != YNODE_MAP) {
+		*ret_err = xasprintf("%s:%d: a type is a name or a map", file, n->line);
+		return -EINVAL;
+	}
+	if (spec_check_keys(n, file, ret_err) < 0)
+		return -EINVAL;
+	const struct ynode *t = ynode_get(n, "type");
+	if (!t || t->kind != YNODE_SCALAR) {
+		*ret_err = xasprintf("%s:%d: key 'type' is required", file, n->line);
+		return -EINVAL;
+	}
+	if (spec_parse_name(&s, t->scalar, file, t->line, ret_err) < 0)
+		return -EINVAL;
+	const struct ynode *nb = ynode_get(n, "nullable");
+	if (nb && ynode_bool(nb, &s.nullable) < 0) {
+		*ret_err = xasprintf("%s:%d: key 'nullable' must be true or false", file, nb->line);
 		goto fail;
 	}
+	if (spec_parse_parts(&s, n, file, ret_err) < 0 || spec_parse_constraints(&s, n, file, ret_err) < 0)
+		goto fail;
 	const struct ynode *d = ynode_get(n, "default");
 	if (d) {
 		if (ynode_is_null(d)) {
@@ -423,6 +451,26 @@ static int cmp_model(const void *a, const void *b)
 	return strcmp((*(struct model *const *)a)->name, (*(struct model *const *)b)->name);
 }
 
+/* The optional `workflow_config: true|false` of a model; only one model may carry it. */
+static int workflow_config_parse(const struct model_registry *r, struct model *m, const struct ynode *n, const char *path,
+				 char **ret_err)
+{
+	if (!n)
+		return 0;
+	if (n->kind != YNODE_SCALAR || (strcmp(n->scalar, "true") && strcmp(n->scalar, "false"))) {
+		*ret_err = xasprintf("%s:%d: key 'workflow_config' must be true or false", path, n->line);
+		return -EINVAL;
+	}
+	m->workflow_config = !strcmp(n->scalar, "true");
+	const struct model *prev = m->workflow_config ? model_registry_workflow_config(r) : NULL;
+	if (prev) {
+		*ret_err = xasprintf("%s:%d: model '%s' declares workflow_config, but '%s' at %s:%d already does", path,
+				     n->line, m->name, prev->name, prev->file, prev->line);
+		return -EEXIST;
+	}
+	return 0;
+}
+
 const struct model *model_registry_find(const struct model_registry *r, const char *name)
 {
 	if (!r || !name)
@@ -434,6 +482,14 @@ const struct model *model_registry_find(const struct model_registry *r, const ch
 	}
 	for (size_t i = 0; i < r->n; i++)
 		if (!strcmp(r->models[i]->name, name))
+			return r->models[i];
+	return NULL;
+}
+
+const struct model *model_registry_workflow_config(const struct model_registry *r)
+{
+	for (size_t i = 0; r && i < r->n; i++)
+		if (r->models[i]->workflow_config)
 			return r->models[i];
 	return NULL;
 }
@@ -486,7 +542,7 @@ static int load_doc(struct model_registry *r, const char *path, struct ydoc *doc
 			ret = -EINVAL;
 			break;
 		}
-		static const char *const known[] = {"model", "topic", "fields", "description"};
+		static const char *const known[] = {"model", "topic", "fields", "description", "workflow_config"};
 		for (size_t k = 0; k < mn->n && ret == 0; k++) {
 			bool ok = false;
 			for (size_t j = 0; j < ELEMENTSOF(known); j++)
@@ -519,6 +575,10 @@ static int load_doc(struct model_registry *r, const char *path, struct ydoc *doc
 			m->description = xstrdup(desc->scalar);
 		m->file = xstrdup(path);
 		m->line = mn->line;
+		if ((ret = workflow_config_parse(r, m, ynode_get(mn, "workflow_config"), path, ret_err)) < 0) {
+			model_free(m);
+			break;
+		}
 		if (fields_parse(ynode_get(mn, "fields"), path, &m->fields, &m->n_fields, ret_err) < 0) {
 			model_free(m);
 			ret = -EINVAL;
@@ -910,6 +970,64 @@ static int check_model_json(const struct model *m, const struct model_field *fie
 	return 0;
 }
 
+static int check_json(const struct ftypespec *s, json_t *v, msgpack_packer *pk, json_t **ret, struct vctx *c);
+
+static int check_json_list(const struct ftypespec *s, json_t *v, msgpack_packer *pk, json_t **ret, struct vctx *c)
+{
+	if (!json_is_array(v))
+		return verr(c, "expected list, got %s", json_type_name(v));
+	json_t *out = ret ? json_array() : NULL;
+	if (pk)
+		msgpack_pack_array(pk, json_array_size(v));
+	size_t i;
+	json_t *item;
+	json_array_foreach(v, i, item) {
+		size_t saved;
+		path_push_index(c, i, &saved);
+		json_t *sub = NULL;
+		int r = check_json(s->of, item, pk, ret ? &sub : NULL, c);
+		if (r < 0) {
+			json_decref(out);
+			return r;
+		}
+		if (out)
+			json_array_append_new(out, sub);
+		path_pop(c, saved);
+	}
+	if (ret)
+		*ret = out;
+	return 0;
+}
+
+static int check_json_map(const struct ftypespec *s, json_t *v, msgpack_packer *pk, json_t **ret, struct vctx *c)
+{
+	if (!json_is_object(v))
+		return verr(c, "expected map, got %s", json_type_name(v));
+	json_t *out = ret ? json_object() : NULL;
+	if (pk)
+		msgpack_pack_map(pk, json_object_size(v));
+	const char *key;
+	json_t *val;
+	json_object_foreach(v, key, val) {
+		size_t saved;
+		path_push_key(c, key, strlen(key), &saved);
+		if (pk)
+			mp_pack_str(pk, key);
+		json_t *sub = NULL;
+		int r = check_json(s->of, val, pk, ret ? &sub : NULL, c);
+		if (r < 0) {
+			json_decref(out);
+			return r;
+		}
+		if (out)
+			json_object_set_new(out, key, sub);
+		path_pop(c, saved);
+	}
+	if (ret)
+		*ret = out;
+	return 0;
+}
+
 static int check_json(const struct ftypespec *s, json_t *v, msgpack_packer *pk, json_t **ret, struct vctx *c)
 {
 	if (json_is_null(v)) {
@@ -986,58 +1104,10 @@ static int check_json(const struct ftypespec *s, json_t *v, msgpack_packer *pk, 
 		free(bin);
 		break;
 	}
-	case FT_LIST: {
-		if (!json_is_array(v))
-			return verr(c, "expected list, got %s", json_type_name(v));
-		json_t *out = ret ? json_array() : NULL;
-		if (pk)
-			msgpack_pack_array(pk, json_array_size(v));
-		size_t i;
-		json_t *item;
-		json_array_foreach(v, i, item) {
-			size_t saved;
-			path_push_index(c, i, &saved);
-			json_t *sub = NULL;
-			int r = check_json(s->of, item, pk, ret ? &sub : NULL, c);
-			if (r < 0) {
-				json_decref(out);
-				return r;
-			}
-			if (out)
-				json_array_append_new(out, sub);
-			path_pop(c, saved);
-		}
-		if (ret)
-			*ret = out;
-		return 0;
-	}
-	case FT_MAP: {
-		if (!json_is_object(v))
-			return verr(c, "expected map, got %s", json_type_name(v));
-		json_t *out = ret ? json_object() : NULL;
-		if (pk)
-			msgpack_pack_map(pk, json_object_size(v));
-		const char *key;
-		json_t *val;
-		json_object_foreach(v, key, val) {
-			size_t saved;
-			path_push_key(c, key, strlen(key), &saved);
-			if (pk)
-				mp_pack_str(pk, key);
-			json_t *sub = NULL;
-			int r = check_json(s->of, val, pk, ret ? &sub : NULL, c);
-			if (r < 0) {
-				json_decref(out);
-				return r;
-			}
-			if (out)
-				json_object_set_new(out, key, sub);
-			path_pop(c, saved);
-		}
-		if (ret)
-			*ret = out;
-		return 0;
-	}
+	case FT_LIST:
+		return check_json_list(s, v, pk, ret, c);
+	case FT_MAP:
+		return check_json_map(s, v, pk, ret, c);
 	case FT_MODEL:
 		if (!s->model)
 			return verr(c, "unresolved model '%s'", s->model_name);

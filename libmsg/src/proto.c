@@ -53,10 +53,10 @@ void frame_reader_clear(struct frame_reader *r)
 	memset(r, 0, sizeof(*r));
 }
 
-void frame_reader_feed(struct frame_reader *r, const void *data, size_t len)
+int frame_reader_feed(struct frame_reader *r, const void *data, size_t len)
 {
 	if (len == 0)
-		return;
+		return 0;
 	/* compact once the consumed prefix dominates, so the buffer does not creep */
 	if (r->buf && r->off > 0 && (r->off == r->len || r->off > r->cap / 2)) {
 		memmove(r->buf, r->buf + r->off, r->len - r->off);
@@ -67,11 +67,17 @@ void frame_reader_feed(struct frame_reader *r, const void *data, size_t len)
 		size_t cap = r->cap ? r->cap : 65536;
 		while (cap < r->len + len)
 			cap *= 2;
-		r->buf = xrealloc(r->buf, cap);
+		/* the peer decides how much is buffered (up to the frame limit): running out of
+		 * memory here is its doing, and an error for the caller, never an abort */
+		char *b = realloc(r->buf, cap);
+		if (!b)
+			return -ENOMEM;
+		r->buf = b;
 		r->cap = cap;
 	}
 	memcpy(r->buf + r->len, data, len);
 	r->len += len;
+	return 0;
 }
 
 static uint32_t be16(const unsigned char *p) { return (uint32_t)p[0] << 8 | p[1]; }

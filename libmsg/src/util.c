@@ -513,6 +513,64 @@ void sha256_hex(const void *data, size_t len, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
+static uint32_t rol32(uint32_t x, int n)
+{
+	return (x << n) | (x >> (32 - n));
+}
+
+static void sha1_block(uint32_t h[5], const uint8_t *p)
+{
+	uint32_t w[80];
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (int i = 16; i < 80; i++)
+		w[i] = rol32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+	uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+	for (int i = 0; i < 80; i++) {
+		uint32_t f, k;
+		if (i < 20)
+			f = (b & c) | (~b & d), k = 0x5a827999;
+		else if (i < 40)
+			f = b ^ c ^ d, k = 0x6ed9eba1;
+		else if (i < 60)
+			f = (b & c) | (b & d) | (c & d), k = 0x8f1bbcdc;
+		else
+			f = b ^ c ^ d, k = 0xca62c1d6;
+		uint32_t t = rol32(a, 5) + f + e + k + w[i];
+		e = d, d = c, c = rol32(b, 30), b = a, a = t;
+	}
+	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
+}
+
+/* SHA-1 is broken for signatures; here it only reproduces the keys leapp computes. */
+void sha1_hex(const void *data, size_t len, char out[41])
+{
+	uint32_t h[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
+	const uint8_t *p = data;
+	size_t n = len;
+	for (; n >= 64; n -= 64, p += 64)
+		sha1_block(h, p);
+	uint8_t last[128] = {0};
+	memcpy(last, p, n);
+	last[n] = 0x80;
+	size_t total = n + 9 <= 64 ? 64 : 128;
+	uint64_t bits = (uint64_t)len * 8;
+	for (int i = 0; i < 8; i++)
+		last[total - 1 - i] = (uint8_t)(bits >> (8 * i));
+	sha1_block(h, last);
+	if (total == 128)
+		sha1_block(h, last + 64);
+	for (int i = 0; i < 5; i++)
+		snprintf(out + 8 * i, 9, "%08x", h[i]);
+}
+
+void report_key_default(const char *severity, const char *audience, const char *title, char out[41])
+{
+	_cleanup_free_ char *s = xasprintf("%s:%s:%s", severity && *severity ? severity : "info",
+					   audience && *audience ? audience : "sysadmin", title ? title : "");
+	sha1_hex(s, strlen(s), out);
+}
+
 int str_cmp_qsort(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 	/* /boot: the kernel and the live initramfs, where the old upgrade files (if any) are */
 	_cleanup_free_ char *kmoddir = xasprintf("%s/lib/modules/%s", us, kver);
 	struct upgrade_boot_files bf;
-	if (upgrade_boot_install(kmoddir, initramfs, arch, "live initramfs", "livemode-boot-space", &bf)) {
+	if (upgrade_boot_install(kmoddir, initramfs, arch, "live initramfs", &bf)) {
 		/* a new attempt: the flag of a failed run in an earlier upgrade boot goes */
 		_cleanup_free_ char *flag = actor_path(LIVE_FAILED_FLAG);
 		if (unlink(flag) == 0)

@@ -50,7 +50,6 @@ int main(int argc, char **argv)
 		*url ? ", with the image, which is fetched over the network into memory" : "", memtxt,
 		*url ? "" : " It boots from the local disk.");
 	json_t *e = report_new("Live upgrade mode is enabled", summary, "high");
-	report_set_key(e, "livemode-enabled");
 	report_add_group(e, "boot");
 	report_add_resource(e, "file", "/etc/leapp/actor_conf.d");
 	actor_report(e);
@@ -60,7 +59,6 @@ int main(int argc, char **argv)
 		_cleanup_free_ char *s = xasprintf("The live image %s needs about %.0f MiB on %s, which has %.0f MiB free.", image,
 						   need_disk / MIB, where, avail / MIB);
 		json_t *i = report_new("Not enough disk space for the live image", s, "high");
-		report_set_key(i, "livemode-disk-space");
 		report_add_group(i, "inhibitor");
 		report_add_group(i, "filesystem");
 		_cleanup_free_ char *hint = xasprintf("Free %.0f MiB on %s, or set livemode.squashfs_image_path elsewhere below "
@@ -73,7 +71,6 @@ int main(int argc, char **argv)
 		_cleanup_free_ char *s = xasprintf("The live system needs about %.0f MiB of memory%s; the machine has %.0f MiB.",
 						   need_mem / MIB, *url ? " (the image is fetched into memory)" : "", mem_total / MIB);
 		json_t *i = report_new("Not enough memory for the live upgrade mode", s, "high");
-		report_set_key(i, "livemode-memory");
 		report_add_group(i, "inhibitor");
 		report_add_hint(i, *url ? "Add memory, or boot the image from the local disk (no url_to_load_squashfs_image_from)."
 					: "Add memory, or upgrade without live mode.");

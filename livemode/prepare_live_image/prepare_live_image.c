@@ -294,7 +294,6 @@ static void setup_root(bool passwordless)
 			       "a serial console) logs in as root without a password while the upgrade runs, and with "
 			       "sshd enabled the live system is reachable over the network.",
 			       "high");
-	report_set_key(e, "livemode-passwordless-root");
 	report_add_group(e, "security");
 	report_add_group(e, "boot");
 	report_add_hint(e, "Set livemode.setup_passwordless_root to false unless the console is physically secure, and "
@@ -505,7 +504,6 @@ int main(int argc, char **argv)
 			"This mode is for test machines.",
 			kver);
 		json_t *e = report_new("The live initramfs was built with the host's dracut (unsupported)", summary, "high");
-		report_set_key(e, "livemode-host-dracut");
 		report_add_group(e, "boot");
 		report_add_group(e, "sanity");
 		actor_report(e);

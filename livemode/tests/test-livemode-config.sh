@@ -51,18 +51,18 @@ lm_copy gate
 lm_conf "$R" livemode.yaml $'livemode:\n  autostart_upgrade_after_reboot: false'
 lm_run "$R" preupgrade
 t_eq "without the feature: preupgrade exits 0" 0 "$LM_RC"
-t_eq "... and live mode stays off" null "$(lm_report "$R" livemode-enabled severity)"
+t_eq "... and live mode stays off" null "$(lm_report "$R" ${K_LIVEMODE_ENABLED} severity)"
 LM_OUT=$(env -u LEAPP_UNSUPPORTED "$T_LEAPP" preupgrade "${LM_FEATURE[@]}" --root "$R" 2>&1)
 LM_RC=$?
 t_eq "without LEAPP_UNSUPPORTED: preupgrade exits 0" 0 "$LM_RC"
-t_eq "... and live mode stays off" null "$(lm_report "$R" livemode-enabled severity)"
+t_eq "... and live mode stays off" null "$(lm_report "$R" ${K_LIVEMODE_ENABLED} severity)"
 lm_run "$R" preupgrade "${LM_FEATURE[@]}"
 t_eq "with both: preupgrade exits 0" 0 "$LM_RC"
-t_eq "live mode is on, reported as high" high "$(lm_report "$R" livemode-enabled severity)"
+t_eq "live mode is on, reported as high" high "$(lm_report "$R" ${K_LIVEMODE_ENABLED} severity)"
 t_check "the report gives the image's space, its filesystem and UUID, and the memory" bash -c \
 	"grep -q 'needs about 2048 MiB on the / filesystem (UUID $ROOTUUID)' <<<\"\$1\" && grep -q 'needs about 2048 MiB of memory; the machine has' <<<\"\$1\"" \
-	_ "$(lm_report "$R" livemode-enabled summary)"
-t_eq "enough of both: no inhibitor" "null null" "$(lm_report "$R" livemode-disk-space key) $(lm_report "$R" livemode-memory key)"
+	_ "$(lm_report "$R" ${K_LIVEMODE_ENABLED} summary)"
+t_eq "enough of both: no inhibitor" "null null" "$(lm_report "$R" ${K_LIVEMODE_DISK_SPACE} key) $(lm_report "$R" ${K_LIVEMODE_MEMORY} key)"
 # an unknown key: a warning, the rest applies
 lm_conf "$R" livemode.yaml $'livemode:\n  autostart_upgrade_after_reboot: false\n  no_such_option: 1'
 rm -f "$R/var/log/leapp/leapp-preupgrade.log"
@@ -137,19 +137,19 @@ rep() { # LIVEMODECONFIG-DATA MEMKIB
 rkeys() { jq -r '[.reports[] | .key] | sort | join(" ")' <<<"$OUT"; }
 C='{"squashfs_image_path": "/var/lib/leapp/live-upgrade.img", "image_filesystem": {"mountpoint": "/", "source": "UUID=x", "fstype": "xfs", "uuid": "x", "dir": "/var/lib/leapp", "file": "live-upgrade.img"}}'
 rep "$C" 8000000
-t_eq "reporter: enough memory and disk" "livemode-enabled" "$(rkeys)"
+t_eq "reporter: enough memory and disk" "${K_LIVEMODE_ENABLED}" "$(rkeys)"
 rep "$C" 1000000
-t_eq "reporter: 1 GB of memory inhibits" "livemode-enabled livemode-memory" "$(rkeys)"
+t_eq "reporter: 1 GB of memory inhibits" "$(k_sorted "$K_LIVEMODE_ENABLED" "$K_LIVEMODE_MEMORY")" "$(rkeys)"
 rep "$(jq '. + {url_to_load_squashfs_image_from: "http://192.0.2.1/live.img"}' <<<"$C")" 3000000
-t_eq "reporter: with a URL the image is in memory too: 3 GB inhibits" "livemode-enabled livemode-memory" "$(rkeys)"
-t_check "... and says why" grep -q "about 4096 MiB of memory (the image is fetched into memory)" <<<"$(jq -r '.reports[] | select(.key == "livemode-memory") | .summary' <<<"$OUT")"
+t_eq "reporter: with a URL the image is in memory too: 3 GB inhibits" "$(k_sorted "$K_LIVEMODE_ENABLED" "$K_LIVEMODE_MEMORY")" "$(rkeys)"
+t_check "... and says why" grep -q "about 4096 MiB of memory (the image is fetched into memory)" <<<"$(jq -r --arg k "$K_LIVEMODE_MEMORY" '.reports[] | select(.key == $k) | .summary' <<<"$OUT")"
 mkdir -p "$R/var/lib/leapp"
 mount -t tmpfs -o size=64m tmpfs "$R/var/lib/leapp"
 rep "$C" 8000000
 umount "$R/var/lib/leapp"
-t_eq "reporter: 64 MiB free where the image goes inhibits" "livemode-disk-space livemode-enabled" "$(rkeys)"
+t_eq "reporter: 64 MiB free where the image goes inhibits" "$(k_sorted "$K_LIVEMODE_DISK_SPACE" "$K_LIVEMODE_ENABLED")" "$(rkeys)"
 t_check "... naming the filesystem, its UUID and the free space" grep -q "needs about 2048 MiB on the / filesystem (UUID x), which has 6[0-9] MiB free" \
-	<<<"$(jq -r '.reports[] | select(.key == "livemode-disk-space") | .summary' <<<"$OUT")"
+	<<<"$(jq -r --arg k "$K_LIVEMODE_DISK_SPACE" '.reports[] | select(.key == $k) | .summary' <<<"$OUT")"
 
 # ---- the kernel arguments alone ----
 args() { # LIVEMODECONFIG-DATA: the to_add arguments, then the to_remove keys

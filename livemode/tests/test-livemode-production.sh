@@ -55,7 +55,7 @@ t_eq "... no leapp payload in the initramfs" "env LEAPP_INITRAMFS_PAYLOAD=" "$(g
 t_eq "... into the live build area" "arg /var/lib/leapp-liveimage/initramfs-live.x86_64.img" "$(grep '^arg ' "$rec" | tail -1)"
 t_eq "... with a dracut base directory of its own" "env dracutbasedir=/var/lib/leapp-liveimage/dracut" "$(grep '^env dracutbasedir' "$rec")"
 t_check "the mode is logged" grep -q "building the live initramfs for $KVER with the target userspace's dracut" "$LOG"
-t_check "no host-dracut report" bash -c "! grep -q livemode-host-dracut '$R/var/log/leapp/leapp-report.json'"
+t_check "no host-dracut report" bash -c "! grep -q ${K_LIVEMODE_HOST_DRACUT} '$R/var/log/leapp/leapp-report.json'"
 t_eq "the live initramfs is installed (the stand-in's 64 KiB)" 65536 "$(stat -c %s "$R/boot/initramfs-upgrade.x86_64.img")"
 t_check "with the userspace's kernel" cmp "$US/lib/modules/$KVER/vmlinuz" "$R/boot/vmlinuz-upgrade.x86_64"
 t_check "the failure flag of an earlier attempt is gone" test ! -e "$R/var/lib/leapp/upgrade-initramfs.failed"

@@ -110,12 +110,12 @@ UUID=$VARUUID /run/upgrade/var ext4 defaults 0 0"
 	rootpw=$(lm_img_cat "$img" etc/passwd | awk -F: '$1 == "root" {print $2}')
 	if [ "$v" = passwordless ]; then
 		t_eq "$v: image: root has an empty password" "" "$rootpw"
-		t_eq "$v: ... a high-severity warning in the report" high "$(lm_report "$R" livemode-passwordless-root severity)"
+		t_eq "$v: ... a high-severity warning in the report" high "$(lm_report "$R" ${K_LIVEMODE_PASSWORDLESS_ROOT} severity)"
 	else
 		t_eq "$v: image: root's password is not empty" x "$rootpw"
-		t_eq "$v: ... no passwordless-root warning" null "$(lm_report "$R" livemode-passwordless-root severity)"
+		t_eq "$v: ... no passwordless-root warning" null "$(lm_report "$R" ${K_LIVEMODE_PASSWORDLESS_ROOT} severity)"
 	fi
-	t_eq "$v: the report says live mode is on" high "$(lm_report "$R" livemode-enabled severity)"
+	t_eq "$v: the report says live mode is on" high "$(lm_report "$R" ${K_LIVEMODE_ENABLED} severity)"
 
 	local US=$R/var/lib/leapp/el9userspace
 	usq() { rpm --root "$US" --dbpath /var/lib/rpm -q --qf '%{NAME}\n' "$@" 2>&1 | paste -sd' '; }

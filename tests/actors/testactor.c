@@ -156,6 +156,11 @@ int main(int argc, char **argv)
 		long long count = cfg_int("count", 100000);
 		for (long long i = 0; i < count; i++)
 			actor_produce("TestValue", json_pack("{s:s, s:I}", "producer", "m", "n", (json_int_t)i));
+	} else if (!strcmp(mode, "ask")) {
+		/* ask for one model by name (config out), as actors that need one input do */
+		json_t *m = actor_consume_last(cfg_str("out", "TestTypes"));
+		actor_info("asked for %s: %s", cfg_str("out", "TestTypes"), m ? "got it" : "none");
+		json_decref(m);
 	} else if (!strcmp(mode, "consume")) {
 		long long seen = 0, sum = 0;
 		const char *model;

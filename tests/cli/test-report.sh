@@ -37,7 +37,7 @@ js=$root/var/log/leapp/leapp-report.json
 
 # order: errors, inhibitors, then high, medium, low, info
 t_eq "txt order: errors, inhibitors, then by severity" \
-	"high (error)|high (inhibitor)|high|medium|medium|low|info" \
+	"high (error)|high (inhibitor)|high |medium |medium |low |info " \
 	"$(grep '^Risk Factor: ' "$txt" | sed 's/^Risk Factor: //' | paste -sd'|')"
 t_eq "json order: the same as the txt" \
 	"Actor crash failed: exited with code 3|Test inhibitor|Severity 3|Full report|Severity 2|Severity 1|Severity 0" \
@@ -45,7 +45,7 @@ t_eq "json order: the same as the txt" \
 
 # leapp's layout, field by field
 key=$(json_get "$js" '[e["key"] for e in d["entries"] if e["title"] == "Full report"][0]')
-expected="Risk Factor: medium
+expected="Risk Factor: medium 
 Title: Full report
 Summary: Every detail of a report entry.
 Second line.
@@ -56,7 +56,9 @@ Remediation: [hint] Read the documentation.
 [playbook] /usr/share/playbooks/foo.yml
 Key: $key
 ----------------------------------------"
-t_eq "txt: an entry in leapp's layout" "$expected" "$(awk '/^Risk Factor: medium$/{p=1} p{print} p && $0 == "----------------------------------------" {exit}' "$txt")"
+t_eq "txt: an entry in leapp's layout" "$expected" "$(awk '/^Risk Factor: medium $/{p=1} p{print} p && $0 == "----------------------------------------" {exit}' "$txt")"
+t_check "txt: 'Risk Factor: SEVERITY ' keeps leapp's trailing space where no flag follows" grep -qx 'Risk Factor: medium ' "$txt"
+t_eq "txt: an entry without a key gets leapp's, sha1(severity:audience:title)" "$(printf '%s' "medium:developer:Full report" | sha1sum | cut -d' ' -f1)" "$key"
 t_eq "txt: every entry ends with the 40-dash separator" "7" "$(grep -c '^----------------------------------------$' "$txt")"
 t_eq "txt: every entry has a Key" "7" "$(grep -cE '^Key: [0-9a-f]{40}$' "$txt")"
 t_has "txt: an error says so" "$(cat "$txt")" "Risk Factor: high (error)

@@ -48,8 +48,8 @@ t_eq "the package now carries the rogue key" "$ROGUE" \
 	"$(rpm -qp --qf '%{RSAHEADER:pgpsig}' "$chrony" 2>/dev/null | sed 's/.*Key ID //')"
 upgrade
 t_eq "upgrade is inhibited (exit 3)" 3 "$D_RC" || d_show demo
-t_eq "the inhibitor is about the rogue key" "untrusted-package-signature:$ROGUE" "$(d_inhibitors demo)"
-s=$(d_entry demo untrusted-package-signature .summary)
+t_eq "the inhibitor is about the rogue key" "$K_UNTRUSTED_PACKAGE_SIGNATURE" "$(d_inhibitors demo)"
+s=$(d_entry demo "$K_UNTRUSTED_PACKAGE_SIGNATURE" .summary)
 t_check "it names the package" grep -q "chrony-4.5-3.el9.x86_64 (repository almalinux9-baseos)" <<<"$s"
 t_check "it names the key" grep -q "signed with key $ROGUE" <<<"$s"
 t_check "the workflow stopped after Download" test ! -e "$R/var/lib/leapp/el9userspace"
@@ -83,7 +83,7 @@ jq --arg a "$ROGUE_NVR" --arg b "$OTHER_NVR" '."obsoleted-keys"."9" = [$a, $b]' 
 upgrade
 t_eq "an obsoleted key: inhibited" 3 "$D_RC"
 t_check "the inhibitor says the key is obsoleted" grep -q "gpg-signatures.json obsoletes this one ($ROGUE_NVR)" \
-	<<<"$(d_entry demo untrusted-package-signature .summary)"
+	<<<"$(d_entry demo "$K_UNTRUSTED_PACKAGE_SIGNATURE" .summary)"
 d_probe demo
 t_eq "TargetGpgKeys: both obsoleted, the rpmdb one to remove" "$ROGUE_NVR:false $OTHER_NVR:true | $OTHER_NVR" \
 	"$(d_msgr demo TargetGpgKeys '"\([.obsoleted[] | "\(.gpg_pubkey):\(.in_rpmdb)"] | join(" ")) | \(.to_remove | join(" "))"')"
@@ -96,9 +96,9 @@ cp "$D_DIR/chrony.orig" "$chrony"
 rpmsign --delsign "$chrony" >/dev/null 2>&1
 recreate "$BASEOS"
 upgrade
-t_eq "an unsigned package: inhibited" "3 unsigned-target-packages" "$D_RC $(d_inhibitors demo)"
+t_eq "an unsigned package: inhibited" "3 $K_UNSIGNED_TARGET_PACKAGES" "$D_RC $(d_inhibitors demo)"
 t_check "it names the package" grep -q "chrony-4.5-3.el9.x86_64 (repository almalinux9-baseos): not signed" \
-	<<<"$(d_entry demo unsigned-target-packages .summary)"
+	<<<"$(d_entry demo "$K_UNSIGNED_TARGET_PACKAGES" .summary)"
 sed -i "/^\[almalinux9-baseos\]/,/^$/ s|^gpgcheck=1|gpgcheck=0|" "$REPOFILE"
 upgrade
 t_eq "the repository's gpgcheck=0: its packages are not checked" 0 "$D_RC" || d_show demo
@@ -129,9 +129,9 @@ recreate "$APPSTREAM"
 sed -i "/^\[almalinux9-appstream\]/,/^$/ s|^gpgkey=.*|gpgkey=file://$D_DIR/missing.asc|" "$REPOFILE"
 h2=$(tree_hash "$R")
 d_leapp demo preupgrade
-t_eq "an unreadable gpgkey= file inhibits preupgrade" "3 target-gpgkey-unreadable" "$D_RC $(d_inhibitors demo)"
+t_eq "an unreadable gpgkey= file inhibits preupgrade" "3 ${K_TARGET_GPGKEY_UNREADABLE}" "$D_RC $(d_inhibitors demo)"
 t_check "it names the repository and the file" grep -q "repository almalinux9-appstream: gpgkey file://$D_DIR/missing.asc" \
-	<<<"$(d_entry demo target-gpgkey-unreadable .summary)"
+	<<<"$(d_entry demo ${K_TARGET_GPGKEY_UNREADABLE} .summary)"
 t_eq "the tree is still unchanged" "$h2" "$(tree_hash "$R")"
 cp "$D_DIR/repofile.orig" "$REPOFILE"
 t_done

@@ -18,8 +18,8 @@ err_text() { jq -r '[.errors[]? | "\(.title) \(.summary)"] | join(" ")' "$D_DIR/
 # --- a package nobody has
 export LEAPP_TEST_USERSPACE_PACKAGES="kernel-core no-such-package"
 d_leapp demo preupgrade
-t_eq "a missing userspace package inhibits preupgrade" "3 target-userspace-packages-missing" "$D_RC $(d_inhibitors demo)"
-s=$(d_entry demo target-userspace-packages-missing .summary)
+t_eq "a missing userspace package inhibits preupgrade" "3 ${K_TARGET_USERSPACE_PACKAGES_MISSING}" "$D_RC $(d_inhibitors demo)"
+s=$(d_entry demo ${K_TARGET_USERSPACE_PACKAGES_MISSING} .summary)
 t_check "the inhibitor names the package" grep -q "package no-such-package is not available in the target repositories" <<<"$s"
 t_check "and who asked for it" grep -q "requested by test_userspace_tasks: the download tests ask for it" <<<"$s"
 d_actor demo target_userspace_creator --from-last-run

@@ -15,8 +15,8 @@ h0=$(tree_hash "$R")
 file=$(jq -r '.expected.file_conflict.file' "$D_DIR/fc/manifest.json")
 d_leapp fc upgrade
 t_eq "fileconflict: inhibited (exit 3)" 3 "$D_RC" || d_show fc
-t_eq "fileconflict: the file conflict inhibitor" "rpm-file-conflict" "$(d_inhibitors fc)"
-s=$(d_entry fc rpm-file-conflict .summary)
+t_eq "fileconflict: the file conflict inhibitor" "${K_RPM_FILE_CONFLICT}" "$(d_inhibitors fc)"
+s=$(d_entry fc ${K_RPM_FILE_CONFLICT} .summary)
 t_check "it names the file and both packages" \
 	grep -q "file $file: conf-a-2.0-1.el9.x86_64 and conf-b-2.0-1.el9.x86_64" <<<"$s"
 d_probe fc
@@ -53,7 +53,7 @@ t_check "erasures are counted (upgrades replace packages)" test "$(out '.message
 # failed dependencies: compat-openssl11 (libssl.so.1.1 for the kept acme-agent) left out
 mk_in "$D_DIR/in-deps.json" . '.packages |= map(select(.name != "compat-openssl11"))'
 d_actor demo rpm_transaction_test --input "$D_DIR/in-deps.json"
-t_eq "a missing dependency: the actor succeeds and inhibits" "0 rpm-dependencies" \
+t_eq "a missing dependency: the actor succeeds and inhibits" "0 ${K_RPM_DEPENDENCIES}" \
 	"$D_RC $(out '[.reports[] | select(.groups | index("inhibitor")) | .key] | join(" ")')"
 t_check "the inhibitor names the requirement and the package" \
 	grep -q "libssl.so.1.1()(64bit) is needed by (installed) acme-agent-3.2.1-1.x86_64" <<<"$(out '.reports[0].summary')"
@@ -68,7 +68,7 @@ mk_in "$D_DIR/in-mismatch.json" \
 	'.items |= (map(select(.action != "obsolete")) | map(if .name == "libmemcached-awesome" then .from = null else . end)) |
 	 .items += [{action: "remove", name: "not-installed", epoch: 0, version: "1", release: "1", arch: "noarch", repo: "@System", reason: "test"}]' .
 d_actor demo rpm_transaction_test --input "$D_DIR/in-mismatch.json"
-t_eq "a transaction that differs from the plan: inhibited" "0 rpm-plan-mismatch" \
+t_eq "a transaction that differs from the plan: inhibited" "0 ${K_RPM_PLAN_MISMATCH}" \
 	"$D_RC $(out '[.reports[] | select(.groups | index("inhibitor")) | .key] | join(" ")')"
 s=$(out '.reports[0].summary')
 t_check "rpm would erase the obsoleted package, which the plan keeps" \

@@ -27,6 +27,19 @@ mk_actor "$root" a FactsCollection chain "" TestValue
 printf -- '- model: Broken\n  fields:\n    x: {type: lst, of: string}\n' >"$root/etc/leapp/repos.d/test/models/broken.yaml"
 expect_error "a broken model schema names file and line" "models/broken.yaml:3: unknown type 'lst'" "$root"
 
+# the model that carries the workflow configuration is named by its schema, once
+root=$(mk_root)
+mk_actor "$root" a FactsCollection chain "" TestValue
+printf -- '- model: TestWorkflow\n  topic: TestTopic\n  workflow_config: true\n  fields:\n    x: string\n' \
+	>"$root/etc/leapp/repos.d/test/models/wf.yaml"
+expect_error "a second workflow_config model is refused, both named" \
+	"models/wf.yaml:3: model 'TestWorkflow' declares workflow_config, but 'IPUConfig' at" "$root"
+root=$(mk_root)
+mk_actor "$root" a FactsCollection chain "" TestValue
+printf -- '- model: TestWorkflow\n  topic: TestTopic\n  workflow_config: yes please\n  fields:\n    x: string\n' \
+	>"$root/etc/leapp/repos.d/test/models/wf.yaml"
+expect_error "workflow_config takes true or false" "models/wf.yaml:3: key 'workflow_config' must be true or false" "$root"
+
 # a consumes/produces cycle
 root=$(mk_root)
 mk_actor "$root" a FactsCollection chain TestTypes TestValue

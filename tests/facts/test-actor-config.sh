@@ -44,9 +44,9 @@ printf 'check_boot_avail_space:\n  min_free_mib: 900000000\n  colour: blue\n' >"
 OUT=$("$T_LEAPP" preupgrade --root "$R" 2>&1); RC=$?
 t_check "unknown key: a warning naming file, line and key" grep -q "warning: /etc/leapp/actor_conf.d/10-boot.yaml:3: unknown key 'check_boot_avail_space.colour'" <<<"$OUT"
 t_check "unknown key: the run goes on" grep -q "Processing phase \`Checks\`" <<<"$OUT"
-t_eq "configured threshold applies: boot-space inhibitor, exit 3" "3 boot-space" \
+t_eq "configured threshold applies: ${K_BOOT_SPACE} inhibitor, exit 3" "3 ${K_BOOT_SPACE}" \
 	"$RC $(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .key] | join(" ")' "$R/var/log/leapp/leapp-report.json")"
-t_check "the threshold is in the summary" grep -q "at least 900000000 MiB" <<<"$(jq -r '.entries[] | select(.key == "boot-space") | .summary' "$R/var/log/leapp/leapp-report.json")"
+t_check "the threshold is in the summary" grep -q "at least 900000000 MiB" <<<"$(jq -r --arg k "$K_BOOT_SPACE" '.entries[] | select(.key == $k) | .summary' "$R/var/log/leapp/leapp-report.json")"
 
 # a section no actor declares: a warning; not on a resume (the upgrade initramfs and the live
 # image carry only the interim actors: the others' sections were checked when the upgrade began)

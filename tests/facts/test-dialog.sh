@@ -38,7 +38,7 @@ t_check "userchoices has the section" grep -qx '\[remove_pam_pkcs11_module_check
 h0=$(tree_hash "$R")
 OUT=$("$T_LEAPP" preupgrade --root "$R" 2>&1); RC=$?
 t_eq "answered yes: preupgrade exits 0" 0 "$RC"
-t_eq "answered yes: the removal is reported" "pam-pkcs11-removal" "$(jq -r '[.entries[] | select(.key | startswith("pam-pkcs11")) | .key] | join(" ")' "$L/leapp-report.json")"
+t_eq "answered yes: the removal is reported" "${K_PAM_PKCS11_REMOVAL}" "$(jq -r '[.entries[] | select(.title | startswith("Module pam_pkcs11")) | .key] | join(" ")' "$L/leapp-report.json")"
 t_eq "answered yes: no inhibitor" "" "$(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .key] | join(" ")' "$L/leapp-report.json")"
 t_check "answerfile now shows the answer" grep -qx 'confirm = True' "$AF"
 t_eq "the tree is unchanged by the answered run" "$h0" "$(tree_hash "$R")"
@@ -51,7 +51,7 @@ t_eq "RemovedPAMModules (pam_pkcs11) stored for the Applications phase" "1" \
 OUT=$("$T_LEAPP" answer --section remove_pam_pkcs11_module_check.confirm=False --root "$R" 2>&1)
 OUT=$("$T_LEAPP" preupgrade --root "$R" 2>&1); RC=$?
 t_eq "answered no: exit 3" 3 "$RC"
-t_eq "answered no: the actor's inhibitor" "pam-pkcs11-kept" "$(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .key] | join(" ")' "$L/leapp-report.json")"
+t_eq "answered no: the actor's inhibitor" "${K_PAM_PKCS11_KEPT}" "$(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .key] | join(" ")' "$L/leapp-report.json")"
 
 # the Applications actor, standalone: comments the module out, keeps the rest
 f_tmpdir

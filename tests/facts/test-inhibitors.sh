@@ -19,7 +19,7 @@ for spec in $SPECS; do
 	t_eq "$spec: exit code 3" 3 "$RC"
 	got=$(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .key] | sort | join(" ")' "$REP")
 	for k in $(jq -r '.expected.inhibitors[]' "$SR/manifest.json"); do
-		t_check "$spec: inhibitor $k (got: $got)" grep -qw -- "$k" <<<"$got"
+		t_check "$spec: inhibitor $k (got: $got)" grep -qw -- "$(k_spec "$k")" <<<"$got"
 	done
 	for k in $got; do
 		rem=$(jq -r --arg k "$k" '[.entries[] | select(.key == $k) | .detail.remediations[]?] | length' "$REP")

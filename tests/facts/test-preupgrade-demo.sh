@@ -22,9 +22,9 @@ t_check "the report validates against schema 1.2.0" validate_report "$REP"
 t_eq "no inhibitors" "" "$(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .key] | join(" ")' "$REP")"
 keys=$(jq -r '[.entries[].key] | sort | join(" ")' "$REP")
 for k in $(jq -r '.expected.warnings[]' "$SR/manifest.json"); do
-	t_check "expected warning $k reported" grep -qw -- "$k" <<<"$keys"
+	t_check "expected warning $k reported" grep -qw -- "$(k_spec "$k")" <<<"$keys"
 done
-tp=$(jq -r '.entries[] | select(.key == "third-party-packages") | .summary' "$REP")
+tp=$(jq -r --arg k "$K_THIRD_PARTY_PACKAGES" '.entries[] | select(.key == $k) | .summary' "$REP")
 for p in $(jq -r '.expected.kept[]' "$SR/manifest.json"); do
 	t_check "third-party package $p named" grep -q -- "- $p-" <<<"$tp"
 done
@@ -47,13 +47,15 @@ t_eq "--target 9.6: exit 0" 0 "$RC"
 ipu_has() { sqlite3 "$R/var/lib/leapp/leapp.db" "select count(*) from messages where model = 'IPUConfig' and instr(data, cast('$1' as blob)) > 0 and execution = (select max(id) from executions)"; }
 t_eq "--target 9.6: IPUConfig targets 9.6, not the default 9.9" "1 0" "$(ipu_has 9.6) $(ipu_has 9.9)"
 OUT=$("$T_LEAPP" preupgrade --root "$R" --target 9.20 2>&1); RC=$?
-t_eq "--target 9.20: exit 3 with the path inhibitor" "3 upgrade-target-not-allowed" "$RC $(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .key] | join(" ")' "$REP")"
+t_eq "--target 9.20: exit 3 with the path inhibitor" "3 ${K_UPGRADE_TARGET_NOT_ALLOWED}" "$RC $(jq -r '[.entries[] | select(.groups | index("inhibitor")) | .key] | join(" ")' "$REP")"
 
 # missing fact files: unknown facts are low warnings, not errors, and the run goes on
 rm "$R/proc/meminfo" "$R/proc/cpuinfo" "$R/proc/modules"
 OUT=$("$T_LEAPP" preupgrade --root "$R" 2>&1); RC=$?
 t_eq "fact files missing: exit 0" 0 "$RC"
-t_eq "fact files missing: low warnings" "unknown-fact:/proc/cpuinfo:low unknown-fact:/proc/meminfo:low unknown-fact:/proc/modules:low" \
-	"$(jq -r '[.entries[] | select(.key | startswith("unknown-fact:")) | "\(.key):\(.severity)"] | sort | join(" ")' "$REP")"
+t_eq "fact files missing: low warnings" "/proc/cpuinfo:low /proc/meminfo:low /proc/modules:low" \
+	"$(jq -r '[.entries[] | select(.title | startswith("Unknown system fact: ")) | "\(.title | ltrimstr("Unknown system fact: ")):\(.severity)"] | sort | join(" ")' "$REP")"
+t_eq "fact files missing: each keyed as leapp keys it" "$(t_key low "Unknown system fact: /proc/meminfo")" \
+	"$(jq -r '.entries[] | select(.title == "Unknown system fact: /proc/meminfo") | .key' "$REP")"
 t_check "fact files missing: the report still validates" validate_report "$REP"
 t_done

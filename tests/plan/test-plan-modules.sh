@@ -16,9 +16,9 @@ t_eq "nodejs goes to the nodejs:18 stream" "upgrade 18.20.2-1.module_el9.4.0+102
 t_eq "npm too" "upgrade 10.5.0 PES event 201 (replaced)" \
 	"$(jq -r '.transaction[] | select(.name == "npm") | "\(.action) \(.version) \(.reason)"' "$T")"
 t_eq "the stream map is reported" "- nodejs:16 -> nodejs:18 (PES event 201)" \
-	"$(p_entry m module-streams-mapped .summary | grep nodejs)"
+	"$(p_entry m ${K_MODULE_STREAMS_MAPPED} .summary | grep nodejs)"
 t_check "postgresql:10 has no target and is reported with its packages" grep -q \
-	"postgresql:10: no target stream (installed from it: postgresql, postgresql-server)" <<<"$(p_entry m module-streams-without-target .summary)"
+	"postgresql:10: no target stream (installed from it: postgresql, postgresql-server)" <<<"$(p_entry m ${K_MODULE_STREAMS_WITHOUT_TARGET} .summary)"
 t_eq "postgresql stays as installed" "keep keep" "$(jq -r '[.kept[] | select(.name | startswith("postgresql")) | .action] | join(" ")' "$T")"
 
 # without the PES map (and the stream reset), no nodejs stream is active on the target: the
@@ -30,5 +30,5 @@ p_preupgrade nomap
 t_eq "preupgrade without the map succeeds" 0 "$P_RC" || p_show nomap
 t_eq "the non-modular nodejs is planned" "16.20.2-8.el9_4" \
 	"$(jq -r '.transaction[] | select(.name == "nodejs") | "\(.version)-\(.release)"' "$(p_plan nomap)")"
-t_check "nodejs:16 is reported without a target" grep -q "nodejs:16: no target stream" <<<"$(p_entry nomap module-streams-without-target .summary)"
+t_check "nodejs:16 is reported without a target" grep -q "nodejs:16: no target stream" <<<"$(p_entry nomap ${K_MODULE_STREAMS_WITHOUT_TARGET} .summary)"
 t_done

@@ -24,7 +24,7 @@ t_eq "to_keep wins over PES: network-scripts kept" \
 	"keep @System admin to_keep (/etc/leapp/transaction/to_keep), overriding PES event 102 (removed)" \
 	"$(p_item lists network-scripts keep)"
 t_eq "to_keep: network-scripts not removed" "none" "$(p_item lists network-scripts remove)"
-s=$(p_entry lists transaction-overrides .summary)
+s=$(p_entry lists ${K_TRANSACTION_OVERRIDES} .summary)
 for line in "/etc/leapp/transaction/to_install:2: strace: installed from the target repositories" \
 	"/etc/leapp/transaction/to_remove:1: demo-app: removed" \
 	"/etc/leapp/transaction/to_remove:3: nosuchpkg: not installed: ignored" \
@@ -39,7 +39,7 @@ echo nosuch-tool >"$P_DIR/bogus/root/etc/leapp/transaction/to_install"
 p_preupgrade bogus
 t_eq "unavailable to_install: inhibited" 3 "$P_RC"
 t_check "unavailable to_install: named" grep -q "package nosuch-tool is not available in the target repositories" \
-	<<<"$(p_entry bogus unsatisfied-dependency .summary)"
+	<<<"$(p_entry bogus ${K_UNSATISFIED_DEPENDENCY} .summary)"
 
 # exclude= in dnf.conf and in the target repo file
 p_copy demo excl
@@ -69,5 +69,5 @@ p_copy demo unknown
 p_preupgrade unknown --enablerepo nosuch
 t_eq "--enablerepo nosuch: inhibited" 3 "$P_RC"
 t_check "--enablerepo nosuch: named" grep -q -- "--enablerepo nosuch: no repository with this id" \
-	<<<"$(p_entry unknown target-repo-unusable:0 .summary)"
+	<<<"$(p_entry unknown "$K_TARGET_REPO_UNUSABLE" .summary)"
 t_done

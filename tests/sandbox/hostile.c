@@ -517,6 +517,43 @@ static void linger_child(void)
 
 /* ---- what the actor sees ---- */
 
+/* Floods of what the broker limits per run (DESIGN.md section 6): it must stop the actor, not
+ * hold or store it all. */
+static void log_frame_loop(size_t msg_len, long long times)
+{
+	char *body = xmalloc(msg_len);
+	memset(body, 'L', msg_len);
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	msgpack_sbuffer_init(&sb);
+	frame_begin(&sb, &pk, 3, "log");
+	mp_pack_kv_str(&pk, "level", "info");
+	mp_pack_str(&pk, "message");
+	msgpack_pack_str_with_body(&pk, body, msg_len);
+	frame_end(&sb);
+	free(body);
+	for (long long i = 0; times < 0 || i < times; i++)
+		if (write_all(3, sb.data, sb.size) < 0)
+			break;
+	msgpack_sbuffer_destroy(&sb);
+}
+
+static void report_flood(long long n)
+{
+	for (long long i = 0; i < n; i++)
+		actor_report(report_new(sfmt("Flood entry %lld", i), "one of a million", "info"));
+}
+
+static void dialog_flood(long long n)
+{
+	for (long long i = 0; i < n; i++) {
+		json_t *d = json_pack("{s:s, s:s, s:[{s:s, s:s, s:s, s:s}]}", "scope", sfmt("flood_%lld", i), "reason", "flood",
+				      "components", "key", "confirm", "label", "Confirm?", "type", "bool", "description",
+				      "a flood of questions");
+		json_decref(actor_dialog(d));
+	}
+}
+
 static void inspect(void)
 {
 	_cleanup_free_ char *st = NULL;
@@ -647,6 +684,26 @@ int main(int argc, char **argv)
 		sleep(60);
 	} else if (!strcmp(mode, "hang"))
 		sleep(600);
+	else if (!strcmp(mode, "mkdir")) {
+		/* make a directory while the next actor's sandbox is set up ahead */
+		const char *dir = cfg_str("text", "");
+		/* a declared writes: directory may exist already: the broker makes it for the sandbox */
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			actor_error(sfmt("mkdir %s failed: %s", dir, strerror(errno)), "the profile should allow it");
+		int fd = open(sfmt("%s/target", dir), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+		usleep(200000);
+		produce(cfg_str("text", ""), 1);
+	}
+	else if (!strcmp(mode, "logbillion"))
+		log_frame_loop(1u << 20, 1000); /* a billion log bytes, 1 MiB a frame */
+	else if (!strcmp(mode, "biglogframe"))
+		log_frame_loop(FRAME_DEFAULT_MAX - 64, -1); /* a log frame at the 16 MiB limit, again and again */
+	else if (!strcmp(mode, "reportflood"))
+		report_flood(1000000);
+	else if (!strcmp(mode, "dialogflood"))
+		dialog_flood(100000);
 	else if (!strcmp(mode, "inspect"))
 		inspect();
 	else if (!strcmp(mode, "hostinfo"))

@@ -27,7 +27,9 @@ for a in "${!target[@]}"; do
 done
 # the positive controls: a test where every write fails would prove nothing
 mk_hostile "$root" ok_scratch FactsCollection must-write "$state/scratch/ok_scratch/file"
-mk_hostile "$root" ok_state FactsCollection must-write "$state/ok-state-file"
+mk_hostile "$root" w_state FactsCollection create "$state/hostile-state-file"
+mk_hostile "$root" ok_state FactsCollection must-write "$state/ok_state/file" "sandbox: {writes: [/var/lib/leapp/ok_state]}"
+mk_hostile "$root" bad_state FactsCollection must-write "$state/x" "sandbox: {writes: [/var/lib/leapp]}"
 mk_hostile "$root" w_logdir FactsCollection create "$root/var/log/leapp/hostile-log-file"
 mk_hostile "$root" ok_log FactsCollection must-write "$root/var/log/leapp/ok_log/file" "sandbox: {writes: [/var/log/leapp/ok_log]}"
 mk_hostile "$root" bad_logdir FactsCollection must-write "$root/var/log/leapp/x" "sandbox: {writes: [/var/log/leapp]}"
@@ -68,7 +70,13 @@ for a in ok_scratch ok_state ok_log ok_declared; do
 	t_eq "$a: writing there works" 0 "$(errors_of "$root" "$a")"
 done
 t_check "the scratch directory was written" test -s "$state/scratch/ok_scratch/file"
-t_check "the state directory was written" test -s "$state/ok-state-file"
+t_check "the declared state subdirectory was written" test -s "$state/ok_state/file"
+check_hostile "$root" w_state "Read-only file system"
+t_check "w_state: nothing was created in the state directory" test ! -e "$state/hostile-state-file"
+case "$(error_title "$root" bad_state)" in
+	*"declares writes: /var/lib/leapp, the state directory itself"*) t_ok "bad_state: the state directory itself cannot be declared" ;;
+	*) t_fail "bad_state: the state directory itself cannot be declared" "$(error_title "$root" bad_state)" ;;
+esac
 t_check "the declared log subdirectory was written" test -s "$root/var/log/leapp/ok_log/file"
 check_hostile "$root" w_logdir "Read-only file system"
 t_check "w_logdir: nothing was created in the log directory" test ! -e "$root/var/log/leapp/hostile-log-file"

@@ -22,14 +22,14 @@ cp "$T_BUILD/tests/models/test.yaml" /etc/leapp/repos.d/test/models/
 . "$T_TOP/tests/lib.sh"
 . "$T_TOP/tests/sandbox/lib-sandbox.sh"
 mk_hostile / w_host FactsCollection write "$out/target"
-mk_hostile / ok_state FactsCollection must-write /var/lib/leapp/ok-state-file
+mk_hostile / ok_state FactsCollection must-write /var/lib/leapp/ok_state/ok-state-file "sandbox: {writes: [/var/lib/leapp/ok_state]}"
 mk_hostile / info FactsCollection hostinfo "" "sandbox: {host_mountinfo: true}"
 mk_hostile / noinfo FactsCollection hostinfo ""
 set +e
 LEAPP_ACTORS_DIR="$tmp/empty" "$T_LEAPP" preupgrade --root / >"$tmp/out" 2>&1
 echo \$? >"$tmp/rc"
 cp /var/lib/leapp/leapp.db "$tmp/leapp.db"
-ls /var/lib/leapp >"$tmp/state-files"
+ls /var/lib/leapp/ok_state >"$tmp/state-files"
 INNER
 before=$(sha256sum "$out/target")
 unshare -m --propagation private bash "$tmp/inner.sh"
@@ -38,7 +38,7 @@ mkdir -p "$tmp/r/var/lib/leapp" && mv "$tmp/leapp.db" "$tmp/r/var/lib/leapp/"
 root=$tmp/r
 check_hostile "$root" w_host "Read-only file system"
 t_eq "the host file is unchanged" "$before" "$(sha256sum "$out/target")"
-t_eq "leapp's state directory is writable" 0 "$(errors_of "$root" ok_state)"
+t_eq "a declared subdirectory of leapp's state directory is writable" 0 "$(errors_of "$root" ok_state)"
 t_check "ok_state wrote its file" grep -qx ok-state-file "$tmp/state-files"
 t_eq "an actor that declares host_mountinfo gets it" \
 	"host-mountinfo=yes host-root=rw own-root=ro" "$(produced_by "$root" info | xargs)"

@@ -266,7 +266,7 @@ u_check_upgraded() {
 	t_eq "$name: the report has no errors" "" \
 		"$(jq -r '[.entries[] | select(.groups | index("error")) | .title] | join("; ")' "$(u_report "$name")")"
 	t_eq "$name: the report ends with the summary" "The upgrade is complete" \
-		"$(u_report_field "$name" upgrade-summary .title)"
+		"$(u_report_field "$name" "$K_UPGRADE_SUMMARY" .title)"
 	t_eq "$name: the audit store and the rpmdb pass sqlite's integrity check" "ok ok" "$(u_integrity "$name")"
 	t_check "$name: rpm -qa reads the rpmdb" u_rpm "$name" -qa
 	t_check "$name: rpm's dependency check of the rpmdb passes" bash -c \

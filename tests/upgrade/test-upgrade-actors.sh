@@ -61,7 +61,7 @@ S=$(mkroot se)
 relabel() { echo "{\"messages\": [{\"model\": \"SELinuxFacts\", \"data\": $1}]}" >"$J"; rm -f "$S/.autorelabel"; u_actor se schedule_selinux_relabel "$J"; }
 relabel '{"config_present": true, "mode": "enforcing", "policy": "targeted"}'
 t_check "selinux: enforcing: /.autorelabel" test -e "$S/.autorelabel"
-t_eq "selinux: and an info entry" "selinux-relabel-scheduled info" "$(u_out '.reports[] | "\(.key) \(.severity)"')"
+t_eq "selinux: and an info entry" "${K_SELINUX_RELABEL_SCHEDULED} info" "$(u_out '.reports[] | "\(.key) \(.severity)"')"
 relabel '{"config_present": true, "mode": "permissive"}'
 t_check "selinux: permissive: /.autorelabel" test -e "$S/.autorelabel"
 relabel '{"config_present": true, "mode": "disabled"}'
@@ -94,7 +94,7 @@ mkdir -p "$S/etc/systemd/system/default.target.wants"
 ln -s /etc/systemd/system/leapp_resume.service "$S/etc/systemd/system/default.target.wants/leapp_resume.service"
 u_actor rs remove_resume_service "$J"
 t_eq "resume: the unit and both links are removed" "0 0" "$U_RC $(find "$S/etc/systemd/system" -name leapp_resume.service | wc -l)"
-t_eq "resume: with an info entry" resume-service-removed "$(u_out '.reports[].key')"
+t_eq "resume: with an info entry" "$K_RESUME_SERVICE_REMOVED" "$(u_out '.reports[].key')"
 u_actor rs remove_resume_service "$J"
 t_eq "resume: a second run has nothing to remove" "0 0" "$U_RC $(u_out '.reports | length')"
 
@@ -151,7 +151,7 @@ migr() {
 migr '["ntpd.service", "sshd.service"]' install
 t_eq "renamed units: ntpd.service enabled and chrony installed: chronyd.service enabled, ntpd.service disabled" \
 	'["chronyd.service"] ["ntpd.service"]' "$(u_out_msg SystemdServicesTasks '"\(.to_enable | tojson) \(.to_disable | tojson)"')"
-t_eq "renamed units: reported (info)" "systemd-units-renamed info" "$(u_out '.reports[] | "\(.key) \(.severity)"')"
+t_eq "renamed units: reported (info)" "$K_SYSTEMD_UNITS_RENAMED info" "$(u_out '.reports[] | "\(.key) \(.severity)"')"
 migr '["sshd.service"]' install
 t_eq "renamed units: ntpd.service not enabled: nothing" 0 "$(u_out '.messages | length')"
 migr '["ntpd.service"]' remove
@@ -278,7 +278,7 @@ t_check "rpm_upgrade: the rpmdb is sqlite now" test -f "$(u_root k)/var/lib/rpm/
 t_eq "rpm_upgrade: the rpmdb holds the expected packages" "$(u_expected base)" "$(u_names k)"
 t_eq "rpm_upgrade: progress was reported" yes "$(grep -q 'RPM upgrade: .* transaction elements' <(u_out '.logs[].message') && echo yes)"
 t_check "rpm_upgrade: scriptlet output goes to rpm-transaction.log" test -s "$(u_root k)/var/log/leapp/rpm-upgrade/rpm-transaction.log"
-t_eq "rpm_upgrade: the old kernel is reported as kept, nothing else left" "rpm-upgrade-old-kernel-kept" "$(u_out '[.reports[].key] | join(" ")')"
+t_eq "rpm_upgrade: the old kernel is reported as kept, nothing else left" "$K_RPM_UPGRADE_OLD_KERNEL_KEPT" "$(u_out '[.reports[].key] | join(" ")')"
 h=$(u_rpm k -qa --qf '%{NEVRA} %{INSTALLTIME}\n' | sort | md5sum)
 u_actor k rpm_upgrade "$U_DIR/up-key.json"
 t_eq "rpm_upgrade: a second run does nothing" "0 nothing-to-do [] $h" \

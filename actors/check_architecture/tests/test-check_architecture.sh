@@ -10,5 +10,5 @@ for a in x86_64 aarch64 ppc64le s390x; do
 done
 mk_input "$F_DIR/in.json" "$(ipu 8.10 9.6 i686)"
 run_actor check_architecture / "$F_DIR/in.json"
-t_eq "i686 inhibits" "unsupported-architecture" "$(inhibitor_keys)"
+t_eq "i686 inhibits" "${K_UNSUPPORTED_ARCHITECTURE}" "$(inhibitor_keys)"
 t_done

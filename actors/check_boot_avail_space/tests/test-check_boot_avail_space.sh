@@ -10,12 +10,12 @@ check() { # FREE-BYTES [CONFIG-JSON]
 	run_actor check_boot_avail_space / "$F_DIR/in.json"
 }
 check $((60 * 1024 * 1024))
-t_eq "60 MiB free: inhibitor" "boot-space" "$(inhibitor_keys)"
-t_check "how much to free" grep -q "Free at least 40.0 MiB" <<<"$(report boot-space '.detail.remediations[0].context')"
+t_eq "60 MiB free: inhibitor" "${K_BOOT_SPACE}" "$(inhibitor_keys)"
+t_check "how much to free" grep -q "Free at least 40.0 MiB" <<<"$(report ${K_BOOT_SPACE} '.detail.remediations[0].context')"
 check $((100 * 1024 * 1024))
 t_eq "100 MiB free: fine" "" "$(report_keys)"
 check $((100 * 1024 * 1024)) '{"min_free_mib": 150}'
-t_eq "configured 150 MiB: 100 MiB free inhibits" "boot-space" "$(inhibitor_keys)"
+t_eq "configured 150 MiB: 100 MiB free inhibits" "${K_BOOT_SPACE}" "$(inhibitor_keys)"
 check $((60 * 1024 * 1024)) '{"enabled": false}'
 t_eq "disabled by configuration" "" "$(report_keys)"
 check null

@@ -8,12 +8,12 @@ check() { # ARCH KIB
 	run_actor check_memory / "$F_DIR/in.json"
 }
 check x86_64 1032192
-t_eq "1 GiB on x86_64 inhibits" "low-memory" "$(inhibitor_keys)"
-t_check "summary says what is needed" grep -q "at least 1536 MiB" <<<"$(report low-memory .summary)"
+t_eq "1 GiB on x86_64 inhibits" "${K_LOW_MEMORY}" "$(inhibitor_keys)"
+t_check "summary says what is needed" grep -q "at least 1536 MiB" <<<"$(report ${K_LOW_MEMORY} .summary)"
 check x86_64 1572864
 t_eq "exactly 1.5 GiB on x86_64 passes" "" "$(report_keys)"
 check ppc64le 2097152
-t_eq "2 GiB on ppc64le (needs 3) inhibits" "low-memory" "$(inhibitor_keys)"
+t_eq "2 GiB on ppc64le (needs 3) inhibits" "${K_LOW_MEMORY}" "$(inhibitor_keys)"
 check x86_64 null
 t_eq "unknown memory: no report here (the scanner warned)" "" "$(report_keys)"
 t_done

@@ -41,5 +41,5 @@ mkdir -p "$F_DIR/root/etc/leapp/files"
 echo '{"data": [' >"$F_DIR/root/etc/leapp/files/device_driver_deprecation_data.json"
 mk_input "$F_DIR/in.json" "$(ipu 8.10 9.6)" LoadedKernelModules "$(mods xfs)"
 run_actor check_removed_drivers "$F_DIR/root" "$F_DIR/in.json"
-t_eq "a broken data file inhibits" "data-file:device_driver_deprecation_data.json" "$(inhibitor_keys)"
+t_eq "a broken data file inhibits" "$K_DATA_FILE_UNREADABLE" "$(inhibitor_keys)"
 t_done

@@ -7,12 +7,12 @@ check() { mk_input "$F_DIR/in.json" "$(ipu 8.10 9.6)" UpgradePath "$1"; run_acto
 check '{"distro":"almalinux","source_version":"8.10","allowed_targets":["9.6"],"target":"9.6","problem":"none"}'
 t_eq "a path: nothing" "" "$(report_keys)"
 check '{"distro":"almalinux","source_version":"8.6","problem":"no-path"}'
-t_eq "no path: inhibitor" "no-upgrade-path" "$(inhibitor_keys)"
-t_eq "no path: remediation command" '["dnf","upgrade"]' "$(report no-upgrade-path '.detail.remediations[] | select(.type == "command") | .context | tojson')"
+t_eq "no path: inhibitor" "${K_NO_UPGRADE_PATH}" "$(inhibitor_keys)"
+t_eq "no path: remediation command" '["dnf","upgrade"]' "$(report ${K_NO_UPGRADE_PATH} '.detail.remediations[] | select(.type == "command") | .context | tojson')"
 check '{"distro":"ol","source_version":"8.10","problem":"no-distro"}'
-t_eq "unknown distribution: inhibitor" "no-upgrade-path" "$(inhibitor_keys)"
+t_eq "unknown distribution: inhibitor" "${K_NO_UPGRADE_PATH}" "$(inhibitor_keys)"
 check '{"distro":"almalinux","source_version":"8.10","allowed_targets":["9.5","9.6"],"default_target":"9.6","requested_target":"9.20","target":"9.20","problem":"target-not-allowed"}'
-t_eq "target not allowed: inhibitor" "upgrade-target-not-allowed" "$(inhibitor_keys)"
-t_check "lists the allowed targets" grep -q "9.5, 9.6" <<<"$(report upgrade-target-not-allowed .summary)"
-t_eq "command with the default target" '["leapp","preupgrade","--target","9.6"]' "$(report upgrade-target-not-allowed '.detail.remediations[] | select(.type == "command") | .context | tojson')"
+t_eq "target not allowed: inhibitor" "${K_UPGRADE_TARGET_NOT_ALLOWED}" "$(inhibitor_keys)"
+t_check "lists the allowed targets" grep -q "9.5, 9.6" <<<"$(report ${K_UPGRADE_TARGET_NOT_ALLOWED} .summary)"
+t_eq "command with the default target" '["leapp","preupgrade","--target","9.6"]' "$(report ${K_UPGRADE_TARGET_NOT_ALLOWED} '.detail.remediations[] | select(.type == "command") | .context | tojson')"
 t_done

@@ -20,7 +20,7 @@ run_actor crypto_policies_scanner "$R"
 t_eq "state/current as the fallback" '"LEGACY" "state"' "$(msg CryptoPolicyInfo .current_policy) $(msg CryptoPolicyInfo .source)"
 rm -r "$R/etc/crypto-policies"
 run_actor crypto_policies_scanner "$R"
-t_eq "no files: unknown, warned" 'null [] unknown-fact:/etc/crypto-policies/config' \
+t_eq "no files: unknown, warned" "null [] $(k_unknown_fact /etc/crypto-policies/config)" \
 	"$(msg CryptoPolicyInfo .current_policy) $(msg CryptoPolicyInfo .custom_modules) $(report_keys)"
 t_eq "exit 0" 0 "$A_RC"
 t_done

@@ -45,12 +45,12 @@ rm "$R/proc/meminfo"
 run_actor hardware_scanner "$R" "$IN"
 t_eq "no meminfo: still runs" 0 "$A_RC"
 t_eq "no meminfo: size unknown (null)" 'null' "$(msg MemoryInfo .mem_total_kib)"
-t_eq "no meminfo: a low warning, not an inhibitor" "unknown-fact:/proc/meminfo|low|" \
-	"$(report unknown-fact:/proc/meminfo '"\(.key)|\(.severity)|\(.groups | map(select(. == "inhibitor")) | join(","))"')"
+t_eq "no meminfo: a low warning, not an inhibitor" "$(k_unknown_fact /proc/meminfo)|low|" \
+	"$(report "$(k_unknown_fact /proc/meminfo)" '"\(.key)|\(.severity)|\(.groups | map(select(. == "inhibitor")) | join(","))"')"
 rm "$R/proc/cpuinfo"
 run_actor hardware_scanner "$R" "$IN"
 t_eq "no cpuinfo: level unknown" 'null' "$(msg CPUInfo .x86_64_level)"
-t_check "no cpuinfo: reported" grep -q "unknown-fact:/proc/cpuinfo" <<<"$(report_keys)"
+t_check "no cpuinfo: reported" grep -q "$(k_unknown_fact /proc/cpuinfo)" <<<"$(report_keys)"
 
 f_tmpdir
 R=$F_DIR/root

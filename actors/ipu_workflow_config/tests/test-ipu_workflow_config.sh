@@ -61,14 +61,14 @@ mkroot almalinux 8.10
 mkdir -p "$R/etc/leapp/files"
 printf '{\n  "almalinux": {\n    "default": {"8.10": ["9.9"],}\n  }\n}\n' >"$R/etc/leapp/files/upgrade_paths.json"
 run_actor ipu_workflow_config "$R"
-t_eq "broken upgrade_paths.json inhibits" "data-file:upgrade_paths.json" "$(inhibitor_keys)"
-t_check "its summary names file, line and column" grep -q '/etc/leapp/files/upgrade_paths.json:3:' <<<"$(report data-file:upgrade_paths.json .summary)"
+t_eq "broken upgrade_paths.json inhibits" "$K_DATA_FILE_UNREADABLE" "$(inhibitor_keys)"
+t_check "its summary names file, line and column" grep -q '/etc/leapp/files/upgrade_paths.json:3:' <<<"$(report "$K_DATA_FILE_UNREADABLE" .summary)"
 t_eq "problem recorded" '"data-file"' "$(msg UpgradePath .problem)"
 
 mkroot almalinux 8.10
 rm "$R/etc/os-release"
 run_actor ipu_workflow_config "$R"
-t_eq "no os-release: inhibitor" "no-os-release" "$(inhibitor_keys)"
+t_eq "no os-release: inhibitor" "${K_NO_OS_RELEASE}" "$(inhibitor_keys)"
 t_eq "no os-release: no IPUConfig" "null" "$(msg IPUConfig .)"
 mkdir -p "$R/usr/lib"
 printf 'ID=almalinux\nVERSION_ID=8.10\n' >"$R/usr/lib/os-release"

@@ -210,11 +210,11 @@ struct upgrade_boot_files {
 /*
  * Install the target kernel (kmoddir/vmlinuz, and its .hmac naming the new file) and initramfs
  * as /boot/vmlinuz-upgrade.<arch> and /boot/initramfs-upgrade.<arch>.img, when they fit in /boot
- * with the space of the earlier upgrade files they replace. When they do not: the inhibitor key
- * ("Not enough space in /boot for the <what>"), the run stops after the phase, and false.
+ * with the space of the earlier upgrade files they replace. When they do not: the inhibitor
+ * "Not enough space in /boot for the <what>", the run stops after the phase, and false.
  */
 bool upgrade_boot_install(const char *kmoddir, const char *initramfs, const char *arch, const char *what,
-			  const char *key, struct upgrade_boot_files *ret);
+			  struct upgrade_boot_files *ret);
 void upgrade_boot_files_clear(struct upgrade_boot_files *f);
 
 /* ---- the upgrade boot entry ---- */

@@ -121,7 +121,7 @@ static void install_hmac(const char *src, const char *dst, const char *kname)
 }
 
 bool upgrade_boot_install(const char *kmoddir, const char *initramfs, const char *arch, const char *what,
-			  const char *key, struct upgrade_boot_files *ret)
+			  struct upgrade_boot_files *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	_cleanup_free_ char *vmlinuz = path_join(kmoddir, "vmlinuz");
@@ -150,7 +150,6 @@ bool upgrade_boot_install(const char *kmoddir, const char *initramfs, const char
 			old ? " (counting the earlier upgrade files they replace)" : "");
 		_cleanup_free_ char *title = xasprintf("Not enough space in /boot for the %s", what);
 		json_t *e = report_new(title, summary, "high");
-		report_set_key(e, key);
 		report_add_group(e, "inhibitor");
 		report_add_group(e, "boot");
 		report_add_group(e, "filesystem");

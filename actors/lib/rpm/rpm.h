@@ -388,6 +388,8 @@ struct rpmrebuild_result {
 	size_t packages;        /* headers in the database */
 	double seconds;         /* librpm's rebuild, the verification and the swap */
 	double rebuild_seconds; /* librpm's rebuild alone */
+	double verify_seconds;  /* reading both databases again and comparing */
+	double sync_seconds;    /* fsync of the new database, the mark, the swap and the clean-up */
 };
 
 /* The rpmdb format of a database directory: "sqlite", "bdb", "ndb", or NULL when none. */

@@ -76,15 +76,14 @@ static bool fi_differs(rpmfi fi, const char *full)
 /* Open root's rpmdb read-only with the right %_dbpath; pushes the macro (pop it with close). */
 static int db_open(const char *root, rpmts *ret)
 {
-	static bool configured;
 	const char *dbpath = rpmfiles_dbpath(root);
 	if (!dbpath)
 		return -ENOENT;
-	if (!configured) {
-		if (rpmReadConfigFiles(NULL, NULL) != 0)
-			return -EIO;
-		configured = true;
-	}
+	/* librpm's configuration, its messages kept out of the console (a BerkeleyDB rpmdb is
+	 * read through bdb_ro, which warns) */
+	_cleanup_free_ char *err = NULL;
+	if (rpmenv_init(&err) < 0)
+		return -EIO;
 	rpmPushMacro(NULL, "_dbpath", NULL, dbpath, RMIL_CMDLINE);
 	rpmts ts = rpmtsCreate();
 	rpmtsSetRootDir(ts, root);

@@ -57,8 +57,6 @@ void datafile_report_problem(const char *name, int r, const char *err)
 		name, missing ? "missing" : "unreadable", err ? err : strerror(-r));
 	json_t *e = report_new(missing ? "A data file leapp needs is missing" : "A data file leapp needs cannot be read",
 			       summary, "high");
-	_cleanup_free_ char *key = xasprintf("data-file:%s", name);
-	report_set_key(e, key);
 	report_add_group(e, "inhibitor");
 	report_add_group(e, "sanity");
 	_cleanup_free_ char *hint =

@@ -12,8 +12,6 @@ void fact_report_unknown(const char *abs_path, const char *what, int err)
 			  "the upgrade may fail where they would have warned.",
 			  abs_path, err == -ENOENT ? "it does not exist" : strerror(-err), what);
 	json_t *e = report_new(title, summary, "low");
-	_cleanup_free_ char *key = xasprintf("unknown-fact:%s", abs_path);
-	report_set_key(e, key);
 	report_add_group(e, "sanity");
 	_cleanup_free_ char *hint = xasprintf(
 		"On a running system the kernel provides %s; make sure /proc is mounted. With --root, put the file "

@@ -8,8 +8,8 @@
 . "$T_TOP/tests/facts/lib-facts.sh"
 sysroot minimal || { t_fail "mksysroot minimal"; t_done; exit 1; }
 R=$SR/root
-# the interim rebuilt the rpmdb in the target's format (sqlite) before this actor runs
-t_rpmdb_writable "$R"
+# after the upgrade's rpmdb rebuild the database is sqlite, which librpm writes
+t_rpmdb_writable "$R" || { t_fail "rpm --rebuilddb"; t_done; exit 1; }
 q() { rpm --root "$R" --dbpath /var/lib/rpm -q "$1" >/dev/null 2>&1; }
 pkg() {
 	local n e v r a

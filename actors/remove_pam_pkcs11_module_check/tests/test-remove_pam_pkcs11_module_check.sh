@@ -15,10 +15,10 @@ t_eq "unanswered: no report, no message" " null" "$(report_keys) $(msg RemovedPA
 echo '{"remove_pam_pkcs11_module_check": {"confirm": "True"}}' >"$F_DIR/yes.json"
 A_OUT=$("$F_ACTORS/remove_pam_pkcs11_module_check/remove_pam_pkcs11_module_check" --root / --input "$F_DIR/in.json" --answers "$F_DIR/yes.json" 2>/dev/null)
 t_eq "yes: RemovedPAMModules" '["pam_pkcs11"]' "$(msg RemovedPAMModules .modules)"
-t_eq "yes: reported" "pam-pkcs11-removal" "$(report_keys)"
+t_eq "yes: reported" "${K_PAM_PKCS11_REMOVAL}" "$(report_keys)"
 echo '{"remove_pam_pkcs11_module_check": {"confirm": "False"}}' >"$F_DIR/no.json"
 A_OUT=$("$F_ACTORS/remove_pam_pkcs11_module_check/remove_pam_pkcs11_module_check" --root / --input "$F_DIR/in.json" --answers "$F_DIR/no.json" 2>/dev/null)
-t_eq "no: inhibitor" "pam-pkcs11-kept" "$(inhibitor_keys)"
+t_eq "no: inhibitor" "${K_PAM_PKCS11_KEPT}" "$(inhibitor_keys)"
 t_eq "no: nothing removed" "null" "$(msg RemovedPAMModules .)"
 
 mk_input "$F_DIR/in.json" "$(ipu 8.10 9.6)" PamConfiguration '{"modules":[{"module":"pam_unix","files":["/etc/pam.d/system-auth"]}]}'

@@ -57,8 +57,8 @@ t_eq "releasever from dnf.conf" '"https://mirror.example/8.10/BaseOS/x86_64/os/"
 
 printf '[broken\nbaseurl=x\n' >"$R/etc/yum.repos.d/c.repo"
 run_actor repositories_scanner "$R" "$IN"
-t_eq "an unreadable repo file inhibits" "repo-file-invalid:/etc/yum.repos.d/c.repo" "$(inhibitor_keys)"
-t_check "the report names file and line" grep -q "/etc/yum.repos.d/c.repo:1" <<<"$(report repo-file-invalid:/etc/yum.repos.d/c.repo .summary)"
+t_eq "an unreadable repo file inhibits" "$(t_key high "A repository file is invalid")" "$(inhibitor_keys)"
+t_check "the report names file and line" grep -q "/etc/yum.repos.d/c.repo:1" <<<"$(report "$(t_key high "A repository file is invalid")" .summary)"
 t_eq "the other files are still read" '2' "$(msg RepositoriesFacts '.repositories | length')"
 rm "$R/etc/yum.repos.d/c.repo"
 

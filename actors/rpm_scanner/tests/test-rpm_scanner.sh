@@ -74,7 +74,7 @@ t_eq "no -wal: no side file created" "$before" "$(tree_hash "$W")"
 f_tmpdir
 mk_input "$F_DIR/ol.json" "$(ipu 8.10 9.6 x86_64 ol)"
 run_actor rpm_scanner "$DEMO/root" "$F_DIR/ol.json"
-t_eq "unknown distribution keys: inhibitor" "data-file:distro/ol/gpg-signatures.json" "$(inhibitor_keys)"
+t_eq "unknown distribution keys: inhibitor" "$K_DATA_FILE_MISSING" "$(inhibitor_keys)"
 t_eq "unknown distribution keys: no DistributionSignedRPM" "null" "$(msg DistributionSignedRPM .)"
 t_check "unknown distribution keys: InstalledRPM still produced" test "$(msg InstalledRPM '.items | length')" -gt 30
 

@@ -48,7 +48,9 @@ killed_at() {
 	local name=$1 stage=$2 root=$W/$1 i pid
 	cp -a "$DEMO/root" "$root"
 	touch "$root/var/tmp/rpmdb-rebuild.hold-$stage"
-	"$F_ACTORS/rpmdb_rebuild/rpmdb_rebuild" --root "$root" --input "$W/in.json" >/dev/null 2>&1 &
+	# a killed actor cannot remove its scratch directory: give it one the test removes
+	mkdir -p "$W/tmp-$name"
+	TMPDIR=$W/tmp-$name "$F_ACTORS/rpmdb_rebuild/rpmdb_rebuild" --root "$root" --input "$W/in.json" >/dev/null 2>&1 &
 	pid=$!
 	for i in $(seq 400); do [ -e "$root/var/tmp/rpmdb-rebuild.at-$stage" ] && break; sleep 0.05; done
 	kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null

@@ -21,6 +21,8 @@
  * Input format: {"messages": [{"model": M, "data": {...}}, ...], "config": {...},
  *   "answers": {scope: {key: value}}, "workflow": {...}, "root": DIR}, or a bare list of
  * messages. In standalone mode produced messages are validated against the models here.
+ * Without "scratch" in the input, a standalone run makes $TMPDIR/leapp-actor-scratch.XXXXXX
+ * (default /tmp) and removes it when it exits; LEAPP_KEEP_SCRATCH=1 keeps it (and says where).
  *
  * Ownership: functions named *_new or that say "takes ownership" steal the json_t reference.
  */
@@ -53,7 +55,9 @@ int actor_next(const char **ret_model, json_t **ret_data);
 /* All (remaining) consumed messages of one model, as a new JSON array. Buffers the input,
  * so it can be called for several models in any order. */
 json_t *actor_consume(const char *model);
-/* The last consumed message of a model (new reference), or NULL. */
+/* The last consumed message of a model (new reference), or NULL.
+ * Run alone for debugging (standalone, or leapp actor run), actor_finish() warns about every
+ * model these two were asked for and had no message of: the run says what it skipped. */
 json_t *actor_consume_last(const char *model);
 
 /* Produce a message; takes ownership of data. Returns 0 or a negative errno. */
@@ -61,8 +65,9 @@ int actor_produce(const char *model, json_t *data);
 
 /* Report entries. report_new() makes an entry; the add/set helpers fill it; actor_report()
  * sends it and takes ownership. severity: info, low, medium or high. Group "inhibitor"
- * makes it an inhibitor; "error" marks an error. A stable key is derived from the actor
- * and title unless report_set_key() gives one. */
+ * makes it an inhibitor; "error" marks an error. actor_report() gives the entry the key leapp
+ * computes, sha1("<severity>:<audience>:<title>"), unless report_set_key() gave one: set it only where
+ * upstream's actor sets an explicit key, with upstream's value (DESIGN §4). */
 json_t *report_new(const char *title, const char *summary, const char *severity);
 void report_add_group(json_t *entry, const char *group);
 void report_set_key(json_t *entry, const char *key);

@@ -83,6 +83,9 @@ struct model {
 	int line;
 	struct model_field *fields;
 	size_t n_fields;
+	/* `workflow_config: true` in the schema: the latest message of this model is the
+	 * workflow configuration the broker hands to every later actor (hello.workflow) */
+	bool workflow_config;
 };
 
 struct model_registry;
@@ -101,6 +104,8 @@ int model_registry_resolve(struct model_registry *r, char **ret_err);
 
 const struct model *model_registry_find(const struct model_registry *r, const char *name);
 size_t model_registry_count(const struct model_registry *r);
+/* The model that carries the workflow configuration (workflow_config: true), or NULL. */
+const struct model *model_registry_workflow_config(const struct model_registry *r);
 const struct model *model_registry_at(const struct model_registry *r, size_t i);
 
 /* Parse a field type spec from YAML (used for actor configuration schemas too). */

@@ -72,8 +72,8 @@ struct frame_reader {
 
 void frame_reader_init(struct frame_reader *r, uint32_t max);
 void frame_reader_clear(struct frame_reader *r);
-/* Append received bytes. */
-void frame_reader_feed(struct frame_reader *r, const void *data, size_t len);
+/* Append received bytes: 0, or -ENOMEM (nothing appended) when the buffer cannot grow. */
+int frame_reader_feed(struct frame_reader *r, const void *data, size_t len);
 /* Take the next complete frame. Returns 1 and sets *ret_obj (a map) and *ret_type, 0 when
  * more bytes are needed, -EMSGSIZE for a frame over the limit, -EBADMSG for a frame that is
  * not one msgpack map with a string "type". ret_body/ret_len give the raw body. */

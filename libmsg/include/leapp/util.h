@@ -102,6 +102,14 @@ double now_realtime(void);
 /* ISO 8601 UTC with microseconds: 2021-01-13T13:04:06.895402Z */
 void format_timestamp(double t, char out[32]);
 
+/* SHA-1 of data as 40 lowercase hex chars + NUL (leapp's report keys are SHA-1). */
+void sha1_hex(const void *data, size_t len, char out[41]);
+/*
+ * The key leapp's reporting library gives an entry that sets none:
+ * sha1("<severity>:<audience>:<title>"), severity defaulting to info, audience to sysadmin.
+ */
+void report_key_default(const char *severity, const char *audience, const char *title, char out[41]);
+
 /* SHA-256 of data as 64 lowercase hex chars + NUL. */
 void sha256_hex(const void *data, size_t len, char out[65]);
 struct sha256_ctx {

@@ -1,0 +1,12 @@
+# tests/engine: the audit store's fault-injection shim (LD_PRELOAD into build/leapp; see faultshim.c).
+# Built without the sanitizers: it is preloaded ahead of the sanitizer runtime.
+$(BUILD)/tests/faultshim.so: tests/engine/faultshim.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -fPIC -shared -o $@ $< $(shell $(PKG_CONFIG) --libs sqlite3) -ldl
+all: $(BUILD)/tests/faultshim.so
+
+# the long form of the store's fault injection: every N for every read, write and sync of a whole
+# demo preupgrade (about 1,200 runs; make check runs a sample of 4 each)
+.PHONY: check-faults
+check-faults: all
+	T_FAULT_ALL=1 tests/run-tests tests/engine/test-fault-loop.sh
