@@ -64,6 +64,9 @@ t_check "the target kernel is in /boot" test -s "$R/boot/vmlinuz-$KVER"
 t_check "the target kernel has its initramfs" test -s "$R/boot/initramfs-$KVER.img"
 t_check "the target kernel has its BLS entry" grep -q "^linux .*vmlinuz-$KVER$" "$R/boot/loader/entries/$MID-$KVER.conf"
 t_check "the entry names the initramfs" grep -q "^initrd .*initramfs-$KVER.img" "$R/boot/loader/entries/$MID-$KVER.conf"
+t_check "the target entry keeps release 8's NIC names (net.naming-scheme=rhel-8.0, issue 19)" \
+	grep -q "^options .*net.naming-scheme=rhel-8.0" "$R/boot/loader/entries/$MID-$KVER.conf"
+t_check "... and so does /etc/kernel/cmdline for later kernels" grep -q "net.naming-scheme=rhel-8.0" "$R/etc/kernel/cmdline"
 t_check "the target kernel is the default (grubenv saved_entry)" grep -aqx "saved_entry=$MID-$KVER" "$R/boot/grub2/grubenv"
 t_check "the old kernel's entry stays" test -s "$R/boot/loader/entries/$(jq -r .kernel.default_entry "$M").conf"
 t_eq "the upgrade entry and its boot files are gone" "" \
