@@ -279,6 +279,15 @@ static void proc_finish(struct proc *p)
 			json_array_append(json_object_get(e->single_output, "errors"), entry);
 		json_decref(entry);
 	}
+	/* test hook (tests/upgrade/test-upgrade-crash.sh): leapp dies by SIGKILL between an actor
+	 * run's rows (durable) and its "committed" row, the worst moment a kill can hit a commit;
+	 * only with LEAPP_UNSUPPORTED=1 */
+	const char *unsupported = getenv("LEAPP_UNSUPPORTED");
+	const char *kill_at = unsupported && !strcmp(unsupported, "1") ? getenv("LEAPP_DEVEL_KILL_BEFORE_COMMIT") : NULL;
+	if (kill_at && ok && !e->store_error && !strcmp(kill_at, p->m->name)) {
+		if (store_flush(c->store, true) == 0)
+			raise(SIGKILL);
+	}
 	if (!e->store_error) {
 		int r = store_run_finished(c->store, p->run, status, exit_code, sig, p->t1 - p->t0, p->ru.ru_maxrss, ok, p->failure);
 		if (r == 0 && ok && p->m->side_effects)
