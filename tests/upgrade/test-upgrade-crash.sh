@@ -187,14 +187,15 @@ fi
 # and `upgrade` again where a resume refuses), and must end exactly like the reference: the same
 # rpm -qa, the same report entries (severity and title), the same count of messages per model
 # and producer over the committed runs of leapp.db (none lost, none duplicated).
-# The points: every actor the two resumes run, killed as it starts (start:ACTOR) and between
-# its rows and its "committed" row (commit:ACTOR, the broker's LEAPP_DEVEL_KILL_BEFORE_COMMIT
-# hook); inside the RPM transaction (rpm:post, rpm:postun, rpm:posttrans: crash-probe's
+# The points: every actor the two resumes run, killed as it starts (start:ACTOR: the broker's
+# LEAPP_DEVEL_KILL_AT_START hook, right after it let the actor go) and between its rows and its
+# "committed" row (commit:ACTOR: LEAPP_DEVEL_KILL_BEFORE_COMMIT, the rows made durable first); inside the RPM transaction (rpm:post, rpm:postun, rpm:posttrans: crash-probe's
 # scriptlets); inside the rpmdb rebuild (rebuild:rebuilt, rebuild:verified, rebuild:swapped);
 # with U_CRASH_FULL=1 (the boot actors present) also inside dracut (dracut).
 # Seeds: U_CRASH_SEED orders the points (shuf with a random source made from the seed); the
 # test prints it ("# crash points: seed S, N of M points: ..."), and U_CRASH_SEED=S reruns the
-# same points in the same order. make check runs a fixed sample: seed 22, the first 3 points
+# same points in the same order (U_CRASH_ONLY="POINT..." runs just those; U_CRASH_KEEP=1 keeps
+# each case's system and console in the test's directory, printed on failure). make check runs a fixed sample: seed 22, the first 3 points
 # (U_CRASH_POINTS). `make check-crash` runs every point (U_CRASH_POINTS=all) with a seed taken
 # from the clock unless U_CRASH_SEED is given.
 U_CRASH_SEED=${U_CRASH_SEED:-22}
@@ -240,6 +241,8 @@ points=$(for n in 1 2; do sed 's/^/start:/' "$U_DIR/ref.actors.$n"; sed 's/^/com
 total=$(wc -l <<<"$points")
 points=$(shuf --random-source=<(openssl enc -aes-256-ctr -pass "pass:$U_CRASH_SEED" -nosalt </dev/zero 2>/dev/null) <<<"$points")
 [ "$U_CRASH_POINTS" = all ] || points=$(head -n "$U_CRASH_POINTS" <<<"$points")
+# U_CRASH_ONLY="POINT...": exactly these points (to rerun a failure)
+[ -n "${U_CRASH_ONLY:-}" ] && points=$(tr ' ' '\n' <<<"$U_CRASH_ONLY")
 echo "# crash points: seed $U_CRASH_SEED, $(wc -l <<<"$points") of $total points: $(echo $points)"
 
 # c_resume_of POINT: the resume (1 or 2) in which POINT is
@@ -255,10 +258,14 @@ c_point() {
 	local name=$1 point=$2 root at
 	root=$(u_root "$name")
 	case $point in
-	start:*) U_ACTORS=${U_ACTORS:-$U_ACTORS_SRC} u_kill_at "$name" "actor:${point#start:}" upgrade --resume ;;
-	commit:*)
-		c_run "$name" k LEAPP_DEVEL_KILL_BEFORE_COMMIT="${point#commit:}"
+	start:* | commit:*)
+		if [ "${point%%:*}" = start ]; then
+			c_run "$name" k LEAPP_DEVEL_KILL_AT_START="${point#start:}"
+		else
+			c_run "$name" k LEAPP_DEVEL_KILL_BEFORE_COMMIT="${point#commit:}"
+		fi
 		U_KILLED=$([ "$U_RC" = 137 ] && echo 1 || echo 0)
+		# what the sandbox started dies with leapp: nothing may remain
 		for i in $(seq 100); do pgrep -f "$U_ACTORS_SRC|$U_DIR/actors" >/dev/null 2>&1 || break; sleep 0.1; done ;;
 	rpm:*)
 		touch "$root/var/tmp/crash-probe.hold-${point#rpm:}"
@@ -279,6 +286,8 @@ c_finish() {
 		c_run "$name" "f$i"
 		if [ "$U_RC" = 0 ]; then
 			tail -3 "$U_DIR/$name.out" | grep -q "A reboot is required to continue" || return 0
+		elif tail -1 "$U_DIR/$name.out" | grep -q "has finished: there is nothing to resume"; then
+			return 0 # the kill came after the last actor's commit
 		else
 			u_leapp "$name" upgrade
 		fi
