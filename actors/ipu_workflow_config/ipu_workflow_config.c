@@ -5,6 +5,7 @@
 #include "fs.h"
 #include "sys.h"
 #include "rpm.h"
+#include "plan.h"
 #include "leapp/actor.h"
 
 /* The architecture: the suffix of the running kernel's release (4.18.0-553.el8_10.x86_64),
@@ -39,30 +40,6 @@ static char *architecture(const char **ret_source)
 	uname(&u);
 	*ret_source = "host";
 	return xstrdup(u.machine);
-}
-
-/* The highest version in a JSON list of version strings. */
-static const char *highest(json_t *list)
-{
-	const char *best = NULL;
-	size_t i;
-	json_t *v;
-	json_array_foreach(list, i, v) {
-		const char *s = json_string_value(v);
-		if (s && (!best || evr_release_cmp(s, best) > 0))
-			best = s;
-	}
-	return best;
-}
-
-static bool list_has(json_t *list, const char *s)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(list, i, v)
-		if (json_string_value(v) && !strcmp(json_string_value(v), s))
-			return true;
-	return false;
 }
 
 static void report_no_os_release(const char *err)
@@ -118,55 +95,21 @@ int main(int argc, char **argv)
 		requested = NULL;
 
 	const char *problem = "none";
-	const char *matched_key = NULL, *default_target = NULL, *target = NULL;
-	const char *source_virtual = NULL, *target_virtual = NULL;
-	json_t *allowed = json_array();
+	struct upgrade_path up = {.allowed = NULL};
 	json_t *paths = NULL;
 	_cleanup_free_ char *derr = NULL;
 	int r = datafile_load_json("upgrade_paths.json", &paths, &derr);
 	if (r < 0) {
 		datafile_report_problem("upgrade_paths.json", r, derr);
 		problem = "data-file";
+		up.allowed = json_array();
 	} else {
-		json_t *distro = json_object_get(paths, id);
-		json_t *table = json_object_get(distro, flavour);
-		json_t *virt = json_object_get(distro, "_virtual_versions");
-		if (!json_is_object(table)) {
-			problem = "no-distro";
-		} else {
-			/* the exact VERSION_ID; a distribution with _virtual_versions (centos) may also
-			 * be found by the version its key stands for */
-			json_t *list = json_object_get(table, version_id);
-			if (list)
-				matched_key = version_id;
-			else if (json_is_object(virt)) {
-				const char *k;
-				json_t *v;
-				json_object_foreach(virt, k, v)
-					if (json_string_value(v) && !strcmp(json_string_value(v), version_id) &&
-					    json_object_get(table, k)) {
-						matched_key = k;
-						list = json_object_get(table, k);
-						break;
-					}
-			}
-			if (!json_is_array(list) || !json_array_size(list)) {
-				problem = "no-path";
-				matched_key = NULL;
-			} else {
-				json_array_extend(allowed, list);
-				default_target = highest(list);
-				if (requested && !list_has(list, requested))
-					problem = "target-not-allowed";
-				target = requested ? requested : default_target;
-			}
-			if (json_is_object(virt)) {
-				source_virtual = json_string_value(json_object_get(virt, matched_key ? matched_key : version_id));
-				if (target)
-					target_virtual = json_string_value(json_object_get(virt, target));
-			}
-		}
+		upgrade_path_find(paths, id, flavour, version_id, requested, &up);
+		problem = up.problem;
 	}
+	const char *matched_key = up.matched_key, *default_target = up.default_target, *target = up.target;
+	const char *source_virtual = up.source_virtual, *target_virtual = up.target_virtual;
+	json_t *allowed = up.allowed;
 	actor_produce("UpgradePath",
 		      json_pack("{s:s, s:s, s:s, s:s?, s:O, s:s?, s:s?, s:s?, s:s}", "distro", id, "flavour", flavour,
 				"source_version", version_id, "matched_key", matched_key, "allowed_targets", allowed,
