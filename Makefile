@@ -39,7 +39,7 @@ SHARE = $(BUILD)/share/leapp
 pc = $(shell $(PKG_CONFIG) --cflags --libs $(1))
 PC_MSGPACK := $(shell $(PKG_CONFIG) --exists msgpack-c && echo msgpack-c || echo msgpack)
 
-.PHONY: all check check-plain check-upgrade-long bench demo clean fuzz vm-test
+.PHONY: all check check-plain check-upgrade-long check-crash bench demo clean fuzz vm-test
 # keep intermediate objects (pattern-rule chains would delete them and rebuild every time)
 .SECONDARY:
 all:
@@ -156,6 +156,11 @@ check-plain: all
 # the long variant of the upgrade crash test: every actor, dracut included (several minutes)
 check-upgrade-long: all
 	U_CRASH_FULL=1 tests/run-tests test-upgrade-crash
+
+# the crash points of tests/upgrade/test-upgrade-crash.sh, every one (30 or more) in the order of
+# a seed, printed (U_CRASH_SEED=S reruns it; default: from the clock); the named cases are left out
+check-crash: all
+	U_CRASH_SEED=$${U_CRASH_SEED:-$$(date +%s)} U_CRASH_POINTS=all U_CRASH_SEEDED_ONLY=1 tests/run-tests test-upgrade-crash
 
 # every benchmark, then one table of every figure beside its comparison and goal, also written
 # as JSON to build/bench/ (scripts/bench-table; docs/benchmarks.md records the figures)

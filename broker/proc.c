@@ -14,6 +14,14 @@
 #include "report.h"
 #include "spawn.h"
 
+/* The crash test's kill points (tests/upgrade/test-upgrade-crash.sh): is the environment
+ * variable var set to this actor's name? Only with LEAPP_UNSUPPORTED=1. */
+static bool devel_kill_point(const char *var, const char *actor)
+{
+	const char *unsupported = getenv("LEAPP_UNSUPPORTED"), *v = getenv(var);
+	return unsupported && !strcmp(unsupported, "1") && v && !strcmp(v, actor);
+}
+
 #define OUTPUT_LINE_MAX 4096
 #define EOF_GRACE_MS 500              /* channel closed, waiting for the exit status */
 #define EXIT_DRAIN_MS 2000            /* exited, waiting for the channel to drain */
@@ -278,6 +286,12 @@ static void proc_finish(struct proc *p)
 		if (e->single)
 			json_array_append(json_object_get(e->single_output, "errors"), entry);
 		json_decref(entry);
+	}
+	/* test hook (tests/upgrade/test-upgrade-crash.sh): leapp dies by SIGKILL between an actor
+	 * run's rows (durable) and its "committed" row, the worst moment a kill can hit a commit */
+	if (ok && !e->store_error && devel_kill_point("LEAPP_DEVEL_KILL_BEFORE_COMMIT", p->m->name)) {
+		if (store_flush(c->store, true) == 0)
+			raise(SIGKILL);
 	}
 	if (!e->store_error) {
 		int r = store_run_finished(c->store, p->run, status, exit_code, sig, p->t1 - p->t0, p->ru.ru_maxrss, ok, p->failure);
@@ -558,6 +572,9 @@ static int proc_go(struct proc *p)
 	p->t0 = now_monotonic();
 	spawn_go(p->go_fd, true);
 	p->go_fd = -1;
+	/* test hook (tests/upgrade/test-upgrade-crash.sh): leapp dies by SIGKILL as this actor starts */
+	if (devel_kill_point("LEAPP_DEVEL_KILL_AT_START", p->m->name))
+		raise(SIGKILL);
 	p->state = P_RUNNING;
 	sr->running++;
 	double limit = p->m->timeout > 0 ? p->m->timeout : c->opt.actor_timeout;

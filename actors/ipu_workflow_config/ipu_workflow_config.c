@@ -5,6 +5,7 @@
 #include "fs.h"
 #include "sys.h"
 #include "rpm.h"
+#include "plan.h"
 #include "leapp/actor.h"
 
 /* The architecture: the suffix of the running kernel's release (4.18.0-553.el8_10.x86_64),
@@ -39,30 +40,6 @@ static char *architecture(const char **ret_source)
 	uname(&u);
 	*ret_source = "host";
 	return xstrdup(u.machine);
-}
-
-/* The highest version in a JSON list of version strings. */
-static const char *highest(json_t *list)
-{
-	const char *best = NULL;
-	size_t i;
-	json_t *v;
-	json_array_foreach(list, i, v) {
-		const char *s = json_string_value(v);
-		if (s && (!best || evr_release_cmp(s, best) > 0))
-			best = s;
-	}
-	return best;
-}
-
-static bool list_has(json_t *list, const char *s)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(list, i, v)
-		if (json_string_value(v) && !strcmp(json_string_value(v), s))
-			return true;
-	return false;
 }
 
 static void report_no_os_release(const char *err)
@@ -106,62 +83,28 @@ struct path_choice {
 	json_t *paths;
 };
 
-/* the list of targets of this version in the flavour's table: the exact VERSION_ID; a
- * distribution with _virtual_versions (centos) may also be found by the version its key stands for */
-static json_t *targets_of(json_t *table, json_t *virt, const char *version_id, const char **ret_key)
-{
-	json_t *list = json_object_get(table, version_id);
-	if (list) {
-		*ret_key = version_id;
-		return list;
-	}
-	if (!json_is_object(virt))
-		return NULL;
-	const char *k;
-	json_t *v;
-	json_object_foreach(virt, k, v)
-		if (json_string_value(v) && !strcmp(json_string_value(v), version_id) && json_object_get(table, k)) {
-			*ret_key = k;
-			return json_object_get(table, k);
-		}
-	return NULL;
-}
 
 static void choose_path(const char *id, const char *version_id, const char *flavour, const char *requested,
 			struct path_choice *pc)
 {
 	pc->problem = "none";
-	pc->allowed = json_array();
 	_cleanup_free_ char *derr = NULL;
 	int r = datafile_load_json("upgrade_paths.json", &pc->paths, &derr);
 	if (r < 0) {
 		datafile_report_problem("upgrade_paths.json", r, derr);
 		pc->problem = "data-file";
+		pc->allowed = json_array();
 		return;
 	}
-	json_t *distro = json_object_get(pc->paths, id);
-	json_t *table = json_object_get(distro, flavour);
-	json_t *virt = json_object_get(distro, "_virtual_versions");
-	if (!json_is_object(table)) {
-		pc->problem = "no-distro";
-		return;
-	}
-	json_t *list = targets_of(table, virt, version_id, &pc->matched_key);
-	if (!json_is_array(list) || !json_array_size(list)) {
-		pc->problem = "no-path";
-		pc->matched_key = NULL;
-	} else {
-		json_array_extend(pc->allowed, list);
-		pc->default_target = highest(list);
-		if (requested && !list_has(list, requested))
-			pc->problem = "target-not-allowed";
-		pc->target = requested ? requested : pc->default_target;
-	}
-	if (json_is_object(virt)) {
-		pc->source_virtual = json_string_value(json_object_get(virt, pc->matched_key ? pc->matched_key : version_id));
-		if (pc->target)
-			pc->target_virtual = json_string_value(json_object_get(virt, pc->target));
-	}
+	struct upgrade_path up = {.allowed = NULL};
+	upgrade_path_find(pc->paths, id, flavour, version_id, requested, &up);
+	pc->problem = up.problem;
+	pc->matched_key = up.matched_key;
+	pc->default_target = up.default_target;
+	pc->target = up.target;
+	pc->source_virtual = up.source_virtual;
+	pc->target_virtual = up.target_virtual;
+	pc->allowed = up.allowed ? up.allowed : json_array();
 }
 
 /* IPUConfig is produced even without a valid path, so that the other facts can be collected and

@@ -33,11 +33,11 @@ all: $(BUILD)/tests/fuzz-replay-facts
 FUZZ_FACTS_OBJS := actors/lib/boot/bls.o actors/lib/rpm/evr.o actors/lib/sys/mounts.o actors/lib/sys/osrelease.o \
 	actors/lib/sys/sshd.o actors/lib/tests/fuzz_facts.o
 fuzz-facts:
-	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Wno-unused-variable" \
 		LDFLAGS="-fsanitize=address,undefined" build-fuzz/libmsg.a $(addprefix build-fuzz/,$(FUZZ_FACTS_OBJS))
 	clang -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz-facts $(addprefix build-fuzz/,$(FUZZ_FACTS_OBJS)) \
 		build-fuzz/libmsg.a $$($(PKG_CONFIG) --libs mount blkid) $(LIBMSG_LIBS)
 	mkdir -p build-fuzz/corpus-facts
-	build-fuzz/fuzz-facts -max_total_time=$(or $(FUZZ_SECONDS),60) -max_len=8192 -artifact_prefix=build-fuzz/crash-facts- \
-		build-fuzz/corpus-facts actors/lib/tests/corpus/facts
+	nice -n 10 build-fuzz/fuzz-facts -max_total_time=$(or $(FUZZ_SECONDS),60) -max_len=8192 -print_final_stats=1 \
+		-artifact_prefix=build-fuzz/crash-facts- build-fuzz/corpus-facts actors/lib/tests/corpus/facts
 .PHONY: fuzz-facts

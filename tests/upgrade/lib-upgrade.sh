@@ -158,7 +158,8 @@ u_kill_at() {
 	fi
 	pid=$!
 	U_KILLED=0
-	for i in $(seq 1200); do
+	# U_KILL_POLLS: how many 50 ms polls for the point before killing anyway (default: a minute)
+	for i in $(seq "${U_KILL_POLLS:-1200}"); do
 		if [ "${what#actor:}" != "$what" ]; then
 			grep -q "\"event\":\"actor-start\",.*\"actor\":\"${what#actor:}\"" "$json" && break
 		else

@@ -61,6 +61,8 @@ finish() {
 	t_check "$name: sshd_config.rpmnew is beside it" test -s "$root/etc/ssh/sshd_config.rpmnew"
 }
 
+# the named cases a-g (U_CRASH_SEEDED_ONLY=1, as in `make check-crash`, skips them)
+if [ "${U_CRASH_SEEDED_ONLY:-0}" != 1 ]; then
 # a: killed early in the interim resume, before any of its runs committed (InitRamStart has no
 # actor here; a test actor waits in LateTests' before stage): the next resume continues after
 # the reboot, not in InterimPreparation, whose runs are the last recorded (that would only ask
@@ -177,4 +179,136 @@ if [ "${U_CRASH_FULL:-0}" = 1 ]; then
 	t_check "g: the target kernel is the default" grep -aqx "saved_entry=$(cat "$(u_root g)/etc/machine-id")-$KVER" \
 		"$(u_root g)/boot/grub2/grubenv"
 fi
+fi
+
+# ---- seeded crash points (issue 22) ----
+# A reference copy of the system resumes to the end uncrashed; then, for each chosen point, a
+# fresh copy is killed (SIGKILL) there, resumed until the upgrade is done (`upgrade --resume`,
+# and `upgrade` again where a resume refuses), and must end exactly like the reference: the same
+# rpm -qa, the same report entries (severity and title), the same count of messages per model
+# and producer over the committed runs of leapp.db (none lost, none duplicated).
+# The points: every actor the two resumes run, killed as it starts (start:ACTOR: the broker's
+# LEAPP_DEVEL_KILL_AT_START hook, right after it let the actor go) and between its rows and its
+# "committed" row (commit:ACTOR: LEAPP_DEVEL_KILL_BEFORE_COMMIT, the rows made durable first); inside the RPM transaction (rpm:post, rpm:postun, rpm:posttrans: crash-probe's
+# scriptlets); inside the rpmdb rebuild (rebuild:rebuilt, rebuild:verified, rebuild:swapped);
+# with U_CRASH_FULL=1 (the boot actors present) also inside dracut (dracut).
+# Seeds: U_CRASH_SEED orders the points (shuf with a random source made from the seed); the
+# test prints it ("# crash points: seed S, N of M points: ..."), and U_CRASH_SEED=S reruns the
+# same points in the same order (U_CRASH_ONLY="POINT..." runs just those; U_CRASH_KEEP=1 keeps
+# each case's system and console in the test's directory, printed on failure). make check runs a fixed sample: seed 22, the first 3 points
+# (U_CRASH_POINTS). `make check-crash` runs every point (U_CRASH_POINTS=all) with a seed taken
+# from the clock unless U_CRASH_SEED is given.
+U_CRASH_SEED=${U_CRASH_SEED:-22}
+U_CRASH_POINTS=${U_CRASH_POINTS:-3}
+export U_KILL_POLLS=6000
+
+# c_run NAME N [ENV...]: the Nth resume after the reboot (1: the upgrade initramfs, 2: first boot)
+# with its --json-progress in $U_DIR/NAME.N.json
+c_run() {
+	local name=$1 n=$2
+	shift 2
+	echo "=== leapp upgrade --resume ($n)" >>"$U_DIR/$name.out"
+	env "$@" LEAPP_ACTORS_DIR="${U_ACTORS:-$U_ACTORS_SRC}" "$T_LEAPP" upgrade --resume --json-progress \
+		--root "$(u_root "$name")" >"$U_DIR/$name.$n.json" 2>>"$U_DIR/$name.out"
+	U_RC=$?
+}
+# c_state NAME: what is compared with the reference, one section per line group
+c_state() {
+	local root
+	root=$(u_root "$1")
+	echo "== rpm"
+	u_rpm "$1" -qa | sort
+	echo "== report"
+	jq -r '.entries[] | "\(.severity) \(.title)"' "$(u_report "$1")" | sort
+	echo "== messages of committed runs (model producer count)"
+	sqlite3 "file:$root/var/lib/leapp/leapp.db?mode=ro" "SELECT m.model, m.producer, count(*) FROM messages m
+		JOIN actor_runs r ON m.run = r.id WHERE r.committed = 1 GROUP BY m.model, m.producer ORDER BY 1, 2"
+}
+
+u_copy base ref
+c_run ref 1
+t_eq "ref: the interim resume finishes (exit 0)" 0 "$U_RC" || u_show ref
+c_run ref 2
+t_eq "ref: the first-boot resume finishes (exit 0)" 0 "$U_RC" || u_show ref
+c_state ref >"$U_DIR/ref.state"
+# which resume runs which actor
+for n in 1 2; do
+	jq -r 'select(.event == "actor-start") | .actor' "$U_DIR/ref.$n.json" | sort -u >"$U_DIR/ref.actors.$n"
+done
+points=$(for n in 1 2; do sed 's/^/start:/' "$U_DIR/ref.actors.$n"; sed 's/^/commit:/' "$U_DIR/ref.actors.$n"; done
+	echo rpm:post rpm:postun rpm:posttrans rebuild:rebuilt rebuild:verified rebuild:swapped | tr ' ' '\n'
+	[ "${U_CRASH_FULL:-0}" = 1 ] && echo dracut)
+total=$(wc -l <<<"$points")
+points=$(shuf --random-source=<(openssl enc -aes-256-ctr -pass "pass:$U_CRASH_SEED" -nosalt </dev/zero 2>/dev/null) <<<"$points")
+[ "$U_CRASH_POINTS" = all ] || points=$(head -n "$U_CRASH_POINTS" <<<"$points")
+# U_CRASH_ONLY="POINT...": exactly these points (to rerun a failure)
+[ -n "${U_CRASH_ONLY:-}" ] && points=$(tr ' ' '\n' <<<"$U_CRASH_ONLY")
+echo "# crash points: seed $U_CRASH_SEED, $(wc -l <<<"$points") of $total points: $(echo $points)"
+
+# c_resume_of POINT: the resume (1 or 2) in which POINT is
+c_resume_of() {
+	case $1 in
+	start:* | commit:*) grep -qx "${1#*:}" "$U_DIR/ref.actors.1" && echo 1 || echo 2 ;;
+	*) echo 1 ;;
+	esac
+}
+
+# c_point NAME POINT: the resume holding POINT, killed there
+c_point() {
+	local name=$1 point=$2 root at
+	root=$(u_root "$name")
+	case $point in
+	start:* | commit:*)
+		if [ "${point%%:*}" = start ]; then
+			c_run "$name" k LEAPP_DEVEL_KILL_AT_START="${point#start:}"
+		else
+			c_run "$name" k LEAPP_DEVEL_KILL_BEFORE_COMMIT="${point#commit:}"
+		fi
+		U_KILLED=$([ "$U_RC" = 137 ] && echo 1 || echo 0)
+		# what the sandbox started dies with leapp: nothing may remain
+		for i in $(seq 100); do pgrep -f "$U_ACTORS_SRC|$U_DIR/actors" >/dev/null 2>&1 || break; sleep 0.1; done ;;
+	rpm:*)
+		touch "$root/var/tmp/crash-probe.hold-${point#rpm:}"
+		u_kill_at "$name" "/var/tmp/crash-probe.at-${point#rpm:}" upgrade --resume ;;
+	rebuild:*)
+		touch "$root/var/tmp/rpmdb-rebuild.hold-${point#rebuild:}"
+		LEAPP_DEVEL_REBUILD_HOLD=1 u_kill_at "$name" "/var/tmp/rpmdb-rebuild.at-${point#rebuild:}" upgrade --resume ;;
+	dracut) u_kill_at "$name" actor:target_initramfs_generator+5 upgrade --resume ;;
+	esac
+	rm -f "$root"/var/tmp/crash-probe.hold-* "$root"/var/tmp/rpmdb-rebuild.hold-*
+}
+
+# c_finish NAME: resume (at most 4 times) until the upgrade is done: a resume that exits 0
+# without asking for a reboot; a resume that refuses is followed by `upgrade`
+c_finish() {
+	local name=$1 i
+	for i in 1 2 3 4; do
+		c_run "$name" "f$i"
+		if [ "$U_RC" = 0 ]; then
+			tail -3 "$U_DIR/$name.out" | grep -q "A reboot is required to continue" || return 0
+		elif tail -1 "$U_DIR/$name.out" | grep -q "has finished: there is nothing to resume"; then
+			return 0 # the kill came after the last actor's commit
+		else
+			u_leapp "$name" upgrade
+		fi
+	done
+	return 1
+}
+
+k=0
+for point in $points; do
+	k=$((k + 1))
+	n=p$k
+	u_copy base "$n"
+	[ "$(c_resume_of "$point")" = 2 ] && c_run "$n" 1
+	c_point "$n" "$point"
+	t_eq "$n ($point): leapp was killed there" 1 "$U_KILLED" || u_show "$n"
+	t_eq "$n ($point): right after the kill the audit store and the rpmdb are intact" "ok ok" "$(u_integrity "$n")"
+	c_finish "$n"
+	t_eq "$n ($point): resuming reaches the end of the upgrade" 0 "$?" || u_show "$n"
+	c_state "$n" >"$U_DIR/$n.state"
+	t_eq "$n ($point): the rpmdb, the report and the committed messages equal the uncrashed run's" "" \
+		"$(diff "$U_DIR/ref.state" "$U_DIR/$n.state")"
+	[ "${U_CRASH_KEEP:-0}" = 1 ] || rm -rf "${U_DIR:?}/$n"
+done
 t_done

@@ -8,14 +8,19 @@
 /* the metadata types the engine reads (libsolv: primary, filelists; libmodulemd: modules) */
 static const char *const wanted[] = {"primary", "filelists", "modules", "updateinfo"};
 
+static void repomd_data_clear(struct repomd_data *d)
+{
+	free(d->type);
+	free(d->href);
+	free(d->checksum_type);
+	free(d->checksum);
+	*d = (struct repomd_data){0};
+}
+
 void repomd_data_free(struct repomd_data *d, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(d[i].type);
-		free(d[i].href);
-		free(d[i].checksum_type);
-		free(d[i].checksum);
-	}
+	for (size_t i = 0; i < n; i++)
+		repomd_data_clear(&d[i]);
 	free(d);
 }
 
@@ -81,8 +86,8 @@ int repomd_parse(const char *xml, struct repomd_data **ret, size_t *ret_n)
 			v = xrealloc(v, (n + 1) * sizeof(*v));
 			v[n++] = d;
 		} else {
-			repomd_data_free(&d, 1);
-			d.type = NULL;
+			/* an incomplete entry (no checksum, no location): skipped; d is on the stack */
+			repomd_data_clear(&d);
 		}
 		p = end;
 	}

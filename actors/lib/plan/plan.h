@@ -15,6 +15,23 @@
 #include "fetch.h"
 #include "rpm.h"
 
+/* ======== upgrade paths ======== */
+
+/* What upgrade_paths.json allows for one source release. The strings are borrowed from the
+ * document and from the arguments; allowed is a new reference (the list, possibly empty). */
+struct upgrade_path {
+	const char *problem;          /* "none", "no-distro", "no-path", "target-not-allowed" */
+	const char *matched_key;      /* the key of the source release (VERSION_ID or a virtual one), or NULL */
+	const char *default_target;   /* the highest allowed target, or NULL */
+	const char *target;           /* requested, else default_target */
+	const char *source_virtual, *target_virtual; /* _virtual_versions (centos), or NULL */
+	json_t *allowed;
+};
+/* Look the release up in a parsed upgrade_paths.json: paths[id][flavour][version_id] (or the
+ * key _virtual_versions maps to version_id). requested: --target, or NULL. */
+void upgrade_path_find(json_t *paths, const char *id, const char *flavour, const char *version_id, const char *requested,
+		       struct upgrade_path *ret);
+
 /* ======== solve ======== */
 
 /* The planned transaction's engine: the installed rpmdb (read-only, under --root) and the target
