@@ -1,0 +1,28 @@
+/* The rollback record: what leapp upgrade saves before it changes anything, for leapp rollback. */
+#ifndef BROKER_ROLLBACK_H
+#define BROKER_ROLLBACK_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "broker.h"
+
+/* below the state directory: record.json (written last) and grubenv (its bytes) */
+#define ROLLBACK_DIR "rollback"
+
+struct rollback_record {
+	char *grubenv_path;   /* inside the root, symlinks resolved: "/boot/grub2/grubenv" */
+	bool grubenv_existed;
+	mode_t grubenv_mode;
+	char *grubenv;        /* its bytes when it existed */
+	size_t grubenv_len;
+};
+
+/* Saves the record for root into statedir/rollback (replacing an older one). 0 or -errno with
+ * *ret_err (free it). */
+int rollback_record_save(const char *root, const char *statedir, char **ret_err);
+/* Loads it: 0, -ENOENT when there is none, another -errno with *ret_err. */
+int rollback_record_load(const char *statedir, struct rollback_record *ret, char **ret_err);
+void rollback_record_clear(struct rollback_record *r);
+
+#endif
