@@ -46,6 +46,7 @@ enum {
 	OPT_JSON = 1 << 16,         /* list-runs, actor list: --json */
 	OPT_IGNORED = 1 << 17,      /* leapp's RHEL-only options: accepted, logged, no effect */
 	OPT_KEEP_CACHE = 1 << 18,   /* rollback: --keep-cache */
+	OPT_SNAPSHOT = 1 << 19,     /* preupgrade, upgrade: --snapshot */
 	OPT_WORKFLOW = OPT_ROOT | OPT_JOBS | OPT_JSON_PROGRESS | OPT_VERBOSE | OPT_TARGET | OPT_ENABLEREPO |
 		       OPT_EXPERIMENTAL | OPT_REPORT_SCHEMA | OPT_NOGPGCHECK | OPT_NO_SANDBOX | OPT_IGNORED,
 };

@@ -16,7 +16,7 @@ static const struct cli_cmd cmd = {
 	"--resume continues the last upgrade where it stopped; it refuses to run again an actor that\n"
 	"failed unless --force is given, and refuses to go on before the requested reboot happened.\n\n"
 	"exit codes: 0 success, also \"reboot to continue\", 1 error, 2 usage, 3 inhibited\n",
-	OPT_WORKFLOW | OPT_RESUME | OPT_FORCE | OPT_REBOOT,
+	OPT_WORKFLOW | OPT_SNAPSHOT | OPT_RESUME | OPT_FORCE | OPT_REBOOT,
 };
 
 int cmd_upgrade(int argc, char **argv, struct leapp_ctx *c)
