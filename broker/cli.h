@@ -24,6 +24,7 @@ int cmd_list_runs(int argc, char **argv, struct leapp_ctx *c);
 int cmd_report(int argc, char **argv, struct leapp_ctx *c);
 int cmd_actor(int argc, char **argv, struct leapp_ctx *c);
 int cmd_rollback(int argc, char **argv, struct leapp_ctx *c);
+int cmd_snapshot(int argc, char **argv, struct leapp_ctx *c);
 
 /* Option bits: which options a command accepts (one table in options.c). */
 enum {

@@ -16,7 +16,8 @@ static const struct cli_cmd cmd = {
 	"Undo the upgrade that leapp upgrade prepared, before the reboot into it: remove the upgrade\n"
 	"boot entry, the upgrade kernel and initramfs from /boot, give back the GRUB environment block\n"
 	"(next_entry) as it was before leapp upgrade, remove the target userspace, the transaction\n"
-	"test's files and the downloaded packages (kept with --keep-cache), and the pending reboot\n"
+	"test's files and the downloaded packages (kept with --keep-cache), the LVM snapshots taken\n"
+	"before the reboot (lvm lvremove) with /var/lib/leapp/snapshots, and the pending reboot\n"
 	"(/var/lib/leapp/reboot-required). The system is then as it was before leapp upgrade; leapp's\n"
 	"own logs and audit store keep the record of the attempt, which is marked rolled-back.\n"
 	"It refuses once the upgrade has started after the reboot.\n\n"
@@ -117,6 +118,40 @@ static int remove_state(struct leapp_ctx *c, bool keep_cache, struct buf *done, 
 	return r;
 }
 
+/* The snapshot set that snapshot_take made (complete or partial): its snapshots, then itself. */
+int snapshot_set_remove(struct leapp_ctx *c, struct buf *done, char **ret_err)
+{
+	_cleanup_free_ char *dir = path_join(c->statedir, "snapshots");
+	_cleanup_free_ char *man = path_join(dir, "manifest.json");
+	_cleanup_free_ char *pend = path_join(dir, "pending.json");
+	json_t *j = json_load_file(access(man, F_OK) == 0 ? man : pend, 0, NULL);
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(j, "lvs"), i, x) {
+		const char *lv = json_string_value(x);
+		if (!lv || *lv == '-' || !strchr(lv, '/'))
+			continue;
+		char *args[] = {"lvremove", "-y", (char *)lv, NULL};
+		int r = lvm_run(args, NULL);
+		if (r) {
+			*ret_err = xasprintf("lvm lvremove -y %s: %s", lv, r < 0 ? strerror(-r) : "failed");
+			json_decref(j);
+			return r < 0 ? r : -EIO;
+		}
+		buf_printf(done, "  the snapshot %s (lvremove)\n", lv);
+	}
+	json_decref(j);
+	if (access(dir, F_OK) == 0) {
+		int r = rm_rf(dir);
+		if (r < 0) {
+			*ret_err = xasprintf("cannot remove %s: %s", dir, strerror(-r));
+			return r;
+		}
+		buf_printf(done, "  /var/lib/leapp/snapshots\n");
+	}
+	return 0;
+}
+
 /* The last upgrade, if it may be rolled back here; otherwise says why not. */
 static int check_prepared(struct leapp_ctx *c, struct execution *ex)
 {
@@ -187,7 +222,7 @@ static int undo(struct leapp_ctx *c, bool keep_cache, struct buf *done, char **e
 	    (r = remove_matching(rfd, "/boot/loader/entries", prefix, ".conf", done, err)) < 0 ||
 	    (r = remove_matching(rfd, "/boot", "vmlinuz-upgrade.", "", done, err)) < 0 ||
 	    (r = remove_matching(rfd, "/boot", "initramfs-upgrade.", ".img", done, err)) < 0 ||
-	    (r = remove_state(c, keep_cache, done, err)) < 0) {
+	    (r = remove_state(c, keep_cache, done, err)) < 0 || (r = snapshot_set_remove(c, done, err)) < 0) {
 		rollback_record_clear(&rec);
 		return r;
 	}

@@ -1,6 +1,8 @@
 /* What leapp upgrade records before it changes the system, so that leapp rollback can undo a
  * prepared upgrade before the reboot (DESIGN.md section 12): the GRUB environment block as it was. */
 #include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 
 #include <leapp/rootfs.h>
@@ -100,4 +102,44 @@ void rollback_record_clear(struct rollback_record *r)
 	free(r->grubenv_path);
 	free(r->grubenv);
 	*r = (struct rollback_record){0};
+}
+
+int lvm_run(char *const *args, char **ret_out)
+{
+	const char *lvm = getenv("LEAPP_DEVEL_LVM");
+	char *argv[16] = {(char *)(lvm && *lvm ? lvm : "lvm")};
+	for (size_t i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	int pfd[2] = {-1, -1};
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	if (ret_out) {
+		if (pipe2(pfd, O_CLOEXEC) < 0) {
+			posix_spawn_file_actions_destroy(&fa);
+			return -errno;
+		}
+		posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	}
+	extern char **environ;
+	pid_t pid;
+	int r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+	if (r) {
+		if (pfd[0] >= 0)
+			close(pfd[0]);
+		return -r;
+	}
+	size_t len = 0;
+	if (ret_out) {
+		if (read_fd(pfd[0], 1 << 20, ret_out, &len) < 0)
+			*ret_out = xstrdup("");
+		close(pfd[0]);
+	}
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

@@ -38,8 +38,17 @@ mkdir -p "$root/var/lib/leapp/el9userspace/usr/bin" "$root/var/lib/leapp/package
 echo p >"$root/var/lib/leapp/packages/bash.rpm"
 chmod 555 "$root/var/lib/leapp/el9userspace/usr/bin" "$root/var/lib/leapp/el9userspace"
 
-cli "$root" rollback --keep-cache
+# a snapshot set as snapshot_take leaves it; lvm is a stub recording its argv (no device-mapper here)
+mkdir -p "$root/var/lib/leapp/snapshots"
+echo '{"lvs": ["vg0/root_leapp_rollback", "vg0/var_leapp_rollback"]}' >"$root/var/lib/leapp/snapshots/manifest.json"
+printf '#!/bin/sh\necho "$*" >>"%s"\n' "$root/lvm.log" >"$root/lvm-stub"
+chmod +x "$root/lvm-stub"
+
+LEAPP_DEVEL_LVM=$root/lvm-stub cli "$root" rollback --keep-cache
 t_rc "rollback: exit 0" 0
+t_eq "the snapshots are removed by argv" "lvremove -y vg0/root_leapp_rollback|lvremove -y vg0/var_leapp_rollback|" "$(tr '\n' '|' <"$root/lvm.log")"
+t_check "and the set" test ! -e "$root/var/lib/leapp/snapshots"
+rm "$root/lvm.log" "$root/lvm-stub"
 t_has "it says the system is as before" "$C_OUT" "The system is as it was before leapp upgrade"
 t_has "it names what it removed" "$C_OUT" "/boot/loader/entries/0123456789abcdef0123456789abcdef-upgrade.x86_64.conf"
 t_has "it says the cache stays" "$C_OUT" "(--keep-cache)"
