@@ -149,6 +149,19 @@ int main(int argc, char **argv)
 						     "size_bytes", json_object_get(v, "estimate_bytes")));
 	}
 	json_t *boot = boot_copy(dir);
+	/* for the upgrade initramfs's shell (upgrade-rollback.sh): one snapshot per line, and what to
+	 * do when the upgrade fails there */
+	struct buf lb = {0};
+	json_array_foreach(names, i, v)
+		buf_printf(&lb, "%s\n", json_string_value(v));
+	_cleanup_free_ char *ltxt = buf_steal(&lb);
+	_cleanup_free_ char *lpath = path_join(dir, "lvs.txt");
+	_cleanup_free_ char *fpath = path_join(dir, "on-failure");
+	const char *onf = json_string_value(json_object_get(actor_config(), "on_failure"));
+	_cleanup_free_ char *ftxt = xasprintf("%s\n", onf && !strcmp(onf, "shell") ? "shell" : "rollback");
+	if ((r = write_file_atomic(lpath, ltxt, strlen(ltxt), 0600)) < 0 ||
+	    (r = write_file_atomic(fpath, ftxt, strlen(ftxt), 0600)) < 0)
+		actor_error("cannot write the snapshot set", "%s: %s", dir, strerror(-r));
 	char ts[32];
 	format_timestamp(now_realtime(), ts);
 	/* last, atomically: from here on the set is complete */

@@ -49,13 +49,19 @@ t_check "the manifest is there" test -s "$S/manifest.json"
 t_eq "it lists the snapshots" "vg0/root_leapp_rollback vg0/var_leapp_rollback" "$(jq -r '.lvs | join(" ")' "$S/manifest.json")"
 t_eq "and the copied files of /boot" "/boot/grub2/grubenv /boot/loader/entries/abc-4.18.0.conf /boot/loader/entries/abc-upgrade.x86_64.conf" \
 	"$(jq -r '.boot | sort | join(" ")' "$S/manifest.json")"
+t_eq "lvs.txt lists them for the initramfs, one a line" "vg0/root_leapp_rollback|vg0/var_leapp_rollback|" "$(tr '\n' '|' <"$S/lvs.txt")"
+t_eq "on-failure: rollback by default" rollback "$(cat "$S/on-failure")"
 t_check "grubenv is copied" cmp "$R/boot/grub2/grubenv" "$S/boot/grub2/grubenv"
 t_check "the entries are copied" cmp "$R/boot/loader/entries/abc-4.18.0.conf" "$S/boot/loader/entries/abc-4.18.0.conf"
 
+printf '{"messages":[{"model":"SnapshotPlan","data":{"requested":true,"possible":true,"margin_percent":50,"estimate_bytes":1,"vgs":[],"volumes":[%s]}}],"config":{"on_failure":"shell"}}' \
+	"$(vol vg0 root 471859200)" >"$F_DIR/in.json"
+run_actor snapshot_take "$R" "$F_DIR/in.json"
+t_eq "snapshot.on_failure: shell is recorded" shell "$(cat "$S/on-failure")"
 take true
 t_eq "a second run removes the earlier set first, then takes a new one" \
-	"lvremove -y vg0/root_leapp_rollback|lvremove -y vg0/var_leapp_rollback|lvcreate --snapshot --name root_leapp_rollback" \
-	"$(head -3 "$LOG" | tr '\n' '|' | cut -d' ' -f1-8 | sed 's/ --size.*//')"
+	"lvremove -y vg0/root_leapp_rollback|lvcreate --snapshot --name root_leapp_rollback|lvcreate --snapshot --name var_leapp_rollback" \
+	"$(head -3 "$LOG" | cut -d' ' -f1-4 | tr '\n' '|' | sed 's/|$//')"
 rm -rf "$S"
 
 STUB_FAIL="var_leapp_rollback --setactivationskip" take true
