@@ -273,8 +273,8 @@ int main(int argc, char **argv)
 		volume_plan(v, vgs, est, min_b, margin);
 	json_object_del(vgs, "\x01usr-separate");
 	struct buf b = {0};
-	buf_printf(&b, "The upgrade installs packages of %lld MiB by the planned transaction's estimate (package sizes times "
-		       "%lld), plus a margin of %d%%; each snapshot holds at least %lld MiB.\n",
+	buf_printf(&b, "The planned transaction's packages come to about %lld MiB installed (their sizes times %lld), plus a "
+		       "margin of %d%%; each snapshot holds at least %lld MiB.\n",
 		   est / MIB, cfg_int(cfg, "expansion", 3), margin, min_b / MIB);
 	bool possible = plan_numbers(vols, vgs, &b) && json_object_size(vols) > 0;
 	_cleanup_free_ char *numbers = buf_steal(&b);
