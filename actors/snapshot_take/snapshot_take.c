@@ -67,9 +67,11 @@ static void partial_set_cleanup(const char *dir)
 	json_decref(p);
 }
 
+/* Writes j (a reference it takes) atomically as dir/name. */
 static void write_json(const char *dir, const char *name, json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(j);
 	_cleanup_free_ char *p = path_join(dir, name);
 	int r = write_file_atomic(p, s, strlen(s), 0600);
 	free(s);

@@ -18,6 +18,8 @@ POSSIBLE="Rollback is possible: LVM snapshots can protect the upgrade"
 REQUESTED="LVM snapshots were requested but cannot be taken"
 
 "$T_LEAPP" preupgrade --root "$R" >"$SR/pre1.out" 2>&1
+rc=$?
+[ -s "$REP" ] || { echo "# preupgrade: exit $rc, $(wc -c <"$SR/pre1.out") bytes of output"; tail -15 "$SR/pre1.out" | sed 's/^/#   /'; }
 t_eq "the report says a rollback is possible (info)" info "$(entry "$POSSIBLE" .severity)"
 t_check "with the volume group's numbers" grep -q "volume group vg0: 1279 free extents of 4 MiB (5116 MiB), the snapshots need" <<<"$(entry "$POSSIBLE" .summary)"
 t_check "and the root volume's" grep -q "/dev/mapper/vg0-root (/, /usr, .*): logical volume vg0/root: a snapshot of 256 MiB" <<<"$(entry "$POSSIBLE" .summary)"
