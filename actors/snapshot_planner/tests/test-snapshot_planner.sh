@@ -1,7 +1,7 @@
 #!/bin/bash
 # snapshot_planner (issue 23, item 1): the volumes of /, /usr, /var, /opt, /home from fstab under
 # the root, LVM facts from /etc/lvm/backup/<vg> (tests/data/vg0: written by hand in the format
-# lvm2 writes, since this machine has no lvm2 and no device-mapper: 5119 extents of 4 MiB,
+# lvm2 writes: 5119 extents of 4 MiB,
 # root 2560 + var 512+256 + home 512 allocated, 1279 free), the estimate from the planned
 # transaction, the report entry with the numbers, and the inhibitor when snapshots are
 # requested (snapshot.enabled, or LEAPP_SNAPSHOT=1 from leapp upgrade --snapshot) but not possible.
@@ -81,4 +81,16 @@ t_check "... and inhibits" test -n "$(inhibitor_keys)"
 rm "$R/etc/lvm/backup/vg0"
 plan 10
 t_check "no backup: says so" grep -q "/etc/lvm/backup/vg0: missing (no metadata backup of the volume group)" <<<"$(summary)"
+
+# tests/data/vgt-lvm2: written by lvm2 2.03.16 itself, on a 2 GiB loop device, without
+# device-mapper (lvcreate --driverloaded n --activate n --zero n): root 800 MiB then extended by
+# 100 MiB (two segments), var 300 MiB; 511 extents of 4 MiB, 211 free as "vgs" said
+cp "$(dirname "$0")/data/vgt-lvm2" "$R/etc/lvm/backup/vgt"
+printf '/dev/vgt/root / xfs defaults 0 0\n/dev/mapper/vgt-var /var xfs defaults 0 0\n' >"$R/etc/fstab"
+plan 100
+t_eq "lvm2's own backup: vgt, 211 free extents of 4 MiB, 113 + 64 needed" "vgt 4194304 211 177" \
+	"$(msgr SnapshotPlan '.vgs[0] | "\(.name) \(.extent_size_bytes) \(.free_extents) \(.needed_extents)"')"
+t_eq "... possible, both volumes linear" "true linear linear" "$(msgr SnapshotPlan '"\(.possible) \(.volumes[0].lv_type) \(.volumes[1].lv_type)"')"
+plan 200
+t_check "... 900 MiB for / does not fit" grep -q "volume group vgt: 211 free extents of 4 MiB (844 MiB), the snapshots need 289 (1156 MiB): NOT ENOUGH" <<<"$(summary)"
 t_done
