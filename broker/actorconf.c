@@ -97,7 +97,8 @@ static void config_files_list(const char *dir, char ***ret, size_t *ret_n)
 			files[n_files++] = xstrdup(de->d_name);
 		}
 		closedir(d);
-		qsort(files, n_files, sizeof(char *), cmp_str);
+		if (n_files > 1)
+			qsort(files, n_files, sizeof(char *), cmp_str);
 	}
 	*ret = files;
 	*ret_n = n_files;

@@ -27,6 +27,7 @@ struct options {
 	bool verbose, debug;
 	bool force;
 	bool nogpgcheck;
+	bool snapshot;             /* --snapshot: LVM snapshots before the reboot (DESIGN.md section 12) */
 	bool no_sandbox;           /* --no-sandbox (debugging; recorded and reported) */
 	bool resume;
 	bool reboot;

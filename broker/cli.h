@@ -23,6 +23,8 @@ int cmd_rerun(int argc, char **argv, struct leapp_ctx *c);
 int cmd_list_runs(int argc, char **argv, struct leapp_ctx *c);
 int cmd_report(int argc, char **argv, struct leapp_ctx *c);
 int cmd_actor(int argc, char **argv, struct leapp_ctx *c);
+int cmd_rollback(int argc, char **argv, struct leapp_ctx *c);
+int cmd_snapshot(int argc, char **argv, struct leapp_ctx *c);
 
 /* Option bits: which options a command accepts (one table in options.c). */
 enum {
@@ -44,6 +46,8 @@ enum {
 	OPT_ACTOR_INPUT = 1 << 15,  /* actor run: --input, --from-last-run, --save-output */
 	OPT_JSON = 1 << 16,         /* list-runs, actor list: --json */
 	OPT_IGNORED = 1 << 17,      /* leapp's RHEL-only options: accepted, logged, no effect */
+	OPT_KEEP_CACHE = 1 << 18,   /* rollback: --keep-cache */
+	OPT_SNAPSHOT = 1 << 19,     /* preupgrade, upgrade: --snapshot */
 	OPT_WORKFLOW = OPT_ROOT | OPT_JOBS | OPT_JSON_PROGRESS | OPT_VERBOSE | OPT_TARGET | OPT_ENABLEREPO |
 		       OPT_EXPERIMENTAL | OPT_REPORT_SCHEMA | OPT_NOGPGCHECK | OPT_NO_SANDBOX | OPT_IGNORED,
 };
@@ -65,6 +69,7 @@ struct cli_args {
 	bool from_last_run;         /* actor run --from-last-run */
 	bool save_output;           /* actor run --save-output */
 	bool json;                  /* --json */
+	bool keep_cache;            /* rollback --keep-cache */
 };
 void cli_args_clear(struct cli_args *a);
 

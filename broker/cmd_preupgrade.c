@@ -9,7 +9,7 @@ static const struct cli_cmd cmd = {
 	"Nothing on the system changes except leapp's own database, logs and report. The previous\n"
 	"report and log are moved to /var/log/leapp/archive/ first.\n\n"
 	"exit codes: 0 nothing inhibits the upgrade, 1 error, 2 usage, 3 inhibited\n",
-	OPT_WORKFLOW,
+	OPT_WORKFLOW | OPT_SNAPSHOT,
 };
 
 int cmd_preupgrade(int argc, char **argv, struct leapp_ctx *c)

@@ -193,6 +193,8 @@ static json_t *execution_config(struct leapp_ctx *c)
 				"nogpgcheck", c->opt.nogpgcheck, "no_sandbox", c->opt.no_sandbox, "debug", c->opt.debug,
 				"target", c->opt.target, "force", c->opt.force, "report_schema",
 				c->opt.report_schema ? c->opt.report_schema : "1.2.0");
+	if (c->opt.snapshot)
+		json_object_set_new(cfg, "snapshot", json_true());
 	json_t *env = json_object();
 	extern char **environ;
 	for (char **v = environ; *v; v++)

@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	{"rerun", cmd_rerun, "run the last upgrade again from one of its phases after the reboot"},
 	{"list-runs", cmd_list_runs, "list the runs recorded in the audit store"},
 	{"report", cmd_report, "write the report files of the last run (or another) again"},
+	{"rollback", cmd_rollback, "undo the upgrade leapp upgrade prepared, before the reboot"},
+	{"snapshot", cmd_snapshot, "the LVM snapshots taken before the reboot: snapshot status | remove"},
 	{"actor", cmd_actor, "list, describe or run single actors: actor list | describe NAME | run NAME"},
 };
 

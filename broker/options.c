@@ -10,7 +10,7 @@ enum {
 	O_ROOT = 1000, O_JOBS, O_JSON_PROGRESS, O_VERBOSE, O_DEBUG, O_FORCE, O_TARGET, O_TARGET_VERSION, O_ENABLEREPO,
 	O_WHITELIST, O_FEATURE, O_SCHEMA, O_NOGPG, O_RESUME, O_REBOOT, O_NOSANDBOX, O_SECTION, O_ADD, O_FROM_PHASE,
 	O_INPUT, O_FROM_LAST_RUN, O_SAVE_OUTPUT, O_JSON, O_HELP, O_TARGET_OS, O_CHANNEL, O_ISO, O_NO_RHSM,
-	O_NO_RHSM_FACTS, O_NO_INSIGHTS,
+	O_NO_RHSM_FACTS, O_NO_INSIGHTS, O_KEEP_CACHE, O_SNAPSHOT,
 };
 
 /* One row per option; --help prints the rows of the bits a command accepts, in this order. */
@@ -56,6 +56,8 @@ static const struct {
 	 "format of leapp-report.json: 1.0.0, 1.1.0 or 1.2.0 (default 1.2.0)"},
 	{{"nogpgcheck", no_argument, NULL, O_NOGPG}, OPT_NOGPGCHECK, NULL,
 	 "do not check package signatures (as dnf --nogpgcheck)"},
+	{{"snapshot", no_argument, NULL, O_SNAPSHOT}, OPT_SNAPSHOT, NULL,
+	 "take LVM snapshots of the system volumes before the reboot (inhibits when not possible)"},
 	{{"no-sandbox", no_argument, NULL, O_NOSANDBOX}, OPT_NO_SANDBOX, NULL,
 	 "debugging only: run actors without the sandbox (recorded in the report)"},
 	{{"section", required_argument, NULL, O_SECTION}, OPT_SECTION, "SCOPE.KEY=VALUE",
@@ -71,6 +73,8 @@ static const struct {
 	{{"save-output", no_argument, NULL, O_SAVE_OUTPUT}, OPT_ACTOR_INPUT, NULL,
 	 "keep the run and what it produced in the audit store (see leapp list-runs)"},
 	{{"json", no_argument, NULL, O_JSON}, OPT_JSON, NULL, "print JSON instead of a table"},
+	{{"keep-cache", no_argument, NULL, O_KEEP_CACHE}, OPT_KEEP_CACHE, NULL,
+	 "keep the downloaded packages in /var/lib/leapp/packages"},
 	{{"help", no_argument, NULL, O_HELP}, ~0u, NULL, "show this help and exit"},
 };
 
@@ -286,6 +290,7 @@ int parse_options(int argc, char **argv, const struct cli_cmd *cmd, struct leapp
 			set_str(&o->report_schema, optarg);
 			break;
 		case O_NOGPG: o->nogpgcheck = true; break;
+		case O_SNAPSHOT: o->snapshot = true; break;
 		case O_CHANNEL:
 			if (strcasecmp(optarg, "ga") && strcasecmp(optarg, "e4s") && strcasecmp(optarg, "eus") &&
 			    strcasecmp(optarg, "aus")) {
@@ -314,6 +319,7 @@ int parse_options(int argc, char **argv, const struct cli_cmd *cmd, struct leapp
 		case O_FROM_LAST_RUN: a->from_last_run = true; break;
 		case O_SAVE_OUTPUT: a->save_output = true; break;
 		case O_JSON: a->json = true; break;
+		case O_KEEP_CACHE: a->keep_cache = true; break;
 		case 'h':
 		case O_HELP:
 			print_command_help(stdout, cmd);

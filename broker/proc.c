@@ -396,6 +396,8 @@ static char **build_env(struct engine *e, struct proc *p)
 		env[n++] = xasprintf("LEAPP_UPGRADE_PATH_TARGET_RELEASE=%s", c->opt.target);
 	if (c->opt.nogpgcheck)
 		env[n++] = xstrdup("LEAPP_NOGPGCHECK=1");
+	if (c->opt.snapshot)
+		env[n++] = xstrdup("LEAPP_SNAPSHOT=1");
 	if (c->opt.debug)
 		env[n++] = xstrdup("LEAPP_DEBUG=1");
 	if (c->opt.verbose)

@@ -11,6 +11,11 @@ int engine_resume_prepare(struct engine *e, struct execution *ex, size_t *ret_fr
 		output_diag(c->out, "error", "the last upgrade (%s) has finished: there is nothing to resume", ex->uuid);
 		return -EALREADY;
 	}
+	if (!strcmp(ex->status, "rolled-back")) {
+		output_diag(c->out, "error", "the last upgrade (%s) was rolled back (leapp rollback): run leapp upgrade again",
+			    ex->uuid);
+		return -EPERM;
+	}
 	if (!strcmp(ex->status, "inhibited")) {
 		output_diag(c->out, "error",
 			    "the last upgrade (%s) was inhibited: fix the inhibitors in the report and run leapp upgrade again",

@@ -347,6 +347,8 @@ static void restore_run_options(struct leapp_ctx *c)
 		o->report_schema = xstrdup(schema);
 	if (json_is_true(json_object_get(cfg, "nogpgcheck")))
 		o->nogpgcheck = true;
+	if (json_is_true(json_object_get(cfg, "snapshot")))
+		o->snapshot = true;
 	if (json_is_true(json_object_get(cfg, "debug")) && !o->debug) {
 		o->debug = o->verbose = true;
 		output_set_verbosity(c->out, true, true);

@@ -54,8 +54,10 @@ install() {
     inst_simple "$moddir/upgrade-mount-lib.sh" /usr/lib/leapp-upgrade/upgrade-mount-lib.sh
     inst_hook upgrade-pre 50 "$moddir/upgrade-mount.sh"
     inst_hook upgrade 50 "$moddir/do-upgrade.sh"
+    inst_hook upgrade-post 40 "$moddir/upgrade-rollback.sh"
     inst_hook upgrade-post 50 "$moddir/upgrade-finish.sh"
-    inst_multiple mount umount sync sort sed cat date mkdir rm head journalctl
+    inst_multiple mount umount sync sort sed cat date mkdir rm head journalctl cp
+    inst_multiple -o lvm
     inst_multiple -o setenforce
     sys_upgrade_inst_rpm_config
 

@@ -14,7 +14,7 @@ t_has "leapp without a command prints the usage on stderr" "$C_ERR" "usage: leap
 
 cli_noroot --help
 t_rc "leapp --help" 0
-for c in preupgrade upgrade answer rerun list-runs report actor; do
+for c in preupgrade upgrade answer rerun list-runs report actor rollback snapshot; do
 	t_has "leapp --help lists $c" "$C_OUT" "  $c "
 done
 t_has "leapp --help gives the exit codes" "$C_OUT" "0 success (also \"reboot to continue\"), 1 error, 2 usage or bad input, 3 inhibited"
@@ -40,8 +40,10 @@ t_rc "leapp help of an unknown command: exit 2" 2
 # ---- every command's --help: exactly its options, each accepted, each in the man page ----
 workflow="--root --jobs --json-progress --verbose --debug --target --target-version --enablerepo --whitelist-experimental --enable-experimental-feature --report-schema --nogpgcheck --no-sandbox --target-os --channel --iso --no-rhsm --no-rhsm-facts --no-insights-register --help"
 declare -A want=(
-	[preupgrade]="$workflow"
-	[upgrade]="$workflow --resume --force --reboot"
+	[preupgrade]="$workflow --snapshot"
+	[upgrade]="$workflow --snapshot --resume --force --reboot"
+	[rollback]="--root --keep-cache --verbose --debug --help"
+	[snapshot]="--root --json --help"
 	[answer]="--section --add --root --help"
 	[rerun]="--from-phase --root --jobs --json-progress --verbose --debug --report-schema --no-sandbox --reboot --help"
 	[list-runs]="--root --json --json-progress --help"

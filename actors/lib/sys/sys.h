@@ -105,6 +105,17 @@ char *blkid_uuid_of(const char *device);
 json_t *fstab_entry_to_json(const struct mount_entry *e);
 json_t *mount_entry_to_json(const struct mount_entry *e);
 
+/* ======== LVM metadata (lvm.c) ======== */
+
+/* Parse LVM2's text metadata format (the VG backups in /etc/lvm/backup/<vg>) into JSON: a
+ * section is an object, "key = value" a string, integer, real or list. shown names the file in
+ * errors ("/etc/lvm/backup/vg0:12: ..."). 0 or -EINVAL with *ret_err. */
+int lvm_metadata_parse(const char *data, size_t len, const char *shown, json_t **ret, char **ret_err);
+/* The VG of parsed metadata: {name, extent_size_bytes, pe_count (all PVs), free_extents (PV
+ * extents minus those the striped/linear segments use), lvs: [{name, type (linear, thin-pool,
+ * thin, snapshot, raid1, ...), extents, visible, origin, thin_pool}]}. 0 or -EINVAL. */
+int lvm_vg_summary(json_t *md, const char *shown, json_t **ret, char **ret_err);
+
 /* statvfs of path, walking up to the nearest existing directory; ret_checked gets it. */
 int free_space_of(const char *path, uint64_t *ret_total, uint64_t *ret_avail, char **ret_checked);
 
