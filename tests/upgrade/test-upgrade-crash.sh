@@ -1,7 +1,8 @@
 #!/bin/bash
 # Crash safety of the phases after the reboot (issue 9): leapp is killed with SIGKILL at several
 # points of the interim resume (test actors wait in InitRamStart and Finalization, scriptlets in
-# the RPM transaction, the rpmdb rebuild before it) and of the first-boot resume; each
+# the RPM transaction, the rpmdb rebuild before it) and of the first-boot resume (the named
+# cases below), and at seeded points over both resumes (the section at the end); each
 # time further `leapp upgrade --resume` runs finish the upgrade, the rpmdb then holds exactly the
 # expected packages (no package twice but the kernels), and neither leapp's audit store nor the
 # rpmdb is corrupt (sqlite's integrity check, rpm -qa, rpm's dependency check).
@@ -189,16 +190,18 @@ fi
 # and producer over the committed runs of leapp.db (none lost, none duplicated).
 # The points: every actor the two resumes run, killed as it starts (start:ACTOR: the broker's
 # LEAPP_DEVEL_KILL_AT_START hook, right after it let the actor go) and between its rows and its
-# "committed" row (commit:ACTOR: LEAPP_DEVEL_KILL_BEFORE_COMMIT, the rows made durable first); inside the RPM transaction (rpm:post, rpm:postun, rpm:posttrans: crash-probe's
-# scriptlets); inside the rpmdb rebuild (rebuild:rebuilt, rebuild:verified, rebuild:swapped);
+# "committed" row (commit:ACTOR: LEAPP_DEVEL_KILL_BEFORE_COMMIT, the rows made durable first);
+# inside the RPM transaction (rpm:post, rpm:postun, rpm:posttrans: crash-probe's scriptlets);
+# inside the rpmdb rebuild (rebuild:rebuilt, rebuild:verified, rebuild:swapped);
 # with U_CRASH_FULL=1 (the boot actors present) also inside dracut (dracut).
 # Seeds: U_CRASH_SEED orders the points (shuf with a random source made from the seed); the
 # test prints it ("# crash points: seed S, N of M points: ..."), and U_CRASH_SEED=S reruns the
-# same points in the same order (U_CRASH_ONLY="POINT..." runs just those; U_CRASH_KEEP=1 keeps
-# each case's system and console in the test's directory, printed on failure). make check runs a fixed sample: seed 22, the first 3 points
-# (U_CRASH_POINTS). `make check-crash` runs every point (U_CRASH_POINTS=all) with a seed taken
-# from the clock unless U_CRASH_SEED is given.
-U_CRASH_SEED=${U_CRASH_SEED:-22}
+# same points in the same order; U_CRASH_ONLY="POINT..." runs just those points; U_CRASH_KEEP=1
+# keeps each case's copy until the test ends. make check runs a fixed sample: seed 75, whose
+# first 3 points (U_CRASH_POINTS) are one of each kind: rebuild:swapped, start:rpm_upgrade,
+# commit:check_fips_enabled. `make check-crash` runs every point (U_CRASH_POINTS=all, 58 with
+# the noboot actors) in the order of a seed taken from the clock unless U_CRASH_SEED is given.
+U_CRASH_SEED=${U_CRASH_SEED:-75}
 U_CRASH_POINTS=${U_CRASH_POINTS:-3}
 export U_KILL_POLLS=6000
 

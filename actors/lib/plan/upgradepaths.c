@@ -52,7 +52,8 @@ void upgrade_path_find(json_t *paths, const char *id, const char *flavour, const
 				break;
 			}
 	}
-	if (!json_is_array(list) || !json_array_size(list)) {
+	/* a list without one version string (wrong types in the file) allows nothing */
+	if (!json_is_array(list) || !highest(list)) {
 		ret->problem = "no-path";
 		ret->matched_key = NULL;
 	} else {
