@@ -875,6 +875,127 @@ static void repo_paths_collect(const struct sandbox_spec *s)
 	}
 }
 
+/* The read-only profiles (before the reboot, and InterimPreparation): the state directory's
+ * writable parts (scratch, declared subdirectories; whole in InterimPreparation), /boot for a boot
+ * actor there, and the target userspace read-only unless declared. */
+static int plan_readonly(struct sandbox_spec *s, const char *state, const char *logd, const char *boot, char **ret_err)
+{
+	struct sandbox_run *r = &s->run;
+	int e;
+	r->ro_all = true;
+	r->rw_nodev = true;
+	/* the source phases: the state directory (the store's) is read-only but for the actor's
+	 * scratch directory and the subdirectories its manifest declares (made here if missing);
+	 * InterimPreparation still writes it whole (the target userspace is built and renamed
+	 * there), where every name of the store is masked */
+	bool source = s->profile == SANDBOX_SOURCE;
+	_cleanup_free_ char *scratch = source && s->scratch && is_dir(s->scratch) ? canon(s->scratch) : NULL;
+	const char *w[] = {source ? scratch : state, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
+	for (size_t i = 0; i < ELEMENTSOF(w); i++)
+		if (w[i] && is_dir(w[i]) && (e = add_path(r->rw, &r->n_rw, xstrdup(w[i]), ret_err)) < 0)
+			return e;
+	for (size_t i = 0; source && i < s->n_writes; i++) {
+		_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
+		if (!path_under(p, s->statedir) || has_dotdot(s->writes[i]))
+			continue;
+		if (!strcmp(p, s->statedir)) {
+			*ret_err = errf("its manifest declares writes: %s, the state directory itself, which holds "
+					"the audit store (declare a subdirectory of it)", s->writes[i]);
+			return -EPERM;
+		}
+		if ((e = mkdir_below(s->statedir, p + strlen(s->statedir) + 1)) < 0) {
+			*ret_err = errf("cannot create %s, declared in its manifest's writes: %s", p, strerror(-e));
+			return e;
+		}
+		if ((e = add_path(r->rw, &r->n_rw, canon(p), ret_err)) < 0)
+			return e;
+	}
+	/* declared writes: only below leapp's directories before the reboot; there they lift the
+	 * read-only target userspace (the whole el*userspace that holds one) */
+	char **declared = xcalloc(s->n_writes + 1, sizeof(char *));
+	e = 0;
+	for (size_t i = 0; i < s->n_writes && e == 0; i++) {
+		_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
+		declared[i] = canon(p);
+		if (has_dotdot(s->writes[i]) ||
+		    (!path_under(declared[i], state) && !path_under(declared[i], logd) &&
+		     !(s->profile == SANDBOX_INTERIM_PREP && s->boot && path_under(declared[i], boot)))) {
+			*ret_err = errf("its manifest declares writes: %s, outside leapp's directories, which the "
+					"read-only profile of phase %s does not allow",
+					s->writes[i], s->phase ? s->phase : "?");
+			e = -EPERM;
+		}
+	}
+	/* the target userspace is read-only before InterimPreparation, unless declared */
+	DIR *d = e == 0 && s->profile == SANDBOX_SOURCE ? opendir(state) : NULL;
+	struct dirent *de;
+	while (d && e == 0 && (de = readdir(d))) {
+		if (strncmp(de->d_name, "el", 2) || !str_endswith(de->d_name, "userspace"))
+			continue;
+		char *u = path_join(state, de->d_name);
+		struct stat st;
+		bool keep_rw = lstat(u, &st) < 0 || !S_ISDIR(st.st_mode);
+		for (size_t i = 0; i < s->n_writes && !keep_rw; i++)
+			keep_rw = path_under(declared[i], u) || path_under(u, declared[i]);
+		if (keep_rw)
+			free(u);
+		else
+			e = add_path(r->ro, &r->n_ro, u, ret_err);
+	}
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < s->n_writes; i++)
+		free(declared[i]);
+	free(declared);
+	if (e < 0)
+		return e;
+	return 0;
+}
+
+/* What no actor may see or write (every name of the audit store, the lock), and fresh /tmp and
+ * /run keeping what the actor needs below them (its paths, file:// repositories, read-only). */
+static int plan_masks_tmp(struct sandbox_spec *s, const char *root, const char *state, const char *logd, char **ret_err)
+{
+	struct sandbox_run *r = &s->run;
+	int e;
+	/* the audit store is never writable: hidden, so that no lock can be taken on it either */
+	const char *sfx[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < ELEMENTSOF(sfx) && s->store_path; i++) {
+		_cleanup_free_ char *p = xasprintf("%s%s", s->store_path, sfx[i]);
+		struct stat st;
+		if (stat(p, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if ((e = add_path(r->mask, &r->n_mask, canon(p), ret_err)) < 0)
+			return e;
+	}
+	_cleanup_free_ char *lock = path_join(state, "leapp.lock");
+	struct stat st;
+	if (stat(lock, &st) == 0 && S_ISREG(st.st_mode) && (e = add_path(r->mask, &r->n_mask, canon(lock), ret_err)) < 0)
+		return e;
+	/* fresh /tmp and /run, keeping what the actor needs that lies below them */
+	r->fresh_tmp = is_dir("/tmp");
+	r->fresh_run = is_dir("/run");
+	const char *keep[] = {root, s->exec, s->datadir, s->bindir, state, logd};
+	for (size_t i = 0; i < ELEMENTSOF(keep); i++) {
+		_cleanup_free_ char *k = keep[i] ? canon(keep[i]) : NULL;
+		if ((e = keep_below(r, k, ret_err)) < 0)
+			return e;
+	}
+	repo_paths_collect(s);
+	for (size_t i = 0; i < R.n; i++) {
+		bool kept = false;
+		for (size_t k = 0; k < r->n_keep_tmp && !kept; k++)
+			kept = path_under(R.paths[i], r->keep_tmp[k]);
+		for (size_t k = 0; k < r->n_keep_run && !kept; k++)
+			kept = path_under(R.paths[i], r->keep_run[k]);
+		if (!kept)
+			r->repo_ro[r->n_repo_ro++] = R.paths[i];
+	}
+	snprintf(r->tmp_opts, sizeof(r->tmp_opts), "mode=1777,size=%lldm", s->memory_mb > 0 ? s->memory_mb : 64);
+	snprintf(r->run_opts, sizeof(r->run_opts), "mode=0755,size=%lldm", s->memory_mb > 0 ? s->memory_mb : 64);
+	return 0;
+}
+
 static int plan_fs(struct sandbox_spec *s, char **ret_err)
 {
 	struct sandbox_run *r = &s->run;
@@ -918,111 +1039,11 @@ static int plan_fs(struct sandbox_spec *s, char **ret_err)
 			return e;
 		if (is_dir(logd) && (e = add_path(r->ro_dirs, &r->n_ro_dirs, xstrdup(logd), ret_err)) < 0)
 			return e;
-	} else {
-		r->ro_all = true;
-		r->rw_nodev = true;
-		/* the source phases: the state directory (the store's) is read-only but for the actor's
-		 * scratch directory and the subdirectories its manifest declares (made here if missing);
-		 * InterimPreparation still writes it whole (the target userspace is built and renamed
-		 * there), where every name of the store is masked */
-		bool source = s->profile == SANDBOX_SOURCE;
-		_cleanup_free_ char *scratch = source && s->scratch && is_dir(s->scratch) ? canon(s->scratch) : NULL;
-		const char *w[] = {source ? scratch : state, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
-		for (size_t i = 0; i < ELEMENTSOF(w); i++)
-			if (w[i] && is_dir(w[i]) && (e = add_path(r->rw, &r->n_rw, xstrdup(w[i]), ret_err)) < 0)
-				return e;
-		for (size_t i = 0; source && i < s->n_writes; i++) {
-			_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
-			if (!path_under(p, s->statedir) || has_dotdot(s->writes[i]))
-				continue;
-			if (!strcmp(p, s->statedir)) {
-				*ret_err = errf("its manifest declares writes: %s, the state directory itself, which holds "
-						"the audit store (declare a subdirectory of it)", s->writes[i]);
-				return -EPERM;
-			}
-			if ((e = mkdir_below(s->statedir, p + strlen(s->statedir) + 1)) < 0) {
-				*ret_err = errf("cannot create %s, declared in its manifest's writes: %s", p, strerror(-e));
-				return e;
-			}
-			if ((e = add_path(r->rw, &r->n_rw, canon(p), ret_err)) < 0)
-				return e;
-		}
-		/* declared writes: only below leapp's directories before the reboot; there they lift the
-		 * read-only target userspace (the whole el*userspace that holds one) */
-		char **declared = xcalloc(s->n_writes + 1, sizeof(char *));
-		e = 0;
-		for (size_t i = 0; i < s->n_writes && e == 0; i++) {
-			_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
-			declared[i] = canon(p);
-			if (has_dotdot(s->writes[i]) ||
-			    (!path_under(declared[i], state) && !path_under(declared[i], logd) &&
-			     !(s->profile == SANDBOX_INTERIM_PREP && s->boot && path_under(declared[i], boot)))) {
-				*ret_err = errf("its manifest declares writes: %s, outside leapp's directories, which the "
-						"read-only profile of phase %s does not allow",
-						s->writes[i], s->phase ? s->phase : "?");
-				e = -EPERM;
-			}
-		}
-		/* the target userspace is read-only before InterimPreparation, unless declared */
-		DIR *d = e == 0 && s->profile == SANDBOX_SOURCE ? opendir(state) : NULL;
-		struct dirent *de;
-		while (d && e == 0 && (de = readdir(d))) {
-			if (strncmp(de->d_name, "el", 2) || !str_endswith(de->d_name, "userspace"))
-				continue;
-			char *u = path_join(state, de->d_name);
-			struct stat st;
-			bool keep_rw = lstat(u, &st) < 0 || !S_ISDIR(st.st_mode);
-			for (size_t i = 0; i < s->n_writes && !keep_rw; i++)
-				keep_rw = path_under(declared[i], u) || path_under(u, declared[i]);
-			if (keep_rw)
-				free(u);
-			else
-				e = add_path(r->ro, &r->n_ro, u, ret_err);
-		}
-		if (d)
-			closedir(d);
-		for (size_t i = 0; i < s->n_writes; i++)
-			free(declared[i]);
-		free(declared);
-		if (e < 0)
-			return e;
-	}
-	r->efivars_rw = s->boot && s->profile != SANDBOX_SOURCE;
-	/* the audit store is never writable: hidden, so that no lock can be taken on it either */
-	const char *sfx[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < ELEMENTSOF(sfx) && s->store_path; i++) {
-		_cleanup_free_ char *p = xasprintf("%s%s", s->store_path, sfx[i]);
-		struct stat st;
-		if (stat(p, &st) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		if ((e = add_path(r->mask, &r->n_mask, canon(p), ret_err)) < 0)
-			return e;
-	}
-	_cleanup_free_ char *lock = path_join(state, "leapp.lock");
-	struct stat st;
-	if (stat(lock, &st) == 0 && S_ISREG(st.st_mode) && (e = add_path(r->mask, &r->n_mask, canon(lock), ret_err)) < 0)
+	} else if ((e = plan_readonly(s, state, logd, boot, ret_err)) < 0)
 		return e;
-	/* fresh /tmp and /run, keeping what the actor needs that lies below them */
-	r->fresh_tmp = is_dir("/tmp");
-	r->fresh_run = is_dir("/run");
-	const char *keep[] = {root, s->exec, s->datadir, s->bindir, state, logd};
-	for (size_t i = 0; i < ELEMENTSOF(keep); i++) {
-		_cleanup_free_ char *k = keep[i] ? canon(keep[i]) : NULL;
-		if ((e = keep_below(r, k, ret_err)) < 0)
-			return e;
-	}
-	repo_paths_collect(s);
-	for (size_t i = 0; i < R.n; i++) {
-		bool kept = false;
-		for (size_t k = 0; k < r->n_keep_tmp && !kept; k++)
-			kept = path_under(R.paths[i], r->keep_tmp[k]);
-		for (size_t k = 0; k < r->n_keep_run && !kept; k++)
-			kept = path_under(R.paths[i], r->keep_run[k]);
-		if (!kept)
-			r->repo_ro[r->n_repo_ro++] = R.paths[i];
-	}
-	snprintf(r->tmp_opts, sizeof(r->tmp_opts), "mode=1777,size=%lldm", s->memory_mb > 0 ? s->memory_mb : 64);
-	snprintf(r->run_opts, sizeof(r->run_opts), "mode=0755,size=%lldm", s->memory_mb > 0 ? s->memory_mb : 64);
+	r->efivars_rw = s->boot && s->profile != SANDBOX_SOURCE;
+	if ((e = plan_masks_tmp(s, root, state, logd, ret_err)) < 0)
+		return e;
 	r->chdir_to = xstrdup(s->scratch && is_dir(s->scratch) ? s->scratch : "/");
 	return 0;
 }
