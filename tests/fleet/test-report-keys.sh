@@ -4,7 +4,7 @@
 # every one of them, and the actor that reports it says that title.
 . "$(dirname "$0")/../lib.sh"
 COLL=${INFRA_LEAPP:-}
-for c in "$COLL" "$T_TOP/../shared/data/infra.leapp" /work/shared/data/infra.leapp; do
+for c in "$COLL" "$T_TOP/tests/data/infra.leapp" "$T_TOP/../shared/data/infra.leapp"; do
 	[ -n "$c" ] && [ -f "$c/roles/analysis/vars/main.yml" ] && { COLL=$c; break; }
 done
 VARS=$COLL/roles/analysis/vars/main.yml
