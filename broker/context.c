@@ -68,8 +68,9 @@ int ctx_init(struct leapp_ctx *c, const char *argv0)
 	const char *root = c->opt.root ? c->opt.root : "/";
 	char *abs = realpath(root, NULL);
 	if (!abs || !is_dir(abs)) {
+		int e = abs ? ENOTDIR : errno;
 		free(abs);
-		log_error("--root %s: not a directory", root);
+		log_error("--root %s: %s", root, e == ENOENT || e == ENOTDIR ? "not a directory" : strerror(e));
 		return -ENOTDIR;
 	}
 	c->root = abs;

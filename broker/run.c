@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "output.h"
 #include "report.h"
+#include "sandbox.h"
 #include "spawn.h"
 
 #define REBOOT_STATE_FILE "reboot-required"
@@ -163,6 +164,13 @@ int workflow_load(struct leapp_ctx *c, const char *cmdname)
 {
 	int r;
 	cli_setup_output(c, false);
+	/* before anything reads the system: a run that cannot sandbox its actors says so first */
+	char *err = NULL;
+	if (!c->opt.no_sandbox && sandbox_check_host(&err) < 0) {
+		output_diag(c->out, "error", "%s", err);
+		free(err);
+		return EXIT_ERROR;
+	}
 	if ((r = cli_init(c)))
 		return r;
 	if (ctx_load(c) < 0)

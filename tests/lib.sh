@@ -15,6 +15,7 @@ t_fail() {
 	T_COUNT=$((T_COUNT + 1)); T_FAILS=$((T_FAILS + 1))
 	echo "not ok - $1"; shift
 	for l in "$@"; do echo "#   $l"; done
+	return 1 # so that `t_eq ... || show-more` shows more
 }
 
 # t_check NAME CMD...: run CMD; ok when it exits 0.

@@ -170,7 +170,11 @@ UUID=$VARUUID /run/upgrade/var ext4 defaults 0 0"
 	[ "$v" = strace ] && args=(--strace)
 	t0=$SECONDS
 	lm_live_upgrade "$R" "$live" "$(grep '^options ' "$E" | cut -d' ' -f2-)" "${args[@]}"
-	t_eq "$v: the live system's upgrade exits 0" 0 "$LM_RC" || printf '%s\n' "$LM_OUT" | tail -30 | sed 's/^/#   /'
+	if ! t_eq "$v: the live system's upgrade exits 0" 0 "$LM_RC"; then
+		# what failed first (the log's errors), then what the script printed
+		grep -iE 'error|fail' "$R/var/log/leapp/leapp-upgrade.log" | tail -15 | sed 's/^/#   log: /'
+		printf '%s\n' "$LM_OUT" | tail -30 | sed 's/^/#   /'
+	fi
 	echo "# $v: the interim phases from the live image took $((SECONDS - t0)) s"
 	t_check "$v: ... with the image's leapp" grep -q "upgrade: $live/usr/bin/leapp upgrade --resume --root $R\$" <<<"$LM_OUT"
 	t_eq "$v: ... its state: finished" finished "$(cat "$R/var/tmp/system-upgrade.state")"
