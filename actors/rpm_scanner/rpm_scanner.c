@@ -6,21 +6,14 @@
 
 /* Signed by the distribution: the signing key is one of the distribution's keys. A
  * gpg-pubkey pseudo-package is the distribution's when it is one of the keys' packages. */
-static bool distribution_signed(const struct rpmdb_pkg *p, json_t *keys)
+static bool distribution_signed(const struct rpmdb_pkg *p, const struct rpm_sigs *sigs)
 {
-	if (p->key_id && json_object_get(keys, p->key_id))
+	if (rpm_sigs_has_key(sigs, p->key_id))
 		return true;
 	if (!strcmp(p->name, "gpg-pubkey")) {
 		_cleanup_free_ char *nvr = xasprintf("gpg-pubkey-%s-%s", p->version, p->release);
-		const char *k;
-		json_t *list;
-		json_object_foreach(keys, k, list) {
-			size_t i;
-			json_t *v;
-			json_array_foreach(list, i, v)
-				if (json_string_value(v) && !strcmp(json_string_value(v), nvr))
-					return true;
-		}
+		if (rpm_sigs_has_pubkey(sigs, nvr))
+			return true;
 	}
 	/* leapp's exception: the Satellite CA package is generated on the Satellite, unsigned */
 	return str_startswith(p->name, "katello-ca-consumer");
@@ -50,14 +43,15 @@ int main(int argc, char **argv)
 	} else {
 		_cleanup_free_ char *name = xasprintf("distro/%s/gpg-signatures.json", distro);
 		_cleanup_free_ char *derr = NULL;
-		json_t *sigs = NULL;
-		r = datafile_load_json(name, &sigs, &derr);
-		json_t *keys = r == 0 ? json_object_get(sigs, "keys") : NULL;
-		if (r == 0 && !json_is_object(keys)) {
-			r = -EINVAL;
-			free(derr);
-			derr = xasprintf("/etc/leapp/files/%s: no \"keys\" object", name);
+		json_t *doc = NULL;
+		struct rpm_sigs sigs = {0};
+		r = datafile_load_json(name, &doc, &derr);
+		if (r == 0) {
+			_cleanup_free_ char *shown = NULL;
+			free(datafile_path(name, &shown));
+			r = rpm_sigs_from_json(doc, shown ? shown : name, &sigs, &derr);
 		}
+		json_decref(doc);
 		if (r < 0) {
 			datafile_report_problem(name, r, derr);
 		} else {
@@ -66,7 +60,7 @@ int main(int argc, char **argv)
 			json_t *signed_items = json_array(), *third = json_array();
 			for (size_t i = 0; i < pkgs.n; i++) {
 				json_t *j = json_array_get(all, i);
-				if (devel_all || distribution_signed(&pkgs.v[i], keys))
+				if (devel_all || distribution_signed(&pkgs.v[i], &sigs))
 					json_array_append(signed_items, j);
 				else
 					json_array_append(third, j);
@@ -76,7 +70,7 @@ int main(int argc, char **argv)
 			actor_produce("DistributionSignedRPM", json_pack("{s:o}", "items", signed_items));
 			actor_produce("ThirdPartyRPM", json_pack("{s:o}", "items", third));
 		}
-		json_decref(sigs);
+		rpm_sigs_clear(&sigs);
 	}
 	json_decref(ipu);
 	json_decref(all);

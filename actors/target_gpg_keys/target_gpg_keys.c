@@ -123,25 +123,25 @@ static bool collect_repo_keys(json_t *plan, const char *arch, const char *releas
 }
 
 /* obsoleted keys: gpg-signatures.json "obsoleted-keys", every major up to the target's; not
- * trusted, and removed from the rpmdb when there. *ret_sigs, *ret_shown: the file read. */
+ * trusted, and removed from the rpmdb when there. *sigs, *ret_shown: the file read. */
 static void obsoleted_keys(json_t *ipu, int tmajor, struct keys_set *set, json_t *obs_list, json_t *to_remove,
-			   json_t **ret_sigs, char **ret_shown)
+			   struct rpm_sigs *sigs, char **ret_shown)
 {
 	const char *distro = ipu_str(ipu, "source_distro");
 	_cleanup_free_ char *signame = distro ? xasprintf("distro/%s/gpg-signatures.json", distro) : NULL;
 	if (signame) {
 		_cleanup_free_ char *path = datafile_path(signame, ret_shown);
 		_cleanup_free_ char *err = NULL;
-		if (datafile_load_json(signame, ret_sigs, &err) < 0)
+		json_t *doc = NULL;
+		if (datafile_load_json(signame, &doc, &err) < 0 ||
+		    rpm_sigs_from_json(doc, *ret_shown ? *ret_shown : signame, sigs, &err) < 0)
 			actor_warning("no obsoleted keys known: %s", err ? err : signame);
+		json_decref(doc);
 	}
-	json_t *omap = json_object_get(*ret_sigs, "obsoleted-keys");
 	size_t k;
 	json_t *v;
 	for (int major = 7; tmajor > 0 && major <= tmajor; major++) {
-		char mk[16];
-		snprintf(mk, sizeof(mk), "%d", major);
-		json_array_foreach(json_object_get(omap, mk), k, v) {
+		json_array_foreach(rpm_sigs_obsoleted(sigs, major), k, v) {
 			const char *nvr = json_string_value(v);
 			if (!nvr)
 				continue;
@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 	report_key_errors(errors, error_checked);
 
 	_cleanup_free_ char *shown = NULL;
-	json_t *sigs = NULL;
+	struct rpm_sigs sigs = {0};
 	json_t *obs_list = json_array(), *to_remove = json_array();
 	obsoleted_keys(ipu, tmajor, &set, obs_list, to_remove, &sigs, &shown);
 
@@ -226,7 +226,7 @@ int main(int argc, char **argv)
 	actor_produce("TargetGpgKeys", msg);
 
 	json_decref(errors);
-	json_decref(sigs);
+	rpm_sigs_clear(&sigs);
 	strmap_clear(&key_repos, decref);
 	keys_set_clear(&set);
 	json_decref(ipu);

@@ -3,18 +3,19 @@
 # plain driver (replay.c, no libFuzzer needed; tests/fuzz/test-fuzz-corpus.sh); `make fuzz`
 # builds them with clang's libFuzzer into build-fuzz/ and `make fuzz-run FUZZ_SECONDS=N
 # [FUZZ_ONLY="t1 t2"]` runs each for N seconds (one job, nice'd).
-FUZZ_TARGETS := frame yaml json ini answerfile actorconf pes repomap upgradepaths repomd metalink mirrorlist fstab
+FUZZ_TARGETS := frame yaml json ini answerfile actorconf pes repomap upgradepaths gpgsigs repomd metalink mirrorlist fstab
 # the domains a target links, and objects outside libmsg and the domains
 FUZZ_DOMAINS_ini := fetch
 FUZZ_DOMAINS_pes := plan
 FUZZ_DOMAINS_repomap := plan
 FUZZ_DOMAINS_upgradepaths := plan
+FUZZ_DOMAINS_gpgsigs := rpm
 FUZZ_DOMAINS_repomd := fetch
 FUZZ_DOMAINS_metalink := fetch
 FUZZ_DOMAINS_mirrorlist := fetch
 FUZZ_DOMAINS_fstab := sys
 FUZZ_OBJS_answerfile := $(BUILD)/broker/answerfile.o
-$(eval $(call use_domains,tests/fuzz/,fetch plan sys))
+$(eval $(call use_domains,tests/fuzz/,fetch plan rpm sys))
 CFLAGS_tests_fuzz_ += -Ibroker
 
 define fuzz_target

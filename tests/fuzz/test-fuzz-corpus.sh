@@ -2,7 +2,7 @@
 # Replays the fuzz corpus of every parser target (tests/fuzz/corpus/<target>/, crashes found
 # kept there as regression inputs) through its target (under ASan in SAN builds).
 . "$(dirname "$0")/../lib.sh"
-for t in frame yaml json ini answerfile actorconf pes repomap upgradepaths repomd metalink mirrorlist fstab; do
+for t in frame yaml json ini answerfile actorconf pes repomap upgradepaths gpgsigs repomd metalink mirrorlist fstab; do
 	n=$(ls "$T_TOP/tests/fuzz/corpus/$t" | wc -l)
 	out=$(timeout 300 "$T_BUILD/tests/fuzz-replay-$t" "$T_TOP/tests/fuzz/corpus/$t" 2>&1)
 	rc=$?

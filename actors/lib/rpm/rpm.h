@@ -163,6 +163,31 @@ struct keys_check {
 int keys_verify_package(struct keys_verifier *v, const char *path, bool check_signature, struct keys_check *ret);
 void keys_check_clear(struct keys_check *c);
 
+/* ======== sigs ======== */
+
+/* distro/<id>/gpg-signatures.json (leapp-repository's format): which keys sign the
+ * distribution's packages, and which keys each target major release no longer trusts:
+ *   {"keys": {"<16 hex key id>": ["gpg-pubkey-<8 hex>-<8 hex>", ...], ...},
+ *    "obsoleted-keys": {"<major>": ["gpg-pubkey-...", ...], ...}}     (obsoleted-keys optional)
+ * The whole document is checked when read: a key id that is not 16 hex digits, a list that is
+ * not of gpg-pubkey names, a major that is not a number is an error naming the file and the
+ * entry, never a silently ignored key. Key ids and names are kept lowercase. */
+struct rpm_sigs {
+	json_t *keys;      /* key id -> array of gpg-pubkey NVRs */
+	json_t *obsoleted; /* "major" -> array of gpg-pubkey NVRs */
+};
+/* From text (shown names the file in messages, JSON errors with line and column) or from a
+ * parsed document. 0, or -EINVAL with *ret_err; *ret is empty on error. */
+int rpm_sigs_parse(const char *data, size_t len, const char *shown, struct rpm_sigs *ret, char **ret_err);
+int rpm_sigs_from_json(json_t *doc, const char *shown, struct rpm_sigs *ret, char **ret_err);
+/* A package signed with key_id (16 hex, any case) is the distribution's. */
+bool rpm_sigs_has_key(const struct rpm_sigs *s, const char *key_id);
+/* nvr (gpg-pubkey-...) is one of the distribution's key packages. */
+bool rpm_sigs_has_pubkey(const struct rpm_sigs *s, const char *nvr);
+/* The keys obsoleted by target major `major` (borrowed array), or NULL. */
+json_t *rpm_sigs_obsoleted(const struct rpm_sigs *s, int major);
+void rpm_sigs_clear(struct rpm_sigs *s);
+
 /* ======== rpmenv ======== */
 
 /* librpm set-up shared by the package code (keys.c, rpmtrans.c): configuration read once,

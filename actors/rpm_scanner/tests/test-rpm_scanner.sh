@@ -78,6 +78,24 @@ t_eq "unknown distribution keys: inhibitor" "$K_DATA_FILE_MISSING" "$(inhibitor_
 t_eq "unknown distribution keys: no DistributionSignedRPM" "null" "$(msg DistributionSignedRPM .)"
 t_check "unknown distribution keys: InstalledRPM still produced" test "$(msg InstalledRPM '.items | length')" -gt 30
 
+# a malformed signature file of the admin's: inhibit, naming the file and the entry, instead of
+# skipping the entry (a key id that is not one, a list of names that is a string)
+f_tmpdir
+W=$F_DIR/sigroot
+cp -a "$DEMO/root" "$W"
+mkdir -p "$W/etc/leapp/files/distro/almalinux"
+printf '{"keys": {"51d6647ec21ad6ea": "gpg-pubkey-c21ad6ea-5e3b5f6b"}}\n' >"$W/etc/leapp/files/distro/almalinux/gpg-signatures.json"
+run_actor rpm_scanner "$W" "$IN"
+t_eq "malformed signatures: inhibitor" "$K_DATA_FILE_UNREADABLE" "$(inhibitor_keys)"
+t_check "malformed signatures: the summary names the file and the entry" grep -q \
+	'/etc/leapp/files/distro/almalinux/gpg-signatures.json: keys.51d6647ec21ad6ea: not a list of gpg-pubkey names' \
+	<<<"$(printf '%s' "$A_OUT" | jq -r '.reports[].summary')"
+t_eq "malformed signatures: no DistributionSignedRPM" "null" "$(msg DistributionSignedRPM .)"
+printf '{"keys": {"not-a-key-id": []}}\n' >"$W/etc/leapp/files/distro/almalinux/gpg-signatures.json"
+run_actor rpm_scanner "$W" "$IN"
+t_check "a key id that is not one is named" grep -q '"not-a-key-id" is not a key id' <<<"$(printf '%s' "$A_OUT" | jq -r '.reports[].summary')"
+rm -rf "$W/etc/leapp/files/distro"
+
 # LEAPP_DEVEL_RPMS_ALL_SIGNED=1 (leapp's development switch)
 LEAPP_DEVEL_RPMS_ALL_SIGNED=1 run_actor rpm_scanner "$DEMO/root" "$IN"
 t_eq "LEAPP_DEVEL_RPMS_ALL_SIGNED: no third party" "0" "$(msg ThirdPartyRPM '.items | length')"
