@@ -8,8 +8,8 @@
  * - The logical volumes those filesystems live on are activated: rd.lvm.lv=VG/LV for each on
  *   the upgrade entry (dracut activates only the rd.lvm.lv= ones when any is given); when a
  *   source cannot be traced to its volume, rd.lvm.lv= goes, and dracut activates them all.
- * - The host's lvm.conf and devices file, mdadm.conf, crypttab and multipath configuration (with
- *   the changes release 9 needs) go in whenever they exist, with dracut's lvm, mdraid and
+ * - The host's lvm.conf and devices file, mdadm.conf, crypttab, NVMe-oF identity (/etc/nvme)
+ *   and multipath configuration (with the changes release 9 needs) go in whenever they exist, with dracut's lvm, mdraid and
  *   multipath modules. dracut copies those files from the tree it runs in (the target
  *   userspace, or the host with host dracut), which is not the system's, so the files travel
  *   in a dracut module of our own with the units: 99leapp-storage, in the scratch directory. */
@@ -420,6 +420,12 @@ int main(int argc, char **argv)
 	 * systemd-cryptsetup from crypttab, with the clevis modules check_luks asks for */
 	bool crypt = conf_copy(moddir, "/etc/crypttab", NULL);
 	bool mp = multipath_copy(moddir);
+	/* NVMe over Fabrics: the host identity and discovery configuration dracut's nvmf module
+	 * connects with (check_nvme asks for the module) */
+	static const char *const nvme_conf[] = {"/etc/nvme/hostnqn", "/etc/nvme/hostid", "/etc/nvme/discovery.conf",
+						"/etc/nvme/config.json"};
+	for (size_t i = 0; i < ELEMENTSOF(nvme_conf); i++)
+		conf_copy(moddir, nvme_conf[i], NULL);
 	json_t *mods = json_pack("[{s:s, s:s}]", "name", "leapp-storage", "module_path", moddir);
 	if (lvm)
 		json_array_append_new(mods, json_pack("{s:s, s:n}", "name", "lvm", "module_path"));
