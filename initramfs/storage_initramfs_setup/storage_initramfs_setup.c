@@ -313,6 +313,37 @@ static bool conf_copy(const char *moddir, const char *abs, const char *replaced)
 	return true;
 }
 
+/* Software RAID: every mdadm configuration mdadm.conf(5) names (the file and the .d directory,
+ * in /etc and /etc/mdadm; upstream's checkraid), copied. Arrays active in proc/mdstat without
+ * any configuration are assembled by dracut's mdraid module from the disks' superblocks; that
+ * is said, since the array names may then differ. Returns whether mdraid is needed. */
+static bool md_conf_copy(const char *moddir)
+{
+	bool conf = conf_copy(moddir, "/etc/mdadm.conf", NULL) | conf_copy(moddir, "/etc/mdadm/mdadm.conf", NULL);
+	static const char *const dirs[] = {"/etc/mdadm.conf.d", "/etc/mdadm/mdadm.conf.d"};
+	for (size_t d = 0; d < ELEMENTSOF(dirs); d++) {
+		char **names = NULL;
+		if (fs_root_dir_list(dirs[d], ".conf", &names) < 0)
+			continue;
+		for (char **n = names; *n; n++) {
+			_cleanup_free_ char *abs = xasprintf("%s/%s", dirs[d], *n);
+			conf |= conf_copy(moddir, abs, NULL);
+		}
+		fs_strv_free(names);
+	}
+	_cleanup_free_ char *mdstat = NULL;
+	bool arrays = false;
+	char *save = NULL;
+	if (fs_root_read("/proc/mdstat", 1 << 20, &mdstat, NULL) == 0)
+		for (char *l = strtok_r(mdstat, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			arrays |= str_startswith(l, "md") && strstr(l, " : active") != NULL;
+	if (arrays && !conf)
+		actor_warning("software RAID arrays are active (/proc/mdstat) but no mdadm configuration was found in "
+			      "/etc/mdadm.conf, /etc/mdadm.conf.d, /etc/mdadm/mdadm.conf or /etc/mdadm/mdadm.conf.d: the "
+			      "upgrade initramfs assembles them from their superblocks");
+	return conf || arrays;
+}
+
 /* /etc/multipath.conf and the .conf files of /etc/multipath/conf.d, changed for release 9, and the
  * bindings, wwids and prkeys files. Returns true when the system has multipath configured. */
 static bool multipath_copy(const char *moddir)
@@ -415,7 +446,7 @@ int main(int argc, char **argv)
 	size_t units = write_units(fstab, moddir);
 	bool lvm = conf_copy(moddir, "/etc/lvm/lvm.conf", NULL);
 	lvm |= conf_copy(moddir, "/etc/lvm/devices/system.devices", NULL);
-	bool md = conf_copy(moddir, "/etc/mdadm.conf", NULL);
+	bool md = md_conf_copy(moddir);
 	/* the devices check_luks let through (LUKS2 with a clevis TPM2 token) are unlocked by
 	 * systemd-cryptsetup from crypttab, with the clevis modules check_luks asks for */
 	bool crypt = conf_copy(moddir, "/etc/crypttab", NULL);

@@ -108,6 +108,30 @@ t_eq "an existing defaults section gets what it lacks" 'defaults {
 rm "$R/dev/disk/by-uuid/aaaa-bbbb"
 run_actor storage_initramfs_setup "$R" "$F_DIR/in.json"
 t_eq "an untraceable UUID: rd.lvm.lv removed" '{"to_remove":[{"key":"rd.lvm.lv","value":null}]}' "$(msg UpgradeKernelCmdlineArgTasks .)"
+# mdadm: the configuration in /etc/mdadm and its .d directories too (mdadm.conf(5)); arrays
+# active without any configuration still get the mdraid module, with a warning; NVMe-oF identity
+mv "$R/etc/mdadm.conf" "$F_DIR/mdadm.conf.saved"
+mkdir -p "$R/etc/mdadm/mdadm.conf.d" "$R/etc/nvme" "$R/proc"
+echo 'ARRAY /dev/md1 metadata=1.2 UUID=44444444:55555555:66666666:77777777' >"$R/etc/mdadm/mdadm.conf.d/data.conf"
+echo 'not read: no .conf' >"$R/etc/mdadm/mdadm.conf.d/README"
+echo 'nqn.2014-08.org.nvmexpress:uuid:0f0e' >"$R/etc/nvme/hostnqn"
+run_actor storage_initramfs_setup "$R" "$F_DIR/in.json"
+t_eq "/etc/mdadm/mdadm.conf.d/*.conf copied (only .conf)" "$(cat "$R/etc/mdadm/mdadm.conf.d/data.conf")|absent" \
+	"$(cat "$M/files/etc/mdadm/mdadm.conf.d/data.conf")|$(test -e "$M/files/etc/mdadm/mdadm.conf.d/README" && echo present || echo absent)"
+t_check "... with the mdraid module" grep -qw mdraid <<<"$(msgr UpgradeInitramfsTasks '[.include_dracut_modules[].name] | join(" ")')"
+t_eq "the NVMe-oF host identity copied" "$(cat "$R/etc/nvme/hostnqn")" "$(cat "$M/files/etc/nvme/hostnqn")"
+rm -r "$R/etc/mdadm"
+printf 'Personalities : [raid1]\nmd127 : active raid1 vdc1[1] vdb1[0]\n      1046528 blocks super 1.2 [2/2] [UU]\n\nunused devices: <none>\n' >"$R/proc/mdstat"
+run_actor storage_initramfs_setup "$R" "$F_DIR/in.json"
+t_check "an active array without configuration: mdraid still" grep -qw mdraid <<<"$(msgr UpgradeInitramfsTasks '[.include_dracut_modules[].name] | join(" ")')"
+t_check "... and a warning naming where it looked" grep -q "no mdadm configuration was found in /etc/mdadm.conf" <<<"$A_ERR$(printf '%s' "$A_OUT" | jq -r '.logs[]?.message // empty' 2>/dev/null)"
+printf 'Personalities :\nunused devices: <none>\n' >"$R/proc/mdstat"
+run_actor storage_initramfs_setup "$R" "$F_DIR/in.json"
+t_check "no array and no configuration: no mdraid" bash -c '! grep -qw mdraid <<<"$1"' _ "$(msgr UpgradeInitramfsTasks '[.include_dracut_modules[].name] | join(" ")')"
+rm -r "$R/proc/mdstat" "$R/etc/nvme"
+mv "$F_DIR/mdadm.conf.saved" "$R/etc/mdadm.conf"
+run_actor storage_initramfs_setup "$R" "$F_DIR/in.json"
+
 # live mode: nothing
 jq -c '.messages += [{model: "LiveModeConfig", data: {is_enabled: true}}]' "$F_DIR/in.json" >"$F_DIR/in-live.json"
 run_actor storage_initramfs_setup "$R" "$F_DIR/in-live.json"
