@@ -39,7 +39,7 @@ fuzz:
 FUZZ_SECONDS ?= 60
 fuzz-run: fuzz
 	for t in $(FUZZ_ONLY); do mkdir -p $(FUZZ_BUILD)/corpus-$$t; \
-		nice -n 10 $(FUZZ_BUILD)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -jobs=1 -workers=1 \
+		nice -n 10 $(FUZZ_BUILD)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 			-artifact_prefix=$(FUZZ_BUILD)/crash-$$t- $(FUZZ_BUILD)/corpus-$$t tests/fuzz/corpus/$$t \
 			2>&1 | tee $(FUZZ_BUILD)/log-$$t.txt | tail -n 3; done
 .PHONY: fuzz fuzz-run
