@@ -3,7 +3,10 @@
  * LUKS2 devices without such a token inhibit. When every device qualifies, the upgrade initramfs
  * gets clevis (its dracut modules, the packages in the target userspace) and the upgrade entry
  * loses rd.luks.uuid=, which would limit unlocking to the devices it names. The target entry
- * keeps it: target_kernel_boot_entry takes the source default entry's arguments. */
+ * keeps it: target_kernel_boot_entry takes the source default entry's arguments.
+ * Upstream looks at every LUKS device (lsblk) and so has to exempt Ceph's encrypted OSD volumes
+ * (cephvolumescan); luks_scanner lists only the devices the boot unlocks (crypttab without
+ * noauto, rd.luks.uuid=), and ceph-volume opens its OSDs itself, so they are never among them. */
 #include "sys.h"
 #include "leapp/actor.h"
 
