@@ -48,6 +48,10 @@ case " $OPTS " in
 esac
 APPEND="$OPTS root=$RDEV console=ttyS0"
 vm_log "kernel command line: $APPEND"
+# without LEAPP_DEVEL_INITRAM_NETWORK nothing of the network goes in (check-vm-network.sh: with it)
+lsinitrd "$INITRD" >"$W/initrd.list" 2>/dev/null
+t_check "no network in the upgrade initramfs without the switch (no leapp-network, no network handler)" \
+	bash -c '! grep -qE "50-leapp-network.conf|sbin/dhclient$|systemd-networkd$|sbin/NetworkManager$" "$1"' _ "$W/initrd.list"
 
 vm_make_disk
 PRISTINE=$W/pristine.img

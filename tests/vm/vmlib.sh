@@ -201,14 +201,15 @@ vm_entry_options() {
 # of the guest ends QEMU) with the serial console written to CONSOLE. Returns when QEMU
 # exits, when PATTERN (an extended regexp) shows on the console, when the guest is stuck
 # (emergency shell, kernel panic) or after TIMEOUT seconds; QEMU is killed unless it exited.
-# Sets VM_END (exited, matched, stuck or timeout), VM_SECONDS, VM_QEMU_RC.
+# Sets VM_END (exited, matched, stuck or timeout), VM_SECONDS, VM_QEMU_RC. VM_NIC: QEMU's -nic
+# (default none: no network).
 vm_boot() {
 	local disk=$1 kernel=$2 initrd=$3 append=$4 console=$5 timeout=$6 pattern=${7:-} t0 pid
 	local stuck='Entering emergency mode|Kernel panic|Give root password|Press Enter for maintenance|Cannot open access to console'
 	: >"$console"
 	t0=$(vm_now)
 	qemu-system-x86_64 -name leapp-vm-test -accel "$VM_ACCEL" -cpu "$VM_CPU" -smp "$VM_SMP" -m "$VM_MEM" \
-		-nographic -monitor none -serial "file:$console" -no-reboot -nic none \
+		-nographic -monitor none -serial "file:$console" -no-reboot -nic "${VM_NIC:-none}" \
 		-kernel "$kernel" -initrd "$initrd" -append "$append" \
 		-drive "file=$disk,format=raw,if=virtio,cache=writeback" \
 		</dev/null >"$console.qemu" 2>&1 &
