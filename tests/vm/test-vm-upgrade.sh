@@ -79,7 +79,7 @@ boot_end() { [ "$T_FAILS" = "$FAILS_BEFORE" ] || vm_print_console "$KEEP/console
 booted() { grep -aq 'system upgrade: starting' "$CONSOLE"; }
 
 # ---- break: rd.upgrade.break=leapp-pre-upgrade ----
-boot break 240 'Break before leapp upgrade --resume' rd.upgrade.break=leapp-pre-upgrade
+VM_THEN='Entering emergency mode' boot break 240 'Break before leapp upgrade --resume' rd.upgrade.break=leapp-pre-upgrade
 if booted; then t_ok "break: the VM boots the upgrade initramfs and starts upgrade.service"; else
 	t_fail "break: the VM boots the upgrade initramfs and starts upgrade.service" "ended: $VM_END after $VM_SECONDS s"
 fi

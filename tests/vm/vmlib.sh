@@ -202,7 +202,7 @@ vm_entry_options() {
 # exits, when PATTERN (an extended regexp) shows on the console, when the guest is stuck
 # (emergency shell, kernel panic) or after TIMEOUT seconds; QEMU is killed unless it exited.
 # Sets VM_END (exited, matched, stuck or timeout), VM_SECONDS, VM_QEMU_RC. VM_NIC: QEMU's -nic
-# (default none: no network).
+# (default none: no network); VM_THEN: an extended regexp awaited after PATTERN matched.
 vm_boot() {
 	local disk=$1 kernel=$2 initrd=$3 append=$4 console=$5 timeout=$6 pattern=${7:-} t0 pid
 	local stuck='Entering emergency mode|Kernel panic|Give root password|Press Enter for maintenance|Cannot open access to console'
@@ -235,6 +235,15 @@ vm_boot() {
 		sleep 1
 	done
 	VM_SECONDS=$(vm_since "$t0")
+	# VM_THEN: what must follow the pattern before QEMU is stopped (60 s at most; a loaded
+	# machine can take many quiet seconds between the two)
+	if [ "$VM_END" = matched ] && [ -n "${VM_THEN:-}" ]; then
+		local w=0
+		while [ "$w" -lt 60 ] && kill -0 "$pid" 2>/dev/null && ! grep -aqE "$VM_THEN" "$console"; do
+			w=$((w + 1))
+			sleep 1
+		done
+	fi
 	if [ "$VM_END" != exited ]; then
 		# let the guest finish what it is writing: until the console is quiet for 2 s (10 s at most)
 		local n=0 quiet=0 size last=-1
