@@ -278,10 +278,13 @@ int cmd_rollback(int argc, char **argv, struct leapp_ctx *c)
 	if (r)
 		return r == 1 ? EXIT_OK : r;
 	cli_setup_output(c, false);
-	if ((r = cli_init(c)) || (r = ctx_open_store(c, false)) < 0)
-		return r > 0 ? r : EXIT_ERROR;
+	if ((r = cli_init(c)))
+		return r;
+	/* the report does not need the store: it marks the upgrade in it when there is one */
 	if (boot_report)
 		return rollback_boot_report(c);
+	if ((r = ctx_open_store(c, false)) < 0)
+		return EXIT_ERROR;
 	struct execution ex = {0};
 	if ((r = check_prepared(c, &ex)) < 0) {
 		execution_clear(&ex);

@@ -276,11 +276,13 @@ static void motd_write(struct leapp_ctx *c, const char *text)
 }
 
 /* After the merge the store is as it was when the snapshots were taken (the upgrade running in
- * InterimPreparation), and the set's directory lists snapshots that merged away. */
+ * InterimPreparation): the upgrade is marked rolled-back there, when there is a store; the set's
+ * directory lists snapshots that merged away. */
 static void state_settle(struct leapp_ctx *c)
 {
 	struct execution ex = {0};
-	if (store_execution_last(c->store, "upgrade", &ex) == 0 && strcmp(ex.status, "rolled-back") &&
+	_cleanup_free_ char *db = path_join(c->statedir, "leapp.db");
+	if (access(db, F_OK) == 0 && ctx_open_store(c, false) == 0 && store_execution_last(c->store, "upgrade", &ex) == 0 && strcmp(ex.status, "rolled-back") &&
 	    (store_execution_update(c->store, ex.id, "rolled-back", NULL, NULL, true) < 0 || store_flush(c->store, true) < 0))
 		output_diag(c->out, "warning", "cannot mark the upgrade %s rolled back: %s", ex.uuid, store_errmsg(c->store));
 	execution_clear(&ex);
