@@ -189,7 +189,7 @@ static int check_prepared(struct leapp_ctx *c, struct execution *ex)
 	json_decref(j);
 	if (prepared)
 		return 0;
-	if (rollback_upgraded(ex))
+	if (rollback_upgraded(c, ex))
 		return 1;
 	if (!strcmp(ex->status, "rolled-back"))
 		output_diag(c->out, "error", "the last upgrade (%s) was already rolled back: there is nothing to undo", ex->uuid);

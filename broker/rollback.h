@@ -41,8 +41,9 @@ int snapshot_set_remove(struct leapp_ctx *c, struct buf *done, char **ret_err);
  * store and "reason" are kept here, on /boot, outside the volumes that are merged back. */
 #define ROLLBACK_KEEP_DIR "/boot/leapp-rollback"
 struct execution;
-/* True when the upgrade ex reached the upgraded system: finished, or FirstBoot is next. */
-bool rollback_upgraded(const struct execution *ex);
+/* True when the upgrade ex reached the upgraded system: finished, FirstBoot is next, or an actor
+ * of FirstBoot ran. */
+bool rollback_upgraded(struct leapp_ctx *c, const struct execution *ex);
 /* Checks the snapshot set (complete, every snapshot present and valid), keeps the attempt in
  * ROLLBACK_KEEP_DIR, puts /boot's entries and GRUB files back and schedules each snapshot's merge
  * (one already merging is skipped: a second run is harmless). 0 or -errno with *ret_err. */

@@ -14,13 +14,25 @@
 
 #define FULL_INVALID 100.0
 
-bool rollback_upgraded(const struct execution *ex)
+bool rollback_upgraded(struct leapp_ctx *c, const struct execution *ex)
 {
 	if (!strcmp(ex->status, "finished"))
 		return true;
-	/* Finalization asked for the reboot into the upgraded system, or FirstBoot ran with errors */
-	return ex->next_phase && !strcmp(ex->next_phase, "FirstBoot") &&
-	       (!strcmp(ex->status, "reboot") || !strcmp(ex->status, "failed") || !strcmp(ex->status, "stopped"));
+	/* Finalization asked for the reboot into the upgraded system */
+	if (!strcmp(ex->status, "reboot") && ex->next_phase && !strcmp(ex->next_phase, "FirstBoot"))
+		return true;
+	/* FirstBoot ran (it reported errors: the upgrade ends "failed", or it was stopped) */
+	json_t *runs = NULL;
+	bool first_boot = false;
+	size_t i;
+	json_t *x;
+	if (strcmp(ex->status, "rolled-back") && store_runs_list(c->store, ex->id, &runs) == 0)
+		json_array_foreach(runs, i, x) {
+			const char *ph = json_string_value(json_object_get(x, "phase"));
+			first_boot |= ph && !strcmp(ph, "FirstBoot");
+		}
+	json_decref(runs);
+	return first_boot;
 }
 
 /* The state of one snapshot: 0 valid, 1 already merging; -ENOENT gone, -EINVAL invalid, with

@@ -140,4 +140,19 @@ t_rc "rollback after the rollback: exit 1" 1
 t_has "it says it was already rolled back" "$C_ERR" "was already rolled back"
 cli "$root" rollback boot-report extra
 t_rc "boot-report with an extra argument: exit 2" 2
+
+# FirstBoot ran and an actor of it failed: the upgrade ends "failed" with no next phase, and it
+# is still the upgraded system
+new_root; r2=$ROOT
+mk_actor "$r2" prep InterimPreparation chain "" TestValue
+mk_actor "$r2" first FirstBoot exit3 TestValue ""
+cli "$r2" upgrade
+cli "$r2" upgrade --resume
+cli "$r2" upgrade --resume
+t_eq "FirstBoot failed: the store says failed, no next phase" "failed|" \
+	"$(db "$r2" "select status, ifnull(next_phase, '') from executions where kind='upgrade' order by id desc limit 1")"
+cli "$r2" rollback
+t_rc "rollback there without a set: exit 1" 1
+t_has "it is taken for the upgraded system (no snapshot set), not for an upgrade that did not prepare the reboot" \
+	"$C_ERR" "the upgrade was made without snapshots"
 t_done
