@@ -8,7 +8,6 @@
 #include <leapp/rootfs.h>
 
 #include "cli.h"
-#include "store.h"
 #include "output.h"
 #include "rollback.h"
 
