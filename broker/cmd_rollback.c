@@ -1,5 +1,6 @@
 /* leapp rollback: undo an upgrade that leapp upgrade prepared and that has not started yet (before
- * the reboot into the upgrade initramfs). DESIGN.md section 12. */
+ * the reboot into the upgrade initramfs), or go back from the upgraded system to the snapshots
+ * taken before the upgrade (rollback_merge.c). DESIGN.md section 12. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,8 +13,9 @@
 
 static const struct cli_cmd cmd = {
 	"rollback",
-	"usage: leapp rollback [--keep-cache] [--root DIR]\n\n"
-	"Undo the upgrade that leapp upgrade prepared, before the reboot into it: remove the upgrade\n"
+	"usage: leapp rollback [--keep-cache] [--root DIR]\n"
+	"       leapp rollback boot-report [--root DIR]\n\n"
+	"Before the reboot into the upgrade, undo the upgrade that leapp upgrade prepared: remove the upgrade\n"
 	"boot entry, the upgrade kernel and initramfs from /boot, give back the GRUB environment block\n"
 	"(next_entry) as it was before leapp upgrade, remove the target userspace, the transaction\n"
 	"test's files and the downloaded packages (kept with --keep-cache), the LVM snapshots taken\n"
@@ -21,6 +23,15 @@ static const struct cli_cmd cmd = {
 	"(/var/lib/leapp/reboot-required). The system is then as it was before leapp upgrade; leapp's\n"
 	"own logs and audit store keep the record of the attempt, which is marked rolled-back.\n"
 	"It refuses once the upgrade has started after the reboot.\n\n"
+	"On the upgraded system (the upgrade finished, or its first boot), go back to the release before\n"
+	"it when leapp upgrade --snapshot took LVM snapshots: every snapshot of the set is checked (it\n"
+	"refuses an incomplete set or an overflowed, invalid snapshot), the upgraded system's logs,\n"
+	"report and audit store are kept in /boot/leapp-rollback, /boot's entries and GRUB files are put\n"
+	"back from the set, and each snapshot's merge is scheduled (lvm lvconvert --merge); the reboot\n"
+	"completes it. Running it again before the reboot is harmless.\n\n"
+	"boot-report: the source release's first boot after a rollback (leapp-rollback-report.service):\n"
+	"moves /boot/leapp-rollback to /var/log/leapp/rollback/<time>/, says why the upgrade was rolled\n"
+	"back (stdout, /etc/motd.d/leapp-rollback.motd) and marks the upgrade rolled-back.\n\n"
 	"exit codes: 0 rolled back, 1 error or nothing to roll back, 2 usage\n",
 	OPT_ROOT | OPT_KEEP_CACHE | OPT_VERBOSE,
 };
@@ -152,7 +163,8 @@ int snapshot_set_remove(struct leapp_ctx *c, struct buf *done, char **ret_err)
 	return 0;
 }
 
-/* The last upgrade, if it may be rolled back here; otherwise says why not. */
+/* The last upgrade, if it may be rolled back here: 0 prepared (before the reboot), 1 upgraded;
+ * otherwise says why not. */
 static int check_prepared(struct leapp_ctx *c, struct execution *ex)
 {
 	int r = store_execution_last(c->store, "upgrade", ex);
@@ -176,6 +188,8 @@ static int check_prepared(struct leapp_ctx *c, struct execution *ex)
 	json_decref(j);
 	if (prepared)
 		return 0;
+	if (rollback_upgraded(c, ex))
+		return 1;
 	if (!strcmp(ex->status, "rolled-back"))
 		output_diag(c->out, "error", "the last upgrade (%s) was already rolled back: there is nothing to undo", ex->uuid);
 	else if (!strcmp(ex->status, "finished") || !strcmp(ex->status, "reboot") || !strcmp(ex->status, "running") ||
@@ -230,23 +244,55 @@ static int undo(struct leapp_ctx *c, bool keep_cache, struct buf *done, char **e
 	return 0;
 }
 
+/* On the upgraded system: merge the snapshots back, then the reboot completes it. */
+static int rollback_upgraded_system(struct leapp_ctx *c, const struct execution *ex)
+{
+	struct buf done = {0};
+	char *err = NULL;
+	int r = rollback_merge(c, ex, &done, &err);
+	_cleanup_free_ char *d = buf_steal(&done);
+	if (r < 0) {
+		output_diag(c->out, "error", "cannot roll back the upgrade %s: %s", ex->uuid, err ? err : strerror(-r));
+		if (*d)
+			output_line(c->out, "What was done before the error:\n%s", d);
+		free(err);
+		return EXIT_ERROR;
+	}
+	output_line(c->out, "Rolling back the upgrade %s to the release before it:\n%s", ex->uuid, d);
+	output_line(c->out, "Reboot now to complete the rollback: the snapshots merge into their origins when those are "
+			    "next activated, at the next boot; anything written to those volumes until then is lost. The "
+			    "first boot of the release before the upgrade reports the rollback.");
+	return EXIT_OK;
+}
+
 int cmd_rollback(int argc, char **argv, struct leapp_ctx *c)
 {
 	struct cli_args a = {0};
 	int oi, r = parse_options(argc, argv, &cmd, c, &a, &oi);
+	bool boot_report = !r && oi < argc && !strcmp(argv[oi], "boot-report");
 	if (!r)
-		r = no_more_arguments(&cmd, argc, argv, oi);
+		r = no_more_arguments(&cmd, argc, argv, oi + boot_report);
 	bool keep_cache = a.keep_cache;
 	cli_args_clear(&a);
 	if (r)
 		return r == 1 ? EXIT_OK : r;
 	cli_setup_output(c, false);
-	if ((r = cli_init(c)) || (r = ctx_open_store(c, false)) < 0)
-		return r > 0 ? r : EXIT_ERROR;
+	if ((r = cli_init(c)))
+		return r;
+	/* the report does not need the store: it marks the upgrade in it when there is one */
+	if (boot_report)
+		return rollback_boot_report(c);
+	if ((r = ctx_open_store(c, false)) < 0)
+		return EXIT_ERROR;
 	struct execution ex = {0};
-	if (check_prepared(c, &ex) < 0) {
+	if ((r = check_prepared(c, &ex)) < 0) {
 		execution_clear(&ex);
 		return EXIT_ERROR;
+	}
+	if (r == 1) {
+		r = rollback_upgraded_system(c, &ex);
+		execution_clear(&ex);
+		return r;
 	}
 	struct buf done = {0};
 	char *err = NULL;

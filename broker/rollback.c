@@ -110,6 +110,11 @@ int lvm_run(char *const *args, char **ret_out)
 	char *argv[16] = {(char *)(lvm && *lvm ? lvm : "lvm")};
 	for (size_t i = 0; args[i] && i < 14; i++)
 		argv[i + 1] = args[i];
+	return run_argv(argv, ret_out);
+}
+
+int run_argv(char *const *argv, char **ret_out)
+{
 	int pfd[2] = {-1, -1};
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);

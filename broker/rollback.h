@@ -28,10 +28,29 @@ void rollback_record_clear(struct rollback_record *r);
 /* lvm ARGS (NULL-terminated, at most 14) by argv: "lvm" from PATH, or LEAPP_DEVEL_LVM (tests: a
  * stub). Its stdout in *ret_out when ret_out (free it). Returns its exit status or -errno. */
 int lvm_run(char *const *args, char **ret_out);
+/* argv[0] from PATH with argv, by posix_spawnp; stdout in *ret_out as above. Its exit status or
+ * -errno. */
+int run_argv(char *const *argv, char **ret_out);
 /* Removes the snapshot set of /var/lib/leapp/snapshots (complete or partial): lvremove of each
  * snapshot it lists, then the directory; appends one line per thing removed to done. 0 or
  * -errno with *ret_err. */
 struct buf;
 int snapshot_set_remove(struct leapp_ctx *c, struct buf *done, char **ret_err);
+
+/* On the upgraded system (rollback_merge.c). The failed or rolled-back attempt's logs, report,
+ * store and "reason" are kept here, on /boot, outside the volumes that are merged back. */
+#define ROLLBACK_KEEP_DIR "/boot/leapp-rollback"
+struct execution;
+/* True when the upgrade ex reached the upgraded system: finished, FirstBoot is next, or an actor
+ * of FirstBoot ran. */
+bool rollback_upgraded(struct leapp_ctx *c, const struct execution *ex);
+/* Checks the snapshot set (complete, every snapshot present and valid), keeps the attempt in
+ * ROLLBACK_KEEP_DIR, puts /boot's entries and GRUB files back and schedules each snapshot's merge
+ * (one already merging is skipped: a second run is harmless). 0 or -errno with *ret_err. */
+int rollback_merge(struct leapp_ctx *c, const struct execution *ex, struct buf *done, char **ret_err);
+/* The source release's first boot after a rollback (leapp rollback boot-report): moves
+ * ROLLBACK_KEEP_DIR to /var/log/leapp/rollback/<time>/, says what happened (stdout, the journal,
+ * /etc/motd.d/leapp-rollback.motd), marks the upgrade rolled-back in the store. An exit code. */
+int rollback_boot_report(struct leapp_ctx *c);
 
 #endif

@@ -10,6 +10,11 @@ $(SHARE)/livemode/upgrade-mount-lib.sh: actors/lib/boot/upgrade-mount-lib.sh
 	@mkdir -p $(dir $@)
 	cp $< $@
 all: $(SHARE)/livemode/upgrade-mount-lib.sh
+# the rollback the two boot paths share (the upgrade initramfs's hook), installed the same way
+$(SHARE)/livemode/upgrade-rollback.sh: initramfs/85sys-upgrade-redhat/upgrade-rollback.sh
+	@mkdir -p $(dir $@)
+	cp $< $@
+all: $(SHARE)/livemode/upgrade-rollback.sh
 
 LIBLIVEMODE_SRCS := $(wildcard livemode/lib/*.c)
 LIBLIVEMODE_OBJS := $(addprefix $(BUILD)/,$(LIBLIVEMODE_SRCS:.c=.o))

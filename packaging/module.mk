@@ -3,7 +3,8 @@
 #     bin/leapp, bin/leapp-fleet; libexec/leapp/actors (the actors), libexec/leapp/leapp-msg;
 #     share/leapp (models, phases, built-in data files, live-mode files; /etc/leapp/files
 #     overrides a data file); dracut's module directory; man8; bash completion;
-#     include/leapp/*.h, lib/libleappmsg.a and lib/pkgconfig/leapp-libmsg.pc (third-party actors)
+#     include/leapp/*.h, lib/libleappmsg.a and lib/pkgconfig/leapp-libmsg.pc (third-party actors);
+#     leapp-rollback-report.service, enabled (the first boot after a rollback reports it)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/libexec
@@ -13,6 +14,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(DATADIR)/man
 DRACUTDIR ?= $(PREFIX)/lib/dracut/modules.d
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 VERSION := $(shell sed -n 's/^\#define LEAPP_VERSION "\(.*\)"/\1/p' broker/main.c)
 DIST := leapp-$(VERSION)
 
@@ -49,6 +51,9 @@ install: all $(BUILD)/leapp-libmsg.pc
 	install -m 0644 libmsg/include/leapp/*.h $(DESTDIR)$(INCLUDEDIR)/leapp/
 	install -m 0644 $(BUILD)/libmsg.a $(DESTDIR)$(LIBDIR)/libleappmsg.a
 	install -m 0644 $(BUILD)/leapp-libmsg.pc $(DESTDIR)$(LIBDIR)/pkgconfig/leapp-libmsg.pc
+	install -d $(DESTDIR)$(UNITDIR)/multi-user.target.wants
+	sed 's|@BINDIR@|$(BINDIR)|' packaging/leapp-rollback-report.service >$(DESTDIR)$(UNITDIR)/leapp-rollback-report.service
+	ln -sf ../leapp-rollback-report.service $(DESTDIR)$(UNITDIR)/multi-user.target.wants/leapp-rollback-report.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/leapp $(DESTDIR)$(BINDIR)/leapp-fleet $(DESTDIR)$(BINDIR)/leapp-msg
@@ -57,6 +62,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man8/leapp.8 $(DESTDIR)$(MANDIR)/man8/leapp-fleet.8
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/leapp $(DESTDIR)$(BASHCOMPDIR)/leapp-fleet
 	rm -f $(DESTDIR)$(LIBDIR)/libleappmsg.a $(DESTDIR)$(LIBDIR)/pkgconfig/leapp-libmsg.pc
+	rm -f $(DESTDIR)$(UNITDIR)/leapp-rollback-report.service $(DESTDIR)$(UNITDIR)/multi-user.target.wants/leapp-rollback-report.service
 
 # the release tarball: every file git tracks, under leapp-VERSION/
 dist:

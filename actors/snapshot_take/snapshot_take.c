@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "leapp/actor.h"
+#include "boot.h"
 #include "fs.h"
 #include "sys.h"
 
@@ -79,8 +80,30 @@ static void write_json(const char *dir, const char *name, json_t *j)
 		actor_error("cannot write the snapshot set", "%s: %s", p, strerror(-r));
 }
 
-/* Copies /boot's entries and GRUB files into dir/boot; returns what was copied (paths in /boot). */
-static json_t *boot_copy(const char *dir)
+/* grubenv as the rollback boots it: without the next_entry that boots the upgrade initramfs once
+ * (add_upgrade_boot_entry set it before this actor runs); a file that is not a grubenv block is
+ * kept as it is. */
+static void grubenv_for_rollback(char **data, size_t *len)
+{
+	struct grubenv env = {0};
+	if (grubenv_parse(*data, *len, &env) < 0)
+		return;
+	char *out = NULL;
+	size_t n = 0;
+	if (grubenv_get(&env, "next_entry")) {
+		grubenv_set(&env, "next_entry", NULL);
+		if (grubenv_format(&env, &out, &n) == 0) {
+			free(*data);
+			*data = out;
+			*len = n;
+		}
+	}
+	grubenv_clear(&env);
+}
+
+/* Copies /boot's entries and GRUB files into dir/boot, as the rollback puts them back: without
+ * the upgrade initramfs's entry (skip) and grubenv's next_entry; returns what was copied. */
+static json_t *boot_copy(const char *dir, const char *skip)
 {
 	json_t *done = json_array();
 	static const char *const files[] = {"/boot/grub2/grubenv", "/boot/grub2/grub.cfg", NULL};
@@ -98,9 +121,13 @@ static json_t *boot_copy(const char *dir)
 		const char *p = json_string_value(x);
 		_cleanup_free_ char *data = NULL;
 		size_t len = 0;
+		if (skip && !strcmp(p, skip))
+			continue;
 		int r = fs_root_read(p, 64 << 20, &data, &len);
 		if (r == -ENOENT)
 			continue;
+		if (r == 0 && !strcmp(p, "/boot/grub2/grubenv"))
+			grubenv_for_rollback(&data, &len);
 		_cleanup_free_ char *dst = xasprintf("%s/boot%s", dir, p + strlen("/boot"));
 		_cleanup_free_ char *dd = xstrdup(dst);
 		*strrchr(dd, '/') = 0;
@@ -150,7 +177,9 @@ int main(int argc, char **argv)
 		json_array_append_new(lvs, json_pack("{s:s, s:s, s:s, s:b, s:O}", "vg", vg, "lv", lv, "snapshot", name, "thin", thin,
 						     "size_bytes", json_object_get(v, "estimate_bytes")));
 	}
-	json_t *boot = boot_copy(dir);
+	json_t *entry = actor_consume_last("UpgradeBootEntry");
+	json_t *boot = boot_copy(dir, json_string_value(json_object_get(entry, "file")));
+	json_decref(entry);
 	/* for the upgrade initramfs's shell (upgrade-rollback.sh): one snapshot per line, and what to
 	 * do when the upgrade fails there */
 	struct buf lb = {0};

@@ -8,6 +8,11 @@
 # is next activated, i.e. at the reboot) and ask for the reboot (UPGRADE_REBOOT=1).
 # The set's on-failure file saying "shell" (snapshot.on_failure: shell) or rd.upgrade.rollback=0
 # keeps the emergency shell instead.
+# The live image's upgrade script (livemode/files/upgrade.sh) sources this same file, installed
+# there as /usr/lib/leapp-upgrade/upgrade-rollback.sh, with getarg, getargbool, info and warn of
+# its own and UPGRADE_ENVIRONMENT="live upgrade image". The source release's first boot reports
+# the rollback from /boot/leapp-rollback (leapp-rollback-report.service: leapp rollback
+# boot-report moves it to /var/log/leapp/rollback/<time>/).
 
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
@@ -29,7 +34,7 @@ upgrade_rollback() {
     for _f in "$NEWROOT"/var/lib/leapp/leapp.db*; do
         [ -f "$_f" ] && cp -a "$_f" "$_keep/"
     done
-    echo "the upgrade failed in the upgrade initramfs (exit $UPGRADE_RC) at $(date -u '+%Y-%m-%d %H:%M:%S UTC'); rolled back to the snapshots" > "$_keep/reason"
+    echo "the upgrade failed in the ${UPGRADE_ENVIRONMENT:-upgrade initramfs} (exit $UPGRADE_RC) at $(date -u '+%Y-%m-%d %H:%M:%S UTC'); rolled back to the snapshots" > "$_keep/reason"
     # /boot as the set recorded it: its entries (the new ones go) and GRUB files
     rm -f "$NEWROOT"/boot/loader/entries/*.conf
     cp -a "$_set/boot/." "$NEWROOT/boot/" || warn "upgrade: cannot restore /boot from $_set/boot"

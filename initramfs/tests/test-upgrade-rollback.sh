@@ -4,7 +4,8 @@
 # upgrade with a complete snapshot set keeps the logs, report and store in /boot/leapp-rollback,
 # puts /boot's entries and grubenv back, merges each snapshot (lvconvert --merge, by argv) and
 # asks for the reboot; success, no set, a partial set, snapshot.on_failure: shell,
-# rd.upgrade.rollback=0 and a failed merge leave the emergency shell (no reboot).
+# rd.upgrade.rollback=0 and a failed merge leave the emergency shell (no reboot). After the
+# (simulated) merge, leapp rollback boot-report moves what the hook kept to /var/log/leapp/rollback.
 . "$(dirname "$0")/../../tests/lib.sh"
 
 HOOK=$T_TOP/initramfs/85sys-upgrade-redhat/upgrade-rollback.sh
@@ -28,7 +29,7 @@ R=$S/sysroot
 
 mk_root() { # a root after a failed upgrade, with a set as snapshot_take leaves it
 	rm -rf "$R" "$CALLS"
-	mkdir -p "$R/boot/loader/entries" "$R/boot/grub2" "$R/var/log/leapp" "$R/var/lib/leapp/snapshots/boot/loader/entries" \
+	mkdir -p "$R/etc" "$R/boot/loader/entries" "$R/boot/grub2" "$R/var/log/leapp" "$R/var/lib/leapp/snapshots/boot/loader/entries" \
 		"$R/var/lib/leapp/snapshots/boot/grub2"
 	echo "title el9" >"$R/boot/loader/entries/abc-6.1.0.conf"
 	echo "saved_entry=abc-6.1.0" >"$R/boot/grub2/grubenv"
@@ -61,6 +62,20 @@ t_eq "the failed attempt's log, report and store are kept in /boot/leapp-rollbac
 t_check "with the reason" grep -q "the upgrade failed in the upgrade initramfs (exit 1)" "$R/boot/leapp-rollback/reason"
 t_eq "/boot's entries are the recorded ones (the new one is gone)" "abc-4.18.0.conf" "$(ls "$R/boot/loader/entries")"
 t_eq "grubenv is the recorded one" "saved_entry=abc-4.18.0" "$(cat "$R/boot/grub2/grubenv")"
+
+# the reboot merges the volumes (simulated: the tree as the snapshot has it: no manifest yet, no
+# store here); /boot is not merged, and the source's first boot (leapp-rollback-report.service,
+# leapp rollback boot-report) reports the rollback from what the hook kept there
+rm -rf "$R/var/log/leapp" "$R/var/lib/leapp/leapp.db" "$R/var/lib/leapp/snapshots/manifest.json"
+out=$("$T_LEAPP" rollback boot-report --root "$R" 2>&1)
+t_eq "the source's first boot: boot-report exits 0" 0 $?
+t_check "it says why, as the hook wrote it" grep -q "leapp: why: the upgrade failed in the upgrade initramfs (exit 1)" <<<"$out"
+d=$(ls -d "$R"/var/log/leapp/rollback/*/ 2>/dev/null)
+t_eq "the failed attempt's log, report and store are in /var/log/leapp/rollback/<time>/" "the log|the report|db" \
+	"$(cat "$d/log/leapp-upgrade.log" "$d/log/leapp-report.txt" "$d/leapp.db" 2>&1 | tr '\n' '|' | sed 's/|$//')"
+t_check "... and no longer on /boot" test ! -e "$R/boot/leapp-rollback"
+t_check "the message of the day says it" grep -q "the upgrade was rolled back" "$R/etc/motd.d/leapp-rollback.motd"
+t_check "the stale snapshot set is gone" test ! -e "$R/var/lib/leapp/snapshots"
 
 mk_root
 run_hook 0

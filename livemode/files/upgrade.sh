@@ -11,12 +11,15 @@
 #      /sysroot/var/tmp/system-upgrade.state;
 #   3. the journal of this boot appended to /sysroot/var/log/leapp/leapp-upgrade.log, the flag
 #      written on failure, the binds undone, SELinux restored;
-#   4. success: reboot, unless /sysroot/.noreboot exists. Failure: exit 1; the live system stays
-#      up (consoles, sshd) for whoever repairs it.
+#   4. success: reboot, unless /sysroot/.noreboot exists. Failure: with a complete snapshot set
+#      (leapp upgrade --snapshot), the rollback the upgrade initramfs runs (its upgrade-rollback.sh,
+#      the same file: merge the snapshots, /boot put back, the attempt kept in /boot/leapp-rollback)
+#      and the reboot into the release before the upgrade (unless /sysroot/.noreboot exists);
+#      otherwise exit 1 and the live system stays up (consoles, sshd) for whoever repairs it.
 # Kernel command line: upgrade.debug (shell tracing, leapp --debug); upgrade.strace=FILE (with
 # --strace: strace writes /sysroot/FILE).
 # Stand-ins for tests: NEWROOT, UPGRADE_PROC, UPGRADE_SELINUXFS, UPGRADE_LEAPP, UPGRADE_DATADIR,
-# UPGRADE_STRACE, UPGRADE_SYSTEM_CMDLINE, UPGRADE_MOUNT_LIB.
+# UPGRADE_STRACE, UPGRADE_SYSTEM_CMDLINE, UPGRADE_MOUNT_LIB, UPGRADE_ROLLBACK_LIB.
 
 NEWROOT=${NEWROOT:-/sysroot}
 UPGRADE_PROC=${UPGRADE_PROC:-/proc}
@@ -56,6 +59,16 @@ cmdline_has() {
         case "$_a" in "$1"=*) [ "${_a#*=}" != 0 ] && return 0 ;; esac
     done
     return 1
+}
+
+# what upgrade-rollback.sh asks of dracut's library (called from it: shellcheck cannot see that)
+# shellcheck disable=SC2317
+getarg() { cmdline_value "$1"; }
+# shellcheck disable=SC2317
+getargbool() {
+    _v=$(cmdline_value "$2") || { [ "$1" != 0 ]; return; }
+    case "$_v" in 0|no|off) return 1 ;; esac
+    return 0
 }
 
 if [ "${1:-}" = --strace ]; then
@@ -138,14 +151,28 @@ fi
 sync
 restore
 
+# WHAT EXIT: the reboot, unless /sysroot/.noreboot exists; exits with EXIT either way
+finish_reboot() {
+    if [ -e "$NEWROOT/.noreboot" ]; then
+        info "$1; $NEWROOT/.noreboot exists: not rebooting"
+        exit "$2"
+    fi
+    info "$1; rebooting"
+    systemctl --no-block reboot || reboot -f
+    exit "$2"
+}
+
+if [ "$RAN" = 1 ] && [ "$RC" -ne 0 ] && [ -f "${UPGRADE_ROLLBACK_LIB:=/usr/lib/leapp-upgrade/upgrade-rollback.sh}" ]; then
+    # shellcheck disable=SC2034 # read by upgrade-rollback.sh
+    UPGRADE_RC=$RC UPGRADE_REBOOT=0 UPGRADE_ENVIRONMENT="live upgrade image"
+    # shellcheck source=/dev/null
+    . "$UPGRADE_ROLLBACK_LIB"
+    sync
+    # the merges complete when the volumes are next activated: at the boot of the release before
+    [ "$UPGRADE_REBOOT" = 1 ] && finish_reboot "failed (exit $RC) and rolled back to the snapshots" 1
+fi
 if [ "$RC" -ne 0 ]; then
     warn "failed (exit $RC); the logs are in $NEWROOT/var/log/leapp/. The live system stays up: log in on tty2 (or over ssh)."
     exit 1
 fi
-if [ -e "$NEWROOT/.noreboot" ]; then
-    info "finished; $NEWROOT/.noreboot exists: not rebooting"
-    exit 0
-fi
-info "finished; rebooting"
-systemctl --no-block reboot || reboot -f
-exit 0
+finish_reboot finished 0

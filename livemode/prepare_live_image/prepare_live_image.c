@@ -416,6 +416,9 @@ static json_t *setup_live_system(json_t *cfg, const char *files, json_t *storage
 	/* the mounting it shares with the upgrade initramfs (actors/lib/boot/upgrade-mount-lib.sh) */
 	_cleanup_free_ char *mountlib = path_join(files, "upgrade-mount-lib.sh");
 	us_install(mountlib, "/usr/lib/leapp-upgrade/upgrade-mount-lib.sh", 0644);
+	/* and the rollback on a failure (initramfs/85sys-upgrade-redhat/upgrade-rollback.sh) */
+	_cleanup_free_ char *rollback = path_join(files, "upgrade-rollback.sh");
+	us_install(rollback, "/usr/lib/leapp-upgrade/upgrade-rollback.sh", 0644);
 	unit_enable_ours(files, "upgrade.service");
 	if (*live_str(cfg, "capture_strace_info_into"))
 		unit_enable_ours(files, "upgrade-strace.service");

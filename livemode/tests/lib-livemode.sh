@@ -115,6 +115,6 @@ lm_live_upgrade() {
 	LM_OUT=$(PATH=$LM_SR/stubs:$PATH NEWROOT=$root UPGRADE_PROC=$fake/proc UPGRADE_SELINUXFS=$fake/selinux \
 		UPGRADE_LEAPP=$live/usr/bin/leapp UPGRADE_DATADIR=$live/usr/share/leapp UPGRADE_STRACE=$LM_SR/stubs/strace \
 		UPGRADE_SYSTEM_CMDLINE=$live/etc/leapp-live/system-cmdline UPGRADE_MOUNT_LIB=$live/usr/lib/leapp-upgrade/upgrade-mount-lib.sh \
-		sh "$live/usr/bin/upgrade" "$@" 2>&1)
+		UPGRADE_ROLLBACK_LIB=$live/usr/lib/leapp-upgrade/upgrade-rollback.sh sh "$live/usr/bin/upgrade" "$@" 2>&1)
 	LM_RC=$?
 }

@@ -4,6 +4,7 @@
 # /proc /sys /dev /run bound in and undone, SELinux permissive during leapp (enforcing=1 keeps
 # it), leapp's command line and environment, the state file, the journal appended to the log,
 # the failure flag and what it prevents, /sysroot/.noreboot, upgrade.debug, the strace variant;
+# a failure with a complete snapshot set: the upgrade initramfs's rollback (the same file), then the reboot;
 # the system's kernel command line shown to the scriptlets; the units pass systemd-analyze verify and say what the issue asks (journal, the autostart and
 # strace conditions, tail -f on tty1).
 . "$(dirname "$0")/../../tests/lib.sh"
@@ -11,7 +12,7 @@
 F=$T_TOP/livemode/files
 S=$(t_tmpdir)
 mkdir -p "$S/stubs"
-for c in mount umount systemctl reboot; do
+for c in mount umount systemctl reboot lvm; do
 	printf '#!/bin/sh\necho "%s $*" >>"$CALLS"\nexit 0\n' "$c" >"$S/stubs/$c"
 done
 printf '#!/bin/sh\necho "journalctl $*" >>"$CALLS"\necho "Nov 22 upgrade.service: the journal of the live system"\n' >"$S/stubs/journalctl"
@@ -42,7 +43,8 @@ run() {
 	echo "BOOT_IMAGE=/vmlinuz-upgrade.x86_64 rw root=live:UUID=x $1" >"$S/proc/cmdline"
 	OUT=$(CALLS=$S/calls LEAPP_STUB_RC=${2:-0} SELINUXFS=$S/selinux PATH=$S/stubs:$PATH NEWROOT=$S/sysroot \
 		UPGRADE_PROC=$S/proc UPGRADE_SELINUXFS=$S/selinux UPGRADE_LEAPP=$S/stubs/leapp UPGRADE_DATADIR=/usr/share/leapp \
-		UPGRADE_STRACE=$S/stubs/strace UPGRADE_SYSTEM_CMDLINE=${SYSCMD:-/nonexistent} UPGRADE_MOUNT_LIB=$T_TOP/actors/lib/boot/upgrade-mount-lib.sh sh "$F/upgrade.sh" ${3:-} 2>&1)
+		UPGRADE_STRACE=$S/stubs/strace UPGRADE_SYSTEM_CMDLINE=${SYSCMD:-/nonexistent} UPGRADE_MOUNT_LIB=$T_TOP/actors/lib/boot/upgrade-mount-lib.sh \
+		UPGRADE_ROLLBACK_LIB=$T_TOP/initramfs/85sys-upgrade-redhat/upgrade-rollback.sh sh "$F/upgrade.sh" ${3:-} 2>&1)
 	RC=$?
 }
 calls() { cat "$S/calls"; }
@@ -118,6 +120,38 @@ rm "$S/sysroot/var/lib/leapp/upgrade-initramfs.failed"
 : >"$S/calls"
 run ""
 t_eq "the flag removed: it runs again" "0 1" "$RC $(grep -c '^leapp ' "$S/calls")"
+
+# ---- failure with a complete snapshot set: the rollback, then the reboot ----
+mk_set() {
+	local set=$S/sysroot/var/lib/leapp/snapshots
+	mkdir -p "$set/boot/loader/entries" "$set/boot/grub2" "$S/sysroot/boot/loader/entries" "$S/sysroot/boot/grub2"
+	echo "title el9" >"$S/sysroot/boot/loader/entries/abc-5.14.0.conf"
+	echo "title el8" >"$set/boot/loader/entries/abc-4.18.0.conf"
+	echo "saved_entry=abc-4.18.0" >"$set/boot/grub2/grubenv"
+	printf 'vg0/root_leapp_rollback\nvg0/var_leapp_rollback\n' >"$set/lvs.txt"
+	echo rollback >"$set/on-failure"
+	echo '{}' >"$set/manifest.json"
+}
+mk; mk_set
+run "" 3
+t_eq "leapp fails with a set: each snapshot merged by argv, after the binds are undone, then the reboot" \
+	"umount -R $S/sysroot/proc|lvm lvconvert --merge -y vg0/root_leapp_rollback|lvm lvconvert --merge -y vg0/var_leapp_rollback|systemctl --no-block reboot" \
+	"$(grep -E '^(umount -R .*/proc|lvm|systemctl|reboot)' "$S/calls" | tr '\n' '|' | sed 's/|$//')"
+t_eq "... exit 1 (the upgrade failed)" 1 "$RC"
+t_check "... it says so" grep -q "failed (exit 3) and rolled back to the snapshots; rebooting" <<<"$OUT"
+t_check "... the reason names the live image" grep -q "the upgrade failed in the live upgrade image (exit 3)" "$S/sysroot/boot/leapp-rollback/reason"
+t_check "... the log, with the journal, kept on /boot" grep -q "journal of the live system" "$S/sysroot/boot/leapp-rollback/log/leapp-upgrade.log"
+t_eq "... /boot's entries put back" "abc-4.18.0.conf" "$(ls "$S/sysroot/boot/loader/entries")"
+mk; mk_set
+run "rd.upgrade.rollback=0" 3
+t_check "rd.upgrade.rollback=0: no merge, no reboot" bash -c "! grep -qE '^(lvm|systemctl|reboot)' '$S/calls'"
+mk; mk_set
+touch "$S/sysroot/.noreboot"
+run "" 3
+t_check "/sysroot/.noreboot: merged, no reboot" bash -c "grep -q '^lvm lvconvert' '$S/calls' && ! grep -qE '^(systemctl|reboot)' '$S/calls'"
+mk; mk_set
+run "" 0
+t_check "success with a set: no merge" bash -c "! grep -q '^lvm' '$S/calls' && grep -q '^systemctl --no-block reboot' '$S/calls'"
 
 # ---- /sysroot not mounted ----
 mk

@@ -80,6 +80,8 @@ variant() {
 	t_eq "$v: image: gettys on tty2-4, not tty1" "getty@tty2.service getty@tty3.service getty@tty4.service" \
 		"$(grep '^etc/systemd/system/getty.target.wants/' "$L" | xargs -n1 basename | paste -sd' ')"
 	t_check "$v: image: the upgrade script" has usr/bin/upgrade
+	t_eq "$v: image: ... with the upgrade initramfs's rollback, the same file" \
+		"$(cat "$T_TOP/initramfs/85sys-upgrade-redhat/upgrade-rollback.sh")" "$(lm_img_cat "$img" usr/lib/leapp-upgrade/upgrade-rollback.sh)"
 	t_check "$v: image: leapp and an interim actor" bash -c "grep -qx usr/bin/leapp '$L' && grep -qx usr/share/leapp/actors/rpm_upgrade/rpm_upgrade '$L'"
 	t_check "$v: image: no actor of an earlier phase" bash -c "! grep -q usr/share/leapp/actors/prepare_live_image '$L'"
 	t_eq "$v: image: /sysroot links to the mount root" /run/upgrade "$(link sysroot)"

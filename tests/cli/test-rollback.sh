@@ -74,7 +74,11 @@ t_rc "upgrade again: exit 0" 0
 cli "$root" upgrade --resume
 t_rc "the interim ran (--resume): exit 0" 0
 cli "$root" rollback
-t_rc "rollback after the interim started: exit 1" 1
+t_rc "rollback on the upgraded system without snapshots: exit 1" 1
+t_has "it says there is no snapshot set (tests/cli/test-rollback-upgraded.sh has one)" "$C_ERR" "the upgrade was made without snapshots"
+db "$root" "update executions set status='failed', next_phase='RPMUpgrade' where kind='upgrade'"
+cli "$root" rollback
+t_rc "rollback after the upgrade failed in RPMUpgrade: exit 1" 1
 t_has "it says the upgrade already started" "$C_ERR" "has already started after the reboot"
 t_check "the packages are untouched by the refusal" test -s "$root/var/lib/leapp/packages/bash.rpm"
 cli "$root" upgrade

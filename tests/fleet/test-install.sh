@@ -15,9 +15,13 @@ for f in usr/bin/leapp usr/bin/leapp-fleet usr/libexec/leapp/leapp-msg usr/libex
 	usr/libexec/leapp/actors/check_memory/actor.yaml usr/share/leapp/phases/inplace-upgrade.yaml usr/share/leapp/models \
 	usr/lib/dracut/modules.d/90sys-upgrade usr/lib/dracut/modules.d/85sys-upgrade-redhat usr/share/man/man8/leapp.8 \
 	usr/share/man/man8/leapp-fleet.8 usr/share/bash-completion/completions/leapp usr/include/leapp/actor.h \
-	usr/lib/libleappmsg.a usr/lib/pkgconfig/leapp-libmsg.pc; do
+	usr/lib/libleappmsg.a usr/lib/pkgconfig/leapp-libmsg.pc usr/lib/systemd/system/leapp-rollback-report.service \
+	usr/lib/systemd/system/multi-user.target.wants/leapp-rollback-report.service; do
 	t_check "installed: /$f" test -e "$R/$f"
 done
+t_check "the rollback report unit runs the installed leapp" grep -qx "ExecStart=/usr/bin/leapp rollback boot-report" \
+	"$R/usr/lib/systemd/system/leapp-rollback-report.service"
+t_check "the rollback report unit is enabled" test "$(readlink "$R/usr/lib/systemd/system/multi-user.target.wants/leapp-rollback-report.service")" = ../leapp-rollback-report.service
 t_check "the man page is roff" grep -q '^\.TH LEAPP 8' "$R/usr/share/man/man8/leapp.8"
 t_check "man renders it" bash -c "man -l '$R/usr/share/man/man8/leapp-fleet.8' 2>/dev/null | grep -q 'leapp-fleet'"
 comp() { PATH=$R/usr/bin:$PATH bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); "$F"; echo "${COMPREPLY[*]}"' _ \

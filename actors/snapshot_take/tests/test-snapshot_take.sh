@@ -78,4 +78,19 @@ t_check "a partial set: pending.json, no manifest" test -s "$S/pending.json" -a 
 take false
 t_eq "the next run removes the partial set's snapshots" "lvremove -y vg0/root_leapp_rollback|lvremove -y vg0/var_leapp_rollback|" "$(tr '\n' '|' <"$LOG")"
 t_check "and the set" test ! -e "$S"
+
+# with the upgrade initramfs's entry (UpgradeBootEntry) and a grubenv whose next_entry boots it
+# once: the set records /boot as the rollback must boot it, without either
+{ printf '# GRUB Environment Block\nsaved_entry=abc-4.18.0\nnext_entry=abc-upgrade.x86_64\n'; } |
+	python3 -c 'import sys; s=sys.stdin.read(); sys.stdout.write(s + "#" * (1024 - len(s)))' >"$R/boot/grub2/grubenv"
+printf '{"messages":[{"model":"SnapshotPlan","data":{"requested":true,"possible":true,"margin_percent":50,"estimate_bytes":1,"vgs":[],"volumes":[%s]}},{"model":"UpgradeBootEntry","data":{"id":"abc-upgrade.x86_64","file":"/boot/loader/entries/abc-upgrade.x86_64.conf","title":"upgrade","linux":"/vmlinuz-upgrade.x86_64","initrd":"/initramfs-upgrade.x86_64.img","options":"ro","method":"bls","grubenv":"/boot/grub2/grubenv","default_entry":"abc-4.18.0"}}]}' \
+	"$(vol vg0 root 471859200)" >"$F_DIR/in.json"
+run_actor snapshot_take "$R" "$F_DIR/in.json"
+t_eq "with UpgradeBootEntry: exit 0" 0 "$A_RC"
+t_eq "the upgrade entry is not in the set" "/boot/grub2/grubenv /boot/loader/entries/abc-4.18.0.conf" \
+	"$(jq -r '.boot | sort | join(" ")' "$S/manifest.json")"
+t_check "nor its copy" test ! -e "$S/boot/loader/entries/abc-upgrade.x86_64.conf"
+t_eq "the copy of grubenv has no next_entry, the default stays" "saved_entry=abc-4.18.0" "$(grep -v '^#' "$S/boot/grub2/grubenv")"
+t_eq "it is still a 1024-byte block" 1024 "$(stat -c %s "$S/boot/grub2/grubenv")"
+t_check "the system's grubenv keeps its next_entry" grep -q "^next_entry=abc-upgrade.x86_64" "$R/boot/grub2/grubenv"
 t_done

@@ -1,0 +1,1 @@
+$(eval $(call c_actor,snapshot_report,actors/snapshot_report,snapshot_report.c,,,sys))
