@@ -59,17 +59,18 @@ vm_tools_ok() {
 	t_ok "the $VM_LABEL's tools are installed"
 }
 
-# vm_demo_upgrade PREPARE ARGS...: the demo system on ext4 (tests/vm/vm-demo.yaml) in $W/out
-# (OUT, R, MID, ARCH, KVER, RUUID set), the function PREPARE run on it, then leapp preupgrade and
-# leapp upgrade ARGS... (host-tools mode); the test ends when mksysroot fails
+# vm_demo_upgrade PREPARE ARGS...: the demo system on ext4 (tests/vm/vm-demo.yaml, or the spec
+# VM_DEMO_SPEC names) in $W/out (OUT, R, MID, ARCH, KVER, RUUID set), the function PREPARE run on
+# it, then leapp preupgrade and leapp upgrade ARGS... (host-tools mode); the test ends when
+# mksysroot fails
 vm_demo_upgrade() {
-	local prepare=$1 t rc
+	local prepare=$1 t rc spec=${VM_DEMO_SPEC:-tests/vm/vm-demo.yaml}
 	shift
 	OUT=$W/out
 	R=$OUT/root
 	t=$(vm_now)
-	if ! vm_mksysroot "$T_TOP/tests/vm/vm-demo.yaml" "$OUT"; then
-		t_fail "mksysroot tests/vm/vm-demo.yaml"
+	if ! vm_mksysroot "$T_TOP/$spec" "$OUT"; then
+		t_fail "mksysroot $spec"
 		vm_done
 	fi
 	vm_log "mksysroot: $(vm_since "$t") s"
