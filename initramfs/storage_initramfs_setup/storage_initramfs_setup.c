@@ -8,6 +8,7 @@
  * - The logical volumes those filesystems live on are activated: rd.lvm.lv=VG/LV for each on
  *   the upgrade entry (dracut activates only the rd.lvm.lv= ones when any is given); when a
  *   source cannot be traced to its volume, rd.lvm.lv= goes, and dracut activates them all.
+ *   A filesystem on a volume brings dracut's lvm module and lvm2, lvm.conf or not.
  * - The host's lvm.conf and devices file, mdadm.conf, crypttab and multipath configuration (with
  *   the changes release 9 needs) go in whenever they exist, with dracut's lvm, mdraid and
  *   multipath modules. dracut copies those files from the tree it runs in (the target
