@@ -39,7 +39,7 @@ SHARE = $(BUILD)/share/leapp
 pc = $(shell $(PKG_CONFIG) --cflags --libs $(1))
 PC_MSGPACK := $(shell $(PKG_CONFIG) --exists msgpack-c && echo msgpack-c || echo msgpack)
 
-.PHONY: all check check-plain check-upgrade-long check-crash bench demo clean fuzz vm-test
+.PHONY: all check check-plain check-upgrade-long check-crash bench demo clean fuzz vm-test vm-lvm
 # keep intermediate objects (pattern-rule chains would delete them and rebuild every time)
 .SECONDARY:
 all:

@@ -8,11 +8,13 @@
  * - The logical volumes those filesystems live on are activated: rd.lvm.lv=VG/LV for each on
  *   the upgrade entry (dracut activates only the rd.lvm.lv= ones when any is given); when a
  *   source cannot be traced to its volume, rd.lvm.lv= goes, and dracut activates them all.
+ *   A filesystem on a volume brings dracut's lvm module and lvm2, lvm.conf or not.
  * - The host's lvm.conf and devices file, mdadm.conf, crypttab, NVMe-oF identity (/etc/nvme)
- *   and multipath configuration (with the changes release 9 needs) go in whenever they exist, with dracut's lvm, mdraid and
- *   multipath modules. dracut copies those files from the tree it runs in (the target
- *   userspace, or the host with host dracut), which is not the system's, so the files travel
- *   in a dracut module of our own with the units: 99leapp-storage, in the scratch directory. */
+ *   and multipath configuration (with the changes release 9 needs) go in whenever they exist,
+ *   with dracut's lvm, mdraid and multipath modules. dracut copies those files from the tree it
+ *   runs in (the target userspace, or the host with host dracut), which is not the system's, so
+ *   the files travel in a dracut module of our own with the units: 99leapp-storage, in the
+ *   scratch directory. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -387,11 +389,12 @@ static bool multipath_copy(const char *moddir)
 }
 
 /* rd.lvm.lv= for the volumes of / and of every mounted filesystem; when one cannot be traced,
- * none (dracut then activates every volume it finds). */
-static void lvm_args(json_t *fstab, bool has_lvm)
+ * none (dracut then activates every volume it finds). Returns true when one of them is a
+ * logical volume (the system uses LVM, with or without an lvm.conf of its own). */
+static bool lvm_args(json_t *fstab, bool has_lvm)
 {
 	json_t *add = json_array();
-	bool unknown = false;
+	bool unknown = false, on_lvm;
 	size_t i;
 	json_t *e;
 	json_array_foreach(fstab, i, e) {
@@ -413,7 +416,8 @@ static void lvm_args(json_t *fstab, bool has_lvm)
 		}
 		free(lv);
 	}
-	if (unknown && (has_lvm || json_array_size(add))) {
+	on_lvm = json_array_size(add) > 0;
+	if (unknown && (has_lvm || on_lvm)) {
 		actor_info("a filesystem's volume is not known: every logical volume is activated (no rd.lvm.lv)");
 		actor_produce("UpgradeKernelCmdlineArgTasks", json_pack("{s:[{s:s, s:n}]}", "to_remove", "key", "rd.lvm.lv", "value"));
 		json_decref(add);
@@ -421,6 +425,7 @@ static void lvm_args(json_t *fstab, bool has_lvm)
 		actor_produce("UpgradeKernelCmdlineArgTasks", json_pack("{s:o}", "to_add", add));
 	else
 		json_decref(add);
+	return on_lvm;
 }
 
 int main(int argc, char **argv)
@@ -446,6 +451,8 @@ int main(int argc, char **argv)
 	size_t units = write_units(fstab, moddir);
 	bool lvm = conf_copy(moddir, "/etc/lvm/lvm.conf", NULL);
 	lvm |= conf_copy(moddir, "/etc/lvm/devices/system.devices", NULL);
+	/* a filesystem on a logical volume needs dracut's lvm even when lvm.conf is missing */
+	lvm |= lvm_args(fstab, lvm);
 	bool md = md_conf_copy(moddir);
 	/* the devices check_luks let through (LUKS2 with a clevis TPM2 token) are unlocked by
 	 * systemd-cryptsetup from crypttab, with the clevis modules check_luks asks for */
@@ -479,7 +486,6 @@ int main(int argc, char **argv)
 							       "requester", "storage_initramfs_setup"));
 	else
 		json_decref(pkgs);
-	lvm_args(fstab, lvm);
 	actor_info("%zu mount unit(s)%s%s%s%s", units, lvm ? ", LVM" : "", md ? ", mdadm" : "", mp ? ", multipath" : "",
 		   crypt ? ", crypttab" : "");
 	json_decref(live);

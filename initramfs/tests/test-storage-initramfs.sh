@@ -136,6 +136,21 @@ run_actor storage_initramfs_setup "$R" "$F_DIR/in.json"
 jq -c '.messages += [{model: "LiveModeConfig", data: {is_enabled: true}}]' "$F_DIR/in.json" >"$F_DIR/in-live.json"
 run_actor storage_initramfs_setup "$R" "$F_DIR/in-live.json"
 t_eq "live mode: no tasks" "0 0" "$A_RC $(printf '%s' "$A_OUT" | jq '.messages | length')"
+# volumes in fstab but no lvm.conf (nor devices file): dracut's lvm is still asked for
+R2=$F_DIR/root2
+S2=$F_DIR/scratch2
+mkdir -p "$R2/etc" "$S2"
+printf '/dev/mapper/vg0-root / ext4 defaults 0 0\n/dev/mapper/vg0-usr /usr ext4 defaults 0 0\n' >"$R2/etc/fstab"
+run_actor storage_scanner "$R2"
+printf '%s' "$A_OUT" | jq -c --argjson wf "$(ipu 8.10 9.6)" --arg s "$S2" '{workflow: $wf, scratch: $s, messages: .messages}' >"$F_DIR/in2.json"
+run_actor storage_initramfs_setup "$R2" "$F_DIR/in2.json"
+t_eq "no lvm.conf, / and /usr on volumes: dracut's lvm asked for" "leapp-storage lvm" \
+	"$(msgr UpgradeInitramfsTasks '[.include_dracut_modules[] | .name] | join(" ")')"
+t_eq "no lvm.conf: lvm2 in the target userspace" '["lvm2"]' "$(msg TargetUserSpaceTasks .packages)"
+t_eq "no lvm.conf: rd.lvm.lv for / and /usr" "rd.lvm.lv=vg0/root rd.lvm.lv=vg0/usr" \
+	"$(msgr UpgradeKernelCmdlineArgTasks '[.to_add[] | "\(.key)=\(.value)"] | join(" ")')"
+t_check "no lvm.conf: none made up" test ! -e "$S2/99leapp-storage/files/etc/lvm/lvm.conf"
+
 run_actor storage_initramfs_setup "$R" "$F_DIR/in.json"
 
 # ---- the module in a real dracut build (the host's dracut and kernel) ----

@@ -10,3 +10,10 @@ vm-test: all
 vm-network: all
 	VM_KEEP=$(VM_KEEP) T_BUILD=$(CURDIR)/$(BUILD) bash tests/vm/check-vm-network.sh
 .PHONY: vm-network
+
+# vm-lvm: the upgrade initramfs booted on LVM (tests/vm/test-vm-lvm.sh: /, /usr and swap on
+# logical volumes, the kernel command line activating only root and swap). Not in make check
+# nor make vm-test (the file says "# long:"); 5.5 to 8 minutes on the 2-core test machine.
+#   make vm-lvm VM_KEEP=1   keep the tree, disk image and logs in build/vm-test/lvm
+vm-lvm: all
+	T_LONG=1 VM_KEEP=$(VM_KEEP) tests/run-tests tests/vm/test-vm-lvm.sh

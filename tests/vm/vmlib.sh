@@ -59,17 +59,18 @@ vm_tools_ok() {
 	t_ok "the $VM_LABEL's tools are installed"
 }
 
-# vm_demo_upgrade PREPARE ARGS...: the demo system on ext4 (tests/vm/vm-demo.yaml) in $W/out
-# (OUT, R, MID, ARCH, KVER, RUUID set), the function PREPARE run on it, then leapp preupgrade and
-# leapp upgrade ARGS... (host-tools mode); the test ends when mksysroot fails
+# vm_demo_upgrade PREPARE ARGS...: the demo system on ext4 (tests/vm/vm-demo.yaml, or the spec
+# VM_DEMO_SPEC names) in $W/out (OUT, R, MID, ARCH, KVER, RUUID set), the function PREPARE run on
+# it, then leapp preupgrade and leapp upgrade ARGS... (host-tools mode); the test ends when
+# mksysroot fails
 vm_demo_upgrade() {
-	local prepare=$1 t rc
+	local prepare=$1 t rc spec=${VM_DEMO_SPEC:-tests/vm/vm-demo.yaml}
 	shift
 	OUT=$W/out
 	R=$OUT/root
 	t=$(vm_now)
-	if ! vm_mksysroot "$T_TOP/tests/vm/vm-demo.yaml" "$OUT"; then
-		t_fail "mksysroot tests/vm/vm-demo.yaml"
+	if ! vm_mksysroot "$T_TOP/$spec" "$OUT"; then
+		t_fail "mksysroot $spec"
 		vm_done
 	fi
 	vm_log "mksysroot: $(vm_since "$t") s"
@@ -92,13 +93,14 @@ vm_demo_upgrade() {
 	ENTRY=/loader/entries/$MID-upgrade.$ARCH.conf
 }
 
-# vm_make_disk: the disk image of the tree ($W/disk/disk.img: DISK), after the interim actors
-# the image is expected to run are listed (EXPECTED_RUNS); the test ends when it cannot be made
+# vm_make_disk [FUNCTION]: the disk image of the tree ($W/disk/disk.img: DISK) made by FUNCTION
+# OUTDIR DIR (vm_disk, or vm_disk_lvm), after the interim actors the image is expected to run
+# are listed (EXPECTED_RUNS); the test ends when it cannot be made
 vm_make_disk() {
-	local t
+	local t fn=${1:-vm_disk}
 	EXPECTED_RUNS=$(vm_expected_runs "$R" "$INTERIM")
 	t=$(vm_now)
-	if ! vm_disk "$OUT" "$W/disk"; then
+	if ! "$fn" "$OUT" "$W/disk"; then
 		t_fail "the disk image of the tree (mkfs.ext4 -d)"
 		vm_done
 	fi
@@ -188,6 +190,145 @@ vm_disk() {
 	"$VM_PY" "$VM_TOP/tests/vm/mbr.py" "$disk" "${ruuid:0:8}" "$pb:$bs:83:boot" "$pr:$rs:83" "$ps:$ss:82" || return 1
 	VM_BOOT_FS="$disk?offset=$((pb * 1048576))"
 	VM_ROOT_FS="$disk?offset=$((pr * 1048576))"
+}
+
+# ---- LVM: the host has no device-mapper, so lvm2 writes the metadata of volumes it never
+# activates, and the filesystems are written at the volumes' offsets in the disk image ----
+
+# vm_lvm LOOP DIR COMMAND ARGS...: an lvm command that sees only the loop device LOOP, activates
+# nothing (--driverloaded n), uses no devices file, udev or locking, keeps its metadata backup in
+# DIR and neither reads nor writes the host's /etc/lvm
+vm_lvm() {
+	local loop=$1 dir=$2 cmd=$3
+	shift 3
+	LVM_SUPPRESS_FD_WARNINGS=1 LVM_SYSTEM_DIR=$dir/etc lvm "$cmd" --driverloaded n --nolocking --config "
+		devices { filter = [ \"a|^$loop\$|\", \"r|.*|\" ] use_devicesfile = 0 obtain_device_list_from_udev = 0 scan_lvs = 0 hints = \"none\" }
+		activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }
+		backup { backup = 1 backup_dir = \"$dir\" archive = 0 }" "$@"
+}
+
+# vm_lvm_make LOOP DIR VG NAME:MIB...: the physical volume on LOOP, the volume group VG, a linear
+# volume NAME of MIB MiB each (not activated, not zeroed, no signature wiped), and DIR/layout:
+# "vg VG" then "NAME OFFSET SIZE" for each volume (bytes from the start of the physical volume)
+vm_lvm_make() {
+	local loop=$1 dir=$2 vg=$3 lv pe ext name range n a b
+	shift 3
+	vm_lvm "$loop" "$dir" pvcreate -y "$loop" || return 1
+	vm_lvm "$loop" "$dir" vgcreate -s 4m "$vg" "$loop" || return 1
+	for lv in "$@"; do
+		vm_lvm "$loop" "$dir" lvcreate -a n -Z n -W n -L "${lv#*:}m" -n "${lv%%:*}" "$vg" || return 1
+	done
+	pe=$(vm_lvm "$loop" "$dir" pvs --noheadings --nosuffix --units b -o pe_start "$loop" | tr -d ' ')
+	ext=$(vm_lvm "$loop" "$dir" vgs --noheadings --nosuffix --units b -o vg_extent_size "$vg" | tr -d ' ')
+	echo "vg $vg" >"$dir/layout"
+	vm_lvm "$loop" "$dir" lvs --noheadings -o lv_name,seg_pe_ranges "$vg" >"$dir/segments" || return 1
+	for lv in "$@"; do
+		name=${lv%%:*}
+		n=$(awk -v n="$name" '$1 == n' "$dir/segments" | wc -l)
+		range=$(awk -v n="$name" '$1 == n {print $2}' "$dir/segments")
+		# one segment: "/dev/loopN:A-B"
+		if [ "$n" != 1 ] || [ -z "$pe" ] || [ -z "$ext" ]; then
+			echo "#   $vg/$name: $n segments (pe_start '$pe', extent size '$ext'), one expected"
+			return 1
+		fi
+		range=${range##*:}
+		a=${range%-*}
+		b=${range#*-}
+		echo "$name $((pe + a * ext)) $(((b - a + 1) * ext))" >>"$dir/layout"
+	done
+}
+
+# vm_lvm_layout ROOT DIR VG PVDEV NAME:MIB...: DIR/pv.img, an LVM physical volume with the volume
+# group VG and its volumes (vm_lvm_make, on a loop device of the file, detached again), DIR/layout,
+# and VG's metadata backup in ROOT/etc/lvm/backup/VG as lvm writes it (the physical volume's
+# device hint PVDEV, the partition it will be on), which snapshot_planner reads.
+vm_lvm_layout() {
+	local root=$1 dir=$2 vg=$3 pvdev=$4 lv total=8 loop rc=0
+	shift 4
+	for lv in "$@"; do total=$((total + (${lv#*:} + 3) / 4 * 4)); done
+	rm -rf "$dir/lvm" "$dir/pv.img"
+	mkdir -p "$dir/lvm/etc"
+	truncate -s "${total}M" "$dir/pv.img" || return 1
+	loop=$(losetup -f --show "$dir/pv.img") || { echo "#   no loop device for $dir/pv.img"; return 1; }
+	vm_lvm_make "$loop" "$dir/lvm" "$vg" "$@" >"$dir/lvm.log" 2>&1 || rc=1
+	losetup -d "$loop" || rc=1
+	if [ "$rc" = 0 ] && [ -s "$dir/lvm/$vg" ]; then
+		mv "$dir/lvm/layout" "$dir/layout" &&
+			mkdir -p "$root/etc/lvm/backup" &&
+			sed "s|device = \"$loop\"|device = \"$pvdev\"|" "$dir/lvm/$vg" >"$root/etc/lvm/backup/$vg" &&
+			chmod 600 "$root/etc/lvm/backup/$vg" && return 0
+	fi
+	grep -v 'WARNING: \|leaked on' "$dir/lvm.log" | sed 's/^/#   /'
+	return 1
+}
+
+# vm_disk_lvm OUTDIR DIR: DIR/disk.img for a tree on LVM whose volumes vm_lvm_layout laid out in
+# DIR/pv.img: an MBR with /boot on partition 1 (size and UUID of the manifest) and the physical
+# volume on partition 2 (type 8e). Into the volumes: "root" the tree (ext4, the manifest's UUID)
+# without /boot and the mount points below, "swap" a swap area (the manifest's swap UUID), and
+# any other volume NAME the tree's directory that the manifest's mount of /dev/mapper/VG-NAME
+# names (ext4, label NAME; the root filesystem keeps the empty mount point). Sets VM_BOOT_FS,
+# VM_ROOT_FS, VM_USR_FS (a volume mounted on /usr), VM_FS_LIST ("NAME=IMG ...", for vm_fsck).
+vm_disk_lvm() {
+	local out=$1 dir=$2 root=$1/root disk=$2/disk.img hold=$1/.vm-hold
+	local vg bs buuid ruuid suuid pvmib pb=1 pp name off size target rc=0 base
+	[ -s "$dir/pv.img" ] && [ -s "$dir/layout" ] || { echo "#   no LVM layout in $dir (vm_lvm_layout)"; return 1; }
+	vg=$(awk '$1 == "vg" {print $2}' "$dir/layout")
+	bs=$(vm_manifest "$out" .storage.boot.size_mib)
+	buuid=$(vm_manifest "$out" .storage.boot.uuid)
+	ruuid=$(vm_manifest "$out" .storage.root.uuid)
+	suuid=$(vm_manifest "$out" .storage.swap.uuid)
+	pvmib=$(($(stat -c %s "$dir/pv.img") / 1048576))
+	pp=$((pb + bs))
+	base=$((pp * 1048576))
+	rm -f "$disk"
+	truncate -s "$((pp + pvmib + 1))M" "$disk" &&
+		dd if="$dir/pv.img" of="$disk" bs=1M seek="$pp" conv=notrunc,sparse status=none || return 1
+	# /boot and the volumes' mount points aside while / is made (renames on the same filesystem)
+	rm -rf "$hold"
+	mkdir -p "$hold"
+	mv "$root/boot" "$hold/boot" && mkdir "$root/boot" && chmod --reference="$hold/boot" "$root/boot" || return 1
+	while read -r name off size; do
+		case $name in vg | root | swap) continue ;; esac
+		target=$(jq -r --arg s "/dev/mapper/$vg-$name" '.storage.mounts[] | select(.source == $s) | .target' "$out/manifest.json")
+		if [ -z "$target" ] || [ ! -d "$root$target" ]; then
+			echo "#   $vg/$name: no mount of /dev/mapper/$vg-$name in the manifest, or no ${target:-directory} in the tree"
+			rc=1
+			break
+		fi
+		echo "$target" >"$hold/$name.target"
+		mv "$root$target" "$hold/$name" && mkdir "$root$target" && chmod --reference="$hold/$name" "$root$target" || { rc=1; break; }
+	done <"$dir/layout"
+	VM_FS_LIST="boot=$disk?offset=$((pb * 1048576))"
+	VM_USR_FS=""
+	[ "$rc" = 0 ] && mkfs.ext4 -q -F -b 4096 -L boot -U "$buuid" -E "offset=$((pb * 1048576))" -d "$hold/boot" "$disk" "${bs}M" \
+		>"$dir/mkfs.log" 2>&1 || rc=1
+	while [ "$rc" = 0 ] && read -r name off size; do
+		case $name in
+		vg) continue ;;
+		swap)
+			truncate -s "$size" "$dir/swap.img" && mkswap -q -L swap -U "$suuid" "$dir/swap.img" >/dev/null &&
+				dd if="$dir/swap.img" of="$disk" bs=1M seek="$(((base + off) / 1048576))" conv=notrunc,sparse status=none || rc=1
+			rm -f "$dir/swap.img"
+			continue ;;
+		root) mkfs.ext4 -q -F -b 4096 -L root -U "$ruuid" -E "offset=$((base + off))" -d "$root" "$disk" "$((size / 1024))k" ;;
+		*) mkfs.ext4 -q -F -b 4096 -L "$name" -E "offset=$((base + off))" -d "$hold/$name" "$disk" "$((size / 1024))k" ;;
+		esac >>"$dir/mkfs.log" 2>&1 || rc=1
+		VM_FS_LIST="$VM_FS_LIST $name=$disk?offset=$((base + off))"
+		[ "$name" = root ] && VM_ROOT_FS="$disk?offset=$((base + off))"
+		[ "$name" != root ] && [ "$(cat "$hold/$name.target")" = /usr ] && VM_USR_FS="$disk?offset=$((base + off))"
+	done <"$dir/layout"
+	# the tree as it was
+	for target in "$hold"/*.target; do
+		[ -f "$target" ] || continue
+		name=${target##*/}
+		name=${name%.target}
+		rmdir "$root$(cat "$target")" && mv "$hold/$name" "$root$(cat "$target")" || rc=1
+	done
+	rmdir "$root/boot" && mv "$hold/boot" "$root/boot" && rm -rf "$hold" || rc=1
+	[ "$rc" = 0 ] || { sed 's/^/#   /' "$dir/mkfs.log"; return 1; }
+	"$VM_PY" "$VM_TOP/tests/vm/mbr.py" "$disk" "${ruuid:0:8}" "$pb:$bs:83:boot" "$pp:$pvmib:8e" || return 1
+	VM_BOOT_FS="$disk?offset=$((pb * 1048576))"
 }
 
 # vm_entry_options ROOT: the options of the upgrade boot entry
@@ -282,12 +423,17 @@ vm_console_time() {
 }
 
 # vm_fsck LOGDIR: replay the journals of the disk's filesystems and check them (e2fsck -fy;
-# the output in LOGDIR/fsck-{boot,root}.log). VM_FSCK names the ones left damaged.
+# the output in LOGDIR/fsck-{boot,root,...}.log): boot and root, or those of VM_FS_LIST
+# ("NAME=IMG ...", vm_disk_lvm). VM_FSCK names the ones left damaged.
 vm_fsck() {
 	local p fs rc
 	VM_FSCK=""
-	for p in boot root; do
-		if [ "$p" = boot ]; then fs=$VM_BOOT_FS; else fs=$VM_ROOT_FS; fi
+	for p in ${VM_FS_LIST:-boot root}; do
+		case $p in
+		*=*) fs=${p#*=} p=${p%%=*} ;;
+		boot) fs=$VM_BOOT_FS ;;
+		*) fs=$VM_ROOT_FS ;;
+		esac
 		e2fsck -fy "$fs" >"$1/fsck-$p.log" 2>&1
 		rc=$?
 		# 0: clean, 1: corrected (a replayed journal counts), more: damage
@@ -307,6 +453,18 @@ vm_readlink() { debugfs -R "stat \"$2\"" "$1" 2>/dev/null | sed -n 's/^Fast link
 vm_rdump() { mkdir -p "$3" && debugfs -R "rdump \"$2\" \"$3\"" "$1" >/dev/null 2>&1 && [ -d "$3/${2##*/}" ]; }
 # vm_dump IMG PATH DEST: copy one file of the image to DEST (fails when it is missing)
 vm_dump() { vm_exists "$1" "$2" && debugfs -R "dump -p \"$2\" \"$3\"" "$1" >/dev/null 2>&1 && [ -f "$3" ]; }
+
+# vm_sys FUNCTION PATH ARGS...: FUNCTION IMG PATH' ARGS... on the filesystem that holds PATH in
+# the system: the /usr volume's (VM_USR_FS, without the /usr prefix) for a path below /usr when
+# /usr is separate, else the root filesystem's
+vm_sys() {
+	local f=$1 p=$2
+	shift 2
+	case $p in
+	/usr/*) if [ -n "${VM_USR_FS:-}" ]; then "$f" "$VM_USR_FS" "${p#/usr}" "$@"; return; fi ;;
+	esac
+	"$f" "$VM_ROOT_FS" "$p" "$@"
+}
 
 # vm_leapp_db IMG DIR: DIR/leapp.db, the audit store of the image (with its WAL when there is one)
 vm_leapp_db() {
@@ -389,9 +547,9 @@ vm_check_upgraded() {
 	else
 		t_fail "$lb: the rpmdb read out of the image (debugfs rdump /var/lib/rpm)"
 	fi
-	t_check "$lb: the target kernel's modules are on the disk" vm_exists "$VM_ROOT_FS" "/lib/modules/$KVER/vmlinuz"
+	t_check "$lb: the target kernel's modules are on the disk" vm_sys vm_exists "/usr/lib/modules/$KVER/vmlinuz"
 	t_check "$lb: the el9 %post of demo-app ran in the VM" vm_exists "$VM_ROOT_FS" /var/lib/demo/el9-post-ran
-	osr=$(vm_cat "$VM_ROOT_FS" /usr/lib/os-release | sed -n 's/^VERSION_ID=//p' | tr -d '"')
+	osr=$(vm_sys vm_cat /usr/lib/os-release | sed -n 's/^VERSION_ID=//p' | tr -d '"')
 	t_eq "$lb: os-release says $(vm_manifest "$OUT" .target.version)" "$(vm_manifest "$OUT" .target.version)" "$osr"
 	# the audit store
 	if vm_leapp_db "$VM_ROOT_FS" "$DB"; then
