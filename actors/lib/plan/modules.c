@@ -13,7 +13,7 @@ struct modules_index {
 	ModulemdModuleIndex *idx;
 };
 
-void module_states_free(struct module_state *m, size_t n)
+void modules_states_free(struct module_state *m, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(m[i].name);
@@ -109,7 +109,7 @@ int modules_read_states(const char *root, struct module_state **ret, size_t *ret
 	}
 	strv_free_n(files, nf);
 	if (r < 0) {
-		module_states_free(c.v, c.n);
+		modules_states_free(c.v, c.n);
 		return r;
 	}
 	*ret = c.v;
@@ -265,7 +265,7 @@ void modules_index_filter(struct modules_index *m, char *const *active, size_t n
 	}
 }
 
-void module_filter_free(struct solve_module_filter *f)
+void modules_filter_free(struct solve_module_filter *f)
 {
 	strv_free_n(f->modular, f->n_modular);
 	strv_free_n(f->active, f->n_active);
