@@ -55,7 +55,7 @@ static int on_module_ini(const char *section, const char *key, const char *value
 		m->state = xstrdup(value);
 	} else if (!strcmp(key, "profiles")) {
 		strv_free_n(m->profiles, m->n_profiles);
-		m->profiles = repo_split_list(value, &m->n_profiles);
+		m->profiles = repofile_list_split(value, &m->n_profiles);
 	}
 	return 0;
 }

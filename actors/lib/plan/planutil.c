@@ -150,7 +150,7 @@ char **plan_enablerepos(size_t *ret_n)
 {
 	const char *env = getenv("LEAPP_ENABLE_REPOS");
 	size_t n = 0;
-	char **v = env ? repo_split_list(env, &n) : NULL;
+	char **v = env ? repofile_list_split(env, &n) : NULL;
 	if (!v)
 		v = xcalloc(1, sizeof(char *));
 	*ret_n = n;
