@@ -7,14 +7,9 @@
 . "$(dirname "$0")/../../../tests/lib.sh"
 . "$T_TOP/tests/facts/lib-facts.sh"
 . "$T_TOP/tests/plan/lib-plan.sh"
-p_init
-p_sysroot minimal m || { t_fail "mksysroot minimal"; t_done; exit 1; }
-p_preupgrade m
-t_eq "the planner's chain plans the minimal system" 0 "$P_RC" "$(p_show m)"
-R=$P_DIR/m/root
+p_plan_minimal
 C=/var/lib/leapp/packages
-PLAN=$("$T_LEAPP" actor run transaction_planner --root "$R" --from-last-run 2>/dev/null |
-	jq -c '[.messages[] | select(.model == "PlannedTransaction")] | last | .data')
+PLAN=$(p_planned m)
 DP='{"cache_dir":"'"$R$C"'","cache_dir_in_root":"'"$C"'","packages":[]}'
 mk_input "$P_DIR/in.json" "$(ipu 8.10 9.6)" PlannedTransaction "$PLAN" DownloadedPackages "$DP"
 IDS=$(jq -r '[.repos[].repoid] | sort | join(" ")' <<<"$PLAN")

@@ -6,11 +6,7 @@
 . "$(dirname "$0")/../../../tests/lib.sh"
 . "$T_TOP/tests/facts/lib-facts.sh"
 . "$T_TOP/tests/plan/lib-plan.sh"
-p_init
-p_sysroot minimal m || { t_fail "mksysroot minimal"; t_done; exit 1; }
-p_preupgrade m
-t_eq "the planner's chain plans the minimal system" 0 "$P_RC" "$(p_show m)"
-R=$P_DIR/m/root
+p_plan_minimal
 N_UP=$(jq '[.transaction[] | select(.action == "upgrade")] | length' "$(p_plan m)")
 N_IN=$(jq '[.transaction[] | select(.action == "install")] | length' "$(p_plan m)")
 OUT=$("$T_LEAPP" actor run check_planned_transaction --root "$R" --from-last-run 2>"$P_DIR/err"); RC=$?

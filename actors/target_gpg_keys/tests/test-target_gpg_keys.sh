@@ -6,13 +6,8 @@
 . "$(dirname "$0")/../../../tests/lib.sh"
 . "$T_TOP/tests/facts/lib-facts.sh"
 . "$T_TOP/tests/plan/lib-plan.sh"
-p_init
-p_sysroot minimal m || { t_fail "mksysroot minimal"; t_done; exit 1; }
-p_preupgrade m
-t_eq "the planner's chain plans the minimal system" 0 "$P_RC" "$(p_show m)"
-R=$P_DIR/m/root
-PLAN=$("$T_LEAPP" actor run transaction_planner --root "$R" --from-last-run 2>/dev/null |
-	jq -c '[.messages[] | select(.model == "PlannedTransaction")] | last | .data')
+p_plan_minimal
+PLAN=$(p_planned m)
 mk_input "$P_DIR/in.json" "$(ipu 8.10 9.6)" PlannedTransaction "$PLAN"
 leapp_actor_run target_gpg_keys "$R" "$P_DIR/in.json"
 t_eq "runs" 0 "$A_RC" "$(a_errors; echo "$A_ERR")"
