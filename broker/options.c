@@ -115,6 +115,16 @@ int no_more_arguments(const struct cli_cmd *cmd, int argc, char **argv, int opti
 	return EXIT_USAGE;
 }
 
+int parse_options_no_args(int argc, char **argv, const struct cli_cmd *cmd, struct leapp_ctx *c)
+{
+	struct cli_args a = {0};
+	int oi, r = parse_options(argc, argv, cmd, c, &a, &oi);
+	if (!r)
+		r = no_more_arguments(cmd, argc, argv, oi);
+	cli_args_clear(&a);
+	return r;
+}
+
 static void push(char ***v, size_t *n, const char *s)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
