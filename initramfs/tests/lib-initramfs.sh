@@ -16,6 +16,15 @@ ir_sysroot() {
 	}
 }
 
+# ir_minimal: the minimal synthetic system (the test ends at once when it cannot be built); its
+# root in $R, its machine id in $MID, its boot entries' folder in $D.
+ir_minimal() {
+	ir_sysroot minimal || { t_fail "mksysroot minimal"; t_done; exit 1; }
+	R=$IR_ROOT
+	MID=$(cat "$R/etc/machine-id")
+	D=$R/boot/loader/entries
+}
+
 # ir_manifest EXPR: a value of OUTDIR/manifest.json (python expression on m)
 ir_manifest() { "$PY" -c "import json,sys; m=json.load(open(sys.argv[1])); print($1)" "$IR_SR/out/manifest.json"; }
 
