@@ -60,11 +60,6 @@ static int on_module_ini(const char *section, const char *key, const char *value
 	return 0;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int modules_read_states(const char *root, struct module_state **ret, size_t *ret_n, char **ret_err)
 {
 	_cleanup_free_ char *dir = path_join(root, "/etc/dnf/modules.d");
@@ -85,7 +80,7 @@ int modules_read_states(const char *root, struct module_state **ret, size_t *ret
 		}
 	closedir(d);
 	if (nf)
-		qsort(files, nf, sizeof(char *), cmp_name);
+		qsort(files, nf, sizeof(char *), str_cmp_qsort);
 	int r = 0;
 	for (size_t i = 0; i < nf && r >= 0; i++) {
 		_cleanup_free_ char *shown = xasprintf("/etc/dnf/modules.d/%s", files[i]);
