@@ -15,11 +15,6 @@ struct section {
 	const struct manifest **owners; /* owner of each field */
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool same_type(const struct ftypespec *a, const struct ftypespec *b)
 {
 	if (a->type != b->type || a->nullable != b->nullable)
@@ -98,7 +93,7 @@ static void config_files_list(const char *dir, char ***ret, size_t *ret_n)
 		}
 		closedir(d);
 		if (n_files > 1)
-			qsort(files, n_files, sizeof(char *), cmp_str);
+			qsort(files, n_files, sizeof(char *), str_cmp_qsort);
 	}
 	*ret = files;
 	*ret_n = n_files;

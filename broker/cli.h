@@ -85,6 +85,9 @@ int parse_options(int argc, char **argv, const struct cli_cmd *cmd, struct leapp
 void print_command_help(FILE *f, const struct cli_cmd *cmd);
 /* "leapp CMD: unexpected argument 'X'" when argv[optind..] is not empty; returns EXIT_USAGE or 0. */
 int no_more_arguments(const struct cli_cmd *cmd, int argc, char **argv, int optind);
+/* For a command of options only (preupgrade, upgrade): parse_options(), the cli_args dropped,
+ * then no_more_arguments(). The same returns as parse_options(). */
+int parse_options_no_args(int argc, char **argv, const struct cli_cmd *cmd, struct leapp_ctx *c);
 
 /* The output of a command, set up from the parsed options (replaces output_global). */
 void cli_setup_output(struct leapp_ctx *c, bool human_to_stderr);

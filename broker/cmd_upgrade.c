@@ -21,11 +21,7 @@ static const struct cli_cmd cmd = {
 
 int cmd_upgrade(int argc, char **argv, struct leapp_ctx *c)
 {
-	struct cli_args a = {0};
-	int oi, r = parse_options(argc, argv, &cmd, c, &a, &oi);
-	if (!r)
-		r = no_more_arguments(&cmd, argc, argv, oi);
-	cli_args_clear(&a);
+	int r = parse_options_no_args(argc, argv, &cmd, c);
 	if (r)
 		return r == 1 ? EXIT_OK : r;
 	if (c->opt.resume)

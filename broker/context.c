@@ -44,12 +44,6 @@ static char *exe_dir(const char *argv0)
 	return slash ? xstrndup(argv0, (size_t)(slash - argv0)) : xstrdup(".");
 }
 
-static bool is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 int ctx_init(struct leapp_ctx *c, const char *argv0)
 {
 	c->lock_fd = -1;
@@ -59,15 +53,15 @@ int ctx_init(struct leapp_ctx *c, const char *argv0)
 	_cleanup_free_ char *up = path_join(c->argv0_dir, "../share/leapp");
 	if (env && *env)
 		c->datadir = xstrdup(env);
-	else if (is_dir(local))
+	else if (path_is_dir(local))
 		c->datadir = xstrdup(local);
-	else if (is_dir(up))
+	else if (path_is_dir(up))
 		c->datadir = realpath(up, NULL);
 	if (!c->datadir)
 		c->datadir = xstrdup("/usr/share/leapp");
 	const char *root = c->opt.root ? c->opt.root : "/";
 	char *abs = realpath(root, NULL);
-	if (!abs || !is_dir(abs)) {
+	if (!abs || !path_is_dir(abs)) {
 		int e = abs ? ENOTDIR : errno;
 		free(abs);
 		log_error("--root %s: %s", root, e == ENOENT || e == ENOTDIR ? "not a directory" : strerror(e));

@@ -43,11 +43,6 @@ static int add_manifest(struct actor_set *s, const char *path, char **ret_err)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Sorted subdirectory names of dir. */
 static char **list_dirs(const char *dir, size_t *ret_n)
 {
@@ -70,7 +65,7 @@ static char **list_dirs(const char *dir, size_t *ret_n)
 	}
 	closedir(d);
 	if (n)
-		qsort(v, n, sizeof(char *), cmp_str);
+		qsort(v, n, sizeof(char *), str_cmp_qsort);
 	*ret_n = n;
 	return v;
 }

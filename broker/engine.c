@@ -46,14 +46,9 @@ static void on_interrupt(uv_signal_t *h, int signum)
 	if (!e->interrupted)
 		output_diag(e->c->out, "warning", "interrupted by signal %d: stopping the actors", signum);
 	e->interrupted = true;
-	struct stage_run *sr = e->sr;
-	if (!sr)
-		return;
-	sr->stop_starting = true;
-	for (size_t i = 0; i < sr->n; i++)
-		if (sr->procs[i].state == P_RUNNING)
-			proc_kill(&sr->procs[i], "was stopped: leapp was interrupted");
-	stage_schedule(sr);
+	engine_stop(e, "was stopped: leapp was interrupted");
+	if (e->sr)
+		stage_schedule(e->sr);
 }
 
 static void on_check(uv_check_t *h)

@@ -115,6 +115,16 @@ int no_more_arguments(const struct cli_cmd *cmd, int argc, char **argv, int opti
 	return EXIT_USAGE;
 }
 
+int parse_options_no_args(int argc, char **argv, const struct cli_cmd *cmd, struct leapp_ctx *c)
+{
+	struct cli_args a = {0};
+	int oi, r = parse_options(argc, argv, cmd, c, &a, &oi);
+	if (!r)
+		r = no_more_arguments(cmd, argc, argv, oi);
+	cli_args_clear(&a);
+	return r;
+}
+
 static void push(char ***v, size_t *n, const char *s)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
@@ -231,6 +241,132 @@ static void set_str(char **dst, const char *v)
 	*dst = xstrdup(v);
 }
 
+/* --jobs N: 1..256. 0, or EXIT_USAGE (said) */
+static int parse_jobs(const char *name, const char *arg, int *ret)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 1 || v > 256) {
+		fprintf(stderr, "leapp %s: --jobs needs a number from 1 to 256, not '%s'\n", name, arg);
+		return EXIT_USAGE;
+	}
+	*ret = (int)v;
+	return 0;
+}
+
+/* The options whose value is checked: --target, --report-schema, --channel. 0, or EXIT_USAGE (said). */
+static int check_value(int ch, const char *name, const char *arg)
+{
+	switch (ch) {
+	case O_TARGET:
+	case O_TARGET_VERSION:
+		if (!valid_target(arg)) {
+			fprintf(stderr, "leapp %s: --target needs a release as MAJOR.MINOR, e.g. 9.6, not '%s'\n", name, arg);
+			return EXIT_USAGE;
+		}
+		return 0;
+	case O_SCHEMA:
+		if (strcmp(arg, "1.0.0") && strcmp(arg, "1.1.0") && strcmp(arg, "1.2.0")) {
+			fprintf(stderr, "leapp %s: --report-schema must be 1.0.0, 1.1.0 or 1.2.0, not '%s'\n", name, arg);
+			return EXIT_USAGE;
+		}
+		return 0;
+	case O_CHANNEL:
+		if (strcasecmp(arg, "ga") && strcasecmp(arg, "e4s") && strcasecmp(arg, "eus") && strcasecmp(arg, "aus")) {
+			fprintf(stderr, "leapp %s: --channel must be ga, e4s, eus or aus, not '%s'\n", name, arg);
+			return EXIT_USAGE;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* One option getopt recognised, into c->opt or *a. 0; 1 after --help (printed); EXIT_USAGE on a
+ * bad value (said); -ENOENT when ch is none of the table's (the caller says what is wrong). */
+static int apply_option(int ch, const char *arg, const struct cli_cmd *cmd, struct options *o, struct cli_args *a)
+{
+	int r = check_value(ch, cmd->name, arg);
+	if (r)
+		return r;
+	switch (ch) {
+	case O_ROOT: set_str(&o->root, arg); break;
+	case O_JOBS: return parse_jobs(cmd->name, arg, &o->jobs);
+	case O_JSON_PROGRESS: o->json_progress = true; break;
+	case O_VERBOSE: o->verbose = true; break;
+	case O_DEBUG: o->debug = o->verbose = true; break;
+	case O_FORCE: o->force = true; break;
+	case O_TARGET:
+	case O_TARGET_VERSION: set_str(&o->target, arg); break;
+	case O_ENABLEREPO: push_split(&o->enablerepo, &o->n_enablerepo, arg); break;
+	case O_WHITELIST: push_split(&o->whitelist, &o->n_whitelist, arg); break;
+	case O_FEATURE: push_split(&o->features, &o->n_features, arg); break;
+	case O_SCHEMA: set_str(&o->report_schema, arg); break;
+	case O_NOGPG: o->nogpgcheck = true; break;
+	case O_SNAPSHOT: o->snapshot = true; break;
+	case O_CHANNEL:
+	case O_TARGET_OS:
+	case O_ISO: push_ignored(o, ch, arg); break;
+	case O_NO_RHSM:
+	case O_NO_RHSM_FACTS:
+	case O_NO_INSIGHTS: push_ignored(o, ch, NULL); break;
+	case O_RESUME: o->resume = true; break;
+	case O_REBOOT: o->reboot = true; break;
+	case O_NOSANDBOX: o->no_sandbox = true; break;
+	case O_SECTION: return add_sections(a, cmd->name, arg);
+	case O_ADD: a->add = true; break;
+	case O_FROM_PHASE: set_str(&a->from_phase, arg); break;
+	case O_INPUT: set_str(&a->input, arg); break;
+	case O_FROM_LAST_RUN: a->from_last_run = true; break;
+	case O_SAVE_OUTPUT: a->save_output = true; break;
+	case O_JSON: a->json = true; break;
+	case O_KEEP_CACHE: a->keep_cache = true; break;
+	case 'h':
+	case O_HELP: print_command_help(stdout, cmd); return 1;
+	default: return -ENOENT;
+	}
+	return 0;
+}
+
+/* What getopt did not take (ch ':' or '?'), said in words; returns EXIT_USAGE. A flag given a value
+ * (--resume=yes) is not an unknown option: that is said instead. */
+static int report_bad_option(int ch, char **argv, const struct option *longopts, size_t n, const char *name)
+{
+	const char *bad = argv[optind - 1];
+	if (ch == ':') {
+		fprintf(stderr, "leapp %s: option '%s' needs a value (see leapp %s --help)\n", name, bad, name);
+		return EXIT_USAGE;
+	}
+	const char *eq = str_startswith(bad, "--") ? strchr(bad, '=') : NULL;
+	if (eq)
+		for (size_t i = 0; i < n; i++)
+			if (longopts[i].has_arg == no_argument && strlen(longopts[i].name) == (size_t)(eq - bad - 2) &&
+			    !strncmp(longopts[i].name, bad + 2, (size_t)(eq - bad - 2))) {
+				fprintf(stderr, "leapp %s: option '--%s' takes no value\n", name, longopts[i].name);
+				return EXIT_USAGE;
+			}
+	if (optopt && optopt < 256 && !str_startswith(bad, "--"))
+		fprintf(stderr, "leapp %s: unknown option '-%c' (see leapp %s --help)\n", name, optopt, name);
+	else
+		fprintf(stderr, "leapp %s: unknown option '%s' (see leapp %s --help)\n", name, bad, name);
+	return EXIT_USAGE;
+}
+
+/* Options that exclude or need each other. 0, or EXIT_USAGE (said). */
+static int check_combinations(const struct cli_cmd *cmd, const struct options *o, const struct cli_args *a)
+{
+	if (o->force && !o->resume && (cmd->options & OPT_RESUME)) {
+		fprintf(stderr, "leapp %s: --force only makes sense with --resume\n", cmd->name);
+		return EXIT_USAGE;
+	}
+	if (a->input && a->from_last_run) {
+		fprintf(stderr, "leapp %s: --input and --from-last-run exclude each other\n", cmd->name);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int parse_options(int argc, char **argv, const struct cli_cmd *cmd, struct leapp_ctx *c, struct cli_args *a,
 		  int *ret_optind)
 {
@@ -241,7 +377,6 @@ int parse_options(int argc, char **argv, const struct cli_cmd *cmd, struct leapp
 			longopts[n++] = table[i].o;
 	memset(&longopts[n], 0, sizeof(longopts[n]));
 	struct options *o = &c->opt;
-	const char *name = cmd->name;
 	/* leapp reads these from the environment too */
 	if (env_on("LEAPP_DEBUG") && (cmd->options & OPT_VERBOSE))
 		o->debug = o->verbose = true;
@@ -253,108 +388,15 @@ int parse_options(int argc, char **argv, const struct cli_cmd *cmd, struct leapp
 		int ch = getopt_long(argc, argv, ":h", longopts, NULL);
 		if (ch == -1)
 			break;
-		switch (ch) {
-		case O_ROOT: set_str(&o->root, optarg); break;
-		case O_JOBS: {
-			char *end;
-			errno = 0;
-			long v = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || v < 1 || v > 256) {
-				fprintf(stderr, "leapp %s: --jobs needs a number from 1 to 256, not '%s'\n", name, optarg);
-				return EXIT_USAGE;
-			}
-			o->jobs = (int)v;
-			break;
-		}
-		case O_JSON_PROGRESS: o->json_progress = true; break;
-		case O_VERBOSE: o->verbose = true; break;
-		case O_DEBUG: o->debug = o->verbose = true; break;
-		case O_FORCE: o->force = true; break;
-		case O_TARGET:
-		case O_TARGET_VERSION:
-			if (!valid_target(optarg)) {
-				fprintf(stderr, "leapp %s: --target needs a release as MAJOR.MINOR, e.g. 9.6, not '%s'\n", name,
-					optarg);
-				return EXIT_USAGE;
-			}
-			set_str(&o->target, optarg);
-			break;
-		case O_ENABLEREPO: push_split(&o->enablerepo, &o->n_enablerepo, optarg); break;
-		case O_WHITELIST: push_split(&o->whitelist, &o->n_whitelist, optarg); break;
-		case O_FEATURE: push_split(&o->features, &o->n_features, optarg); break;
-		case O_SCHEMA:
-			if (strcmp(optarg, "1.0.0") && strcmp(optarg, "1.1.0") && strcmp(optarg, "1.2.0")) {
-				fprintf(stderr, "leapp %s: --report-schema must be 1.0.0, 1.1.0 or 1.2.0, not '%s'\n", name, optarg);
-				return EXIT_USAGE;
-			}
-			set_str(&o->report_schema, optarg);
-			break;
-		case O_NOGPG: o->nogpgcheck = true; break;
-		case O_SNAPSHOT: o->snapshot = true; break;
-		case O_CHANNEL:
-			if (strcasecmp(optarg, "ga") && strcasecmp(optarg, "e4s") && strcasecmp(optarg, "eus") &&
-			    strcasecmp(optarg, "aus")) {
-				fprintf(stderr, "leapp %s: --channel must be ga, e4s, eus or aus, not '%s'\n", name, optarg);
-				return EXIT_USAGE;
-			}
-			push_ignored(o, ch, optarg);
-			break;
-		case O_TARGET_OS:
-		case O_ISO: push_ignored(o, ch, optarg); break;
-		case O_NO_RHSM:
-		case O_NO_RHSM_FACTS:
-		case O_NO_INSIGHTS: push_ignored(o, ch, NULL); break;
-		case O_RESUME: o->resume = true; break;
-		case O_REBOOT: o->reboot = true; break;
-		case O_NOSANDBOX: o->no_sandbox = true; break;
-		case O_SECTION: {
-			int r = add_sections(a, name, optarg);
-			if (r)
-				return r;
-			break;
-		}
-		case O_ADD: a->add = true; break;
-		case O_FROM_PHASE: set_str(&a->from_phase, optarg); break;
-		case O_INPUT: set_str(&a->input, optarg); break;
-		case O_FROM_LAST_RUN: a->from_last_run = true; break;
-		case O_SAVE_OUTPUT: a->save_output = true; break;
-		case O_JSON: a->json = true; break;
-		case O_KEEP_CACHE: a->keep_cache = true; break;
-		case 'h':
-		case O_HELP:
-			print_command_help(stdout, cmd);
-			return 1;
-		case ':':
-			fprintf(stderr, "leapp %s: option '%s' needs a value (see leapp %s --help)\n", name, argv[optind - 1],
-				name);
-			return EXIT_USAGE;
-		default: {
-			const char *bad = argv[optind - 1];
-			/* a flag given a value (--resume=yes) is not an unknown option: say what is wrong */
-			const char *eq = str_startswith(bad, "--") ? strchr(bad, '=') : NULL;
-			if (eq)
-				for (size_t i = 0; i < n; i++)
-					if (longopts[i].has_arg == no_argument && strlen(longopts[i].name) == (size_t)(eq - bad - 2) &&
-					    !strncmp(longopts[i].name, bad + 2, (size_t)(eq - bad - 2))) {
-						fprintf(stderr, "leapp %s: option '--%s' takes no value\n", name, longopts[i].name);
-						return EXIT_USAGE;
-					}
-			if (optopt && optopt < 256 && !str_startswith(bad, "--"))
-				fprintf(stderr, "leapp %s: unknown option '-%c' (see leapp %s --help)\n", name, optopt, name);
-			else
-				fprintf(stderr, "leapp %s: unknown option '%s' (see leapp %s --help)\n", name, bad, name);
-			return EXIT_USAGE;
-		}
-		}
+		int r = apply_option(ch, optarg, cmd, o, a);
+		if (r == -ENOENT)
+			return report_bad_option(ch, argv, longopts, n, cmd->name);
+		if (r)
+			return r;
 	}
-	if (o->force && !o->resume && (cmd->options & OPT_RESUME)) {
-		fprintf(stderr, "leapp %s: --force only makes sense with --resume\n", name);
-		return EXIT_USAGE;
-	}
-	if (a->input && a->from_last_run) {
-		fprintf(stderr, "leapp %s: --input and --from-last-run exclude each other\n", name);
-		return EXIT_USAGE;
-	}
+	int r = check_combinations(cmd, o, a);
+	if (r)
+		return r;
 	*ret_optind = optind;
 	return 0;
 }

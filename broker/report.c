@@ -33,6 +33,23 @@ static bool is_str(json_t *o, const char *k)
 	return json_is_string(json_object_get(o, k));
 }
 
+/* detail.<name>, when there: a list of maps that each have the string fields k1 and k2. */
+static int check_pairs(json_t *l, const char *name, const char *k1, const char *k2, char *why, size_t n)
+{
+	if (l && !json_is_array(l)) {
+		snprintf(why, n, "detail.%s must be a list", name);
+		return -EINVAL;
+	}
+	size_t i;
+	json_t *x;
+	json_array_foreach(l, i, x)
+		if (!is_str(x, k1) || !is_str(x, k2)) {
+			snprintf(why, n, "detail.%s[%zu] needs %s and %s strings", name, i, k1, k2);
+			return -EINVAL;
+		}
+	return 0;
+}
+
 /* detail as report-schema-v120.json has it; why gets the first problem. */
 static int check_detail(json_t *d, char *why, size_t n)
 {
@@ -46,26 +63,11 @@ static int check_detail(json_t *d, char *why, size_t n)
 		snprintf(why, n, "detail needs external, remediations or related_resources");
 		return -EINVAL;
 	}
+	if (check_pairs(ext, "external", "url", "title", why, n) < 0 ||
+	    check_pairs(res, "related_resources", "scheme", "title", why, n) < 0)
+		return -EINVAL;
 	size_t i;
 	json_t *x;
-	if (ext && !json_is_array(ext)) {
-		snprintf(why, n, "detail.external must be a list");
-		return -EINVAL;
-	}
-	json_array_foreach(ext, i, x)
-		if (!is_str(x, "url") || !is_str(x, "title")) {
-			snprintf(why, n, "detail.external[%zu] needs url and title strings", i);
-			return -EINVAL;
-		}
-	if (res && !json_is_array(res)) {
-		snprintf(why, n, "detail.related_resources must be a list");
-		return -EINVAL;
-	}
-	json_array_foreach(res, i, x)
-		if (!is_str(x, "scheme") || !is_str(x, "title")) {
-			snprintf(why, n, "detail.related_resources[%zu] needs scheme and title strings", i);
-			return -EINVAL;
-		}
 	if (rem && !json_is_array(rem)) {
 		snprintf(why, n, "detail.remediations must be a list");
 		return -EINVAL;
@@ -94,6 +96,17 @@ static int check_detail(json_t *d, char *why, size_t n)
 		}
 	}
 	return 0;
+}
+
+char *report_json_text(json_t *doc, size_t *ret_len)
+{
+	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	size_t n = strlen(s);
+	s = xrealloc(s, n + 2);
+	s[n++] = '\n';
+	s[n] = 0;
+	*ret_len = n;
+	return s;
 }
 
 /* leapp before report schema 1.2.0 had "flags" and "tags" where 1.2.0 has "groups". */
@@ -464,12 +477,9 @@ int report_write(const char *logdir, const char *run_id, json_t *entries, const 
 		json_array_append_new(out, entry_for_schema(e, schema));
 	json_t *doc = json_pack("{s:s, s:o}", "leapp_run_id", run_id, "entries", out);
 	/* as leapp writes it: two-space indent, UTF-8, a final newline */
-	char *js = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	size_t jl;
+	char *js = report_json_text(doc, &jl);
 	json_decref(doc);
-	size_t jl = strlen(js);
-	js = xrealloc(js, jl + 2);
-	js[jl++] = '\n';
-	js[jl] = 0;
 	struct buf b = {0};
 	json_array_foreach(sorted, i, e)
 		txt_entry(&b, e, strcmp(schema, "1.0.0") != 0);

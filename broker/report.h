@@ -33,6 +33,9 @@ int report_write(const char *logdir, const char *run_id, json_t *entries, const 
 /* The entries in the order leapp-report.txt shows them: errors, inhibitors, then by
  * severity (high first); ties by title, then key, so that the order is stable. */
 json_t *report_sorted(json_t *entries);
+/* doc as leapp writes its JSON files (the report, the reboot request): two-space indent, keys
+ * in their order, a final newline. Malloc'd; *ret_len gets its length. */
+char *report_json_text(json_t *doc, size_t *ret_len);
 /*
  * Move the report files and the log log_name of the previous run into
  * logdir/archive/leapp-<mtime>/ (a new directory each time), so that nothing is silently

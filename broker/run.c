@@ -267,12 +267,9 @@ static void reboot_state_write(struct leapp_ctx *c, const struct engine_result *
 			      res->reboot_now ? "the machine reboots into the upgraded system"
 					      : "reboot to continue the upgrade in the upgrade initramfs",
 			      "requested", ts);
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	size_t n;
+	char *s = report_json_text(j, &n);
 	json_decref(j);
-	size_t n = strlen(s);
-	s = xrealloc(s, n + 2);
-	s[n++] = '\n';
-	s[n] = 0;
 	int r = write_file_atomic(p, s, n, 0644);
 	free(s);
 	if (r < 0)

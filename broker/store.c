@@ -213,6 +213,25 @@ static int sql_read_json(struct store *s, sqlite3_stmt *st, int rc, const char *
 	return 0;
 }
 
+/* The rows of sql (its one "?": the execution exec) as a JSON array: what row_cb makes of each
+ * (NULL: the row is left out). what names the read in errors. */
+static int read_rows_json(struct store *s, const char *sql, int64_t exec, json_t *(*row_cb)(sqlite3_stmt *st, void *ud),
+			  void *ud, const char *what, json_t **ret)
+{
+	sqlite3_stmt *st;
+	int r = sql_read(s, &st, sql, "I", exec);
+	if (r < 0)
+		return r;
+	json_t *a = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = row_cb(st, ud);
+		if (o)
+			json_array_append_new(a, o);
+	}
+	return sql_read_json(s, st, rc, what, a, ret);
+}
+
 static char *col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
@@ -569,29 +588,24 @@ int store_run_finished(struct store *s, int64_t run, const char *status, int exi
 			 now_realtime(), run);
 }
 
+static json_t *row_run(sqlite3_stmt *st, void *ud)
+{
+	return json_pack("{s:I, s:s, s:s, s:i, s:i, s:i, s:f, s:f, s:i, s:i, s:I, s:s, s:b, s:s?}", "id",
+			 (json_int_t)sqlite3_column_int64(st, 0), "actor", sqlite3_column_text(st, 1), "phase",
+			 sqlite3_column_text(st, 2), "stage", sqlite3_column_int(st, 3), "position", sqlite3_column_int(st, 4),
+			 "pid", sqlite3_column_int(st, 5), "started", sqlite3_column_double(st, 6), "duration",
+			 sqlite3_column_double(st, 7), "exit_code", sqlite3_column_int(st, 8), "signal",
+			 sqlite3_column_int(st, 9), "peak_rss_kb", (json_int_t)sqlite3_column_int64(st, 10), "status",
+			 sqlite3_column_text(st, 11), "committed", sqlite3_column_int(st, 12), "failure",
+			 sqlite3_column_text(st, 13));
+}
+
 int store_runs_list(struct store *s, int64_t exec, json_t **ret)
 {
-	sqlite3_stmt *st;
-	int r = sql_read(s, &st,
-			 "SELECT id, actor, phase, stage, position, pid, started, duration, exit_code, signal, "
-			 "peak_rss_kb, status, committed, failure FROM actor_runs WHERE execution = ? ORDER BY id",
-			 "I", exec);
-	if (r < 0)
-		return r;
-	json_t *a = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_array_append_new(
-			a, json_pack("{s:I, s:s, s:s, s:i, s:i, s:i, s:f, s:f, s:i, s:i, s:I, s:s, s:b, s:s?}", "id",
-				     (json_int_t)sqlite3_column_int64(st, 0), "actor", sqlite3_column_text(st, 1), "phase",
-				     sqlite3_column_text(st, 2), "stage", sqlite3_column_int(st, 3), "position",
-				     sqlite3_column_int(st, 4), "pid", sqlite3_column_int(st, 5), "started",
-				     sqlite3_column_double(st, 6), "duration", sqlite3_column_double(st, 7), "exit_code",
-				     sqlite3_column_int(st, 8), "signal", sqlite3_column_int(st, 9), "peak_rss_kb",
-				     (json_int_t)sqlite3_column_int64(st, 10), "status", sqlite3_column_text(st, 11),
-				     "committed", sqlite3_column_int(st, 12), "failure", sqlite3_column_text(st, 13)));
-	}
-	return sql_read_json(s, st, rc, "read actor runs", a, ret);
+	return read_rows_json(s,
+			      "SELECT id, actor, phase, stage, position, pid, started, duration, exit_code, signal, "
+			      "peak_rss_kb, status, committed, failure FROM actor_runs WHERE execution = ? ORDER BY id",
+			      exec, row_run, NULL, "read actor runs", ret);
 }
 
 /*
@@ -792,69 +806,64 @@ static json_t *message_json(const void *data, size_t len)
 	return j;
 }
 
+/* which models store_messages_json() wants (none: all) */
+struct model_filter {
+	char *const *models;
+	size_t n;
+};
+
+static json_t *row_message(sqlite3_stmt *st, void *ud)
+{
+	const struct model_filter *f = ud;
+	const char *model = (const char *)sqlite3_column_text(st, 0);
+	bool want = f->n == 0;
+	for (size_t i = 0; i < f->n && !want; i++)
+		want = !strcmp(f->models[i], model);
+	if (!want)
+		return NULL;
+	json_t *data = message_json(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2));
+	return json_pack("{s:s, s:s, s:o}", "model", model, "producer", (const char *)sqlite3_column_text(st, 1), "data",
+			 data);
+}
+
 int store_messages_json(struct store *s, int64_t exec, char *const *models, size_t n_models, json_t **ret)
 {
-	sqlite3_stmt *st;
-	int r = sql_read(s, &st,
-			 "SELECT m.model, m.producer, m.data FROM messages m JOIN actor_runs r ON r.id = m.run "
-			 "WHERE m.execution = ? AND r.committed = 1 ORDER BY m.okey",
-			 "I", exec);
-	if (r < 0)
-		return r;
-	json_t *a = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *model = (const char *)sqlite3_column_text(st, 0);
-		bool want = n_models == 0;
-		for (size_t i = 0; i < n_models && !want; i++)
-			want = !strcmp(models[i], model);
-		if (!want)
-			continue;
-		json_t *data = message_json(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2));
-		json_array_append_new(a, json_pack("{s:s, s:s, s:o}", "model", model, "producer",
-						   (const char *)sqlite3_column_text(st, 1), "data", data));
-	}
-	return sql_read_json(s, st, rc, "read messages", a, ret);
+	struct model_filter f = {models, n_models};
+	return read_rows_json(s,
+			      "SELECT m.model, m.producer, m.data FROM messages m JOIN actor_runs r ON r.id = m.run "
+			      "WHERE m.execution = ? AND r.committed = 1 ORDER BY m.okey",
+			      exec, row_message, &f, "read messages", ret);
+}
+
+/* A row whose first column is a JSON object (a report entry), or NULL (skipped). */
+static json_t *row_object(sqlite3_stmt *st, void *ud)
+{
+	return json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+}
+
+/* The same (a dialog), with the second column, the actor, set as its "actor". */
+static json_t *row_object_actor(sqlite3_stmt *st, void *ud)
+{
+	json_t *o = row_object(st, ud);
+	if (o)
+		json_object_set_new(o, "actor", json_string((const char *)sqlite3_column_text(st, 1)));
+	return o;
 }
 
 int store_reports(struct store *s, int64_t exec, json_t **ret)
 {
-	sqlite3_stmt *st;
-	int r = sql_read(s, &st,
-			 "SELECT e.entry FROM report_entries e LEFT JOIN actor_runs r ON r.id = e.run "
-			 "WHERE e.execution = ? AND (e.origin = 'broker' OR r.committed = 1) ORDER BY e.id",
-			 "I", exec);
-	if (r < 0)
-		return r;
-	json_t *a = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *e = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
-		if (e)
-			json_array_append_new(a, e);
-	}
-	return sql_read_json(s, st, rc, "read report entries", a, ret);
+	return read_rows_json(s,
+			      "SELECT e.entry FROM report_entries e LEFT JOIN actor_runs r ON r.id = e.run "
+			      "WHERE e.execution = ? AND (e.origin = 'broker' OR r.committed = 1) ORDER BY e.id",
+			      exec, row_object, NULL, "read report entries", ret);
 }
 
 int store_dialogs(struct store *s, int64_t exec, json_t **ret)
 {
-	sqlite3_stmt *st;
-	int r = sql_read(s, &st,
-			 "SELECT d.dialog, r.actor FROM dialogs d JOIN actor_runs r ON r.id = d.run "
-			 "WHERE d.execution = ? AND r.committed = 1 ORDER BY d.id",
-			 "I", exec);
-	if (r < 0)
-		return r;
-	json_t *a = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *d = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
-		if (d) {
-			json_object_set_new(d, "actor", json_string((const char *)sqlite3_column_text(st, 1)));
-			json_array_append_new(a, d);
-		}
-	}
-	return sql_read_json(s, st, rc, "read dialogs", a, ret);
+	return read_rows_json(s,
+			      "SELECT d.dialog, r.actor FROM dialogs d JOIN actor_runs r ON r.id = d.run "
+			      "WHERE d.execution = ? AND r.committed = 1 ORDER BY d.id",
+			      exec, row_object_actor, NULL, "read dialogs", ret);
 }
 
 int store_integrity_check(struct store *s, char **ret_msg)

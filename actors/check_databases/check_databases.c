@@ -101,11 +101,11 @@ int main(int argc, char **argv)
 	json_t *dirs = actor_consume_last("DatabaseDataDirectories");
 	json_t *ipu = ipu_config_get();
 	if (ipu_source_major(ipu) == 8 && ipu_target_major(ipu) >= 9) {
-		if (installed_rpm_has(rpms, "postgresql-server"))
+		if (fact_installed_rpm_has(rpms, "postgresql-server"))
 			postgresql(datadir(dirs, "postgresql"), ipu_target_major(ipu));
-		if (installed_rpm_has(rpms, "mariadb-server"))
+		if (fact_installed_rpm_has(rpms, "mariadb-server"))
 			mariadb(datadir(dirs, "mysql"), ipu_target_major(ipu));
-		if (installed_rpm_has(rpms, "mysql-server"))
+		if (fact_installed_rpm_has(rpms, "mysql-server"))
 			mysql(datadir(dirs, "mysql"), ipu_target_major(ipu));
 	}
 	json_decref(rpms);

@@ -15,7 +15,7 @@ static const char *const kde_apps[] = {"okular", "ark", "dolphin", "gwenview", "
 static const char *installed_any(json_t *rpms, const char *const *names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (installed_rpm_has(rpms, names[i]))
+		if (fact_installed_rpm_has(rpms, names[i]))
 			return names[i];
 	return NULL;
 }
@@ -25,7 +25,7 @@ static void report_kde(json_t *rpms, bool gnome, int target)
 	const char *kde = installed_any(rpms, kde_desktop, ELEMENTSOF(kde_desktop));
 	struct buf apps = {0};
 	for (size_t i = 0; i < ELEMENTSOF(kde_apps); i++)
-		if (installed_rpm_has(rpms, kde_apps[i]))
+		if (fact_installed_rpm_has(rpms, kde_apps[i]))
 			buf_printf(&apps, "\n- %s", kde_apps[i]);
 	buf_append(&apps, "", 0);
 	if (!gnome) {
@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	json_t *rpms = actor_consume_last("InstalledRPM");
 	json_t *ipu = ipu_config_get();
 	int target = ipu_target_major(ipu);
-	bool gnome = installed_rpm_has(rpms, "gnome-shell");
+	bool gnome = fact_installed_rpm_has(rpms, "gnome-shell");
 	if (ipu_source_major(ipu) == 8 && target >= 9) {
 		if (installed_any(rpms, kde_desktop, ELEMENTSOF(kde_desktop)))
 			report_kde(rpms, gnome, target);

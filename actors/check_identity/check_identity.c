@@ -23,7 +23,7 @@ static void check_ipa(json_t *id, json_t *installed)
 		report_add_external(e, IDM_GUIDE, "IdM migration guide");
 		report_add_resource(e, "package", "ipa-server");
 		actor_report(e);
-	} else if (installed_rpm_has(installed, "ipa-server")) {
+	} else if (fact_installed_rpm_has(installed, "ipa-server")) {
 		json_t *e = report_new("ipa-server package is installed but no IdM is configured",
 				       json_is_true(json_object_get(id, "ipa_client_configured"))
 					       ? "The ipa-server package is installed, but this machine is only an IdM "
@@ -68,7 +68,7 @@ static void check_nis(json_t *id, json_t *signed_rpms)
 	size_t i;
 	json_t *p;
 	json_array_foreach(json_object_get(id, "nis_configured"), i, p)
-		if (installed_rpm_has(signed_rpms, json_string_value(p)))
+		if (fact_installed_rpm_has(signed_rpms, json_string_value(p)))
 			json_array_append(pkgs, p);
 	if (json_array_size(pkgs)) {
 		json_t *e = report_new("NIS component has been detected on your system",

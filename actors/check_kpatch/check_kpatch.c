@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 	if ((pkgs.len || loaded.len) && ipu_target_major(ipu) > ipu_source_major(ipu)) {
 		buf_append(&pkgs, "", 0);
 		buf_append(&loaded, "", 0);
-		bool plugin = installed_rpm_has(rpms, "kpatch-dnf");
+		bool plugin = fact_installed_rpm_has(rpms, "kpatch-dnf");
 		_cleanup_free_ char *summary = xasprintf(
 			"Kernel live patches are built for one kernel and do not apply to release %d's kernel that the upgrade "
 			"boots: the security fixes they carry are in effect only until the reboot.%s%s%s%s%s",

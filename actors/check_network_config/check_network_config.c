@@ -99,7 +99,7 @@ static void check_ifcfg(json_t *ifcfg, json_t *installed, json_t *pkgs)
 			"Remove the NM_CONTROLLED line from these files (check that they follow nm-settings-ifcfg-rh(5)) "
 			"and let NetworkManager manage the interfaces before the upgrade.",
 			"NetworkManager", unmanaged);
-	if (json_array_size(pkgs) && !installed_rpm_has(installed, "NetworkManager"))
+	if (json_array_size(pkgs) && !fact_installed_rpm_has(installed, "NetworkManager"))
 		/* behave as network-scripts did: no automatic DHCP on unconfigured interfaces */
 		strv_add_unique(pkgs, "NetworkManager-config-server");
 	json_decref(bad);
@@ -126,7 +126,7 @@ static void check_wep_and_service(json_t *net, json_t *units, json_t *installed)
 			"configuration before the upgrade.",
 			"NetworkManager-wifi", wep);
 	/* NetworkManager not installed at all: the transaction installs it, and its preset enables it */
-	if (json_array_size(managed) && installed_rpm_has(installed, "NetworkManager") &&
+	if (json_array_size(managed) && fact_installed_rpm_has(installed, "NetworkManager") &&
 	    !unit_enabled(units, "NetworkManager.service"))
 		inhibit("ifcfg files expect NetworkManager but the service is disabled",
 			"NetworkManager.service is not enabled, but ifcfg files configure interfaces without "
@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 				NULL, scripts);
 		json_t *pkgs = json_array();
 		/* as upstream: without network-scripts, NetworkManager already runs these files today */
-		if (installed_rpm_has(installed, "network-scripts"))
+		if (fact_installed_rpm_has(installed, "network-scripts"))
 			check_ifcfg(json_object_get(net, "ifcfg"), installed, pkgs);
 		check_wep_and_service(net, units, installed);
 		if (json_array_size(pkgs))

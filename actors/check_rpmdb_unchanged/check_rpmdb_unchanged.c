@@ -16,7 +16,7 @@ int main(int argc, char **argv)
 	/* the rpmdb copy goes to disk, not to the sandbox's small /tmp */
 	solve_set_workdir(actor_scratch_dir());
 	_cleanup_free_ char *fp = NULL, *details = NULL, *err = NULL;
-	int r = upgrade_rpmdb_compare(plan, actor_root(), &fp, &details, &err);
+	int r = upgradestate_rpmdb_compare(plan, actor_root(), &fp, &details, &err);
 	if (r < 0)
 		actor_error("cannot read the RPM database to check it against the plan", "%s", err);
 	if (r > 0)

@@ -15,14 +15,14 @@ int main(int argc, char **argv)
 		actor_error("no planned transaction to upgrade with",
 			    "the upgrade reached the phases after the reboot without a PlannedTransaction of status planned");
 	}
-	if (upgrade_rpm_started(actor_root(), actor_execution())) {
+	if (upgradestate_rpm_started(actor_root(), actor_execution())) {
 		actor_info("the RPM upgrade has started already (%s): the rpmdb is not compared with the plan any more",
 			   RPM_UPGRADE_MARK);
 		json_decref(plan);
 		return actor_finish();
 	}
 	_cleanup_free_ char *fp = NULL, *details = NULL, *err = NULL;
-	int r = upgrade_rpmdb_compare(plan, actor_root(), &fp, &details, &err);
+	int r = upgradestate_rpmdb_compare(plan, actor_root(), &fp, &details, &err);
 	json_decref(plan);
 	if (r < 0)
 		actor_error("cannot read the RPM database to check it against the plan", "%s", err);

@@ -32,6 +32,6 @@ int main(int argc, char **argv)
 			actor_info("module stream %s:%s enabled (%s)", m[i].name, m[i].stream, m[i].file);
 	}
 	actor_produce("EnabledModules", json_pack("{s:o}", "modules", mods));
-	module_states_free(m, n);
+	modules_states_free(m, n);
 	return actor_finish();
 }

@@ -340,7 +340,7 @@ int main(int argc, char **argv)
 	strv_free_n(names, nv);
 	pes_data_free(&d);
 	for (size_t i = 0; i < 3; i++)
-		admin_list_free(lp[i]);
+		plan_admin_list_free(lp[i]);
 	json_decref(actor_reasons);
 	json_decref(ipu);
 	json_decref(dist);

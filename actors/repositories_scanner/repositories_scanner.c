@@ -27,7 +27,7 @@ static bool parse_bool(const char *v, bool def)
 static void append_list(json_t *a, const char *value)
 {
 	size_t n;
-	char **v = repo_split_list(value, &n);
+	char **v = repofile_list_split(value, &n);
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_string(v[i]));
 	strv_free_n(v, n);
@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 	} else if (r != -ENOENT)
 		actor_warning("%s: %s", conf, strerror(-r));
 
-	/* $releasever: dnf.conf, else /etc/dnf/vars (read by repo_vars_init), else the major
+	/* $releasever: dnf.conf, else /etc/dnf/vars (read by repofile_vars_init), else the major
 	 * version, as the distributions' release packages provide system-release(releasever) */
 	json_t *ipu = ipu_config_get();
 	_cleanup_free_ char *releasever = NULL;
@@ -132,12 +132,12 @@ int main(int argc, char **argv)
 	const char *arch = ipu_str(ipu, "architecture");
 	const char *basearch = !arch ? NULL : !strcmp(arch, "i686") ? "i386" : !strcmp(arch, "armv7hl") ? "armhfp" : arch;
 	struct repo_vars vars = {0};
-	repo_vars_init(&vars, actor_root(), releasever, basearch);
+	repofile_vars_init(&vars, actor_root(), releasever, basearch);
 
 	json_t *files = json_array();
 	if (c.reposdir) {
 		size_t n;
-		char **dirs = repo_split_list(c.reposdir, &n);
+		char **dirs = repofile_list_split(c.reposdir, &n);
 		for (size_t i = 0; i < n; i++)
 			scan_dir(dirs[i], &vars, c.gpgcheck, files);
 		strv_free_n(dirs, n);
@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 	actor_produce("DNFConfig", json_pack("{s:o, s:s?, s:o, s:I}", "exclude", c.exclude, "releasever", c.releasever,
 					     "installonlypkgs", c.installonlypkgs, "installonly_limit",
 					     (json_int_t)c.installonly_limit));
-	repo_vars_clear(&vars);
+	repofile_vars_clear(&vars);
 	free(c.releasever);
 	free(c.reposdir);
 	json_decref(ipu);

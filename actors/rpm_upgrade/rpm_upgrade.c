@@ -714,7 +714,7 @@ int main(int argc, char **argv)
 	json_t *ipu = ipu_config_get();
 	run_inputs(u, &r, ipu);
 	index_inputs(u);
-	r.started = upgrade_rpm_started(u->root, actor_execution());
+	r.started = upgradestate_rpm_started(u->root, actor_execution());
 	run_solve_again(u, &r);
 	if (!r.started && !r.as_planned && nothing_pending(&r.res, &r.installed)) {
 		/* upgraded already (this actor run again after the upgrade ended): nothing changes */
@@ -733,7 +733,7 @@ int main(int argc, char **argv)
 		run_check_downloaded(u, &r);
 		/* from here on the rpmdb may change: the checks before this phase must know */
 		if (!r.started) {
-			int e = upgrade_rpm_mark(u->root, actor_execution());
+			int e = upgradestate_rpm_mark(u->root, actor_execution());
 			if (e < 0)
 				actor_error("cannot record that the RPM upgrade starts", "%s: %s", RPM_UPGRADE_MARK, strerror(-e));
 		}

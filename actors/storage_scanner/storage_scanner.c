@@ -15,7 +15,7 @@ static void fill_uuid(struct mount_entry *e, const struct mount_list *fstab)
 	if (e->uuid)
 		return;
 	if (on_host())
-		e->uuid = blkid_uuid_of(e->source);
+		e->uuid = mount_device_uuid_get(e->source);
 	if (!e->uuid && fstab) {
 		const struct mount_entry *f = mount_list_find_target(fstab, e->target);
 		if (f && f->uuid)
@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 		_cleanup_free_ char *full = actor_path(paths[i]);
 		_cleanup_free_ char *checked = NULL;
 		uint64_t total = 0, avail = 0;
-		r = free_space_of(full, &total, &avail, &checked);
+		r = mount_free_space_get(full, &total, &avail, &checked);
 		const char *shown = checked && strlen(checked) > rl ? checked + rl : "/";
 		const struct mount_entry *m = mounts_known ? mount_list_find_for_path(&mounts, paths[i]) : NULL;
 		json_t *o = json_pack("{s:s, s:s, s:s?}", "path", paths[i], "checked_path", r == 0 ? shown : paths[i],

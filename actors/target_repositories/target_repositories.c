@@ -33,7 +33,7 @@ static void push_unique(char ***v, size_t *n, const char *s)
 
 static json_t *repo_json(const struct repo_entry *e, const char *origin, const char *file, const struct expected *x)
 {
-	json_t *j = repo_entry_to_json(e);
+	json_t *j = repofile_entry_to_json(e);
 	/* RepositoryData and TargetRepository share most fields; drop the ones TargetRepository lacks */
 	json_object_del(j, "enabled");
 	json_object_del(j, "line");
@@ -315,13 +315,13 @@ int main(int argc, char **argv)
 	/* the repositories on offer */
 	c.en = plan_enablerepos(&c.n_en);
 	struct repo_vars vars;
-	repo_vars_init(&vars, actor_root(), c.tver, c.arch);
+	repofile_vars_init(&vars, actor_root(), c.tver, c.arch);
 	/* /etc/dnf/vars apply (as dnf applies them), but a releasever pinned there is the source's
 	 * (check_etc_releasever): the target repositories are those of the target release */
 	if (c.tver) {
 		_cleanup_free_ char *major = xstrndup(c.tver, strcspn(c.tver, "."));
-		repo_vars_set(&vars, "releasever", c.tver);
-		repo_vars_set(&vars, "releasever_major", major);
+		repofile_vars_set(&vars, "releasever", c.tver);
+		repofile_vars_set(&vars, "releasever_major", major);
 	}
 	if (read_repo_file(&c, &vars)) {
 		c.repos = json_array();
@@ -339,7 +339,7 @@ int main(int argc, char **argv)
 			      json_pack("{s:o, s:O, s:o, s:o}", "repos", c.repos, "unmapped", c.unmapped, "missing",
 					plan_strv_json(c.missing, c.n_missing), "errors", plan_strv_json(c.errors, c.n_errors)));
 	}
-	repo_vars_clear(&vars);
+	repofile_vars_clear(&vars);
 	targets_clear(&c);
 	json_decref(ipu);
 	return actor_finish();

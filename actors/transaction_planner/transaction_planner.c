@@ -311,7 +311,7 @@ static void planner_modules(struct planner *p)
 	modules_index_filter(idx, p->active, p->n_active, &filter);
 	if (filter.n_modular)
 		solve_set_module_filter(p->s, &filter);
-	module_filter_free(&filter);
+	modules_filter_free(&filter);
 	modules_index_free(idx);
 }
 

@@ -71,12 +71,12 @@ static void remove_boot_leftovers(struct removed *R, json_t *art, json_t *entry)
 					    : sys_arch_get();
 	_cleanup_free_ char *id = json_is_string(json_object_get(entry, "id"))
 					  ? xstrdup(json_string_value(json_object_get(entry, "id")))
-					  : upgrade_entry_id(root, arch);
+					  : boot_upgrade_entry_id(root, arch);
 	_cleanup_free_ char *kernel = xasprintf("/boot/vmlinuz-upgrade.%s", arch);
 	if (id) {
 		bool changed = false;
 		_cleanup_free_ char *err = NULL;
-		if (upgrade_entry_remove(root, id, kernel, &changed, &err) < 0)
+		if (boot_upgrade_entry_remove(root, id, kernel, &changed, &err) < 0)
 			actor_error("cannot remove the upgrade boot entry", "%s", err);
 		if (changed) {
 			actor_info("removed the upgrade boot entry %s", id);

@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 	const char *arch = json_string_value(json_object_get(art, "arch"));
 	const char *kernel = json_string_value(json_object_get(art, "kernel"));
 	const char *initramfs = json_string_value(json_object_get(art, "initramfs"));
-	_cleanup_free_ char *id = upgrade_entry_id(root, arch);
+	_cleanup_free_ char *id = boot_upgrade_entry_id(root, arch);
 	if (!id)
 		actor_error("the machine id is unknown", "neither /etc/machine-id nor a boot entry gives it: the upgrade boot "
 			    "entry is named after it");

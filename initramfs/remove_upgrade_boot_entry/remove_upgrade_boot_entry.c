@@ -15,7 +15,7 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *arch = json_is_string(json_object_get(art, "arch")) ? xstrdup(json_string_value(json_object_get(art, "arch")))
 										 : sys_arch_get();
 	_cleanup_free_ char *id = json_is_string(json_object_get(entry, "id")) ? xstrdup(json_string_value(json_object_get(entry, "id")))
-										: upgrade_entry_id(root, arch);
+										: boot_upgrade_entry_id(root, arch);
 	if (!id) {
 		actor_warning("the machine id is unknown: no upgrade boot entry to look for");
 		return actor_finish();
@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 					      : xasprintf("/boot/vmlinuz-upgrade.%s", arch);
 	bool changed = false;
 	char *err = NULL;
-	if (upgrade_entry_remove(root, id, kernel, &changed, &err) < 0)
+	if (boot_upgrade_entry_remove(root, id, kernel, &changed, &err) < 0)
 		actor_error("cannot remove the upgrade boot entry", "%s", err);
 	actor_info(changed ? "removed the upgrade boot entry %s" : "the upgrade boot entry %s is gone already", id);
 	json_decref(entry);

@@ -22,12 +22,12 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *arch = json_is_string(json_object_get(art, "arch")) ? xstrdup(json_string_value(json_object_get(art, "arch")))
 										 : sys_arch_get();
 	_cleanup_free_ char *id = json_is_string(json_object_get(entry, "id")) ? xstrdup(json_string_value(json_object_get(entry, "id")))
-										: upgrade_entry_id(root, arch);
+										: boot_upgrade_entry_id(root, arch);
 	_cleanup_free_ char *kernel = xasprintf("/boot/vmlinuz-upgrade.%s", arch);
 	if (id) {
 		bool changed = false;
 		char *err = NULL;
-		if (upgrade_entry_remove(root, id, kernel, &changed, &err) < 0)
+		if (boot_upgrade_entry_remove(root, id, kernel, &changed, &err) < 0)
 			actor_error("cannot remove the upgrade boot entry", "%s", err);
 		if (changed)
 			actor_info("removed the upgrade boot entry %s, which was still there", id);

@@ -21,7 +21,7 @@ static bool in_list(char **v, const char *s)
 static char *pick_kver(const char *root, json_t *art, json_t *kinfo)
 {
 	char **have = NULL;
-	size_t n = kvers_list(root, &have);
+	size_t n = boot_kvers_list(root, &have);
 	const char *want = json_string_value(json_object_get(art, "kver"));
 	char *r = NULL;
 	if (want && in_list(have, want))
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 
 	/* the initramfs */
 	json_t *mods, *kmods, *files;
-	initramfs_tasks_collect("TargetInitramfsTasks", &mods, &kmods, &files);
+	boot_initramfs_tasks_collect("TargetInitramfsTasks", &mods, &kmods, &files);
 	bool tasks = json_array_size(mods) || json_array_size(kmods) || json_array_size(files);
 	_cleanup_free_ char *irel = xasprintf("/boot/initramfs-%s.img", kver);
 	_cleanup_free_ char *ifile = actor_path(irel);

@@ -145,6 +145,114 @@ static char *entry_title(const char *root, const char *kver)
 	return t;
 }
 
+/* The target's kernel arguments: the template entry's (or, without one, the target entry's own),
+ * grubenv variables expanded, as target_options() makes them. */
+static char *kernel_options(const struct bls_entry *v, size_t n, const struct grubenv *env, const char *upgrade_id,
+			    const char *kver, int have)
+{
+	int def = template_index(v, n, env, upgrade_id, kver);
+	const struct bls_entry *src = def >= 0 ? &v[def] : have >= 0 ? &v[have] : NULL;
+	_cleanup_free_ char *expanded = bls_expand(src && src->options ? src->options : "", env);
+	json_t *tasks = actor_consume("TargetKernelCmdlineArgTasks");
+	char *options = target_options(expanded, tasks);
+	json_decref(tasks);
+	return options;
+}
+
+/* Write the target kernel's entry <id>.conf like template entry d (its boot prefix and GRUB
+ * keys), with grubby when the system has it. Returns how it was made, for the report. */
+static const char *entry_write_new(const char *root, json_t *tk, const struct bls_entry *d, const char *id,
+				   const char *kver, const char *title, const char *options)
+{
+	_cleanup_free_ char *prefix = bls_boot_prefix(d);
+	_cleanup_free_ char *linux = xasprintf("%svmlinuz-%s", prefix, kver);
+	_cleanup_free_ char *initrd = xasprintf("%sinitramfs-%s.img", prefix, kver);
+	_cleanup_free_ char *rel = xasprintf("/boot/loader/entries/%s.conf", id);
+	_cleanup_free_ char *file = path_join(root, rel);
+	struct bls_entry e;
+	bls_entry_parse(id, rel, "", 0, &e);
+	bls_entry_set(&e, "title", title);
+	bls_entry_set(&e, "version", kver);
+	bls_entry_set(&e, "linux", linux);
+	bls_entry_set(&e, "initrd", initrd);
+	bls_entry_set(&e, "options", options);
+	static const char *const keep[] = {"grub_users", "grub_arg", "grub_class"};
+	for (size_t i = 0; i < ELEMENTSOF(keep); i++)
+		for (size_t k = 0; k < d->n; k++)
+			if (!strcmp(d->keys[k], keep[i])) {
+				bls_entry_set(&e, keep[i], d->values[k]);
+				break;
+			}
+	const char *method = "written";
+	int r;
+	if (grubby_find(root)) {
+		_cleanup_free_ char *log = sys_scratch_log("grubby");
+		_cleanup_free_ char *a1 = xasprintf("--add-kernel=%s", json_string_value(json_object_get(tk, "kernel")));
+		_cleanup_free_ char *a2 = xasprintf("--initrd=%s", json_string_value(json_object_get(tk, "initramfs")));
+		_cleanup_free_ char *a3 = xasprintf("--title=%s", title);
+		_cleanup_free_ char *a4 = xasprintf("--args=%s", options);
+		const char *args[] = {a1, a2, a3, a4, NULL};
+		if ((r = grubby_run(root, args, log)) < 0) {
+			_cleanup_free_ char *tail = sys_log_tail(log, 10);
+			actor_error("grubby could not add the target kernel's boot entry", "%s: %s\n%s", a1, strerror(-r), tail);
+		}
+		method = "added with grubby";
+	} else {
+		_cleanup_free_ char *dir = actor_path("/boot/loader/entries");
+		mkdir_p(dir, 0755);
+		if ((r = bls_entry_write(file, &e)) < 0)
+			actor_error("cannot write the target kernel's boot entry", "%s: %s", rel, strerror(-r));
+	}
+	bls_entry_clear(&e);
+	return method;
+}
+
+/* The target kernel has no entry: make one from the template (the default entry, the old
+ * kernel's, never the upgrade entry), load the entries again into *v, *n and report it.
+ * Returns the new entry's index. */
+static int entry_create(const char *root, json_t *tk, struct bls_entry **v, size_t *n, const struct grubenv *env,
+			const char *upgrade_id, const char *id, const char *kver, const char *title, const char *options)
+{
+	int def = template_index(*v, *n, env, upgrade_id, kver);
+	if (def < 0)
+		actor_error("there is no boot entry to copy", "the target kernel has no entry and there is no other entry "
+			    "to take the kernel arguments from");
+	_cleanup_free_ char *template_id = xstrdup((*v)[def].id);
+	const char *method = entry_write_new(root, tk, &(*v)[def], id, kver, title, options);
+	bls_entries_free(*v, *n);
+	*v = NULL;
+	*n = 0;
+	bls_entries_load(root, v, n);
+	int have = find_entry(*v, *n, id, kver);
+	if (have < 0)
+		actor_error("the target kernel's boot entry is missing",
+			    "/boot/loader/entries/%s.conf was %s but is not in /boot/loader/entries", id, method);
+	_cleanup_free_ char *s = xasprintf("The target kernel package did not make a boot entry for %s (its scriptlets "
+					   "run kernel-install, which does): %s was %s, with the kernel arguments of %s.",
+					   kver, (*v)[have].file, method, template_id);
+	json_t *rep = report_new("The target kernel's boot entry was missing", s, "medium");
+	report_add_group(rep, "boot");
+	actor_report(rep);
+	return have;
+}
+
+/* grubenv: saved_entry is the target's entry, a next_entry naming the upgrade entry goes. */
+static void make_default(const char *gpath, const char *gshown, struct grubenv *env, const char *use_id,
+			 const char *upgrade_id)
+{
+	const char *was = grubenv_get(env, "saved_entry");
+	_cleanup_free_ char *was_copy = was ? xstrdup(was) : NULL;
+	grubenv_set(env, "saved_entry", use_id);
+	const char *next = grubenv_get(env, "next_entry");
+	if (next && upgrade_id && !strcmp(next, upgrade_id))
+		grubenv_set(env, "next_entry", NULL);
+	int r = grubenv_save(gpath, env);
+	if (r < 0)
+		actor_error("cannot make the target kernel the default", "%s: %s", gshown,
+			    r == -E2BIG ? "the variables do not fit in its 1024 bytes" : strerror(-r));
+	actor_info("%s: saved_entry=%s (was %s)", gshown, use_id, was_copy ? was_copy : "unset");
+}
+
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
@@ -172,94 +280,15 @@ int main(int argc, char **argv)
 	if ((r = bls_entries_load(root, &v, &n)) < 0)
 		actor_error("cannot read the boot entries", "/boot/loader/entries: %s", strerror(-r));
 	int have = find_entry(v, n, id, kver);
-	_cleanup_free_ char *use_id = NULL;
 	_cleanup_free_ char *title = entry_title(root, kver);
-	_cleanup_free_ char *options = NULL;
-	{
-		int def = template_index(v, n, &env, upgrade_id, kver);
-		const struct bls_entry *src = def >= 0 ? &v[def] : have >= 0 ? &v[have] : NULL;
-		_cleanup_free_ char *expanded = bls_expand(src && src->options ? src->options : "", &env);
-		json_t *tasks = actor_consume("TargetKernelCmdlineArgTasks");
-		options = target_options(expanded, tasks);
-		json_decref(tasks);
-	}
-	if (have >= 0) {
-		use_id = xstrdup(v[have].id);
+	_cleanup_free_ char *options = kernel_options(v, n, &env, upgrade_id, kver, have);
+	if (have >= 0)
 		actor_info("the target kernel has its boot entry %s", v[have].file);
-	} else {
-		/* the template: the default entry (the old kernel's), never the upgrade entry */
-		int def = template_index(v, n, &env, upgrade_id, kver);
-		if (def < 0)
-			actor_error("there is no boot entry to copy", "the target kernel has no entry and there is no other entry "
-				    "to take the kernel arguments from");
-		const struct bls_entry *d = &v[def];
-		_cleanup_free_ char *template_id = xstrdup(d->id);
-		_cleanup_free_ char *prefix = bls_boot_prefix(d);
-		_cleanup_free_ char *linux = xasprintf("%svmlinuz-%s", prefix, kver);
-		_cleanup_free_ char *initrd = xasprintf("%sinitramfs-%s.img", prefix, kver);
-		_cleanup_free_ char *rel = xasprintf("/boot/loader/entries/%s.conf", id);
-		_cleanup_free_ char *file = path_join(root, rel);
-		struct bls_entry e;
-		bls_entry_parse(id, rel, "", 0, &e);
-		bls_entry_set(&e, "title", title);
-		bls_entry_set(&e, "version", kver);
-		bls_entry_set(&e, "linux", linux);
-		bls_entry_set(&e, "initrd", initrd);
-		bls_entry_set(&e, "options", options);
-		static const char *const keep[] = {"grub_users", "grub_arg", "grub_class"};
-		for (size_t i = 0; i < ELEMENTSOF(keep); i++)
-			for (size_t k = 0; k < d->n; k++)
-				if (!strcmp(d->keys[k], keep[i])) {
-					bls_entry_set(&e, keep[i], d->values[k]);
-					break;
-				}
-		const char *method = "written";
-		if (grubby_find(root)) {
-			_cleanup_free_ char *log = sys_scratch_log("grubby");
-			_cleanup_free_ char *a1 = xasprintf("--add-kernel=%s", json_string_value(json_object_get(tk, "kernel")));
-			_cleanup_free_ char *a2 = xasprintf("--initrd=%s", json_string_value(json_object_get(tk, "initramfs")));
-			_cleanup_free_ char *a3 = xasprintf("--title=%s", title);
-			_cleanup_free_ char *a4 = xasprintf("--args=%s", options);
-			const char *args[] = {a1, a2, a3, a4, NULL};
-			if ((r = grubby_run(root, args, log)) < 0) {
-				_cleanup_free_ char *tail = sys_log_tail(log, 10);
-				actor_error("grubby could not add the target kernel's boot entry", "%s: %s\n%s", a1, strerror(-r), tail);
-			}
-			method = "added with grubby";
-		} else {
-			_cleanup_free_ char *dir = actor_path("/boot/loader/entries");
-			mkdir_p(dir, 0755);
-			if ((r = bls_entry_write(file, &e)) < 0)
-				actor_error("cannot write the target kernel's boot entry", "%s: %s", rel, strerror(-r));
-		}
-		bls_entry_clear(&e);
-		bls_entries_free(v, n);
-		v = NULL;
-		n = 0;
-		bls_entries_load(root, &v, &n);
-		have = find_entry(v, n, id, kver);
-		if (have < 0)
-			actor_error("the target kernel's boot entry is missing", "%s was %s but is not in /boot/loader/entries",
-				    rel, method);
-		use_id = xstrdup(v[have].id);
-		_cleanup_free_ char *s = xasprintf("The target kernel package did not make a boot entry for %s (its scriptlets "
-						   "run kernel-install, which does): %s was %s, with the kernel arguments of %s.",
-						   kver, v[have].file, method, template_id);
-		json_t *rep = report_new("The target kernel's boot entry was missing", s, "medium");
-		report_add_group(rep, "boot");
-		actor_report(rep);
-	}
+	else
+		have = entry_create(root, tk, &v, &n, &env, upgrade_id, id, kver, title, options);
+	_cleanup_free_ char *use_id = xstrdup(v[have].id);
 	entry_finish(root, &v[have], options, title);
-	const char *was = grubenv_get(&env, "saved_entry");
-	_cleanup_free_ char *was_copy = was ? xstrdup(was) : NULL;
-	grubenv_set(&env, "saved_entry", use_id);
-	const char *next = grubenv_get(&env, "next_entry");
-	if (next && upgrade_id && !strcmp(next, upgrade_id))
-		grubenv_set(&env, "next_entry", NULL);
-	if ((r = grubenv_save(gpath, &env)) < 0)
-		actor_error("cannot make the target kernel the default", "%s: %s", gshown,
-			    r == -E2BIG ? "the variables do not fit in its 1024 bytes" : strerror(-r));
-	actor_info("%s: saved_entry=%s (was %s)", gshown, use_id, was_copy ? was_copy : "unset");
+	make_default(gpath, gshown, &env, use_id, upgrade_id);
 	bls_entries_free(v, n);
 	grubenv_clear(&env);
 	json_decref(tk);

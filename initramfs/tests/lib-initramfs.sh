@@ -16,6 +16,15 @@ ir_sysroot() {
 	}
 }
 
+# ir_minimal: the minimal synthetic system (the test ends at once when it cannot be built); its
+# root in $R, its machine id in $MID, its boot entries' folder in $D.
+ir_minimal() {
+	ir_sysroot minimal || { t_fail "mksysroot minimal"; t_done; exit 1; }
+	R=$IR_ROOT
+	MID=$(cat "$R/etc/machine-id")
+	D=$R/boot/loader/entries
+}
+
 # ir_manifest EXPR: a value of OUTDIR/manifest.json (python expression on m)
 ir_manifest() { "$PY" -c "import json,sys; m=json.load(open(sys.argv[1])); print($1)" "$IR_SR/out/manifest.json"; }
 
@@ -50,6 +59,28 @@ ir_run() {
 
 # ir_list IMG: the paths in an initramfs image, one a line
 ir_list() { lsinitrd "$1" 2>/dev/null | awk 'NF >= 9 && $1 ~ /^[-dlcbps][-rwxsStT]/ {print $9}'; }
+
+# ir_dracut_module DIR NAME WORK: build an image with the host's dracut and kernel, the base and
+# systemd modules and the module folder DIR as 99NAME (dracut's own modules linked beside it, in
+# WORK), a check that it builds; the image's paths, one a line, in $IR_LIST. Returns 1 (a failed
+# check) when the host has no dracut or kernel, or dracut fails.
+ir_dracut_module() {
+	local dir=$1 name=$2 b=$3/dracut kv f m
+	kv=$(ls /lib/modules | head -1)
+	IR_LIST=
+	if ! command -v dracut >/dev/null || [ -z "$kv" ]; then
+		t_fail "no host dracut or kernel for the image check"
+		return 1
+	fi
+	mkdir -p "$b/modules.d" "$b/conf.d" "$b/tmp"
+	for f in /usr/lib/dracut/*; do [ "${f##*/}" = modules.d ] || ln -s "$f" "$b/${f##*/}"; done
+	for m in /usr/lib/dracut/modules.d/*; do ln -s "$m" "$b/modules.d/"; done
+	cp -r "$dir" "$b/modules.d/99$name"
+	dracutbasedir=$b timeout 300 dracut --force --no-hostonly --conf /dev/null --confdir "$b/conf.d" --tmpdir "$b/tmp" \
+		-m "base systemd $name" "$3/img" "$kv" >"$3/dracut.log" 2>&1
+	t_eq "dracut builds the image with the module" 0 "$?" "$(tail -5 "$3/dracut.log")" || return 1
+	IR_LIST=$(ir_list "$3/img")
+}
 
 # ir_report_keys ROOT: keys of the report entries, space-separated, sorted
 ir_report_keys() { jq -r '[.entries[].key] | sort | join(" ")' "$1/var/log/leapp/leapp-report.json"; }

@@ -7,10 +7,7 @@
 . "$(dirname "$0")/../../tests/lib.sh"
 . "$(dirname "$0")/lib-initramfs.sh"
 
-ir_sysroot minimal || { t_fail "mksysroot minimal"; t_done; exit 1; }
-R=$IR_ROOT
-MID=$(cat "$R/etc/machine-id")
-D=$R/boot/loader/entries
+ir_minimal
 UE=$D/$MID-upgrade.x86_64.conf
 OLD=$(ir_manifest 'm["kernel"]["default_entry"]')
 # a second, older kernel whose entry is the default: the upgrade entry copies it, not the newest

@@ -38,19 +38,8 @@ t_eq "scripts: the network module, ip=dhcp" "network rd.neednet=1 ip=dhcp null" 
 	"$(msgr UpgradeInitramfsTasks '.include_dracut_modules[0].name') $(msgr UpgradeKernelCmdlineArgTasks '[.to_add[] | "\(.key)=\(.value)"] | join(" ")') $(msg TargetUserSpaceTasks .)"
 LEAPP_DEVEL_INITRAM_NETWORK=network-manager run_actor initram_network "$R" "$F_DIR/in.json"
 
-KV=$(ls /lib/modules | head -1)
-if ! command -v dracut >/dev/null || [ -z "$KV" ]; then
-	t_fail "no host dracut or kernel for the image check"
-else
-	B=$F_DIR/dracut
-	mkdir -p "$B/modules.d" "$B/conf.d" "$B/tmp"
-	for f in /usr/lib/dracut/*; do [ "${f##*/}" = modules.d ] || ln -s "$f" "$B/${f##*/}"; done
-	for m in /usr/lib/dracut/modules.d/*; do ln -s "$m" "$B/modules.d/"; done
-	cp -r "$M" "$B/modules.d/99leapp-network"
-	dracutbasedir=$B timeout 300 dracut --force --no-hostonly --conf /dev/null --confdir "$B/conf.d" --tmpdir "$B/tmp" \
-		-m "base systemd leapp-network" "$F_DIR/img" "$KV" >"$F_DIR/dracut.log" 2>&1
-	t_eq "dracut builds the image with the module" 0 "$?" || tail -5 "$F_DIR/dracut.log"
-	L=$(ir_list "$F_DIR/img")
+if ir_dracut_module "$M" leapp-network "$F_DIR"; then
+	L=$IR_LIST
 	for f in etc/NetworkManager/system-connections/eth0.nmconnection etc/NetworkManager/NetworkManager.conf \
 		usr/lib/systemd/system/upgrade.service.d/50-leapp-network.conf; do
 		t_check "in the image: $f" grep -qx -- "$f" <<<"$L"

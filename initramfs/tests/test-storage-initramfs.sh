@@ -154,19 +154,8 @@ t_check "no lvm.conf: none made up" test ! -e "$S2/99leapp-storage/files/etc/lvm
 run_actor storage_initramfs_setup "$R" "$F_DIR/in.json"
 
 # ---- the module in a real dracut build (the host's dracut and kernel) ----
-KV=$(ls /lib/modules | head -1)
-if ! command -v dracut >/dev/null || [ -z "$KV" ]; then
-	t_fail "no host dracut or kernel for the image check"
-else
-	B=$F_DIR/dracut
-	mkdir -p "$B/modules.d" "$B/conf.d" "$B/tmp"
-	for f in /usr/lib/dracut/*; do [ "${f##*/}" = modules.d ] || ln -s "$f" "$B/${f##*/}"; done
-	for m in /usr/lib/dracut/modules.d/*; do ln -s "$m" "$B/modules.d/"; done
-	cp -r "$M" "$B/modules.d/99leapp-storage"
-	dracutbasedir=$B timeout 300 dracut --force --no-hostonly --conf /dev/null --confdir "$B/conf.d" --tmpdir "$B/tmp" \
-		-m "base systemd leapp-storage" "$F_DIR/img" "$KV" >"$F_DIR/dracut.log" 2>&1
-	t_eq "dracut builds the image with the module" 0 "$?" || tail -5 "$F_DIR/dracut.log"
-	L=$(ir_list "$F_DIR/img")
+if ir_dracut_module "$M" leapp-storage "$F_DIR"; then
+	L=$IR_LIST
 	U=usr/lib/systemd/system
 	for f in $U/sysroot-var.mount $U/sysroot-var-lib-leapp.mount $U/upgrade.target.requires/sysroot-usr.mount \
 		$U/upgrade.target.wants/sysroot-home.mount etc/lvm/lvm.conf etc/lvm/devices/system.devices etc/mdadm.conf \

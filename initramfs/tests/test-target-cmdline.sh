@@ -6,10 +6,7 @@
 . "$(dirname "$0")/../../tests/lib.sh"
 . "$(dirname "$0")/lib-initramfs.sh"
 
-ir_sysroot minimal || { t_fail "mksysroot minimal"; t_done; exit 1; }
-R=$IR_ROOT
-MID=$(cat "$R/etc/machine-id")
-D=$R/boot/loader/entries
+ir_minimal
 KOPTS=$(ir_grubenv "$R" kernelopts)
 KV=5.14.0-570.el9.x86_64
 TE=$D/$MID-$KV.conf

@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 		actor_warning("LEAPP_DEVEL_USE_HOST_DRACUT is ignored without LEAPP_UNSUPPORTED=1");
 
 	json_t *mods, *kmods, *files;
-	initramfs_tasks_collect("UpgradeInitramfsTasks", &mods, &kmods, &files);
+	boot_initramfs_tasks_collect("UpgradeInitramfsTasks", &mods, &kmods, &files);
 	_cleanup_free_ char *kmoddir = xasprintf("%s/lib/modules/%s", userspace, kver);
 	_cleanup_free_ char *area = path_join(userspace, "/var/lib/leapp-initramfs");
 	_cleanup_free_ char *payload = path_join(area, "/payload");
@@ -75,8 +75,8 @@ int main(int argc, char **argv)
 	actor_info("upgrade initramfs: %.1f MiB in %.1f s; kernel %.1f MiB", fs_file_size(image) / 1048576.0, b.seconds,
 		   fs_file_size(vmlinuz) / 1048576.0);
 
-	struct upgrade_boot_files bf;
-	if (!upgrade_boot_install(kmoddir, image, arch, "upgrade initramfs", &bf)) {
+	struct image_boot_files bf;
+	if (!image_boot_files_install(kmoddir, image, arch, "upgrade initramfs", &bf)) {
 		json_decref(files);
 		json_decref(interim);
 	} else {
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
 			report_add_group(e, "sanity");
 			actor_report(e);
 		}
-		upgrade_boot_files_clear(&bf);
+		image_boot_files_clear(&bf);
 	}
 	dracut_build_clear(&b);
 	json_decref(mods);

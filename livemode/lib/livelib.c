@@ -156,7 +156,7 @@ json_t *live_image_filesystem(json_t *storage, const char *path, bool on_host, c
 	const char *mp = json_string_value(json_object_get(e, "target"));
 	const char *src = json_string_value(json_object_get(e, "source"));
 	const char *type = json_string_value(json_object_get(e, "fstype"));
-	if (json_is_true(json_object_get(e, "network")) || fstype_is_network(type)) {
+	if (json_is_true(json_object_get(e, "network")) || mount_fstype_is_network(type)) {
 		*ret_err = xasprintf("%s is on %s (%s, %s in %s), a network filesystem: dmsquash-live boots the image from a "
 				     "local one (or set url_to_load_squashfs_image_from)",
 				     path, mp, type, src, from);
@@ -174,7 +174,7 @@ json_t *live_image_filesystem(json_t *storage, const char *path, bool on_host, c
 	else if (src && str_startswith(src, "UUID="))
 		uuid = xstrdup(src + 5);
 	else if (on_host)
-		uuid = blkid_uuid_of(src);
+		uuid = mount_device_uuid_get(src);
 	/* the image's directory, relative to the filesystem's root */
 	const char *slash = strrchr(path, '/');
 	_cleanup_free_ char *dir_abs = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));

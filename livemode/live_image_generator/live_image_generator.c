@@ -108,8 +108,8 @@ int main(int argc, char **argv)
 
 	/* /boot: the kernel and the live initramfs, where the old upgrade files (if any) are */
 	_cleanup_free_ char *kmoddir = xasprintf("%s/lib/modules/%s", us, kver);
-	struct upgrade_boot_files bf;
-	if (upgrade_boot_install(kmoddir, initramfs, arch, "live initramfs", &bf)) {
+	struct image_boot_files bf;
+	if (image_boot_files_install(kmoddir, initramfs, arch, "live initramfs", &bf)) {
 		/* a new attempt: the flag of a failed run in an earlier upgrade boot goes */
 		_cleanup_free_ char *flag = actor_path(LIVE_FAILED_FLAG);
 		if (unlink(flag) == 0)
@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 					"build_seconds", json_object_get(prep, "dracut_seconds")));
 		actor_info("installed %s and %s (the live initramfs, %.1f MiB)", bf.kernel, bf.initramfs,
 			   bf.initramfs_bytes / 1048576.0);
-		upgrade_boot_files_clear(&bf);
+		image_boot_files_clear(&bf);
 	}
 	json_decref(prep);
 	json_decref(cfg);

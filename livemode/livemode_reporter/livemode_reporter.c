@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 	*strrchr(dir, '/') = 0;
 	_cleanup_free_ char *hdir = actor_path(*dir ? dir : "/");
 	uint64_t total = 0, avail = 0;
-	int r = free_space_of(hdir, &total, &avail, NULL);
+	int r = mount_free_space_get(hdir, &total, &avail, NULL);
 	bool disk_known = r == 0;
 
 	json_t *mem = actor_consume_last("MemoryInfo");

@@ -507,7 +507,7 @@ int main(int argc, char **argv)
 
 	/* the live initramfs: dmsquash-live (+ livenet), what the tasks ask for but leapp's modules */
 	json_t *mods, *kmods, *tfiles;
-	initramfs_tasks_collect("UpgradeInitramfsTasks", &mods, &kmods, &tfiles);
+	boot_initramfs_tasks_collect("UpgradeInitramfsTasks", &mods, &kmods, &tfiles);
 	json_t *dmods = live_dracut_modules(cfg, mods);
 	size_t i;
 	json_t *x;

@@ -34,6 +34,23 @@ run_actor() {
 	A_ERR=$(cat "$errf")
 }
 
+# leapp_actor_run NAME ROOT INPUT.json [OPTION...]: `leapp actor run`, sandboxed as in the actor's
+# phase; the JSON it prints goes to $A_OUT (msg, report_keys... read it as for run_actor), its
+# exit code to $A_RC, its stderr to $A_ERR.
+leapp_actor_run() {
+	local name=$1 root=$2 input=$3 errf
+	shift 3
+	errf=$(mktemp "${TMPDIR:-/tmp}/leapp-actor-run.XXXXXX")
+	A_OUT=$("$T_LEAPP" actor run "$name" --root "$root" --input "$input" "$@" 2>"$errf")
+	A_RC=$?
+	A_ERR=$(cat "$errf")
+	rm -f "$errf"
+}
+# a_errors: the titles and summaries of the errors the actor reported, one a line
+a_errors() { printf '%s' "$A_OUT" | jq -r '.errors[] | "\(.title): \(.summary)"' 2>/dev/null; }
+# a_logs LEVEL: the actor's log lines of that level
+a_logs() { printf '%s' "$A_OUT" | jq -r --arg l "$1" '.logs[] | select(.level == $l) | .message' 2>/dev/null; }
+
 # msg MODEL JQ-FILTER: apply a jq filter to the data of the last MODEL message in $A_OUT
 msg() { printf '%s' "$A_OUT" | jq -c --arg m "$1" "[.messages[] | select(.model == \$m)] | last | .data | $2"; }
 # msgr: the same, raw strings

@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int line = 0;
 	ini_parse((const char *)data, size, count_cb, &n, &line);
 	struct repo_vars v;
-	repo_vars_init(&v, NULL, "9.6", "x86_64");
-	repo_vars_set(&v, "contentdir", "alma");
+	repofile_vars_init(&v, NULL, "9.6", "x86_64");
+	repofile_vars_set(&v, "contentdir", "alma");
 	struct repo_file *f = NULL;
 	char *err = NULL;
 	if (repofile_parse_string("fuzz.repo", (const char *)data, size, &v, true, &f, &err) == 0) {
@@ -26,6 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		repofile_free(f);
 	}
 	free(err);
-	repo_vars_clear(&v);
+	repofile_vars_clear(&v);
 	return 0;
 }

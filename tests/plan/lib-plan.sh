@@ -28,6 +28,23 @@ p_sysroot() {
 	}
 }
 
+# p_plan_minimal: p_init, then the minimal system as m, planned by the planner's chain (a check;
+# the test ends at once when mksysroot fails); R is its root. For the planner's actors' own tests.
+p_plan_minimal() {
+	p_init
+	p_sysroot minimal m || { t_fail "mksysroot minimal"; t_done; exit 1; }
+	p_preupgrade m
+	t_eq "the planner's chain plans the minimal system" 0 "$P_RC" "$(p_show m)"
+	R=$P_DIR/m/root
+}
+
+# p_planned NAME: the PlannedTransaction data (JSON) transaction_planner makes again from NAME's
+# last run, for an actor's --input
+p_planned() {
+	"$T_LEAPP" actor run transaction_planner --root "$P_DIR/$1/root" --from-last-run 2>/dev/null |
+		jq -c '[.messages[] | select(.model == "PlannedTransaction")] | last | .data'
+}
+
 # p_copy FROM TO: a copy of a built system (cheaper than building again)
 p_copy() { cp -a "$P_DIR/$1" "$P_DIR/$2"; }
 

@@ -91,7 +91,7 @@ bool dracut_host_mode(bool *ret_ignored);
 char *grubenv_locate(const char *root, char **ret_shown);
 /* The kernel versions under DIR/lib/modules that have a vmlinuz, newest first (rpm version
  * order). Returns the count; *ret is NULL-terminated. */
-size_t kvers_list(const char *dir, char ***ret);
+size_t boot_kvers_list(const char *dir, char ***ret);
 /* free the list with strv_free (leapp/util.h) */
 
 /* ---- kernel command lines ---- */
@@ -168,7 +168,7 @@ void boot_list_add_unique(json_t *list, const char *s);
  * dracut modules by name (a module_path wins over none; two different paths for one name stop
  * the actor with an error), kernel modules by name, absolute file paths. New references.
  */
-void initramfs_tasks_collect(const char *model, json_t **ret_mods, json_t **ret_kmods, json_t **ret_files);
+void boot_initramfs_tasks_collect(const char *model, json_t **ret_mods, json_t **ret_kmods, json_t **ret_files);
 
 /* ---- the leapp payload (payload.c) ---- */
 
@@ -203,7 +203,7 @@ json_t *image_payload_stage_leapp(const char *payload, const char *userspace, bo
 			    char **ret_bindir);
 
 /* The upgrade boot files, as the system sees them (hmac NULL when the kernel has none). */
-struct upgrade_boot_files {
+struct image_boot_files {
 	char *kernel, *initramfs, *hmac;
 	uint64_t kernel_bytes, initramfs_bytes;
 };
@@ -213,9 +213,10 @@ struct upgrade_boot_files {
  * with the space of the earlier upgrade files they replace. When they do not: the inhibitor
  * "Not enough space in /boot for the <what>", the run stops after the phase, and false.
  */
-bool upgrade_boot_install(const char *kmoddir, const char *initramfs, const char *arch, const char *what,
-			  struct upgrade_boot_files *ret);
-void upgrade_boot_files_clear(struct upgrade_boot_files *f);
+bool image_boot_files_install(const char *kmoddir, const char *initramfs, const char *arch, const char *what,
+			      struct image_boot_files *ret);
+/* Free what image_boot_files_install() put in *f (not f itself). */
+void image_boot_files_clear(struct image_boot_files *f);
 
 /* ---- the upgrade boot entry ---- */
 
@@ -223,13 +224,14 @@ void upgrade_boot_files_clear(struct upgrade_boot_files *f);
 
 /* <machine-id>-upgrade.<arch>, the id of the upgrade entry (malloc'd), or NULL without a
  * machine id (from /etc/machine-id, else from the default entry's machine-id key). */
-char *upgrade_entry_id(const char *root, const char *arch);
+char *boot_upgrade_entry_id(const char *root, const char *arch);
 /*
  * Remove the upgrade entry: with the system's grubby when it has one (--remove-kernel), the
  * file itself otherwise (and when grubby left it); then grubenv's next_entry and saved_entry
- * when they name it. Safe to repeat. *ret_changed tells whether anything was removed.
+ * when they name it. Safe to repeat. *ret_changed tells whether anything was removed. 0, or
+ * -errno with what failed in *ret_err.
  */
-int upgrade_entry_remove(const char *root, const char *id, const char *kernel, bool *ret_changed, char **ret_err);
+int boot_upgrade_entry_remove(const char *root, const char *id, const char *kernel, bool *ret_changed, char **ret_err);
 
 /* ======== the boot loader steps of the interim phases (bootfix.c) ======== */
 

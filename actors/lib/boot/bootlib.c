@@ -87,7 +87,7 @@ static int cmp_kver_desc(const void *a, const void *b)
 	return -evr_vercmp(*(char *const *)a, *(char *const *)b);
 }
 
-size_t kvers_list(const char *dir, char ***ret)
+size_t boot_kvers_list(const char *dir, char ***ret)
 {
 	_cleanup_free_ char *mods = path_join(dir, "/lib/modules");
 	char **v = xcalloc(1, sizeof(char *));
@@ -643,7 +643,7 @@ void dracut_build_clear(struct dracut_build *b)
 
 /* ---- the upgrade boot entry ---- */
 
-char *upgrade_entry_id(const char *root, const char *arch)
+char *boot_upgrade_entry_id(const char *root, const char *arch)
 {
 	char *mid = sys_machine_id_read(root);
 	if (!mid) {
@@ -662,7 +662,7 @@ char *upgrade_entry_id(const char *root, const char *arch)
 	return id;
 }
 
-int upgrade_entry_remove(const char *root, const char *id, const char *kernel, bool *ret_changed, char **ret_err)
+int boot_upgrade_entry_remove(const char *root, const char *id, const char *kernel, bool *ret_changed, char **ret_err)
 {
 	bool changed = false;
 	_cleanup_free_ char *rel = xasprintf("/boot/loader/entries/%s.conf", id);
@@ -728,7 +728,7 @@ void boot_list_add_unique(json_t *list, const char *s)
 	json_array_append_new(list, json_string(s));
 }
 
-void initramfs_tasks_collect(const char *model, json_t **ret_mods, json_t **ret_kmods, json_t **ret_files)
+void boot_initramfs_tasks_collect(const char *model, json_t **ret_mods, json_t **ret_kmods, json_t **ret_files)
 {
 	json_t *mods = json_array(), *kmods = json_array(), *files = json_array();
 	json_t *tasks = actor_consume(model);

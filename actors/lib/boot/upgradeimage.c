@@ -35,7 +35,7 @@ char *image_kver_pick(const char *userspace, json_t *info)
 		actor_warning("the target userspace has no %s/vmlinuz: looking for another kernel", k);
 	}
 	char **v = NULL;
-	size_t n = kvers_list(userspace, &v);
+	size_t n = boot_kvers_list(userspace, &v);
 	char *r = n ? xstrdup(v[0]) : NULL;
 	if (n > 1)
 		actor_info("%zu kernels in the target userspace; building for the newest, %s", n, v[0]);
@@ -120,8 +120,8 @@ static void install_hmac(const char *src, const char *dst, const char *kname)
 	buf_free(&b);
 }
 
-bool upgrade_boot_install(const char *kmoddir, const char *initramfs, const char *arch, const char *what,
-			  struct upgrade_boot_files *ret)
+bool image_boot_files_install(const char *kmoddir, const char *initramfs, const char *arch, const char *what,
+			      struct image_boot_files *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	_cleanup_free_ char *vmlinuz = path_join(kmoddir, "vmlinuz");
@@ -185,7 +185,7 @@ bool upgrade_boot_install(const char *kmoddir, const char *initramfs, const char
 	return true;
 }
 
-void upgrade_boot_files_clear(struct upgrade_boot_files *f)
+void image_boot_files_clear(struct image_boot_files *f)
 {
 	free(f->kernel);
 	free(f->initramfs);

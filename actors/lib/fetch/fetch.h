@@ -120,11 +120,13 @@ struct repo_vars {
 
 /* Load variables: releasever, basearch, arch, then every file in <root>/etc/dnf/vars and
  * <root>/etc/yum/vars (file name = variable, first line = value). root may be "/". */
-void repo_vars_init(struct repo_vars *v, const char *root, const char *releasever, const char *basearch);
-void repo_vars_set(struct repo_vars *v, const char *name, const char *value);
-void repo_vars_clear(struct repo_vars *v);
+void repofile_vars_init(struct repo_vars *v, const char *root, const char *releasever, const char *basearch);
+/* Set (or replace) one variable. */
+void repofile_vars_set(struct repo_vars *v, const char *name, const char *value);
+/* Free the variables (not v itself). */
+void repofile_vars_clear(struct repo_vars *v);
 /* Expand $name and ${name}; unknown variables are left as written (as dnf does). */
-char *repo_vars_expand(const struct repo_vars *v, const char *s);
+char *repofile_vars_expand(const struct repo_vars *v, const char *s);
 
 struct repo_entry {
 	char *id;
@@ -162,10 +164,11 @@ void repofile_free(struct repo_file *f);
 
 /* JSON in the shape of the RepositoryFile / RepositoryData models. */
 json_t *repofile_to_json(const struct repo_file *f);
-json_t *repo_entry_to_json(const struct repo_entry *e);
+json_t *repofile_entry_to_json(const struct repo_entry *e);
 
-/* Split a dnf list value (whitespace, commas, newlines). */
-char **repo_split_list(const char *s, size_t *ret_n);
+/* Split a dnf list value (whitespace, commas, newlines): NULL-terminated, malloc'd strings (NULL
+ * when there are none), the count in *ret_n. */
+char **repofile_list_split(const char *s, size_t *ret_n);
 
 /* ======== repomd ======== */
 

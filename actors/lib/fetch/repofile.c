@@ -6,7 +6,7 @@
 #include "leapp/ini.h"
 #include "leapp/util.h"
 
-void repo_vars_set(struct repo_vars *v, const char *name, const char *value)
+void repofile_vars_set(struct repo_vars *v, const char *name, const char *value)
 {
 	for (size_t i = 0; i < v->n; i++)
 		if (!strcmp(v->names[i], name)) {
@@ -38,25 +38,25 @@ static void load_vars_dir(struct repo_vars *v, const char *root, const char *dir
 		char *nl = strchr(data, '\n');
 		if (nl)
 			*nl = 0;
-		repo_vars_set(v, de->d_name, str_strip(data));
+		repofile_vars_set(v, de->d_name, str_strip(data));
 	}
 	closedir(d);
 }
 
-void repo_vars_init(struct repo_vars *v, const char *root, const char *releasever, const char *basearch)
+void repofile_vars_init(struct repo_vars *v, const char *root, const char *releasever, const char *basearch)
 {
 	memset(v, 0, sizeof(*v));
 	if (releasever) {
-		repo_vars_set(v, "releasever", releasever);
+		repofile_vars_set(v, "releasever", releasever);
 		_cleanup_free_ char *major = xstrdup(releasever);
 		char *dot = strchr(major, '.');
 		if (dot)
 			*dot = 0;
-		repo_vars_set(v, "releasever_major", major);
+		repofile_vars_set(v, "releasever_major", major);
 	}
 	if (basearch) {
-		repo_vars_set(v, "basearch", basearch);
-		repo_vars_set(v, "arch", basearch);
+		repofile_vars_set(v, "basearch", basearch);
+		repofile_vars_set(v, "arch", basearch);
 	}
 	if (root) {
 		load_vars_dir(v, root, "/etc/yum/vars");
@@ -64,7 +64,7 @@ void repo_vars_init(struct repo_vars *v, const char *root, const char *releaseve
 	}
 }
 
-void repo_vars_clear(struct repo_vars *v)
+void repofile_vars_clear(struct repo_vars *v)
 {
 	strv_free_n(v->names, v->n);
 	strv_free_n(v->values, v->n);
@@ -76,7 +76,7 @@ static bool var_char(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-char *repo_vars_expand(const struct repo_vars *v, const char *s)
+char *repofile_vars_expand(const struct repo_vars *v, const char *s)
 {
 	struct buf b = {0};
 	buf_append(&b, "", 0);
@@ -110,7 +110,7 @@ char *repo_vars_expand(const struct repo_vars *v, const char *s)
 	return buf_steal(&b);
 }
 
-char **repo_split_list(const char *s, size_t *ret_n)
+char **repofile_list_split(const char *s, size_t *ret_n)
 {
 	char **v = NULL;
 	size_t n = 0;
@@ -181,13 +181,13 @@ static int on_ini(const char *section, const char *key, const char *value, int l
 	if (!*section || !strcmp(section, "main"))
 		return 0;
 	struct repo_entry *e = &f->repos[f->n - 1];
-	_cleanup_free_ char *v = repo_vars_expand(c->vars, value);
+	_cleanup_free_ char *v = repofile_vars_expand(c->vars, value);
 	if (!strcmp(key, "name")) {
 		free(e->name);
 		e->name = xstrdup(v);
 	} else if (!strcmp(key, "baseurl")) {
 		strv_free_n(e->baseurl, e->n_baseurl);
-		e->baseurl = repo_split_list(v, &e->n_baseurl);
+		e->baseurl = repofile_list_split(v, &e->n_baseurl);
 	} else if (!strcmp(key, "mirrorlist")) {
 		free(e->mirrorlist);
 		e->mirrorlist = *v ? xstrdup(v) : NULL;
@@ -196,17 +196,17 @@ static int on_ini(const char *section, const char *key, const char *value, int l
 		e->metalink = *v ? xstrdup(v) : NULL;
 	} else if (!strcmp(key, "gpgkey")) {
 		strv_free_n(e->gpgkey, e->n_gpgkey);
-		e->gpgkey = repo_split_list(v, &e->n_gpgkey);
+		e->gpgkey = repofile_list_split(v, &e->n_gpgkey);
 	} else if (!strcmp(key, "exclude") || !strcmp(key, "excludepkgs")) {
 		size_t n;
-		char **more = repo_split_list(v, &n);
+		char **more = repofile_list_split(v, &n);
 		e->exclude = xrealloc(e->exclude, (e->n_exclude + n + 1) * sizeof(char *));
 		for (size_t i = 0; i < n; i++)
 			e->exclude[e->n_exclude++] = more[i];
 		free(more);
 	} else if (!strcmp(key, "includepkgs")) {
 		strv_free_n(e->includepkgs, e->n_includepkgs);
-		e->includepkgs = repo_split_list(v, &e->n_includepkgs);
+		e->includepkgs = repofile_list_split(v, &e->n_includepkgs);
 	} else if (!strcmp(key, "enabled") || !strcmp(key, "gpgcheck") || !strcmp(key, "module_hotfixes")) {
 		bool b;
 		if (parse_bool(v, &b) < 0) {
@@ -299,7 +299,7 @@ static json_t *strv_json(char **v, size_t n)
 	return a;
 }
 
-json_t *repo_entry_to_json(const struct repo_entry *e)
+json_t *repofile_entry_to_json(const struct repo_entry *e)
 {
 	return json_pack("{s:s, s:s?, s:o, s:s?, s:s?, s:b, s:b, s:o, s:o, s:o, s:b, s:i}", "repoid", e->id, "name", e->name,
 			 "baseurl", strv_json(e->baseurl, e->n_baseurl), "mirrorlist", e->mirrorlist, "metalink", e->metalink,
@@ -312,6 +312,6 @@ json_t *repofile_to_json(const struct repo_file *f)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < f->n; i++)
-		json_array_append_new(a, repo_entry_to_json(&f->repos[i]));
+		json_array_append_new(a, repofile_entry_to_json(&f->repos[i]));
 	return json_pack("{s:s, s:o}", "file", f->path, "data", a);
 }

@@ -13,11 +13,6 @@
 
 #define FS_DIR_MAX 4096
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int fs_root_dir_list(const char *abs_dir, const char *suffix, char ***ret_names)
 {
 	int fd = fs_root_open(abs_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
@@ -45,7 +40,7 @@ int fs_root_dir_list(const char *abs_dir, const char *suffix, char ***ret_names)
 	}
 	closedir(d);
 	v[n] = NULL;
-	qsort(v, n, sizeof(*v), cmp_str);
+	qsort(v, n, sizeof(*v), str_cmp_qsort);
 	*ret_names = v;
 	return (int)n;
 }

@@ -104,8 +104,7 @@ uint64_t fs_file_size(const char *path)
 
 bool fs_is_dir(const char *path)
 {
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	return path_is_dir(path);
 }
 
 bool fs_is_exec(const char *path)

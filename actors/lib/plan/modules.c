@@ -13,7 +13,7 @@ struct modules_index {
 	ModulemdModuleIndex *idx;
 };
 
-void module_states_free(struct module_state *m, size_t n)
+void modules_states_free(struct module_state *m, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(m[i].name);
@@ -55,14 +55,9 @@ static int on_module_ini(const char *section, const char *key, const char *value
 		m->state = xstrdup(value);
 	} else if (!strcmp(key, "profiles")) {
 		strv_free_n(m->profiles, m->n_profiles);
-		m->profiles = repo_split_list(value, &m->n_profiles);
+		m->profiles = repofile_list_split(value, &m->n_profiles);
 	}
 	return 0;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int modules_read_states(const char *root, struct module_state **ret, size_t *ret_n, char **ret_err)
@@ -85,7 +80,7 @@ int modules_read_states(const char *root, struct module_state **ret, size_t *ret
 		}
 	closedir(d);
 	if (nf)
-		qsort(files, nf, sizeof(char *), cmp_name);
+		qsort(files, nf, sizeof(char *), str_cmp_qsort);
 	int r = 0;
 	for (size_t i = 0; i < nf && r >= 0; i++) {
 		_cleanup_free_ char *shown = xasprintf("/etc/dnf/modules.d/%s", files[i]);
@@ -109,7 +104,7 @@ int modules_read_states(const char *root, struct module_state **ret, size_t *ret
 	}
 	strv_free_n(files, nf);
 	if (r < 0) {
-		module_states_free(c.v, c.n);
+		modules_states_free(c.v, c.n);
 		return r;
 	}
 	*ret = c.v;
@@ -265,7 +260,7 @@ void modules_index_filter(struct modules_index *m, char *const *active, size_t n
 	}
 }
 
-void module_filter_free(struct solve_module_filter *f)
+void modules_filter_free(struct solve_module_filter *f)
 {
 	strv_free_n(f->modular, f->n_modular);
 	strv_free_n(f->active, f->n_active);

@@ -446,7 +446,8 @@ struct module_state {
 /* Read every *.module file under root/etc/dnf/modules.d (sorted by file name). A missing
  * directory is no modules. Returns 0 or -EINVAL with "FILE:LINE: problem" in *ret_err. */
 int modules_read_states(const char *root, struct module_state **ret, size_t *ret_n, char **ret_err);
-void module_states_free(struct module_state *m, size_t n);
+/* Free the n states modules_read_states() returned (NULL is fine). */
+void modules_states_free(struct module_state *m, size_t n);
 
 struct modules_index;
 
@@ -464,7 +465,8 @@ char **modules_index_names(struct modules_index *idx);
 /* The filter for solve_set_module_filter(): active is a list of "name:stream". */
 void modules_index_filter(struct modules_index *idx, char *const *active, size_t n_active,
 			  struct solve_module_filter *ret);
-void module_filter_free(struct solve_module_filter *f);
+/* Free what modules_index_filter() put in *f (not f itself). */
+void modules_filter_free(struct solve_module_filter *f);
 
 /* ======== replan ======== */
 
@@ -511,7 +513,8 @@ struct admin_list {
 	size_t n;
 };
 int plan_read_admin_list(const char *name, struct admin_list *ret, char **ret_err);
-void admin_list_free(struct admin_list *l);
+/* Free what plan_read_admin_list() put in *l (not l itself). */
+void plan_admin_list_free(struct admin_list *l);
 
 /* The source or target release of IPUConfig as {major, minor} ("virtual" versions first:
  * CentOS Stream 8 is 8.10). -EINVAL when absent or junk. */
@@ -578,9 +581,9 @@ char **userspace_kernels(const char *dir, size_t *ret_n);
 #define RPM_UPGRADE_MARK "/var/lib/leapp/rpm-upgrade.started"
 
 /* Has the RPM upgrade of this execution started? (A mark of another execution is stale.) */
-bool upgrade_rpm_started(const char *root, const char *execution);
+bool upgradestate_rpm_started(const char *root, const char *execution);
 /* Write the mark for this execution: fsync'd file and directory. 0 or -errno. */
-int upgrade_rpm_mark(const char *root, const char *execution);
+int upgradestate_rpm_mark(const char *root, const char *execution);
 
 /*
  * Compare root's rpmdb with PlannedTransaction.rpmdb_fingerprint. Returns 0 when they are the
@@ -588,7 +591,7 @@ int upgrade_rpm_mark(const char *root, const char *execution);
  * installed or gone, at most 20 named), -errno when the rpmdb cannot be read (*ret_err).
  * *ret_fingerprint gets the fingerprint now in both successful cases.
  */
-int upgrade_rpmdb_compare(json_t *plan, const char *root, char **ret_fingerprint, char **ret_details, char **ret_err);
+int upgradestate_rpmdb_compare(json_t *plan, const char *root, char **ret_fingerprint, char **ret_details, char **ret_err);
 
 
 /* ======== filelists ======== */

@@ -98,7 +98,7 @@ int plan_read_admin_list(const char *name, struct admin_list *ret, char **ret_er
 			continue;
 		if (strpbrk(w, " \t")) {
 			*ret_err = xasprintf("%s:%d: one package name per line, got \"%s\"", rel, line, w);
-			admin_list_free(ret);
+			plan_admin_list_free(ret);
 			return -EINVAL;
 		}
 		ret->names = xrealloc(ret->names, (ret->n + 1) * sizeof(char *));
@@ -110,7 +110,7 @@ int plan_read_admin_list(const char *name, struct admin_list *ret, char **ret_er
 	return 0;
 }
 
-void admin_list_free(struct admin_list *l)
+void plan_admin_list_free(struct admin_list *l)
 {
 	strv_free_n(l->names, l->n);
 	free(l->lines);
@@ -150,7 +150,7 @@ char **plan_enablerepos(size_t *ret_n)
 {
 	const char *env = getenv("LEAPP_ENABLE_REPOS");
 	size_t n = 0;
-	char **v = env ? repo_split_list(env, &n) : NULL;
+	char **v = env ? repofile_list_split(env, &n) : NULL;
 	if (!v)
 		v = xcalloc(1, sizeof(char *));
 	*ret_n = n;

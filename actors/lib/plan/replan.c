@@ -78,7 +78,7 @@ int replan_solve(json_t *plan, const char *root, const char *arch,
 	modules_index_filter(idx, active, n_active, &filter);
 	if (filter.n_modular)
 		solve_set_module_filter(s, &filter);
-	module_filter_free(&filter);
+	modules_filter_free(&filter);
 	modules_index_free(idx);
 	strv_free_n(active, n_active);
 

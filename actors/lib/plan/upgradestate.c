@@ -6,7 +6,7 @@
 #include "leapp/rootfs.h"
 #include "leapp/util.h"
 
-bool upgrade_rpm_started(const char *root, const char *execution)
+bool upgradestate_rpm_started(const char *root, const char *execution)
 {
 	_cleanup_free_ char *data = NULL;
 	if (!execution)
@@ -18,7 +18,7 @@ bool upgrade_rpm_started(const char *root, const char *execution)
 	return !strcmp(str_strip(data), execution);
 }
 
-int upgrade_rpm_mark(const char *root, const char *execution)
+int upgradestate_rpm_mark(const char *root, const char *execution)
 {
 	_cleanup_free_ char *p = NULL;
 	int r = rootfs_host_path(root, RPM_UPGRADE_MARK, &p);
@@ -53,7 +53,7 @@ static bool has(char **v, size_t n, const char *s)
 	return false;
 }
 
-int upgrade_rpmdb_compare(json_t *plan, const char *root, char **ret_fingerprint, char **ret_details, char **ret_err)
+int upgradestate_rpmdb_compare(json_t *plan, const char *root, char **ret_fingerprint, char **ret_details, char **ret_err)
 {
 	const char *planned = json_string_value(json_object_get(plan, "rpmdb_fingerprint"));
 	char *fp = NULL, **now = NULL;

@@ -106,11 +106,6 @@ static int fsync_tree(const char *dir)
 	return r < 0 ? r : fsync_path(dir, O_DIRECTORY);
 }
 
-static int cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* sha256 of a header blob, lowercase hex (rpmio's digest: the crypto library's, not ours) */
 static char *blob_digest(const void *blob, size_t len)
 {
@@ -211,7 +206,7 @@ int rpmrebuild_digests(const char *root, const char *dbpath, char ***ret_digests
 	}
 done:
 	if (n)
-		qsort(v, n, sizeof(*v), cmp_strp);
+		qsort(v, n, sizeof(*v), str_cmp_qsort);
 	*ret_digests = v;
 	*ret_n = n;
 	return 0;

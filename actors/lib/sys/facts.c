@@ -49,7 +49,7 @@ const char *ipu_str(json_t *ipu, const char *field)
 	return json_string_value(json_object_get(ipu, field));
 }
 
-bool installed_rpm_has(json_t *installed_rpm, const char *name)
+bool fact_installed_rpm_has(json_t *installed_rpm, const char *name)
 {
 	size_t i;
 	json_t *p;

@@ -48,7 +48,7 @@ static void add_entry(struct mount_list *l, struct libmnt_fs *fs, bool fstab)
 	const char *tag = NULL, *val = NULL;
 	if (mnt_fs_get_tag(fs, &tag, &val) == 0 && tag && !strcmp(tag, "UUID"))
 		e->uuid = dup_or_null(val);
-	e->network = fstype_is_network(e->fstype);
+	e->network = mount_fstype_is_network(e->fstype);
 }
 
 /* fstab line numbers: libmount does not keep them, so count the lines it would take */
@@ -185,7 +185,7 @@ const struct mount_entry *mount_list_find_target(const struct mount_list *l, con
 	return found;
 }
 
-bool fstype_is_network(const char *fstype)
+bool mount_fstype_is_network(const char *fstype)
 {
 	if (!fstype)
 		return false;
@@ -199,7 +199,7 @@ bool fstype_is_network(const char *fstype)
 	return false;
 }
 
-char *blkid_uuid_of(const char *device)
+char *mount_device_uuid_get(const char *device)
 {
 	if (!device || strncmp(device, "/dev/", 5))
 		return NULL;
@@ -230,7 +230,7 @@ json_t *mount_entry_to_json(const struct mount_entry *e)
 			 e->uuid, "network", e->network);
 }
 
-int free_space_of(const char *path, uint64_t *ret_total, uint64_t *ret_avail, char **ret_checked)
+int mount_free_space_get(const char *path, uint64_t *ret_total, uint64_t *ret_avail, char **ret_checked)
 {
 	_cleanup_free_ char *p = xstrdup(path);
 	for (;;) {

@@ -34,7 +34,7 @@ int ipu_target_major(json_t *ipu);
 const char *ipu_str(json_t *ipu, const char *field);
 
 /* Is a package of this name installed? (InstalledRPM items) */
-bool installed_rpm_has(json_t *installed_rpm, const char *name);
+bool fact_installed_rpm_has(json_t *installed_rpm, const char *name);
 
 /* ======== datafile ======== */
 
@@ -96,10 +96,11 @@ const struct mount_entry *mount_list_find_for_path(const struct mount_list *l, c
 const struct mount_entry *mount_list_find_target(const struct mount_list *l, const char *target);
 
 /* A network filesystem type? (nfs, nfs4, cifs, smb3, ... as libmount knows them) */
-bool fstype_is_network(const char *fstype);
+bool mount_fstype_is_network(const char *fstype);
 
-/* libblkid: the filesystem UUID of a block device, or NULL. Only meaningful on the host. */
-char *blkid_uuid_of(const char *device);
+/* libblkid: the filesystem UUID of a block device (the caller's to free), or NULL. Only
+ * meaningful on the host. */
+char *mount_device_uuid_get(const char *device);
 
 /* JSON in the shapes of the FstabEntry and MountEntry models (libmsg/models/facts.yaml). */
 json_t *fstab_entry_to_json(const struct mount_entry *e);
@@ -116,8 +117,10 @@ int lvm_metadata_parse(const char *data, size_t len, const char *shown, json_t *
  * thin, snapshot, raid1, ...), extents, visible, origin, thin_pool}]}. 0 or -EINVAL. */
 int lvm_vg_summary(json_t *md, const char *shown, json_t **ret, char **ret_err);
 
-/* statvfs of path, walking up to the nearest existing directory; ret_checked gets it. */
-int free_space_of(const char *path, uint64_t *ret_total, uint64_t *ret_avail, char **ret_checked);
+/* statvfs of path, walking up to the nearest existing directory: its size and the bytes
+ * available to users; ret_checked (optional) gets the directory measured, the caller's to free.
+ * 0 or -errno. */
+int mount_free_space_get(const char *path, uint64_t *ret_total, uint64_t *ret_avail, char **ret_checked);
 
 /* ======== osrelease ======== */
 

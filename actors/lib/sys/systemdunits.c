@@ -11,11 +11,6 @@
 #define ETC_DIR "/etc/systemd/system"
 #define LIB_DIR "/usr/lib/systemd/system"
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Is root + path an existing file or directory, following symlinks inside the root (absolute
  * targets re-rooted, at most 8 hops)? */
 static bool exists_in_root(const char *root, const char *path)
@@ -102,7 +97,7 @@ static struct preset_rule *presets_load(const char *root, size_t *ret_n)
 			closedir(dd);
 	}
 	if (n)
-		qsort(names, n, sizeof(char *), cmp_str);
+		qsort(names, n, sizeof(char *), str_cmp_qsort);
 	struct preset_rule *rules = NULL;
 	size_t nr = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -177,7 +172,7 @@ json_t *systemd_services_scan(const char *root)
 	json_t *v;
 	json_object_foreach(units, key, v)
 		names[k++] = key;
-	qsort(names, n, sizeof(char *), cmp_str);
+	qsort(names, n, sizeof(char *), str_cmp_qsort);
 	json_t *out = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const char *name = names[i];

@@ -213,14 +213,14 @@ static void test_mounts(void **state)
 	assert_string_equal(l.v[0].fs_options, "rw,noquota");
 	assert_true(l.v[1].network);
 	mount_list_clear(&l);
-	assert_true(fstype_is_network("nfs"));
-	assert_true(fstype_is_network("smb3"));
-	assert_false(fstype_is_network("xfs"));
+	assert_true(mount_fstype_is_network("nfs"));
+	assert_true(mount_fstype_is_network("smb3"));
+	assert_false(mount_fstype_is_network("xfs"));
 	assert_int_equal(fstab_load("/nonexistent/fstab", "x", &l), -ENOENT);
 	uint64_t total, avail;
 	char *checked = NULL;
 	_cleanup_free_ char *deep = path_join(dir, "a/b/c");
-	assert_int_equal(free_space_of(deep, &total, &avail, &checked), 0);
+	assert_int_equal(mount_free_space_get(deep, &total, &avail, &checked), 0);
 	assert_string_equal(checked, dir);
 	assert_true(total > 0);
 	free(checked);

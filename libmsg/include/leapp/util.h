@@ -79,6 +79,8 @@ int rm_rf(const char *path);
 
 /* Join root and an absolute path: root_path("/x", "/etc/os-release") = "/x/etc/os-release". */
 char *path_join(const char *a, const char *b);
+/* Is path a directory (symlinks followed)? False when it cannot be stat'ed. */
+bool path_is_dir(const char *path);
 
 /* memcmp()==0 that is defined for n == 0 with NULL pointers (empty msgpack strings). */
 static inline bool mem_eq(const void *a, const void *b, size_t n) { return n == 0 || memcmp(a, b, n) == 0; }
