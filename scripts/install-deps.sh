@@ -12,7 +12,7 @@ libcurl4-openssl-dev libseccomp-dev libcap-dev libmodulemd-dev libinih-dev libgl
 libcmocka-dev clang libclang-rt-14-dev
 rpm createrepo-c db5.3-util busybox-static gnupg cpio xz-utils zstd
 dracut dracut-core dracut-live dracut-squash dracut-network squashfs-tools e2fsprogs grub-common rpm2cpio
-qemu-system-x86 linux-image-cloud-amd64 cryptsetup-bin lvm2
+qemu-system-x86 linux-image-cloud-amd64 cryptsetup-bin lvm2 network-manager
 dnf python3-dnf
 python3 python3-jsonschema python3-yaml jq python3-gi gir1.2-modulemd-2.0
 iproute2 procps psmisc util-linux

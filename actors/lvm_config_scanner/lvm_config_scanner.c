@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
 	json_t *signed_rpms = actor_consume_last("DistributionSignedRPM");
-	bool lvm2 = installed_rpm_has(signed_rpms, "lvm2");
+	bool lvm2 = fact_installed_rpm_has(signed_rpms, "lvm2");
 	json_decref(signed_rpms);
 	if (!lvm2) {
 		actor_debug("the distribution's lvm2 is not installed: nothing to scan");
