@@ -14,7 +14,9 @@
  *  - the audit store (leapp.db, -wal, -shm, leapp.lock) hidden behind an empty read-only file:
  *    not writable, and no lock can be taken on it.
  *  - a fresh /proc (/proc/sys and /proc/sysrq-trigger read-only), a /dev tmpfs with null, zero,
- *    full, random, urandom and tty (read-only), fresh tmpfs on /tmp and /run. What must stay
+ *    full, random, urandom and tty (read-only), fresh tmpfs on /tmp and /run. An actor that
+ *    declares devices gets the host's /dev instead (read-only, and a devices cgroup that lets it
+ *    only read disks, for ro; as it is for rw, allowed from InterimPreparation on). What must stay
  *    visible below /tmp or /run (--root, the executable, the data directory) is bound back: the
  *    whole top-level entry that holds it. The file:// repository paths of the repo files (host
  *    paths, often in /tmp) are bound back read-only, one by one; nothing else of the host's /tmp
@@ -97,7 +99,10 @@ static struct {
 	int reaper_fd;                 /* write end: fds the reaper thread closes, or -1 */
 	int netns_fd;
 	char *netns_phase;
-} H = {.netns_fd = -1, .reaper_fd = -1};
+	char *dev_parent;              /* our own cgroup in the v1 devices hierarchy, or NULL */
+	char *dev_base, *dev_dir;      /* <dev_parent>/leapp-<pid>/devro, made for the first devices: ro actor */
+	int dev_procs_fd;              /* its cgroup.procs, or -1 */
+} H = {.netns_fd = -1, .reaper_fd = -1, .dev_procs_fd = -1};
 
 static char *errf(const char *fmt, ...) _printf_(1, 2);
 static char *errf(const char *fmt, ...)
@@ -270,6 +275,11 @@ static int cg_setup(char **ret_err)
 		return -EIO;
 	}
 	_cleanup_free_ char *v1p = cg_mount_of(mi, "pids"), *v1m = cg_mount_of(mi, "memory"), *v2 = cg_mount_of(mi, NULL);
+	_cleanup_free_ char *v1d = cg_mount_of(mi, "devices");
+	if (v1d) {
+		_cleanup_free_ char *own = cg_own_path(pc, "devices");
+		H.dev_parent = path_join(v1d, own ? own : "/");
+	}
 	bool v2p = false, v2m = false;
 	if (v2) {
 		_cleanup_free_ char *ctl = path_join(v2, "cgroup.controllers");
@@ -310,6 +320,53 @@ static int cg_setup(char **ret_err)
 	return 0;
 }
 
+/* The devices cgroup of the actors that declare devices: ro (v1; made at the first one, shared by
+ * all of them, since the rule is the same): block devices may be read, not written, and of the
+ * character devices only the private /dev's null, zero, full, random, urandom and tty may be
+ * opened. A read-only bind of /dev alone would not do: a read-only mount does not stop writes to
+ * a device node (the kernel exempts special files), and an actor with CAP_DAC_OVERRIDE ignores
+ * the nodes' modes. 0, or -errno with *ret_err (no devices hierarchy: the disks stay unreadable
+ * rather than writable). */
+static int devro_take(char **ret_err)
+{
+	static const char *const allow[] = {"b *:* r",	"c 1:3 rw", "c 1:5 rw", "c 1:7 rw",
+					    "c 1:8 rw", "c 1:9 rw", "c 5:0 rw"};
+	if (H.dev_procs_fd >= 0)
+		return 0;
+	if (!H.dev_parent) {
+		*ret_err = xstrdup("sandbox devices: ro needs the devices cgroup controller (a cgroup v1 'devices' "
+				   "hierarchy), which is not mounted on this host");
+		return -ENOTSUP;
+	}
+	int e = 0;
+	const char *step = "creating";
+	if (!H.dev_base) {
+		cg_clean_stale(H.dev_parent);
+		_cleanup_free_ char *name = xasprintf("leapp-%d", (int)getpid());
+		H.dev_base = path_join(H.dev_parent, name);
+		H.dev_dir = path_join(H.dev_base, "devro");
+	}
+	if ((mkdir(H.dev_base, 0755) < 0 && errno != EEXIST) || (mkdir(H.dev_dir, 0755) < 0 && errno != EEXIST))
+		e = -errno;
+	_cleanup_free_ char *deny = path_join(H.dev_dir, "devices.deny"), *al = path_join(H.dev_dir, "devices.allow");
+	if (e == 0) {
+		step = "writing the rules of";
+		e = write_str(deny, "a");
+	}
+	for (size_t i = 0; i < ELEMENTSOF(allow) && e == 0; i++)
+		e = write_str(al, allow[i]);
+	if (e == 0) {
+		_cleanup_free_ char *procs = path_join(H.dev_dir, "cgroup.procs");
+		step = "opening";
+		H.dev_procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
+		if (H.dev_procs_fd < 0)
+			e = -errno;
+	}
+	if (e < 0)
+		*ret_err = errf("%s the devices cgroup %s: %s", step, H.dev_dir, strerror(-e));
+	return e;
+}
+
 static void host_cleanup(void)
 {
 	for (size_t i = 0; i < H.n_slots; i++)
@@ -325,6 +382,13 @@ static void host_cleanup(void)
 		}
 	for (size_t i = 0; i < H.n_cg; i++)
 		rmdir(H.cg[i].base);
+	if (H.dev_procs_fd >= 0)
+		close(H.dev_procs_fd);
+	H.dev_procs_fd = -1;
+	if (H.dev_dir)
+		rmdir(H.dev_dir);
+	if (H.dev_base)
+		rmdir(H.dev_base);
 	if (H.netns_fd >= 0)
 		close(H.netns_fd);
 	H.netns_fd = -1;
@@ -996,6 +1060,25 @@ static int plan_masks_tmp(struct sandbox_spec *s, const char *root, const char *
 	return 0;
 }
 
+/* What LVM needs beside the host's /dev for an actor that declares devices: rw (snapshot_take): its
+ * run-time directories (locks, the lvmpolld and dmeventd sockets) kept over the fresh /run, and
+ * where it records metadata backups, writable in a read-only profile. Host paths: lvm acts on the
+ * host's disks whatever --root says. */
+static int plan_lvm(struct sandbox_spec *s, char **ret_err)
+{
+	struct sandbox_run *r = &s->run;
+	static const char *const run[] = {"/run/lvm", "/run/lock/lvm"};
+	static const char *const etc[] = {"/etc/lvm/archive", "/etc/lvm/backup"};
+	int e;
+	for (size_t i = 0; i < ELEMENTSOF(run); i++)
+		if (is_dir(run[i]) && (e = keep_below(r, run[i], ret_err)) < 0)
+			return e;
+	for (size_t i = 0; i < ELEMENTSOF(etc) && r->ro_all; i++)
+		if (is_dir(etc[i]) && (e = add_path(r->rw, &r->n_rw, canon(etc[i]), ret_err)) < 0)
+			return e;
+	return 0;
+}
+
 static int plan_fs(struct sandbox_spec *s, char **ret_err)
 {
 	struct sandbox_run *r = &s->run;
@@ -1043,6 +1126,8 @@ static int plan_fs(struct sandbox_spec *s, char **ret_err)
 		return e;
 	r->efivars_rw = s->boot && s->profile != SANDBOX_SOURCE;
 	if ((e = plan_masks_tmp(s, root, state, logd, ret_err)) < 0)
+		return e;
+	if (s->devices == SANDBOX_DEVICES_RW && (e = plan_lvm(s, ret_err)) < 0)
 		return e;
 	r->chdir_to = xstrdup(s->scratch && is_dir(s->scratch) ? s->scratch : "/");
 	return 0;
@@ -1187,12 +1272,26 @@ int sandbox_prepare(struct sandbox_spec *s, char **ret_err)
 	r->cg_fd[0] = r->cg_fd[1] = -1;
 	r->cg_slot = -1;
 	r->hold_fd[0] = r->hold_fd[1] = -1;
+	r->dev_cg_fd = -1;
 	if (!s->enabled)
 		return 0;
 	int e = host_init(ret_err);
 	if (e < 0)
 		return e;
 	r->prepared = true;
+	if (s->devices == SANDBOX_DEVICES_RW && s->profile == SANDBOX_SOURCE) {
+		/* discovery refuses such a manifest; this is the sandbox's own word on it */
+		*ret_err = errf("sandbox devices: rw is not allowed in the read-only phase %s", s->phase ? s->phase : "?");
+		e = -EPERM;
+		goto fail;
+	}
+	r->host_dev = s->devices != SANDBOX_DEVICES_NONE;
+	r->dev_ro = s->devices == SANDBOX_DEVICES_RO;
+	if (r->dev_ro) {
+		if ((e = devro_take(ret_err)) < 0)
+			goto fail;
+		r->dev_cg_fd = H.dev_procs_fd;
+	}
 	if (!s->network && s->netns_fd < 0) {
 		const char *ph = s->phase ? s->phase : "";
 		if (H.netns_fd < 0 || !H.netns_phase || strcmp(H.netns_phase, ph)) {
@@ -1235,6 +1334,8 @@ int sandbox_attach(struct sandbox_spec *s, pid_t pid)
 	for (size_t i = 0; i < CG_MAX; i++)
 		if (r->cg_fd[i] >= 0 && write(r->cg_fd[i], num, (size_t)n) < 0)
 			return -errno;
+	if (r->dev_cg_fd >= 0 && write(r->dev_cg_fd, num, (size_t)n) < 0)
+		return -errno;
 	return 0;
 }
 
@@ -1252,6 +1353,10 @@ void sandbox_started(struct sandbox_spec *s, pid_t pid)
 
 unsigned long sandbox_clone_flags(const struct sandbox_spec *s)
 {
+	/* devices: rw keeps the host's IPC namespace: device-mapper tools (lvm) wait on a SysV
+	 * semaphore that udev's rules release, in the host's namespace, once the nodes exist */
+	if (s && s->enabled && s->devices == SANDBOX_DEVICES_RW)
+		return CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS;
 	return s && s->enabled ? CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS : 0;
 }
 
@@ -1305,6 +1410,7 @@ void sandbox_release(struct sandbox_spec *s)
 	r->cg_fd[0] = r->cg_fd[1] = -1;
 	r->cg_slot = -1;
 	r->hold_fd[0] = r->hold_fd[1] = -1;
+	r->dev_cg_fd = -1;
 }
 
 /* ---- the child: from here on only async-signal-safe calls, no allocation ---- */
@@ -1601,8 +1707,49 @@ static int fresh_tmpfs(const char *dir, const char *opts, char *const *keep, siz
 	return e;
 }
 
+/* Hides the audit store's files behind an empty read-only file made in dir (a fresh tmpfs). */
+static int mask_store(const struct sandbox_run *r, const char *empty, const char **ret_what)
+{
+	if (!r->n_mask)
+		return 0;
+	int fd = open(empty, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	TRY(fd, "creating the mask of the audit store");
+	close(fd);
+	for (size_t i = 0; i < r->n_mask; i++) {
+		TRY(mount(empty, r->mask[i], NULL, MS_BIND, NULL), "hiding the audit store");
+		TRY(remount_ro(r->mask[i], MS_NOSUID | MS_NODEV | MS_NOEXEC), "hiding the audit store");
+	}
+	unlink(empty);
+	return 0;
+}
+
+/* sandbox devices: the host's /dev as inherited (the disks, /dev/mapper, /dev/disk/by-*), read-only
+ * for ro (the devices cgroup keeps the disks unwritable: see devro_take). What would let it reach
+ * past its namespaces is covered: the terminals (/dev/pts), the host's POSIX message queues and
+ * huge pages, each by an empty read-only tmpfs; /dev/shm is a fresh one of its own. */
+static int host_dev(const struct sandbox_run *r, const char **ret_what)
+{
+	static const char *const hide[] = {"/dev/pts", "/dev/mqueue", "/dev/hugepages"};
+	for (size_t i = 0; i < ELEMENTSOF(hide); i++)
+		if (mount("tmpfs", hide[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0755") < 0 &&
+		    errno != ENOENT && errno != ENOTDIR) {
+			*ret_what = "covering the host's /dev/pts, /dev/mqueue or /dev/hugepages";
+			return -errno;
+		}
+	TRY(mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=64m"),
+	    "mounting a fresh /dev/shm over the host's");
+	int e = mask_store(r, "/dev/shm/.leapp-masked", ret_what);
+	if (e < 0)
+		return e;
+	if (r->dev_ro)
+		TRY(remount_ro("/dev", MS_NOSUID | MS_NOEXEC), "making the host's /dev read-only");
+	return 0;
+}
+
 static int make_dev(const struct sandbox_run *r, const char **ret_what)
 {
+	if (r->host_dev)
+		return host_dev(r, ret_what);
 	static const struct {
 		const char *name;
 		unsigned maj, min;
@@ -1617,17 +1764,9 @@ static int make_dev(const struct sandbox_run *r, const char **ret_what)
 	TRY(symlink("/proc/self/fd/2", "/dev/stderr"), "creating /dev/stderr");
 	if (r->fresh_run)
 		TRY(symlink("/run/shm", "/dev/shm"), "creating /dev/shm");
-	if (r->n_mask) {
-		static const char empty[] = "/dev/.leapp-masked";
-		int fd = open(empty, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-		TRY(fd, "creating the mask of the audit store");
-		close(fd);
-		for (size_t i = 0; i < r->n_mask; i++) {
-			TRY(mount(empty, r->mask[i], NULL, MS_BIND, NULL), "hiding the audit store");
-			TRY(remount_ro(r->mask[i], MS_NOSUID | MS_NODEV | MS_NOEXEC), "hiding the audit store");
-		}
-		unlink(empty);
-	}
+	int e = mask_store(r, "/dev/.leapp-masked", ret_what);
+	if (e < 0)
+		return e;
 	TRY(remount_ro("/dev", MS_NOSUID | MS_NOEXEC), "making /dev read-only");
 	return 0;
 }
