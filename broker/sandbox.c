@@ -6,11 +6,13 @@
  *    up), or the broker's when it declares network. Its pid 1 is the sandbox's init (spawn.c).
  *  - the host's filesystem tree at the same paths (no chroot: --root, /proc/self/exe, the actor's
  *    executable and libraries keep their paths). In the source phases every mount is remounted
- *    read-only one by one, except bind mounts of leapp's state and log directories (nosuid,
- *    nodev); the el*userspace directories in the state directory stay read-only unless declared
- *    in writes. InterimPreparation adds the target userspace and, with boot, <root>/boot. The
- *    interim phases leave the root writable; with a --root below the host, the host around it
- *    stays read-only. Kernel interfaces (sysfs, cgroupfs, ...) are read-only always.
+ *    read-only one by one, except bind mounts of the writable parts of leapp's state directory
+ *    (the actor's scratch directory, declared subdirectories; nosuid, nodev); the el*userspace
+ *    directories stay read-only unless declared in writes. InterimPreparation adds the target
+ *    userspace and, with boot, <root>/boot. The interim phases leave the root writable; with a
+ *    --root below the host, the host around it stays read-only. The state directory itself is
+ *    read-only in every phase (its writable parts aside), except to an actor of InterimPreparation
+ *    or later that declares it whole. Kernel interfaces (sysfs, cgroupfs, ...) are read-only always.
  *  - the audit store (leapp.db, -wal, -shm, leapp.lock) hidden behind an empty read-only file:
  *    not writable, and no lock can be taken on it.
  *  - a fresh /proc (/proc/sys and /proc/sysrq-trigger read-only), a /dev tmpfs with null, zero,
@@ -32,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -102,7 +105,9 @@ static struct {
 	char *dev_parent;              /* our own cgroup in the v1 devices hierarchy, or NULL */
 	char *dev_base, *dev_dir;      /* <dev_parent>/leapp-<pid>/devro, made for the first devices: ro actor */
 	int dev_procs_fd;              /* its cgroup.procs, or -1 */
-} H = {.netns_fd = -1, .reaper_fd = -1, .dev_procs_fd = -1};
+	char *v2_parent;               /* our own cgroup in the v2 hierarchy, or NULL */
+	int dev_prog_fd;               /* the devices: ro rule as a v2 device program, or -1 */
+} H = {.netns_fd = -1, .reaper_fd = -1, .dev_procs_fd = -1, .dev_prog_fd = -1};
 
 static char *errf(const char *fmt, ...) _printf_(1, 2);
 static char *errf(const char *fmt, ...)
@@ -199,7 +204,8 @@ static bool file_has_word(const char *path, const char *word)
 	return false;
 }
 
-/* Remove the cgroups of brokers that died without cleaning up (leapp-<pid>, pid gone). */
+/* Remove the cgroups of brokers that died without cleaning up (leapp-<pid>, or leapp-<pid>-devices:
+ * see devro_take; pid gone). */
 static void cg_clean_stale(const char *parent)
 {
 	DIR *d = opendir(parent);
@@ -211,7 +217,7 @@ static void cg_clean_stale(const char *parent)
 			continue;
 		char *end;
 		long pid = strtol(de->d_name + 6, &end, 10);
-		if (*end || pid <= 0 || pid == getpid() || !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+		if ((*end && strcmp(end, "-devices")) || pid <= 0 || pid == getpid() || !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
 			continue;
 		_cleanup_free_ char *dir = path_join(parent, de->d_name);
 		DIR *sd = opendir(dir);
@@ -276,9 +282,16 @@ static int cg_setup(char **ret_err)
 	}
 	_cleanup_free_ char *v1p = cg_mount_of(mi, "pids"), *v1m = cg_mount_of(mi, "memory"), *v2 = cg_mount_of(mi, NULL);
 	_cleanup_free_ char *v1d = cg_mount_of(mi, "devices");
-	if (v1d) {
+	/* LEAPP_DEVEL_DEVICES_BPF=1 (tests/sandbox/test-devices.sh): the v2 device program even
+	 * where a v1 devices hierarchy exists */
+	const char *bpf = getenv("LEAPP_DEVEL_DEVICES_BPF");
+	if (v1d && !(bpf && !strcmp(bpf, "1"))) {
 		_cleanup_free_ char *own = cg_own_path(pc, "devices");
 		H.dev_parent = path_join(v1d, own ? own : "/");
+	}
+	if (v2) {
+		_cleanup_free_ char *own = cg_own_path(pc, NULL);
+		H.v2_parent = path_join(v2, own ? own : "/");
 	}
 	bool v2p = false, v2m = false;
 	if (v2) {
@@ -320,6 +333,63 @@ static int cg_setup(char **ret_err)
 	return 0;
 }
 
+/* The devices: ro rule of devro_take() as a cgroup v2 device program (v2 has no devices
+ * controller): block devices read only, the private /dev's character devices read and write,
+ * nothing else, no mknod. ctx is struct bpf_cgroup_dev_ctx: access_type (access << 16 | type),
+ * major, minor. Loaded once; attached to dir (a cgroup v2 directory). 0 or -errno. */
+static int devro_prog_attach(const char *dir)
+{
+#define LDX_W(d, s, o) {.code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = d, .src_reg = s, .off = o}
+#define ALU_K(op, d, k) {.code = BPF_ALU64 | BPF_K | (op), .dst_reg = d, .imm = k}
+#define MOV_X(d, s) {.code = BPF_ALU64 | BPF_X | BPF_MOV, .dst_reg = d, .src_reg = s}
+#define JMP_K(op, d, k, o) {.code = BPF_JMP | BPF_K | (op), .dst_reg = d, .off = o, .imm = k}
+#define JA(o) {.code = BPF_JMP | BPF_JA, .off = o}
+#define EXIT_WITH(k) {.code = BPF_ALU64 | BPF_K | BPF_MOV, .dst_reg = 0, .imm = k}, {.code = BPF_JMP | BPF_EXIT}
+	/* jump offsets count from the next instruction: ALLOW is insn 23, DENY insn 25 */
+	static const struct bpf_insn prog[] = {
+		LDX_W(2, 1, 0), LDX_W(3, 1, 4), LDX_W(4, 1, 8), /* 0-2: access_type, major, minor */
+		MOV_X(5, 2), ALU_K(BPF_AND, 5, 0xffff), ALU_K(BPF_RSH, 2, 16), /* 3-5: r5 type, r2 access */
+		JMP_K(BPF_JNE, 5, BPF_DEVCG_DEV_BLOCK, 3),                   /* 6: not a block device: 10 */
+		ALU_K(BPF_AND, 2, BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_WRITE), /* 7 */
+		JMP_K(BPF_JNE, 2, 0, 16), JA(13),                             /* 8-9: write or mknod: deny */
+		JMP_K(BPF_JNE, 5, BPF_DEVCG_DEV_CHAR, 14),                    /* 10: neither: deny */
+		ALU_K(BPF_AND, 2, BPF_DEVCG_ACC_MKNOD), JMP_K(BPF_JNE, 2, 0, 12), /* 11-12: mknod: deny */
+		JMP_K(BPF_JEQ, 3, 1, 3),                                      /* 13: major 1: 17 */
+		JMP_K(BPF_JNE, 3, 5, 10), JMP_K(BPF_JEQ, 4, 0, 7), JA(8),     /* 14-16: 5:0 (tty) only */
+		JMP_K(BPF_JEQ, 4, 3, 5), JMP_K(BPF_JEQ, 4, 5, 4), JMP_K(BPF_JEQ, 4, 7, 3), /* 17-21: 1:3 */
+		JMP_K(BPF_JEQ, 4, 8, 2), JMP_K(BPF_JEQ, 4, 9, 1), JA(2),      /* 5 7 8 9; 22: deny */
+		EXIT_WITH(1), EXIT_WITH(0),                                   /* 23-24 ALLOW, 25-26 DENY */
+	};
+#undef LDX_W
+#undef ALU_K
+#undef MOV_X
+#undef JMP_K
+#undef JA
+#undef EXIT_WITH
+	if (H.dev_prog_fd < 0) {
+		union bpf_attr a;
+		memset(&a, 0, sizeof(a));
+		a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+		a.insns = (uint64_t)(uintptr_t)prog;
+		a.insn_cnt = ELEMENTSOF(prog);
+		a.license = (uint64_t)(uintptr_t)"GPL";
+		H.dev_prog_fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+		if (H.dev_prog_fd < 0)
+			return -errno;
+		(void)fcntl(H.dev_prog_fd, F_SETFD, FD_CLOEXEC);
+	}
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.target_fd = (uint32_t)dfd;
+	a.attach_bpf_fd = (uint32_t)H.dev_prog_fd;
+	a.attach_type = BPF_CGROUP_DEVICE;
+	a.attach_flags = BPF_F_ALLOW_MULTI;
+	return syscall(SYS_bpf, BPF_PROG_ATTACH, &a, sizeof(a)) < 0 ? -errno : 0;
+}
+
 /* The devices cgroup of the actors that declare devices: ro (v1; made at the first one, shared by
  * all of them, since the rule is the same): block devices may be read, not written, and of the
  * character devices only the private /dev's null, zero, full, random, urandom and tty may be
@@ -333,27 +403,32 @@ static int devro_take(char **ret_err)
 					    "c 1:8 rw", "c 1:9 rw", "c 5:0 rw"};
 	if (H.dev_procs_fd >= 0)
 		return 0;
-	if (!H.dev_parent) {
-		*ret_err = xstrdup("sandbox devices: ro needs the devices cgroup controller (a cgroup v1 'devices' "
-				   "hierarchy), which is not mounted on this host");
+	bool v2 = !H.dev_parent;
+	if (v2 && !H.v2_parent) {
+		*ret_err = xstrdup("sandbox devices: ro needs a devices cgroup (a cgroup v1 'devices' hierarchy, or "
+				   "cgroup v2 for a device program), and neither is mounted on this host");
 		return -ENOTSUP;
 	}
 	int e = 0;
 	const char *step = "creating";
 	if (!H.dev_base) {
-		cg_clean_stale(H.dev_parent);
-		_cleanup_free_ char *name = xasprintf("leapp-%d", (int)getpid());
-		H.dev_base = path_join(H.dev_parent, name);
+		const char *parent = v2 ? H.v2_parent : H.dev_parent;
+		cg_clean_stale(parent);
+		_cleanup_free_ char *name = xasprintf("leapp-%d%s", (int)getpid(), v2 ? "-devices" : "");
+		H.dev_base = path_join(parent, name);
 		H.dev_dir = path_join(H.dev_base, "devro");
 	}
 	if ((mkdir(H.dev_base, 0755) < 0 && errno != EEXIST) || (mkdir(H.dev_dir, 0755) < 0 && errno != EEXIST))
 		e = -errno;
 	_cleanup_free_ char *deny = path_join(H.dev_dir, "devices.deny"), *al = path_join(H.dev_dir, "devices.allow");
-	if (e == 0) {
+	if (e == 0 && v2) {
+		step = "attaching the device program to";
+		e = devro_prog_attach(H.dev_dir);
+	} else if (e == 0) {
 		step = "writing the rules of";
 		e = write_str(deny, "a");
 	}
-	for (size_t i = 0; i < ELEMENTSOF(allow) && e == 0; i++)
+	for (size_t i = 0; i < ELEMENTSOF(allow) && e == 0 && !v2; i++)
 		e = write_str(al, allow[i]);
 	if (e == 0) {
 		_cleanup_free_ char *procs = path_join(H.dev_dir, "cgroup.procs");
@@ -385,6 +460,9 @@ static void host_cleanup(void)
 	if (H.dev_procs_fd >= 0)
 		close(H.dev_procs_fd);
 	H.dev_procs_fd = -1;
+	if (H.dev_prog_fd >= 0)
+		close(H.dev_prog_fd);
+	H.dev_prog_fd = -1;
 	if (H.dev_dir)
 		rmdir(H.dev_dir);
 	if (H.dev_base)
@@ -939,32 +1017,39 @@ static void repo_paths_collect(const struct sandbox_spec *s)
 	}
 }
 
-/* The read-only profiles (before the reboot, and InterimPreparation): the state directory's
- * writable parts (scratch, declared subdirectories; whole in InterimPreparation), /boot for a boot
- * actor there, and the target userspace read-only unless declared. */
-static int plan_readonly(struct sandbox_spec *s, const char *state, const char *logd, const char *boot, char **ret_err)
+/* Whether the manifest declares the state directory itself in writes: an actor of InterimPreparation
+ * or later that makes, renames or removes entries of it (the target userspace's swap, the live
+ * image, the RPM upgrade's mark, the cleanup). Refused before InterimPreparation. */
+static bool declares_state(const struct sandbox_spec *s)
+{
+	for (size_t i = 0; i < s->n_writes; i++) {
+		_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
+		size_t n = strlen(p);
+		while (n > 1 && p[n - 1] == '/')
+			p[--n] = 0;
+		if (!strcmp(p, s->statedir))
+			return true;
+	}
+	return false;
+}
+
+/* The writable parts of a read-only state directory: the actor's scratch directory, the
+ * subdirectories its manifest declares (made here if missing), and from InterimPreparation on the
+ * target userspace (every el*userspace directory). */
+static int plan_state_parts(struct sandbox_spec *s, char **ret_err)
 {
 	struct sandbox_run *r = &s->run;
 	int e;
-	r->ro_all = true;
-	r->rw_nodev = true;
-	/* the source phases: the state directory (the store's) is read-only but for the actor's
-	 * scratch directory and the subdirectories its manifest declares (made here if missing);
-	 * InterimPreparation still writes it whole (the target userspace is built and renamed
-	 * there), where every name of the store is masked */
-	bool source = s->profile == SANDBOX_SOURCE;
-	_cleanup_free_ char *scratch = source && s->scratch && is_dir(s->scratch) ? canon(s->scratch) : NULL;
-	const char *w[] = {source ? scratch : state, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
-	for (size_t i = 0; i < ELEMENTSOF(w); i++)
-		if (w[i] && is_dir(w[i]) && (e = add_path(r->rw, &r->n_rw, xstrdup(w[i]), ret_err)) < 0)
-			return e;
-	for (size_t i = 0; source && i < s->n_writes; i++) {
+	if (s->scratch && is_dir(s->scratch) && (e = add_path(r->rw, &r->n_rw, canon(s->scratch), ret_err)) < 0)
+		return e;
+	for (size_t i = 0; i < s->n_writes; i++) {
 		_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
 		if (!path_under(p, s->statedir) || has_dotdot(s->writes[i]))
 			continue;
 		if (!strcmp(p, s->statedir)) {
-			*ret_err = errf("its manifest declares writes: %s, the state directory itself, which holds "
-					"the audit store (declare a subdirectory of it)", s->writes[i]);
+			*ret_err = errf("its manifest declares writes: %s, the state directory itself, which holds the "
+					"audit store and is read-only in phase %s (declare a subdirectory of it)",
+					s->writes[i], s->phase ? s->phase : "?");
 			return -EPERM;
 		}
 		if ((e = mkdir_below(s->statedir, p + strlen(s->statedir) + 1)) < 0) {
@@ -974,6 +1059,42 @@ static int plan_readonly(struct sandbox_spec *s, const char *state, const char *
 		if ((e = add_path(r->rw, &r->n_rw, canon(p), ret_err)) < 0)
 			return e;
 	}
+	DIR *d = s->profile != SANDBOX_SOURCE ? opendir(s->statedir) : NULL;
+	struct dirent *de;
+	e = 0;
+	while (d && e == 0 && (de = readdir(d))) {
+		if (strncmp(de->d_name, "el", 2) || !str_endswith(de->d_name, "userspace"))
+			continue;
+		char *u = path_join(s->statedir, de->d_name);
+		struct stat st;
+		if (lstat(u, &st) == 0 && S_ISDIR(st.st_mode))
+			e = add_path(r->rw, &r->n_rw, u, ret_err);
+		else
+			free(u);
+	}
+	if (d)
+		closedir(d);
+	return e;
+}
+
+/* The read-only profiles (before the reboot, and InterimPreparation): the state directory's
+ * writable parts (plan_state_parts; whole for an actor of InterimPreparation that declares it),
+ * /boot for a boot actor there, and the target userspace read-only before it unless declared. */
+static int plan_readonly(struct sandbox_spec *s, const char *state, const char *logd, const char *boot, char **ret_err)
+{
+	struct sandbox_run *r = &s->run;
+	int e;
+	r->ro_all = true;
+	r->rw_nodev = true;
+	/* the state directory (the store's) is read-only, every name of the store masked */
+	bool source = s->profile == SANDBOX_SOURCE;
+	bool state_rw = !source && declares_state(s);
+	const char *w[] = {state_rw ? state : NULL, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
+	for (size_t i = 0; i < ELEMENTSOF(w); i++)
+		if (w[i] && is_dir(w[i]) && (e = add_path(r->rw, &r->n_rw, xstrdup(w[i]), ret_err)) < 0)
+			return e;
+	if (!state_rw && (e = plan_state_parts(s, ret_err)) < 0)
+		return e;
 	/* declared writes: only below leapp's directories before the reboot; there they lift the
 	 * read-only target userspace (the whole el*userspace that holds one) */
 	char **declared = xcalloc(s->n_writes + 1, sizeof(char *));
@@ -1122,6 +1243,10 @@ static int plan_fs(struct sandbox_spec *s, char **ret_err)
 			return e;
 		if (is_dir(logd) && (e = add_path(r->ro_dirs, &r->n_ro_dirs, xstrdup(logd), ret_err)) < 0)
 			return e;
+		/* the state directory too, but for its writable parts, unless declared whole */
+		if (!declares_state(s) && is_dir(state) &&
+		    ((e = add_path(r->ro_dirs, &r->n_ro_dirs, xstrdup(state), ret_err)) < 0 || (e = plan_state_parts(s, ret_err)) < 0))
+			return e;
 	} else if ((e = plan_readonly(s, state, logd, boot, ret_err)) < 0)
 		return e;
 	r->efivars_rw = s->boot && s->profile != SANDBOX_SOURCE;
@@ -1265,6 +1390,42 @@ static int cg_take(struct sandbox_spec *s, char **ret_err)
 	return 0;
 }
 
+static int devro_prog_detach(const char *dir)
+{
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.target_fd = (uint32_t)dfd;
+	a.attach_bpf_fd = (uint32_t)H.dev_prog_fd;
+	a.attach_type = BPF_CGROUP_DEVICE;
+	return syscall(SYS_bpf, BPF_PROG_DETACH, &a, sizeof(a)) < 0 ? -errno : 0;
+}
+
+/* devices: ro for one actor: the shared devices cgroup it joins (v1, or v2 beside the pids and
+ * memory controllers of v1), or, where its own cgroup is a v2 one (a process is in one v2 cgroup
+ * only), the device program attached to that cgroup until sandbox_release(). 0 or -errno. */
+static int devro_enter(struct sandbox_spec *s, char **ret_err)
+{
+	struct sandbox_run *r = &s->run;
+	for (size_t i = 0; i < CG_MAX && !H.dev_parent; i++)
+		if (r->cg_dir[i] && r->cg_v2[i]) {
+			int e = devro_prog_attach(r->cg_dir[i]);
+			if (e < 0) {
+				*ret_err = errf("attaching the device program of sandbox devices: ro to %s: %s", r->cg_dir[i],
+						strerror(-e));
+				return e;
+			}
+			r->dev_bpf_dir = r->cg_dir[i];
+			return 0;
+		}
+	int e = devro_take(ret_err);
+	if (e == 0)
+		r->dev_cg_fd = H.dev_procs_fd;
+	return e;
+}
+
 int sandbox_prepare(struct sandbox_spec *s, char **ret_err)
 {
 	struct sandbox_run *r = &s->run;
@@ -1287,11 +1448,6 @@ int sandbox_prepare(struct sandbox_spec *s, char **ret_err)
 	}
 	r->host_dev = s->devices != SANDBOX_DEVICES_NONE;
 	r->dev_ro = s->devices == SANDBOX_DEVICES_RO;
-	if (r->dev_ro) {
-		if ((e = devro_take(ret_err)) < 0)
-			goto fail;
-		r->dev_cg_fd = H.dev_procs_fd;
-	}
 	if (!s->network && s->netns_fd < 0) {
 		const char *ph = s->phase ? s->phase : "";
 		if (H.netns_fd < 0 || !H.netns_phase || strcmp(H.netns_phase, ph)) {
@@ -1311,6 +1467,8 @@ int sandbox_prepare(struct sandbox_spec *s, char **ret_err)
 	if ((e = plan_fs(s, ret_err)) < 0)
 		goto fail;
 	if ((e = cg_take(s, ret_err)) < 0)
+		goto fail;
+	if (r->dev_ro && (e = devro_enter(s, ret_err)) < 0)
 		goto fail;
 	bool memcg = false;
 	for (size_t i = 0; i < CG_MAX; i++)
@@ -1396,7 +1554,10 @@ void sandbox_release(struct sandbox_spec *s)
 	struct sandbox_run *r = &s->run;
 	if (!r->prepared)
 		return;
-	if (r->cg_slot >= 0 && (size_t)r->cg_slot < H.n_slots)
+	/* the slot's next actor may not declare devices: ro */
+	if (r->dev_bpf_dir && devro_prog_detach(r->dev_bpf_dir) < 0 && r->cg_slot >= 0)
+		H.slots[r->cg_slot].busy = true; /* never used again: the rule is stuck on it */
+	else if (r->cg_slot >= 0 && (size_t)r->cg_slot < H.n_slots)
 		H.slots[r->cg_slot].busy = false;
 	reaper_close(r->hold_fd[0]);
 	reaper_close(r->hold_fd[1]);

@@ -38,6 +38,7 @@ struct sandbox_run {
 	bool host_dev;              /* the host's /dev instead of the private one (sandbox devices) */
 	bool dev_ro;                /* ... read-only, and the devices cgroup lets it only read disks */
 	int dev_cg_fd;              /* that devices cgroup's cgroup.procs (borrowed), or -1 */
+	const char *dev_bpf_dir;    /* or its own v2 cgroup, where the device program is attached (borrowed) */
 	char *ro_dirs[SANDBOX_MAX_PATHS]; /* bound read-only first, in a writable root (the log directory) */
 	char *rw[SANDBOX_MAX_PATHS];    /* bound writable */
 	char *ro[SANDBOX_MAX_PATHS];    /* bound read-only inside a writable one (el*userspace) */

@@ -70,6 +70,15 @@ for a in dev_ro dev_ro_writes dev_ro_ip; do
 	t_eq "$a: the disk is unchanged" LEAPPDEV "$(head -c 8 "$img")"
 done
 
+# the same rule as a cgroup v2 device program (hosts without a v1 devices hierarchy), forced here
+IFS='|' read -r devs seen head w pts <<<"$(LEAPP_DEVEL_DEVICES_BPF=1 result dev_ro_writes)"
+t_eq "v2 device program: the disk can be read" LEAPPDEV "$head"
+t_eq "v2 device program: it cannot be written" "Operation not permitted" "$w"
+t_eq "v2 device program: the disk is unchanged" LEAPPDEV "$(head -c 8 "$img")"
+leftover=$(find /sys/fs/cgroup -maxdepth 3 -name "leapp-*-devices" 2>/dev/null | while read -r d; do
+	pid=${d##*/leapp-}; pid=${pid%-devices}; [ -d "/proc/$pid" ] || echo "$d"; done)
+t_eq "v2 device program: its cgroup is removed" "" "$leftover"
+
 IFS='|' read -r devs seen head w pts <<<"$(result dev_rw_ip)"
 t_eq "dev_rw_ip: InterimPreparation, devices: rw reads the disk" LEAPPDEV "$head"
 t_eq "dev_rw_ip: and writes it" written "$w"
