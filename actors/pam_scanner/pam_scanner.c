@@ -73,8 +73,7 @@ int main(int argc, char **argv)
 				json_array_append_new(files, json_string(shown));
 		}
 	}
-	if (n > 0)
-		fs_strv_free(names);
+	fs_strv_free(names); /* NULL when the directory could not be listed */
 	size_t nm = json_object_size(uses), k = 0;
 	const char **mods = xcalloc(nm ? nm : 1, sizeof(char *));
 	const char *key;
