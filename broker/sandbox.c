@@ -867,6 +867,10 @@ static uint64_t caps_of(const struct sandbox_spec *s)
 		     CAPBIT(CAP_SYS_RESOURCE);
 	if (s->mounts)
 		c |= CAPBIT(CAP_SYS_ADMIN);
+	/* writing disks: device-mapper's ioctls (lvcreate) need CAP_SYS_ADMIN, and lvm locks its
+	 * memory while a device is suspended (CAP_IPC_LOCK); the mount family stays denied by seccomp */
+	if (s->devices == SANDBOX_DEVICES_RW)
+		c |= CAPBIT(CAP_SYS_ADMIN) | CAPBIT(CAP_IPC_LOCK);
 	return c;
 }
 

@@ -16,7 +16,7 @@ trap 't_cleanup' EXIT
 
 # mk_dev_actor ROOT NAME PHASE [SANDBOX-YAML]: a shell actor producing one TestValue, "|"-separated:
 # the entries of /dev, whether the loop device exists, its first 8 bytes, the error of a write to
-# it (or "written"), and the entries of /dev/pts
+# it (or "written"), the entries of /dev/pts, and its effective capabilities
 mk_dev_actor() {
 	local d="$1/etc/leapp/repos.d/test/actors/$2"
 	mkdir -p "$d"
@@ -37,7 +37,8 @@ head=\$(dd if="$LOOP" bs=8 count=1 2>/tmp/err) || head=\$(sed -n '1s/.*: //p' /t
 w=\$(printf 'XXXXXXXX' | dd of="$LOOP" bs=8 count=1 conv=notrunc,fsync 2>&1 >/dev/null | grep -v -e records -e copied | sed 's/.*: //')
 [ -z "\$w" ] && w=written
 pts=\$(ls -A /dev/pts 2>/dev/null | tr '\n' ' ')
-leapp-msg produce TestValue "{\"producer\": \"$2\", \"n\": 1, \"text\": \"\$devs|\$seen|\$head|\$w|\$pts\"}"
+caps=\$(awk '/^CapEff/ {print \$2}' /proc/self/status)
+leapp-msg produce TestValue "{\"producer\": \"$2\", \"n\": 1, \"text\": \"\$devs|\$seen|\$head|\$w|\$pts|\$caps\"}"
 leapp-msg done
 SH
 	chmod +x "$d/run.sh"
@@ -57,12 +58,12 @@ mk_dev_actor "$root" dev_rw_ip InterimPreparation "sandbox: {devices: rw}"
 mk_dev_actor "$root" dev_rw_fin Finalization "sandbox: {devices: rw}"
 before=$(tree_hash "$root")
 
-IFS='|' read -r devs seen head w pts <<<"$(result dev_none)"
+IFS='|' read -r devs seen head w pts caps <<<"$(result dev_none)"
 t_eq "no key: only the private /dev" "fd full null random stderr stdin stdout tty urandom zero " "$(tr ' ' '\n' <<<"$devs" | grep -v '^shm$' | sort | tr '\n' ' ' | sed 's/^ //')"
 t_eq "no key: the loop device is not there" no "$seen"
 
 for a in dev_ro dev_ro_writes dev_ro_ip; do
-	IFS='|' read -r devs seen head w pts <<<"$(result $a)"
+	IFS='|' read -r devs seen head w pts caps <<<"$(result $a)"
 	t_eq "$a: the loop device is there" yes "$seen"
 	t_eq "$a: it can be read" LEAPPDEV "$head"
 	t_eq "$a: it cannot be written" "Operation not permitted" "$w"
@@ -71,7 +72,7 @@ for a in dev_ro dev_ro_writes dev_ro_ip; do
 done
 
 # the same rule as a cgroup v2 device program (hosts without a v1 devices hierarchy), forced here
-IFS='|' read -r devs seen head w pts <<<"$(LEAPP_DEVEL_DEVICES_BPF=1 result dev_ro_writes)"
+IFS='|' read -r devs seen head w pts caps <<<"$(LEAPP_DEVEL_DEVICES_BPF=1 result dev_ro_writes)"
 t_eq "v2 device program: the disk can be read" LEAPPDEV "$head"
 t_eq "v2 device program: it cannot be written" "Operation not permitted" "$w"
 t_eq "v2 device program: the disk is unchanged" LEAPPDEV "$(head -c 8 "$img")"
@@ -79,13 +80,17 @@ leftover=$(find /sys/fs/cgroup -maxdepth 3 -name "leapp-*-devices" 2>/dev/null |
 	pid=${d##*/leapp-}; pid=${pid%-devices}; [ -d "/proc/$pid" ] || echo "$d"; done)
 t_eq "v2 device program: its cgroup is removed" "" "$leftover"
 
-IFS='|' read -r devs seen head w pts <<<"$(result dev_rw_ip)"
+IFS='|' read -r devs seen head w pts caps <<<"$(result dev_rw_ip)"
 t_eq "dev_rw_ip: InterimPreparation, devices: rw reads the disk" LEAPPDEV "$head"
 t_eq "dev_rw_ip: and writes it" written "$w"
 t_eq "dev_rw_ip: the write reached the disk" XXXXXXXX "$(dd if="$LOOP" bs=8 count=1 2>/dev/null)"
 printf LEAPPDEV | dd of="$LOOP" bs=8 count=1 conv=notrunc,fsync 2>/dev/null
-IFS='|' read -r devs seen head w pts <<<"$(result dev_rw_fin)"
+IFS='|' read -r devs seen head w pts caps <<<"$(result dev_rw_fin)"
 t_eq "dev_rw_fin: Finalization, devices: rw writes the disk" "LEAPPDEV|written" "$head|$w"
+# device-mapper's ioctls (lvcreate) need CAP_SYS_ADMIN (21), lvm's mlock CAP_IPC_LOCK (14)
+t_eq "dev_rw_fin: with CAP_SYS_ADMIN and CAP_IPC_LOCK" 1 "$(( (0x$caps >> 21) & (0x$caps >> 14) & 1 ))"
+IFS='|' read -r devs seen head w pts caps <<<"$(result dev_ro)"
+t_eq "dev_ro: without them" 0 "$(( ((0x$caps >> 21) | (0x$caps >> 14)) & 1 ))"
 t_eq "dev_rw_fin: the host's terminals are hidden" "" "$pts"
 t_eq "nothing outside leapp's directories changed" "$before" "$(tree_hash "$root")"
 
