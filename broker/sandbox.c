@@ -333,6 +333,21 @@ static int cg_setup(char **ret_err)
 	return 0;
 }
 
+/* BPF_PROG_ATTACH or BPF_PROG_DETACH of the loaded device program on the cgroup v2 directory dir. */
+static int devro_prog_op(const char *dir, int cmd)
+{
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.target_fd = (uint32_t)dfd;
+	a.attach_bpf_fd = (uint32_t)H.dev_prog_fd;
+	a.attach_type = BPF_CGROUP_DEVICE;
+	a.attach_flags = cmd == BPF_PROG_ATTACH ? BPF_F_ALLOW_MULTI : 0;
+	return syscall(SYS_bpf, cmd, &a, sizeof(a)) < 0 ? -errno : 0;
+}
+
 /* The devices: ro rule of devro_take() as a cgroup v2 device program (v2 has no devices
  * controller): block devices read only, the private /dev's character devices read and write,
  * nothing else, no mknod. ctx is struct bpf_cgroup_dev_ctx: access_type (access << 16 | type),
@@ -378,16 +393,7 @@ static int devro_prog_attach(const char *dir)
 			return -errno;
 		(void)fcntl(H.dev_prog_fd, F_SETFD, FD_CLOEXEC);
 	}
-	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	union bpf_attr a;
-	memset(&a, 0, sizeof(a));
-	a.target_fd = (uint32_t)dfd;
-	a.attach_bpf_fd = (uint32_t)H.dev_prog_fd;
-	a.attach_type = BPF_CGROUP_DEVICE;
-	a.attach_flags = BPF_F_ALLOW_MULTI;
-	return syscall(SYS_bpf, BPF_PROG_ATTACH, &a, sizeof(a)) < 0 ? -errno : 0;
+	return devro_prog_op(dir, BPF_PROG_ATTACH);
 }
 
 /* The devices cgroup of the actors that declare devices: ro (v1; made at the first one, shared by
@@ -1394,19 +1400,6 @@ static int cg_take(struct sandbox_spec *s, char **ret_err)
 	return 0;
 }
 
-static int devro_prog_detach(const char *dir)
-{
-	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	union bpf_attr a;
-	memset(&a, 0, sizeof(a));
-	a.target_fd = (uint32_t)dfd;
-	a.attach_bpf_fd = (uint32_t)H.dev_prog_fd;
-	a.attach_type = BPF_CGROUP_DEVICE;
-	return syscall(SYS_bpf, BPF_PROG_DETACH, &a, sizeof(a)) < 0 ? -errno : 0;
-}
-
 /* devices: ro for one actor: the shared devices cgroup it joins (v1, or v2 beside the pids and
  * memory controllers of v1), or, where its own cgroup is a v2 one (a process is in one v2 cgroup
  * only), the device program attached to that cgroup until sandbox_release(). 0 or -errno. */
@@ -1559,7 +1552,7 @@ void sandbox_release(struct sandbox_spec *s)
 	if (!r->prepared)
 		return;
 	/* the slot's next actor may not declare devices: ro */
-	if (r->dev_bpf_dir && devro_prog_detach(r->dev_bpf_dir) < 0 && r->cg_slot >= 0)
+	if (r->dev_bpf_dir && devro_prog_op(r->dev_bpf_dir, BPF_PROG_DETACH) < 0 && r->cg_slot >= 0)
 		H.slots[r->cg_slot].busy = true; /* never used again: the rule is stuck on it */
 	else if (r->cg_slot >= 0 && (size_t)r->cg_slot < H.n_slots)
 		H.slots[r->cg_slot].busy = false;
