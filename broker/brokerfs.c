@@ -95,7 +95,7 @@ int brokerfs_check_dir(const char *dir, char **ret_err)
 	return -ELOOP;
 }
 
-int brokerfs_check_store(const char *statedir, char **ret_note, char **ret_err)
+int brokerfs_check_store(const char *statedir, bool move_aside, char **ret_note, char **ret_err)
 {
 	_cleanup_close_ int dfd = open(statedir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
@@ -113,9 +113,17 @@ int brokerfs_check_store(const char *statedir, char **ret_note, char **ret_err)
 		bool journal = i == 0;
 		if (!journal && S_ISREG(st.st_mode) && st.st_nlink == 1)
 			continue;
-		/* the broker's own placeholder (brokerfs_store_placeholder) */
-		if (journal && S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_size == 0 && unlinkat(dfd, side[i], 0) == 0)
+		/* the broker's own placeholder (brokerfs_store_placeholder); a running leapp's stays */
+		bool placeholder = journal && S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_size == 0;
+		if (placeholder && (!move_aside || unlinkat(dfd, side[i], 0) == 0))
 			continue;
+		if (!move_aside) {
+			*ret_err = xasprintf("%s/%s is %s, which leapp did not leave there: refusing to open the store "
+					     "beside it while another leapp runs (run the command again once it is done)",
+					     statedir, side[i], journal && S_ISREG(st.st_mode) ? "a rollback journal" : kind_of(st.st_mode));
+			buf_free(&note);
+			return -EPERM;
+		}
 		int r = refuse(dfd, statedir, side[i], &st, &note);
 		if (r < 0) {
 			*ret_err = xasprintf("%s/%s: cannot move it aside: %s", statedir, side[i], strerror(-r));

@@ -14,8 +14,11 @@ int brokerfs_open_log(const char *dir, const char *name, char **ret_note);
 /* Before the store is opened: leapp.db must be a regular file (or absent), else -EPERM with
  * *ret_err. Its -wal and -shm must be regular files; a -journal is never the store's (it runs in
  * WAL mode), so it was planted or left by a crash before the first WAL switch: each of those is
- * renamed to <name>.refused-<time>, one line per file in *ret_note. Returns 0 or -errno. */
-int brokerfs_check_store(const char *statedir, char **ret_note, char **ret_err);
+ * renamed to <name>.refused-<time>, one line per file in *ret_note. Without move_aside (another
+ * leapp holds the run lock and owns those files: list-runs) nothing is changed and each of those is
+ * an -EPERM error instead; the running broker's empty placeholder journal is accepted. Returns 0
+ * or -errno. */
+int brokerfs_check_store(const char *statedir, bool move_aside, char **ret_note, char **ret_err);
 
 /* After the store is open: an empty leapp.db-journal, so that the sandbox can hide every name of
  * the store behind its mask (it can only cover a name that exists). The store runs in WAL mode and

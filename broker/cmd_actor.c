@@ -148,12 +148,13 @@ static int actor_describe(struct leapp_ctx *c, const char *name)
 	for (size_t i = 0; i < m->n_config_fields; i++)
 		json_object_set_new(cfg, m->config_fields[i].name, spec_json(&m->config_fields[i].spec));
 	json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:f, s:b, s:s?, s:b, s:o, s:o, s:o, s:{s:s?, s:o}, "
-			      "s:{s:b, s:b, s:b}}",
+			      "s:{s:b, s:b, s:b, s:s}}",
 			      "name", m->name, "description", m->description, "phase", m->phase, "stage", stage_name(m->stage),
 			      "manifest", m->file, "exec", m->exec, "timeout", m->timeout, "experimental", m->experimental,
 			      "feature", m->feature, "side_effects", m->side_effects, "tags", tags, "consumes", cons, "produces",
 			      prod, "config", "section", m->config_section, "fields", cfg, "sandbox", "network",
-			      m->sandbox.network, "mounts", m->sandbox.mounts, "boot", m->sandbox.boot);
+			      m->sandbox.network, "mounts", m->sandbox.mounts, "boot", m->sandbox.boot, "devices",
+			      m->sandbox.devices == SANDBOX_DEVICES_RO ? "ro" : m->sandbox.devices == SANDBOX_DEVICES_RW ? "rw" : "none");
 	char *s = json_dumps(d, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	puts(s);
 	free(s);

@@ -1,6 +1,11 @@
 /* leapp list-runs: the executions recorded in the audit store. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "brokerfs.h"
 #include "cli.h"
 #include "output.h"
 
@@ -10,7 +15,9 @@ static const struct cli_cmd cmd = {
 	"List the runs recorded in /var/lib/leapp/leapp.db, oldest first: preupgrade, upgrade and\n"
 	"saved actor runs (leapp actor run --save-output), with their status (running, finished,\n"
 	"inhibited, failed, stopped, reboot, rerun) and command line. It only reads the store, so it\n"
-	"also works while another leapp is running. No store, or an empty one, is an empty list.\n\n"
+	"also works while another leapp is running. No store, or an empty one, is an empty list. A file\n"
+	"planted beside the store (a -journal, a -wal or -shm that is not a regular file) is moved aside\n"
+	"first, or, while another leapp runs, refused.\n\n"
 	"exit codes: 0 listed (also an empty list), 1 error (e.g. a damaged store), 2 usage\n",
 	OPT_ROOT | OPT_JSON | OPT_JSON_PROGRESS,
 };
@@ -32,6 +39,32 @@ static const char *str_of(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k)) ?: "-";
 }
 
+/* What the other commands check before they open the store (brokerfs_check_store): SQLite plays
+ * a hot journal back when it opens a database, so one planted beside leapp.db would rewrite the
+ * store. With no leapp running (the run lock is free, and held here meanwhile) planted files are
+ * moved aside as the other commands do; while one runs, they are its to deal with, and this only
+ * refuses to open the store. 0, or -errno after logging. */
+static int list_runs_check_store(struct leapp_ctx *c)
+{
+	char *err = NULL, *note = NULL;
+	int r = brokerfs_check_dir(c->statedir, &err);
+	if (r == 0) {
+		_cleanup_free_ char *lock = path_join(c->statedir, "leapp.lock");
+		_cleanup_close_ int fd = open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		bool running = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+		r = brokerfs_check_store(c->statedir, !running, &note, &err);
+	}
+	if (r < 0) {
+		log_error("%s", err ? err : strerror(-r));
+		free(err);
+		return r;
+	}
+	if (note)
+		log_warning("%s", note);
+	free(note);
+	return 0;
+}
+
 int cmd_list_runs(int argc, char **argv, struct leapp_ctx *c)
 {
 	struct cli_args a = {0};
@@ -47,9 +80,12 @@ int cmd_list_runs(int argc, char **argv, struct leapp_ctx *c)
 	cli_setup_output(c, false);
 	if ((r = cli_init(c)))
 		return r;
-	/* read without the run lock: the store is SQLite in WAL mode, readers do not disturb a run */
+	/* read without waiting for the run lock: the store is SQLite in WAL mode, readers do not
+	 * disturb a run */
 	_cleanup_free_ char *db = path_join(c->statedir, "leapp.db");
 	json_t *list = NULL;
+	if ((r = list_runs_check_store(c)) < 0)
+		return EXIT_ERROR;
 	if (access(db, F_OK) == 0) {
 		struct store *s = NULL;
 		char *err = NULL;

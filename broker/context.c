@@ -163,7 +163,7 @@ int ctx_open_store(struct leapp_ctx *c, bool create)
 	}
 	char *err = NULL, *note = NULL;
 	if ((r = brokerfs_check_dir(c->statedir, &err)) < 0 || (r = brokerfs_check_dir(c->logdir, &err)) < 0 ||
-	    (r = brokerfs_check_store(c->statedir, &note, &err)) < 0) {
+	    (r = brokerfs_check_store(c->statedir, true, &note, &err)) < 0) {
 		log_error("%s", err ? err : strerror(-r));
 		free(err);
 		return r;

@@ -200,9 +200,17 @@ int actor_set_check(struct actor_set *s, struct leapp_ctx *c, char **ret_err)
 		int r = manifest_check_models(m, c->models, ret_err);
 		if (r < 0)
 			return r;
-		if (!workflow_phase(&c->wf, m->phase)) {
+		const struct phase_def *ph = workflow_phase(&c->wf, m->phase);
+		if (!ph) {
 			*ret_err = xasprintf("%s: actor '%s' names unknown phase '%s'", m->file, m->name, m->phase);
 			return -ENOENT;
+		}
+		/* writing disks is a change of the system: not in the read-only phases */
+		if (m->sandbox.devices == SANDBOX_DEVICES_RW && ph->profile == PROFILE_SOURCE) {
+			*ret_err = xasprintf("%s:%d: actor '%s' declares sandbox devices: rw, but phase %s is read-only "
+					     "(devices: rw is allowed from InterimPreparation on; declare devices: ro to read disks)",
+					     m->file, m->sandbox.line_devices, m->name, m->phase);
+			return -EPERM;
 		}
 		if (access(m->exec, X_OK) < 0) {
 			*ret_err = xasprintf("%s: executable %s of actor '%s': %s", m->file, m->exec, m->name, strerror(errno));

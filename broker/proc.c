@@ -496,6 +496,7 @@ int proc_prepare(struct proc *p, bool hold)
 	p->sb.network = p->m->sandbox.network;
 	p->sb.mounts = p->m->sandbox.mounts;
 	p->sb.boot = p->m->sandbox.boot;
+	p->sb.devices = p->m->sandbox.devices;
 	p->sb.writes = p->m->sandbox.writes;
 	p->sb.n_writes = p->m->sandbox.n_writes;
 	p->sb.memory_mb = p->m->limits.memory_mb ? p->m->limits.memory_mb : SANDBOX_DEFAULT_MEMORY_MB;

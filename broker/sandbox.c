@@ -6,15 +6,19 @@
  *    up), or the broker's when it declares network. Its pid 1 is the sandbox's init (spawn.c).
  *  - the host's filesystem tree at the same paths (no chroot: --root, /proc/self/exe, the actor's
  *    executable and libraries keep their paths). In the source phases every mount is remounted
- *    read-only one by one, except bind mounts of leapp's state and log directories (nosuid,
- *    nodev); the el*userspace directories in the state directory stay read-only unless declared
- *    in writes. InterimPreparation adds the target userspace and, with boot, <root>/boot. The
- *    interim phases leave the root writable; with a --root below the host, the host around it
- *    stays read-only. Kernel interfaces (sysfs, cgroupfs, ...) are read-only always.
+ *    read-only one by one, except bind mounts of the writable parts of leapp's state directory
+ *    (the actor's scratch directory, declared subdirectories; nosuid, nodev); the el*userspace
+ *    directories stay read-only unless declared in writes. InterimPreparation adds the target
+ *    userspace and, with boot, <root>/boot. The interim phases leave the root writable; with a
+ *    --root below the host, the host around it stays read-only. The state directory itself is
+ *    read-only in every phase (its writable parts aside), except to an actor of InterimPreparation
+ *    or later that declares it whole. Kernel interfaces (sysfs, cgroupfs, ...) are read-only always.
  *  - the audit store (leapp.db, -wal, -shm, leapp.lock) hidden behind an empty read-only file:
  *    not writable, and no lock can be taken on it.
  *  - a fresh /proc (/proc/sys and /proc/sysrq-trigger read-only), a /dev tmpfs with null, zero,
- *    full, random, urandom and tty (read-only), fresh tmpfs on /tmp and /run. What must stay
+ *    full, random, urandom and tty (read-only), fresh tmpfs on /tmp and /run. An actor that
+ *    declares devices gets the host's /dev instead (read-only, and a devices cgroup that lets it
+ *    only read disks, for ro; as it is for rw, allowed from InterimPreparation on). What must stay
  *    visible below /tmp or /run (--root, the executable, the data directory) is bound back: the
  *    whole top-level entry that holds it. The file:// repository paths of the repo files (host
  *    paths, often in /tmp) are bound back read-only, one by one; nothing else of the host's /tmp
@@ -30,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -97,7 +102,12 @@ static struct {
 	int reaper_fd;                 /* write end: fds the reaper thread closes, or -1 */
 	int netns_fd;
 	char *netns_phase;
-} H = {.netns_fd = -1, .reaper_fd = -1};
+	char *dev_parent;              /* our own cgroup in the v1 devices hierarchy, or NULL */
+	char *dev_base, *dev_dir;      /* <dev_parent>/leapp-<pid>/devro, made for the first devices: ro actor */
+	int dev_procs_fd;              /* its cgroup.procs, or -1 */
+	char *v2_parent;               /* our own cgroup in the v2 hierarchy, or NULL */
+	int dev_prog_fd;               /* the devices: ro rule as a v2 device program, or -1 */
+} H = {.netns_fd = -1, .reaper_fd = -1, .dev_procs_fd = -1, .dev_prog_fd = -1};
 
 static char *errf(const char *fmt, ...) _printf_(1, 2);
 static char *errf(const char *fmt, ...)
@@ -194,7 +204,8 @@ static bool file_has_word(const char *path, const char *word)
 	return false;
 }
 
-/* Remove the cgroups of brokers that died without cleaning up (leapp-<pid>, pid gone). */
+/* Remove the cgroups of brokers that died without cleaning up (leapp-<pid>, or leapp-<pid>-devices:
+ * see devro_take; pid gone). */
 static void cg_clean_stale(const char *parent)
 {
 	DIR *d = opendir(parent);
@@ -206,7 +217,7 @@ static void cg_clean_stale(const char *parent)
 			continue;
 		char *end;
 		long pid = strtol(de->d_name + 6, &end, 10);
-		if (*end || pid <= 0 || pid == getpid() || !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+		if ((*end && strcmp(end, "-devices")) || pid <= 0 || pid == getpid() || !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
 			continue;
 		_cleanup_free_ char *dir = path_join(parent, de->d_name);
 		DIR *sd = opendir(dir);
@@ -270,6 +281,18 @@ static int cg_setup(char **ret_err)
 		return -EIO;
 	}
 	_cleanup_free_ char *v1p = cg_mount_of(mi, "pids"), *v1m = cg_mount_of(mi, "memory"), *v2 = cg_mount_of(mi, NULL);
+	_cleanup_free_ char *v1d = cg_mount_of(mi, "devices");
+	/* LEAPP_DEVEL_DEVICES_BPF=1 (tests/sandbox/test-devices.sh): the v2 device program even
+	 * where a v1 devices hierarchy exists */
+	const char *bpf = getenv("LEAPP_DEVEL_DEVICES_BPF");
+	if (v1d && !(bpf && !strcmp(bpf, "1"))) {
+		_cleanup_free_ char *own = cg_own_path(pc, "devices");
+		H.dev_parent = path_join(v1d, own ? own : "/");
+	}
+	if (v2) {
+		_cleanup_free_ char *own = cg_own_path(pc, NULL);
+		H.v2_parent = path_join(v2, own ? own : "/");
+	}
 	bool v2p = false, v2m = false;
 	if (v2) {
 		_cleanup_free_ char *ctl = path_join(v2, "cgroup.controllers");
@@ -310,6 +333,121 @@ static int cg_setup(char **ret_err)
 	return 0;
 }
 
+/* BPF_PROG_ATTACH or BPF_PROG_DETACH of the loaded device program on the cgroup v2 directory dir. */
+static int devro_prog_op(const char *dir, int cmd)
+{
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.target_fd = (uint32_t)dfd;
+	a.attach_bpf_fd = (uint32_t)H.dev_prog_fd;
+	a.attach_type = BPF_CGROUP_DEVICE;
+	a.attach_flags = cmd == BPF_PROG_ATTACH ? BPF_F_ALLOW_MULTI : 0;
+	return syscall(SYS_bpf, cmd, &a, sizeof(a)) < 0 ? -errno : 0;
+}
+
+/* The devices: ro rule of devro_take() as a cgroup v2 device program (v2 has no devices
+ * controller): block devices read only, the private /dev's character devices read and write,
+ * nothing else, no mknod. ctx is struct bpf_cgroup_dev_ctx: access_type (access << 16 | type),
+ * major, minor. Loaded once; attached to dir (a cgroup v2 directory). 0 or -errno. */
+static int devro_prog_attach(const char *dir)
+{
+#define LDX_W(d, s, o) {.code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = d, .src_reg = s, .off = o}
+#define ALU_K(op, d, k) {.code = BPF_ALU64 | BPF_K | (op), .dst_reg = d, .imm = k}
+#define MOV_X(d, s) {.code = BPF_ALU64 | BPF_X | BPF_MOV, .dst_reg = d, .src_reg = s}
+#define JMP_K(op, d, k, o) {.code = BPF_JMP | BPF_K | (op), .dst_reg = d, .off = o, .imm = k}
+#define JA(o) {.code = BPF_JMP | BPF_JA, .off = o}
+#define EXIT_WITH(k) {.code = BPF_ALU64 | BPF_K | BPF_MOV, .dst_reg = 0, .imm = k}, {.code = BPF_JMP | BPF_EXIT}
+	/* jump offsets count from the next instruction: ALLOW is insn 23, DENY insn 25 */
+	static const struct bpf_insn prog[] = {
+		LDX_W(2, 1, 0), LDX_W(3, 1, 4), LDX_W(4, 1, 8), /* 0-2: access_type, major, minor */
+		MOV_X(5, 2), ALU_K(BPF_AND, 5, 0xffff), ALU_K(BPF_RSH, 2, 16), /* 3-5: r5 type, r2 access */
+		JMP_K(BPF_JNE, 5, BPF_DEVCG_DEV_BLOCK, 3),                   /* 6: not a block device: 10 */
+		ALU_K(BPF_AND, 2, BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_WRITE), /* 7 */
+		JMP_K(BPF_JNE, 2, 0, 16), JA(13),                             /* 8-9: write or mknod: deny */
+		JMP_K(BPF_JNE, 5, BPF_DEVCG_DEV_CHAR, 14),                    /* 10: neither: deny */
+		ALU_K(BPF_AND, 2, BPF_DEVCG_ACC_MKNOD), JMP_K(BPF_JNE, 2, 0, 12), /* 11-12: mknod: deny */
+		JMP_K(BPF_JEQ, 3, 1, 3),                                      /* 13: major 1: 17 */
+		JMP_K(BPF_JNE, 3, 5, 10), JMP_K(BPF_JEQ, 4, 0, 7), JA(8),     /* 14-16: 5:0 (tty) only */
+		JMP_K(BPF_JEQ, 4, 3, 5), JMP_K(BPF_JEQ, 4, 5, 4), JMP_K(BPF_JEQ, 4, 7, 3), /* 17-21: 1:3 */
+		JMP_K(BPF_JEQ, 4, 8, 2), JMP_K(BPF_JEQ, 4, 9, 1), JA(2),      /* 5 7 8 9; 22: deny */
+		EXIT_WITH(1), EXIT_WITH(0),                                   /* 23-24 ALLOW, 25-26 DENY */
+	};
+#undef LDX_W
+#undef ALU_K
+#undef MOV_X
+#undef JMP_K
+#undef JA
+#undef EXIT_WITH
+	if (H.dev_prog_fd < 0) {
+		union bpf_attr a;
+		memset(&a, 0, sizeof(a));
+		a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+		a.insns = (uint64_t)(uintptr_t)prog;
+		a.insn_cnt = ELEMENTSOF(prog);
+		a.license = (uint64_t)(uintptr_t)"GPL";
+		H.dev_prog_fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+		if (H.dev_prog_fd < 0)
+			return -errno;
+		(void)fcntl(H.dev_prog_fd, F_SETFD, FD_CLOEXEC);
+	}
+	return devro_prog_op(dir, BPF_PROG_ATTACH);
+}
+
+/* The devices cgroup of the actors that declare devices: ro (v1; made at the first one, shared by
+ * all of them, since the rule is the same): block devices may be read, not written, and of the
+ * character devices only the private /dev's null, zero, full, random, urandom and tty may be
+ * opened. A read-only bind of /dev alone would not do: a read-only mount does not stop writes to
+ * a device node (the kernel exempts special files), and an actor with CAP_DAC_OVERRIDE ignores
+ * the nodes' modes. 0, or -errno with *ret_err (no devices hierarchy: the disks stay unreadable
+ * rather than writable). */
+static int devro_take(char **ret_err)
+{
+	static const char *const allow[] = {"b *:* r",	"c 1:3 rw", "c 1:5 rw", "c 1:7 rw",
+					    "c 1:8 rw", "c 1:9 rw", "c 5:0 rw"};
+	if (H.dev_procs_fd >= 0)
+		return 0;
+	bool v2 = !H.dev_parent;
+	if (v2 && !H.v2_parent) {
+		*ret_err = xstrdup("sandbox devices: ro needs a devices cgroup (a cgroup v1 'devices' hierarchy, or "
+				   "cgroup v2 for a device program), and neither is mounted on this host");
+		return -ENOTSUP;
+	}
+	int e = 0;
+	const char *step = "creating";
+	if (!H.dev_base) {
+		const char *parent = v2 ? H.v2_parent : H.dev_parent;
+		cg_clean_stale(parent);
+		_cleanup_free_ char *name = xasprintf("leapp-%d%s", (int)getpid(), v2 ? "-devices" : "");
+		H.dev_base = path_join(parent, name);
+		H.dev_dir = path_join(H.dev_base, "devro");
+	}
+	if ((mkdir(H.dev_base, 0755) < 0 && errno != EEXIST) || (mkdir(H.dev_dir, 0755) < 0 && errno != EEXIST))
+		e = -errno;
+	_cleanup_free_ char *deny = path_join(H.dev_dir, "devices.deny"), *al = path_join(H.dev_dir, "devices.allow");
+	if (e == 0 && v2) {
+		step = "attaching the device program to";
+		e = devro_prog_attach(H.dev_dir);
+	} else if (e == 0) {
+		step = "writing the rules of";
+		e = write_str(deny, "a");
+	}
+	for (size_t i = 0; i < ELEMENTSOF(allow) && e == 0 && !v2; i++)
+		e = write_str(al, allow[i]);
+	if (e == 0) {
+		_cleanup_free_ char *procs = path_join(H.dev_dir, "cgroup.procs");
+		step = "opening";
+		H.dev_procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
+		if (H.dev_procs_fd < 0)
+			e = -errno;
+	}
+	if (e < 0)
+		*ret_err = errf("%s the devices cgroup %s: %s", step, H.dev_dir, strerror(-e));
+	return e;
+}
+
 static void host_cleanup(void)
 {
 	for (size_t i = 0; i < H.n_slots; i++)
@@ -325,6 +463,16 @@ static void host_cleanup(void)
 		}
 	for (size_t i = 0; i < H.n_cg; i++)
 		rmdir(H.cg[i].base);
+	if (H.dev_procs_fd >= 0)
+		close(H.dev_procs_fd);
+	H.dev_procs_fd = -1;
+	if (H.dev_prog_fd >= 0)
+		close(H.dev_prog_fd);
+	H.dev_prog_fd = -1;
+	if (H.dev_dir)
+		rmdir(H.dev_dir);
+	if (H.dev_base)
+		rmdir(H.dev_base);
 	if (H.netns_fd >= 0)
 		close(H.netns_fd);
 	H.netns_fd = -1;
@@ -725,6 +873,10 @@ static uint64_t caps_of(const struct sandbox_spec *s)
 		     CAPBIT(CAP_SYS_RESOURCE);
 	if (s->mounts)
 		c |= CAPBIT(CAP_SYS_ADMIN);
+	/* writing disks: device-mapper's ioctls (lvcreate) need CAP_SYS_ADMIN, and lvm locks its
+	 * memory while a device is suspended (CAP_IPC_LOCK); the mount family stays denied by seccomp */
+	if (s->devices == SANDBOX_DEVICES_RW)
+		c |= CAPBIT(CAP_SYS_ADMIN) | CAPBIT(CAP_IPC_LOCK);
 	return c;
 }
 
@@ -875,32 +1027,39 @@ static void repo_paths_collect(const struct sandbox_spec *s)
 	}
 }
 
-/* The read-only profiles (before the reboot, and InterimPreparation): the state directory's
- * writable parts (scratch, declared subdirectories; whole in InterimPreparation), /boot for a boot
- * actor there, and the target userspace read-only unless declared. */
-static int plan_readonly(struct sandbox_spec *s, const char *state, const char *logd, const char *boot, char **ret_err)
+/* Whether the manifest declares the state directory itself in writes: an actor of InterimPreparation
+ * or later that makes, renames or removes entries of it (the target userspace's swap, the live
+ * image, the RPM upgrade's mark, the cleanup). Refused before InterimPreparation. */
+static bool declares_state(const struct sandbox_spec *s)
+{
+	for (size_t i = 0; i < s->n_writes; i++) {
+		_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
+		size_t n = strlen(p);
+		while (n > 1 && p[n - 1] == '/')
+			p[--n] = 0;
+		if (!strcmp(p, s->statedir))
+			return true;
+	}
+	return false;
+}
+
+/* The writable parts of a read-only state directory: the actor's scratch directory, the
+ * subdirectories its manifest declares (made here if missing), and from InterimPreparation on the
+ * target userspace (every el*userspace directory). */
+static int plan_state_parts(struct sandbox_spec *s, char **ret_err)
 {
 	struct sandbox_run *r = &s->run;
 	int e;
-	r->ro_all = true;
-	r->rw_nodev = true;
-	/* the source phases: the state directory (the store's) is read-only but for the actor's
-	 * scratch directory and the subdirectories its manifest declares (made here if missing);
-	 * InterimPreparation still writes it whole (the target userspace is built and renamed
-	 * there), where every name of the store is masked */
-	bool source = s->profile == SANDBOX_SOURCE;
-	_cleanup_free_ char *scratch = source && s->scratch && is_dir(s->scratch) ? canon(s->scratch) : NULL;
-	const char *w[] = {source ? scratch : state, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
-	for (size_t i = 0; i < ELEMENTSOF(w); i++)
-		if (w[i] && is_dir(w[i]) && (e = add_path(r->rw, &r->n_rw, xstrdup(w[i]), ret_err)) < 0)
-			return e;
-	for (size_t i = 0; source && i < s->n_writes; i++) {
+	if (s->scratch && is_dir(s->scratch) && (e = add_path(r->rw, &r->n_rw, canon(s->scratch), ret_err)) < 0)
+		return e;
+	for (size_t i = 0; i < s->n_writes; i++) {
 		_cleanup_free_ char *p = dupcat(s->root, s->writes[i]);
 		if (!path_under(p, s->statedir) || has_dotdot(s->writes[i]))
 			continue;
 		if (!strcmp(p, s->statedir)) {
-			*ret_err = errf("its manifest declares writes: %s, the state directory itself, which holds "
-					"the audit store (declare a subdirectory of it)", s->writes[i]);
+			*ret_err = errf("its manifest declares writes: %s, the state directory itself, which holds the "
+					"audit store and is read-only in phase %s (declare a subdirectory of it)",
+					s->writes[i], s->phase ? s->phase : "?");
 			return -EPERM;
 		}
 		if ((e = mkdir_below(s->statedir, p + strlen(s->statedir) + 1)) < 0) {
@@ -910,6 +1069,42 @@ static int plan_readonly(struct sandbox_spec *s, const char *state, const char *
 		if ((e = add_path(r->rw, &r->n_rw, canon(p), ret_err)) < 0)
 			return e;
 	}
+	DIR *d = s->profile != SANDBOX_SOURCE ? opendir(s->statedir) : NULL;
+	struct dirent *de;
+	e = 0;
+	while (d && e == 0 && (de = readdir(d))) {
+		if (strncmp(de->d_name, "el", 2) || !str_endswith(de->d_name, "userspace"))
+			continue;
+		char *u = path_join(s->statedir, de->d_name);
+		struct stat st;
+		if (lstat(u, &st) == 0 && S_ISDIR(st.st_mode))
+			e = add_path(r->rw, &r->n_rw, u, ret_err);
+		else
+			free(u);
+	}
+	if (d)
+		closedir(d);
+	return e;
+}
+
+/* The read-only profiles (before the reboot, and InterimPreparation): the state directory's
+ * writable parts (plan_state_parts; whole for an actor of InterimPreparation that declares it),
+ * /boot for a boot actor there, and the target userspace read-only before it unless declared. */
+static int plan_readonly(struct sandbox_spec *s, const char *state, const char *logd, const char *boot, char **ret_err)
+{
+	struct sandbox_run *r = &s->run;
+	int e;
+	r->ro_all = true;
+	r->rw_nodev = true;
+	/* the state directory (the store's) is read-only, every name of the store masked */
+	bool source = s->profile == SANDBOX_SOURCE;
+	bool state_rw = !source && declares_state(s);
+	const char *w[] = {state_rw ? state : NULL, s->profile == SANDBOX_INTERIM_PREP && s->boot ? boot : NULL};
+	for (size_t i = 0; i < ELEMENTSOF(w); i++)
+		if (w[i] && is_dir(w[i]) && (e = add_path(r->rw, &r->n_rw, xstrdup(w[i]), ret_err)) < 0)
+			return e;
+	if (!state_rw && (e = plan_state_parts(s, ret_err)) < 0)
+		return e;
 	/* declared writes: only below leapp's directories before the reboot; there they lift the
 	 * read-only target userspace (the whole el*userspace that holds one) */
 	char **declared = xcalloc(s->n_writes + 1, sizeof(char *));
@@ -996,6 +1191,25 @@ static int plan_masks_tmp(struct sandbox_spec *s, const char *root, const char *
 	return 0;
 }
 
+/* What LVM needs beside the host's /dev for an actor that declares devices: rw (snapshot_take): its
+ * run-time directories (locks, the lvmpolld and dmeventd sockets) kept over the fresh /run, and
+ * where it records metadata backups, writable in a read-only profile. Host paths: lvm acts on the
+ * host's disks whatever --root says. */
+static int plan_lvm(struct sandbox_spec *s, char **ret_err)
+{
+	struct sandbox_run *r = &s->run;
+	static const char *const run[] = {"/run/lvm", "/run/lock/lvm"};
+	static const char *const etc[] = {"/etc/lvm/archive", "/etc/lvm/backup"};
+	int e;
+	for (size_t i = 0; i < ELEMENTSOF(run); i++)
+		if (is_dir(run[i]) && (e = keep_below(r, run[i], ret_err)) < 0)
+			return e;
+	for (size_t i = 0; i < ELEMENTSOF(etc) && r->ro_all; i++)
+		if (is_dir(etc[i]) && (e = add_path(r->rw, &r->n_rw, canon(etc[i]), ret_err)) < 0)
+			return e;
+	return 0;
+}
+
 static int plan_fs(struct sandbox_spec *s, char **ret_err)
 {
 	struct sandbox_run *r = &s->run;
@@ -1039,10 +1253,16 @@ static int plan_fs(struct sandbox_spec *s, char **ret_err)
 			return e;
 		if (is_dir(logd) && (e = add_path(r->ro_dirs, &r->n_ro_dirs, xstrdup(logd), ret_err)) < 0)
 			return e;
+		/* the state directory too, but for its writable parts, unless declared whole */
+		if (!declares_state(s) && is_dir(state) &&
+		    ((e = add_path(r->ro_dirs, &r->n_ro_dirs, xstrdup(state), ret_err)) < 0 || (e = plan_state_parts(s, ret_err)) < 0))
+			return e;
 	} else if ((e = plan_readonly(s, state, logd, boot, ret_err)) < 0)
 		return e;
 	r->efivars_rw = s->boot && s->profile != SANDBOX_SOURCE;
 	if ((e = plan_masks_tmp(s, root, state, logd, ret_err)) < 0)
+		return e;
+	if (s->devices == SANDBOX_DEVICES_RW && (e = plan_lvm(s, ret_err)) < 0)
 		return e;
 	r->chdir_to = xstrdup(s->scratch && is_dir(s->scratch) ? s->scratch : "/");
 	return 0;
@@ -1180,6 +1400,29 @@ static int cg_take(struct sandbox_spec *s, char **ret_err)
 	return 0;
 }
 
+/* devices: ro for one actor: the shared devices cgroup it joins (v1, or v2 beside the pids and
+ * memory controllers of v1), or, where its own cgroup is a v2 one (a process is in one v2 cgroup
+ * only), the device program attached to that cgroup until sandbox_release(). 0 or -errno. */
+static int devro_enter(struct sandbox_spec *s, char **ret_err)
+{
+	struct sandbox_run *r = &s->run;
+	for (size_t i = 0; i < CG_MAX && !H.dev_parent; i++)
+		if (r->cg_dir[i] && r->cg_v2[i]) {
+			int e = devro_prog_attach(r->cg_dir[i]);
+			if (e < 0) {
+				*ret_err = errf("attaching the device program of sandbox devices: ro to %s: %s", r->cg_dir[i],
+						strerror(-e));
+				return e;
+			}
+			r->dev_bpf_dir = r->cg_dir[i];
+			return 0;
+		}
+	int e = devro_take(ret_err);
+	if (e == 0)
+		r->dev_cg_fd = H.dev_procs_fd;
+	return e;
+}
+
 int sandbox_prepare(struct sandbox_spec *s, char **ret_err)
 {
 	struct sandbox_run *r = &s->run;
@@ -1187,12 +1430,21 @@ int sandbox_prepare(struct sandbox_spec *s, char **ret_err)
 	r->cg_fd[0] = r->cg_fd[1] = -1;
 	r->cg_slot = -1;
 	r->hold_fd[0] = r->hold_fd[1] = -1;
+	r->dev_cg_fd = -1;
 	if (!s->enabled)
 		return 0;
 	int e = host_init(ret_err);
 	if (e < 0)
 		return e;
 	r->prepared = true;
+	if (s->devices == SANDBOX_DEVICES_RW && s->profile == SANDBOX_SOURCE) {
+		/* discovery refuses such a manifest; this is the sandbox's own word on it */
+		*ret_err = errf("sandbox devices: rw is not allowed in the read-only phase %s", s->phase ? s->phase : "?");
+		e = -EPERM;
+		goto fail;
+	}
+	r->host_dev = s->devices != SANDBOX_DEVICES_NONE;
+	r->dev_ro = s->devices == SANDBOX_DEVICES_RO;
 	if (!s->network && s->netns_fd < 0) {
 		const char *ph = s->phase ? s->phase : "";
 		if (H.netns_fd < 0 || !H.netns_phase || strcmp(H.netns_phase, ph)) {
@@ -1212,6 +1464,8 @@ int sandbox_prepare(struct sandbox_spec *s, char **ret_err)
 	if ((e = plan_fs(s, ret_err)) < 0)
 		goto fail;
 	if ((e = cg_take(s, ret_err)) < 0)
+		goto fail;
+	if (r->dev_ro && (e = devro_enter(s, ret_err)) < 0)
 		goto fail;
 	bool memcg = false;
 	for (size_t i = 0; i < CG_MAX; i++)
@@ -1235,6 +1489,8 @@ int sandbox_attach(struct sandbox_spec *s, pid_t pid)
 	for (size_t i = 0; i < CG_MAX; i++)
 		if (r->cg_fd[i] >= 0 && write(r->cg_fd[i], num, (size_t)n) < 0)
 			return -errno;
+	if (r->dev_cg_fd >= 0 && write(r->dev_cg_fd, num, (size_t)n) < 0)
+		return -errno;
 	return 0;
 }
 
@@ -1252,6 +1508,10 @@ void sandbox_started(struct sandbox_spec *s, pid_t pid)
 
 unsigned long sandbox_clone_flags(const struct sandbox_spec *s)
 {
+	/* devices: rw keeps the host's IPC namespace: device-mapper tools (lvm) wait on a SysV
+	 * semaphore that udev's rules release, in the host's namespace, once the nodes exist */
+	if (s && s->enabled && s->devices == SANDBOX_DEVICES_RW)
+		return CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS;
 	return s && s->enabled ? CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS : 0;
 }
 
@@ -1291,7 +1551,10 @@ void sandbox_release(struct sandbox_spec *s)
 	struct sandbox_run *r = &s->run;
 	if (!r->prepared)
 		return;
-	if (r->cg_slot >= 0 && (size_t)r->cg_slot < H.n_slots)
+	/* the slot's next actor may not declare devices: ro */
+	if (r->dev_bpf_dir && devro_prog_op(r->dev_bpf_dir, BPF_PROG_DETACH) < 0 && r->cg_slot >= 0)
+		H.slots[r->cg_slot].busy = true; /* never used again: the rule is stuck on it */
+	else if (r->cg_slot >= 0 && (size_t)r->cg_slot < H.n_slots)
 		H.slots[r->cg_slot].busy = false;
 	reaper_close(r->hold_fd[0]);
 	reaper_close(r->hold_fd[1]);
@@ -1305,6 +1568,7 @@ void sandbox_release(struct sandbox_spec *s)
 	r->cg_fd[0] = r->cg_fd[1] = -1;
 	r->cg_slot = -1;
 	r->hold_fd[0] = r->hold_fd[1] = -1;
+	r->dev_cg_fd = -1;
 }
 
 /* ---- the child: from here on only async-signal-safe calls, no allocation ---- */
@@ -1601,8 +1865,49 @@ static int fresh_tmpfs(const char *dir, const char *opts, char *const *keep, siz
 	return e;
 }
 
+/* Hides the audit store's files behind an empty read-only file made in dir (a fresh tmpfs). */
+static int mask_store(const struct sandbox_run *r, const char *empty, const char **ret_what)
+{
+	if (!r->n_mask)
+		return 0;
+	int fd = open(empty, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	TRY(fd, "creating the mask of the audit store");
+	close(fd);
+	for (size_t i = 0; i < r->n_mask; i++) {
+		TRY(mount(empty, r->mask[i], NULL, MS_BIND, NULL), "hiding the audit store");
+		TRY(remount_ro(r->mask[i], MS_NOSUID | MS_NODEV | MS_NOEXEC), "hiding the audit store");
+	}
+	unlink(empty);
+	return 0;
+}
+
+/* sandbox devices: the host's /dev as inherited (the disks, /dev/mapper, /dev/disk/by-*), read-only
+ * for ro (the devices cgroup keeps the disks unwritable: see devro_take). What would let it reach
+ * past its namespaces is covered: the terminals (/dev/pts), the host's POSIX message queues and
+ * huge pages, each by an empty read-only tmpfs; /dev/shm is a fresh one of its own. */
+static int host_dev(const struct sandbox_run *r, const char **ret_what)
+{
+	static const char *const hide[] = {"/dev/pts", "/dev/mqueue", "/dev/hugepages"};
+	for (size_t i = 0; i < ELEMENTSOF(hide); i++)
+		if (mount("tmpfs", hide[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0755") < 0 &&
+		    errno != ENOENT && errno != ENOTDIR) {
+			*ret_what = "covering the host's /dev/pts, /dev/mqueue or /dev/hugepages";
+			return -errno;
+		}
+	TRY(mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=64m"),
+	    "mounting a fresh /dev/shm over the host's");
+	int e = mask_store(r, "/dev/shm/.leapp-masked", ret_what);
+	if (e < 0)
+		return e;
+	if (r->dev_ro)
+		TRY(remount_ro("/dev", MS_NOSUID | MS_NOEXEC), "making the host's /dev read-only");
+	return 0;
+}
+
 static int make_dev(const struct sandbox_run *r, const char **ret_what)
 {
+	if (r->host_dev)
+		return host_dev(r, ret_what);
 	static const struct {
 		const char *name;
 		unsigned maj, min;
@@ -1617,17 +1922,9 @@ static int make_dev(const struct sandbox_run *r, const char **ret_what)
 	TRY(symlink("/proc/self/fd/2", "/dev/stderr"), "creating /dev/stderr");
 	if (r->fresh_run)
 		TRY(symlink("/run/shm", "/dev/shm"), "creating /dev/shm");
-	if (r->n_mask) {
-		static const char empty[] = "/dev/.leapp-masked";
-		int fd = open(empty, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-		TRY(fd, "creating the mask of the audit store");
-		close(fd);
-		for (size_t i = 0; i < r->n_mask; i++) {
-			TRY(mount(empty, r->mask[i], NULL, MS_BIND, NULL), "hiding the audit store");
-			TRY(remount_ro(r->mask[i], MS_NOSUID | MS_NODEV | MS_NOEXEC), "hiding the audit store");
-		}
-		unlink(empty);
-	}
+	int e = mask_store(r, "/dev/.leapp-masked", ret_what);
+	if (e < 0)
+		return e;
 	TRY(remount_ro("/dev", MS_NOSUID | MS_NOEXEC), "making /dev read-only");
 	return 0;
 }

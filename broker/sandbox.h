@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "leapp/manifest.h"
+
 enum sandbox_profile {
 	SANDBOX_SOURCE,        /* FactsCollection ... Download: system read-only */
 	SANDBOX_INTERIM_PREP,  /* InterimPreparation: + target userspace, /boot if declared */
@@ -33,6 +35,10 @@ struct sandbox_run {
 	bool ro_all;                /* remount every mount read-only, except below rw[] */
 	bool rw_nodev;              /* the writable binds get nosuid,nodev */
 	bool efivars_rw;
+	bool host_dev;              /* the host's /dev instead of the private one (sandbox devices) */
+	bool dev_ro;                /* ... read-only, and the devices cgroup lets it only read disks */
+	int dev_cg_fd;              /* that devices cgroup's cgroup.procs (borrowed), or -1 */
+	const char *dev_bpf_dir;    /* or its own v2 cgroup, where the device program is attached (borrowed) */
 	char *ro_dirs[SANDBOX_MAX_PATHS]; /* bound read-only first, in a writable root (the log directory) */
 	char *rw[SANDBOX_MAX_PATHS];    /* bound writable */
 	char *ro[SANDBOX_MAX_PATHS];    /* bound read-only inside a writable one (el*userspace) */
@@ -62,6 +68,7 @@ struct sandbox_spec {
 	const char *userspace;      /* unused: every <statedir>/el*userspace is the target userspace */
 	const char *exec, *datadir, *bindir; /* must stay visible, even below /tmp (NULL: none) */
 	bool network, mounts, boot;
+	enum sandbox_devices devices; /* the host's /dev: none, ro or rw (not rw in SANDBOX_SOURCE) */
 	char *const *writes;        /* extra writable paths, relative to root */
 	size_t n_writes;
 	long long memory_mb, cpu_seconds, open_files, pids;

@@ -1,36 +1,16 @@
 /* FactsCollection: /boot/loader/entries, /boot/grub2/grubenv, and which entry boots by default. */
-#include <limits.h>
-#include <sys/stat.h>
-
 #include "fs.h"
 #include "boot.h"
 #include "leapp/actor.h"
 
 /* grubenv is often a symlink into the ESP (../efi/EFI/<id>/grubenv); an absolute link must
- * be followed under --root, not on the machine that runs leapp. */
+ * be followed under --root, not on the machine that runs leapp: resolved inside the root (a
+ * missing target leaves the path as it is, and the read reports it absent). */
 static char *grubenv_path(void)
 {
-	char *p = actor_path("/boot/grub2/grubenv");
-	for (int hops = 0; hops < 8; hops++) {
-		struct stat st;
-		if (lstat(p, &st) < 0 || !S_ISLNK(st.st_mode))
-			return p;
-		char link[PATH_MAX];
-		ssize_t n = readlink(p, link, sizeof(link) - 1);
-		if (n <= 0)
-			return p;
-		link[n] = 0;
-		char *next;
-		if (link[0] == '/')
-			next = actor_path(link);
-		else {
-			char *slash = strrchr(p, '/');
-			*slash = 0;
-			next = xasprintf("%s/%s", p, link);
-		}
-		free(p);
-		p = next;
-	}
+	char *p = NULL;
+	if (fs_root_host_path("/boot/grub2/grubenv", &p) < 0)
+		return actor_path("/boot/grub2/grubenv");
 	return p;
 }
 

@@ -5,7 +5,6 @@
  * files). Read under --root; upstream looks at leapp's own environment instead, which says
  * nothing about the services and logins of the system. */
 #include <ctype.h>
-#include <dirent.h>
 #include <glob.h>
 
 #include "fs.h"
@@ -90,18 +89,15 @@ static void scan_shell_files(json_t *used)
 					    "/etc/sysconfig/init"};
 	for (size_t i = 0; i < ELEMENTSOF(files); i++)
 		scan_variables(files[i], used);
-	_cleanup_free_ char *dir = actor_path("/etc/profile.d");
-	struct dirent **ents = NULL;
-	int n = scandir(dir, &ents, NULL, alphasort);
-	for (int i = 0; i < n; i++) {
-		size_t l = strlen(ents[i]->d_name);
-		if (l > 3 && !strcmp(ents[i]->d_name + l - 3, ".sh")) {
-			_cleanup_free_ char *p = xasprintf("/etc/profile.d/%s", ents[i]->d_name);
+	/* listed inside the root, like the files are read (sorted) */
+	char **names = NULL;
+	int n = fs_root_dir_list("/etc/profile.d", ".sh", &names);
+	for (int i = 0; i < n; i++)
+		if (strlen(names[i]) > 3) {
+			_cleanup_free_ char *p = xasprintf("/etc/profile.d/%s", names[i]);
 			scan_variables(p, used);
 		}
-		free(ents[i]);
-	}
-	free(ents);
+	fs_strv_free(names);
 }
 
 int main(int argc, char **argv)

@@ -188,9 +188,6 @@ static void scan_crypttab(json_t *dumps)
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	int r = fs_root_dev_prepare(actor_root());
-	if (r < 0)
-		actor_warning("cannot see the disks (devtmpfs on /dev): %s", strerror(-r));
 	json_t *dumps = json_array(), *rd = json_array();
 	scan_crypttab(dumps);
 	_cleanup_free_ char *cmdline = NULL;

@@ -1,1 +1,1 @@
-$(eval $(call c_actor,pam_scanner,actors/pam_scanner,pam_scanner.c,,,))
+$(eval $(call c_actor,pam_scanner,actors/pam_scanner,pam_scanner.c,,,fs))

@@ -1,7 +1,8 @@
-/* FactsCollection: which PAM modules each /etc/pam.d file uses. */
+/* FactsCollection: which PAM modules each /etc/pam.d file uses. The files are read inside the root:
+ * authselect's are absolute symlinks (/etc/pam.d/system-auth -> /etc/authselect/system-auth). */
 #include <ctype.h>
-#include <dirent.h>
 
+#include "fs.h"
 #include "leapp/actor.h"
 
 /* The module of one pam.d line: "[-]type control module [args]", control possibly
@@ -47,28 +48,16 @@ static char *line_module(char *l)
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	_cleanup_free_ char *dir = actor_path("/etc/pam.d");
 	json_t *uses = json_object(); /* module -> [files] */
-	DIR *d = opendir(dir);
 	char **names = NULL;
-	size_t n = 0;
-	if (d) {
-		struct dirent *de;
-		while ((de = readdir(d)))
-			if (de->d_name[0] != '.') {
-				names = xrealloc(names, (n + 1) * sizeof(char *));
-				names[n++] = xstrdup(de->d_name);
-			}
-		closedir(d);
-	}
-	if (n)
-		qsort(names, n, sizeof(char *), str_cmp_qsort);
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *p = path_join(dir, names[i]);
-		_cleanup_free_ char *data = NULL;
-		if (read_file(p, 1u << 20, &data, NULL) < 0)
+	int n = fs_root_dir_list("/etc/pam.d", NULL, &names); /* sorted */
+	for (int i = 0; i < n; i++) {
+		if (names[i][0] == '.')
 			continue;
 		_cleanup_free_ char *shown = xasprintf("/etc/pam.d/%s", names[i]);
+		_cleanup_free_ char *data = NULL;
+		if (fs_root_read(shown, 1u << 20, &data, NULL) < 0)
+			continue;
 		char *save = NULL;
 		for (char *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 			_cleanup_free_ char *m = line_module(l);
@@ -83,9 +72,8 @@ int main(int argc, char **argv)
 			if (!last || strcmp(json_string_value(json_array_get(files, last - 1)), shown))
 				json_array_append_new(files, json_string(shown));
 		}
-		free(names[i]);
 	}
-	free(names);
+	fs_strv_free(names); /* NULL when the directory could not be listed */
 	size_t nm = json_object_size(uses), k = 0;
 	const char **mods = xcalloc(nm ? nm : 1, sizeof(char *));
 	const char *key;

@@ -1,5 +1,4 @@
 /* FactsCollection: the repository files and dnf.conf, read with dnf's rules. */
-#include <dirent.h>
 #include <strings.h>
 
 #include "fs.h"
@@ -58,25 +57,14 @@ static int dnfconf_cb(const char *section, const char *key, const char *value, i
 /* Parse every *.repo file of one repository directory, in name order as dnf lists them. */
 static void scan_dir(const char *dir, const struct repo_vars *vars, bool gpgcheck, json_t *out)
 {
-	_cleanup_free_ char *full = actor_path(dir);
-	DIR *d = opendir(full);
-	if (!d)
-		return;
+	/* listed and opened inside the root: a symlinked reposdir or repo file resolves there */
 	char **names = NULL;
-	size_t n = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || !str_endswith(de->d_name, ".repo"))
-			continue;
-		names = xrealloc(names, (n + 1) * sizeof(char *));
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(char *), str_cmp_qsort);
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *path = path_join(full, names[i]);
+	int n = fs_root_dir_list(dir, ".repo", &names); /* sorted */
+	for (int i = 0; i < n; i++) {
 		_cleanup_free_ char *shown = path_join(dir, names[i]);
+		_cleanup_free_ char *path = NULL;
+		if (names[i][0] == '.' || fs_root_host_path(shown, &path) < 0)
+			continue;
 		struct repo_file *f = NULL;
 		_cleanup_free_ char *err = NULL;
 		if (repofile_parse(path, shown, vars, gpgcheck, &f, &err) < 0) {
@@ -94,9 +82,8 @@ static void scan_dir(const char *dir, const struct repo_vars *vars, bool gpgchec
 			json_array_append_new(out, repofile_to_json(f));
 			repofile_free(f);
 		}
-		free(names[i]);
 	}
-	free(names);
+	fs_strv_free(names);
 }
 
 int main(int argc, char **argv)

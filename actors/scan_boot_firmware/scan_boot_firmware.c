@@ -128,9 +128,6 @@ static void scan_grub_devices(void)
 		json_decref(si);
 		return;
 	}
-	int r = fs_root_dev_prepare(actor_root());
-	if (r < 0)
-		actor_warning("cannot see the disks (devtmpfs on /dev): %s", strerror(-r));
 	json_t *disks = json_array(), *d, *grub = json_array();
 	disks_of(name, disks, 0);
 	json_array_foreach(disks, i, d)

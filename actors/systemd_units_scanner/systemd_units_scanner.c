@@ -1,42 +1,35 @@
 /* FactsCollection: enabled systemd units, from the links in /etc/systemd/system. A missing
  * directory means none are enabled. */
-#include <dirent.h>
-#include <limits.h>
-
+#include "fs.h"
 #include "leapp/actor.h"
 
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	_cleanup_free_ char *dir = actor_path("/etc/systemd/system");
 	json_t *wanted_by = json_object();
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			const char *n = de->d_name;
-			size_t l = strlen(n);
-			const char *suffix = str_endswith(n, ".wants") ? ".wants" : str_endswith(n, ".requires") ? ".requires" : NULL;
-			if (n[0] == '.' || !suffix)
+	/* listed inside the root: a .wants directory may be a symlink, absolute ones included */
+	char **ents = NULL;
+	int ne = fs_root_dir_list("/etc/systemd/system", NULL, &ents);
+	for (int i = 0; i < ne; i++) {
+		const char *n = ents[i];
+		size_t l = strlen(n);
+		const char *suffix = str_endswith(n, ".wants") ? ".wants" : str_endswith(n, ".requires") ? ".requires" : NULL;
+		if (n[0] == '.' || !suffix)
+			continue;
+		_cleanup_free_ char *target = xstrndup(n, l - strlen(suffix));
+		_cleanup_free_ char *sub = xasprintf("/etc/systemd/system/%s", n);
+		char **units = NULL;
+		int nu = fs_root_dir_list(sub, NULL, &units);
+		for (int u = 0; u < nu; u++) {
+			if (units[u][0] == '.')
 				continue;
-			_cleanup_free_ char *target = xstrndup(n, l - strlen(suffix));
-			_cleanup_free_ char *sub = path_join(dir, n);
-			DIR *sd = opendir(sub);
-			if (!sd)
-				continue;
-			struct dirent *ue;
-			while ((ue = readdir(sd))) {
-				if (ue->d_name[0] == '.')
-					continue;
-				json_t *prev = json_object_get(wanted_by, ue->d_name);
-				_cleanup_free_ char *v =
-					prev ? xasprintf("%s,%s", json_string_value(prev), target) : xstrdup(target);
-				json_object_set_new(wanted_by, ue->d_name, json_string(v));
-			}
-			closedir(sd);
+			json_t *prev = json_object_get(wanted_by, units[u]);
+			_cleanup_free_ char *v = prev ? xasprintf("%s,%s", json_string_value(prev), target) : xstrdup(target);
+			json_object_set_new(wanted_by, units[u], json_string(v));
 		}
-		closedir(d);
+		fs_strv_free(units);
 	}
+	fs_strv_free(ents); /* NULL when absent: no unit enabled */
 	/* sorted names, and each unit's targets sorted too, so the message is deterministic */
 	size_t n = json_object_size(wanted_by), k = 0;
 	const char **names = xcalloc(n ? n : 1, sizeof(char *));
@@ -64,11 +57,8 @@ int main(int argc, char **argv)
 	}
 	free(names);
 	json_t *out = json_pack("{s:o, s:o}", "enabled", enabled, "wanted_by", wb);
-	_cleanup_free_ char *dt = path_join(dir, "default.target");
-	char link[PATH_MAX];
-	ssize_t ll = readlink(dt, link, sizeof(link) - 1);
-	if (ll > 0) {
-		link[ll] = 0;
+	_cleanup_free_ char *link = NULL;
+	if (fs_root_readlink("/etc/systemd/system/default.target", &link) == 0 && *link) {
 		const char *base = strrchr(link, '/');
 		json_object_set_new(out, "default_target", json_string(base ? base + 1 : link));
 	}

@@ -83,9 +83,6 @@ static void check_device(const char *name, const char *sysdir, json_t *pre, json
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
-	int r = fs_root_dev_prepare(actor_root());
-	if (r < 0)
-		actor_warning("cannot see the disks (devtmpfs on /dev): %s", strerror(-r));
 	json_t *pre = json_array(), *post = json_array(), *und = json_array();
 	_cleanup_free_ char *sb = actor_path("/sys/block");
 	struct dirent **disks = NULL;

@@ -17,9 +17,7 @@ static void list_add(char **list, const char *s)
 /* grub2-install on each disk, and one report saying how it went. */
 static void grub_core_update(json_t *devs)
 {
-	int r = fs_root_dev_prepare(actor_root());
-	if (r < 0)
-		actor_warning("devtmpfs on /dev: %s", strerror(-r));
+	int r;
 	const char *scratch = actor_scratch_dir();
 	_cleanup_free_ char *log = scratch ? xasprintf("%s/grub2-install.log", scratch) : NULL;
 	_cleanup_free_ char *ok = xstrdup(""), *failed = xstrdup("");

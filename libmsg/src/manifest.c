@@ -166,7 +166,7 @@ static int manifest_parse_config(struct manifest *m, const struct ynode *cfg, co
 static int manifest_parse_sandbox(struct manifest *m, const struct ynode *sb, const char *path, char **ret_err)
 {
 	int r;
-	static const char *const sk[] = {"network", "writes", "mounts", "boot", "host_mountinfo"};
+	static const char *const sk[] = {"network", "writes", "mounts", "boot", "host_mountinfo", "devices"};
 	if (sb->kind != YNODE_MAP) {
 		r = err_at(ret_err, path, sb->line, "key 'sandbox' must be a map");
 		return r;
@@ -178,6 +178,15 @@ static int manifest_parse_sandbox(struct manifest *m, const struct ynode *sb, co
 	    (r = get_bool(sb, "host_mountinfo", path, &m->sandbox.host_mountinfo, ret_err)) < 0 ||
 	    (r = get_strlist(sb, "writes", path, &m->sandbox.writes, &m->sandbox.n_writes, ret_err)) < 0)
 		return r;
+	const struct ynode *dev = ynode_get(sb, "devices");
+	if (dev) {
+		bool ro = dev->kind == YNODE_SCALAR && !strcmp(dev->scalar, "ro");
+		bool rw = dev->kind == YNODE_SCALAR && !strcmp(dev->scalar, "rw");
+		if (!ro && !rw)
+			return err_at(ret_err, path, dev->line, "sandbox devices must be ro or rw");
+		m->sandbox.devices = ro ? SANDBOX_DEVICES_RO : SANDBOX_DEVICES_RW;
+		m->sandbox.line_devices = dev->line;
+	}
 	for (size_t i = 0; i < m->sandbox.n_writes; i++)
 		if (m->sandbox.writes[i][0] != '/') {
 			r = err_at(ret_err, path, ynode_get(sb, "writes")->line, "sandbox writes must be absolute paths");

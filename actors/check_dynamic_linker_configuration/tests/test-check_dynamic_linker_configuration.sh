@@ -36,4 +36,10 @@ for w in /opt/legacy/lib64 /etc/ld.so.conf.d/vendor.conf libfaketime "LD_LIBRARY
 	t_check "the summary names $w" grep -qF -- "$w" <<<"$S"
 done
 t_eq "not an inhibitor" "false" "$(printf '%s' "$A_OUT" | jq '.reports[0].groups | index("inhibitor") != null')"
+# /etc/profile.d behind an absolute symlink is listed inside the root, not on the host
+mv "$R/etc/profile.d" "$R/etc/profile.d-real"
+ln -s /etc/profile.d-real "$R/etc/profile.d"
+run_actor dynamic_linker_scanner "$R"
+t_eq "scanner: a symlinked profile.d is listed inside the root" '["LD_PRELOAD /etc/environment 1","LD_LIBRARY_PATH /etc/profile.d/vendor.sh 2"]' \
+	"$(msg DynamicLinkerConfiguration '[.used_variables[] | "\(.name) \(.file) \(.line)"]')"
 t_done

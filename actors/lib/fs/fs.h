@@ -80,10 +80,4 @@ bool fs_is_exec(const char *path);
  * there). Returns a malloc'd "/..." string; never NULL. */
 char *fs_path_normalize(const char *base, const char *path);
 
-/* Device nodes for an actor that reads or writes disks (a sandbox gives actors a private /dev
- * without them): with root "/", mount a devtmpfs over /dev in the actor's own mount namespace
- * (its manifest must declare sandbox mounts); under another root the devices are that root's
- * dev/ entries and nothing is done. Returns 0 or -errno. */
-int fs_root_dev_prepare(const char *root);
-
 #endif

@@ -1,4 +1,4 @@
-/* Paths inside the root: lexical normalization, and device nodes for actors that read disks. */
+/* Paths inside the root: lexical normalization. */
 #include "fs.h"
 
 #include <errno.h>
@@ -34,15 +34,4 @@ char *fs_path_normalize(const char *base, const char *path)
 		strcpy(out, "/");
 	free(parts);
 	return out;
-}
-
-int fs_root_dev_prepare(const char *root)
-{
-	static int done = 1;
-	if (strcmp(root, "/"))
-		return 0;
-	if (done <= 0)
-		return done;
-	done = mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755") < 0 ? -errno : 0;
-	return done;
 }

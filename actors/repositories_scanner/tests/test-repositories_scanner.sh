@@ -67,4 +67,11 @@ mv "$R/etc/yum.repos.d/a.repo" "$R/srv/repos/"
 echo 'reposdir=/srv/repos' >>"$R/etc/dnf/dnf.conf"
 run_actor repositories_scanner "$R" "$IN"
 t_eq "reposdir from dnf.conf" '"/srv/repos/a.repo"' "$(msg RepositoriesFacts '[.repositories[].file] | join(" ")')"
+# a repo file that is an absolute symlink is read inside the root, not on the host
+mkdir -p "$R/srv/shared"
+mv "$R/srv/repos/a.repo" "$R/srv/shared/a.repo"
+ln -s /srv/shared/a.repo "$R/srv/repos/a.repo"
+run_actor repositories_scanner "$R" "$IN"
+t_eq "an absolutely symlinked repo file is read inside the root" '"/srv/repos/a.repo" 0' \
+	"$(msg RepositoriesFacts '[.repositories[].file] | join(" ")') $(printf '%s' "$A_OUT" | jq '.reports | length')"
 t_done

@@ -9,11 +9,20 @@
 
 enum stage { STAGE_BEFORE = 0, STAGE_MAIN = 1, STAGE_AFTER = 2 };
 
+/* sandbox devices: the host's /dev instead of the private one (DESIGN.md section 6) */
+enum sandbox_devices {
+	SANDBOX_DEVICES_NONE = 0, /* the private /dev: null, zero, full, random, urandom, tty */
+	SANDBOX_DEVICES_RO,       /* the host's /dev, read-only: block devices can be read, not written */
+	SANDBOX_DEVICES_RW,       /* the host's /dev, read-write (phases that may change the system only) */
+};
+
 struct sandbox_decl {
 	bool network;       /* may use the network */
 	bool mounts;        /* may call the mount family */
 	bool boot;          /* may write /boot (InterimPreparation) */
 	bool host_mountinfo;/* wants the broker-captured host mountinfo */
+	enum sandbox_devices devices;
+	int line_devices;   /* the line of the devices key, for errors; 0 when absent */
 	char **writes;      /* extra writable paths (absolute, under --root) */
 	size_t n_writes;
 };
