@@ -11,7 +11,8 @@
 # (appended to leapp-upgrade.log) shows the address before upgrade.service started, and the
 # upgrade finished as without the network. The upgrade without the switch (test-vm-upgrade.sh)
 # has no network in its initramfs and runs with -nic none.
-#   VM_KEEP=1   keep the work directory ($T_BUILD/vm-test/network)
+#   VM_KEEP=1              keep the work directory ($T_BUILD/vm-test/network)
+#   VM_NET_MODES="scripts" the modes to boot (default: network-manager scripts)
 # san: skip (boots the plain build's image in QEMU for minutes; the sanitizers add nothing there)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/vmlib.sh"
@@ -72,6 +73,10 @@ one_mode() {
 	[ "$T_FAILS" = "$fails" ] || vm_print_console "$KEEP/console-network-$mode.log"
 }
 
-one_mode network-manager static_keyfile "$STATIC" rd.neednet=1
-one_mode scripts no_prepare 10.0.2.15 rd.neednet=1 ip=dhcp
+for m in ${VM_NET_MODES:-network-manager scripts}; do
+	case $m in
+	network-manager) one_mode network-manager static_keyfile "$STATIC" rd.neednet=1 ;;
+	scripts) one_mode scripts no_prepare 10.0.2.15 rd.neednet=1 ip=dhcp ;;
+	esac
+done
 vm_done
