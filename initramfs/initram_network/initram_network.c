@@ -37,7 +37,10 @@ static const char dropin[] =
 	"# written by leapp's initram_network (LEAPP_DEVEL_INITRAM_NETWORK): the upgrade after the network\n"
 	"[Unit]\n"
 	"Wants=network-online.target nm-wait-online-initrd.service\n"
-	"After=network-online.target nm-wait-online-initrd.service dracut-initqueue.service\n";
+	"After=network-online.target nm-wait-online-initrd.service dracut-initqueue.service\n"
+	"[Service]\n"
+	"# the addresses the upgrade starts with, in the journal (kept in leapp-upgrade.log)\n"
+	"ExecStartPre=-/bin/sh -c \"ip -4 -o address show scope global\"\n";
 
 static void write_or_die(const char *path, const void *data, size_t len, mode_t mode)
 {

@@ -33,6 +33,7 @@ t_eq "NetworkManager in the userspace" '["NetworkManager"]' "$(msg TargetUserSpa
 t_eq "the keyfile copied, 0600" "600 $(md5sum <"$R/etc/NetworkManager/system-connections/eth0.nmconnection")" \
 	"$(stat -c %a "$M/files/etc/NetworkManager/system-connections/eth0.nmconnection") $(md5sum <"$M/files/etc/NetworkManager/system-connections/eth0.nmconnection")"
 t_check "upgrade.service after the network" grep -q '^After=network-online.target nm-wait-online-initrd.service' "$M/50-leapp-network.conf"
+t_check "... and it logs the addresses it starts with" grep -qx 'ExecStartPre=-/bin/sh -c "ip -4 -o address show scope global"' "$M/50-leapp-network.conf"
 LEAPP_DEVEL_INITRAM_NETWORK=scripts run_actor initram_network "$R" "$F_DIR/in.json"
 t_eq "scripts: the network module, ip=dhcp" "network rd.neednet=1 ip=dhcp null" \
 	"$(msgr UpgradeInitramfsTasks '.include_dracut_modules[0].name') $(msgr UpgradeKernelCmdlineArgTasks '[.to_add[] | "\(.key)=\(.value)"] | join(" ")') $(msg TargetUserSpaceTasks .)"

@@ -8,7 +8,8 @@
 # Each time the upgrade entry gets rd.neednet=1 and upgrade.service waits for the network. The VM
 # has one NIC on QEMU's user-mode network with restrict=on (the guest can reach nothing beyond
 # QEMU itself; nothing is contacted). On the disk afterwards, the journal of the initramfs
-# (appended to leapp-upgrade.log) shows the address before upgrade.service started, and the
+# (appended to leapp-upgrade.log) shows the address (upgrade.service logs `ip -4 address` before
+# its script starts) before the upgrade started, and the
 # upgrade finished as without the network. The upgrade without the switch (test-vm-upgrade.sh)
 # has no network in its initramfs and runs with -nic none.
 #   VM_KEEP=1              keep the work directory ($T_BUILD/vm-test/network)
@@ -67,8 +68,9 @@ one_mode() {
 	addr_line=$(grep -anE "${want//./\\.}" <<<"$j" | head -1)
 	t_check "$mode: the interface came up with $want" test -n "$addr_line"
 	vm_log "$mode: address: ${addr_line#*:}"
-	start_line=$(grep -anE 'Starting .*[Uu]pgrade|system upgrade: starting' <<<"$j" | head -1)
-	t_check "$mode: ... before upgrade.service started" test -n "$addr_line" -a -n "$start_line" -a "${addr_line%%:*}" -lt "${start_line%%:*}"
+	# upgrade.service logs the addresses (its ExecStartPre), then its script starts leapp
+	start_line=$(grep -anE 'system upgrade: starting' <<<"$j" | head -1)
+	t_check "$mode: ... before the upgrade started" test -n "$addr_line" -a -n "$start_line" -a "${addr_line%%:*}" -lt "${start_line%%:*}"
 	t_check "$mode: network-online.target was reached" grep -aqE 'Reached target .*Network is Online' <<<"$j"
 	[ "$T_FAILS" = "$fails" ] || vm_print_console "$KEEP/console-network-$mode.log"
 }
