@@ -69,7 +69,7 @@ int frame_reader_feed(struct frame_reader *r, const void *data, size_t len)
 			cap *= 2;
 		/* the peer decides how much is buffered (up to the frame limit): running out of
 		 * memory here is its doing, and an error for the caller, never an abort */
-		char *b = realloc(r->buf, cap);
+		char *b = util_realloc_try(r->buf, cap);
 		if (!b)
 			return -ENOMEM;
 		r->buf = b;
