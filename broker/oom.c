@@ -29,11 +29,12 @@ static void broker_oom(size_t n)
 	if (getpid() != broker_pid)
 		_exit(127);
 	fflush(NULL);
-	char msg[256];
+	char msg[256], what[64] = "an allocation failed";
+	if (n)
+		snprintf(what, sizeof(what), "an allocation of %zu bytes failed", n);
 	int len = snprintf(msg, sizeof(msg),
-			   "leapp: error: out of memory (an allocation of %zu bytes failed): stopped; the audit store keeps "
-			   "what was committed before\n",
-			   n);
+			   "leapp: error: out of memory (%s): stopped; the audit store keeps what was committed before\n",
+			   what);
 	if (len > 0) {
 		ssize_t w _unused_ = write(2, msg, (size_t)len < sizeof(msg) ? (size_t)len : sizeof(msg) - 1);
 	}

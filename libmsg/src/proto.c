@@ -42,7 +42,7 @@ void frame_reader_init(struct frame_reader *r, uint32_t max)
 	r->max = max ? max : FRAME_DEFAULT_MAX;
 	r->zone = msgpack_zone_new(8192);
 	if (!r->zone)
-		abort();
+		util_oom(8192);
 }
 
 void frame_reader_clear(struct frame_reader *r)

@@ -12,7 +12,7 @@
 static void (*oom_handler)(size_t n);
 static unsigned long alloc_count, alloc_fail_at;
 
-static _noreturn_ void oom(size_t n)
+_noreturn_ void util_oom(size_t n)
 {
 	static bool in_oom;
 	if (oom_handler && !in_oom) {
@@ -36,13 +36,14 @@ void util_alloc_fault_set(unsigned long nth)
 
 unsigned long util_alloc_count(void)
 {
-	return alloc_count;
+	return __atomic_load_n(&alloc_count, __ATOMIC_RELAXED);
 }
 
 /* Count one allocation; true when the test hook says this one fails. */
 static inline bool alloc_fails(void)
 {
-	return ++alloc_count == alloc_fail_at;
+	/* atomic: libuv's threads allocate through the same functions in the broker */
+	return __atomic_add_fetch(&alloc_count, 1, __ATOMIC_RELAXED) == alloc_fail_at;
 }
 
 void *util_realloc_try(void *p, size_t n)
@@ -54,7 +55,7 @@ void *xmalloc(size_t n)
 {
 	void *p = alloc_fails() ? NULL : malloc(n ? n : 1);
 	if (!p)
-		oom(n);
+		util_oom(n);
 	return p;
 }
 
@@ -62,7 +63,7 @@ void *xcalloc(size_t n, size_t m)
 {
 	void *p = alloc_fails() ? NULL : calloc(n ? n : 1, m ? m : 1);
 	if (!p)
-		oom(n * m);
+		util_oom(n * m);
 	return p;
 }
 
@@ -70,7 +71,7 @@ void *xrealloc(void *p, size_t n)
 {
 	p = alloc_fails() ? NULL : realloc(p, n ? n : 1);
 	if (!p)
-		oom(n);
+		util_oom(n);
 	return p;
 }
 
@@ -78,7 +79,7 @@ char *xstrdup(const char *s)
 {
 	char *p = alloc_fails() ? NULL : strdup(s ? s : "");
 	if (!p)
-		oom(s ? strlen(s) + 1 : 1);
+		util_oom(s ? strlen(s) + 1 : 1);
 	return p;
 }
 
@@ -86,7 +87,7 @@ char *xstrndup(const char *s, size_t n)
 {
 	char *p = alloc_fails() ? NULL : strndup(s, n);
 	if (!p)
-		oom(n + 1);
+		util_oom(n + 1);
 	return p;
 }
 
@@ -94,7 +95,7 @@ char *xvasprintf(const char *fmt, va_list ap)
 {
 	char *s;
 	if (alloc_fails() || vasprintf(&s, fmt, ap) < 0)
-		oom(0);
+		util_oom(0);
 	return s;
 }
 

@@ -59,6 +59,9 @@ void *util_realloc_try(void *p, size_t n);
  * util_realloc_try() allocation from now on fails as if memory ran out (0: none); only the
  * broker's test hook (LEAPP_FAULT_ALLOC) calls it. util_alloc_count: allocations so far. */
 void util_oom_handler_set(void (*fn)(size_t n));
+/* What x*() do when an allocation fails (bytes: what was asked, 0 when unknown): the handler,
+ * else a message and abort(). For a library's allocation that failed (e.g. msgpack's). */
+_noreturn_ void util_oom(size_t bytes);
 void util_alloc_fault_set(unsigned long nth);
 unsigned long util_alloc_count(void);
 
