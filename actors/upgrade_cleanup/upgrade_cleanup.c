@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 		remove_tree(&R, us_default, "the target userspace", false);
 	remove_tree(&R, us_new, "a target userspace a killed run left half-made", false);
 	const char *cache = json_string_value(json_object_get(dp, "cache_dir_in_root"));
-	remove_tree(&R, cache ?: "/var/lib/leapp/packages", "the downloaded packages and the repository metadata", cache);
+	remove_tree(&R, cache ?: "/var/lib/leapp/packages", "the downloaded packages and the repository metadata", cache != NULL);
 	remove_tree(&R, "/var/lib/leapp/transaction-test", "the transaction test's rpmdb copy", false);
 	remove_tree(&R, RPM_UPGRADE_MARK, "the RPM upgrade's mark", false);
 	remove_boot_leftovers(&R, art, entry);
