@@ -4,7 +4,7 @@
 #   make check        build plain and sanitized, run every test on both
 #                     (ends with "N passed, N failed")
 #   make check-plain  the plain build only
-#   make check-faults the store's fault injection over every N (long; tests/engine/module.mk)
+#   make check-faults the fault injection over every N: the store, allocations (long; tests/engine/module.mk)
 #   make SAN=1 ...    AddressSanitizer + UBSan build, into build-san/
 #   make bench        run every benchmark; one table of figures, comparisons and goals (+ JSON)
 #   make demo         build and run the demo upgrade

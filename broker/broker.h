@@ -19,6 +19,13 @@ enum {
 	EXIT_INHIBITED = 3,
 };
 
+/* The broker's allocator (oom.c): out of memory stops leapp with exit 1 and a message, never an
+ * abort. broker_alloc_init() first thing in main (it also reads the LEAPP_FAULT_ALLOC test hook);
+ * the notes print the hook's counts (LEAPP_FAULT_ALLOC=count) at the first actor and at exit. */
+void broker_alloc_init(void);
+void broker_alloc_spawn_note(void);
+void broker_alloc_exit_note(void);
+
 /* Options shared by the workflow commands. */
 struct options {
 	char *root;                /* --root, default "/" */

@@ -56,6 +56,7 @@ static int run_command(const struct command *cmd, int argc, char **argv, int ful
 int main(int argc, char **argv)
 {
 	int rc;
+	broker_alloc_init();
 	output_global = output_new(false, false, false);
 	if (argc < 2) {
 		usage(stderr);
@@ -90,5 +91,6 @@ int main(int argc, char **argv)
 		}
 	}
 	output_free(output_global);
+	broker_alloc_exit_note();
 	return rc;
 }

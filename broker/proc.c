@@ -457,6 +457,7 @@ int proc_prepare(struct proc *p, bool hold)
 	struct leapp_ctx *c = e->c;
 	struct stage_run *sr = p->sr;
 	int r;
+	broker_alloc_spawn_note();
 	p->go_fd = -1;
 	p->scratch = path_join(c->statedir, "scratch");
 	{

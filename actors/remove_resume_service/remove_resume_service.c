@@ -1,7 +1,9 @@
 /* FirstBoot (after, the last actor of the upgrade): leapp_resume.service started this run; it
  * has done its work, so the unit and its enablement links go (the links the ResumeService
  * message names, and the ones systemctl enable could have made). systemd keeps running the
- * loaded unit until it finishes. Safe to run twice. */
+ * loaded unit until it finishes. Safe to run twice: when ResumeService says leapp installed the
+ * unit and nothing of it is left, an earlier run removed it (one killed before its commit, whose
+ * report entry went with it), and the entry says so rather than nothing. */
 #include "leapp/actor.h"
 
 #define UNIT_NAME "leapp_resume.service"
@@ -34,13 +36,18 @@ int main(int argc, char **argv)
 		n += remove_one(links[i]);
 	n += remove_one(json_string_value(json_object_get(svc, "unit")));
 	n += remove_one("/etc/systemd/system/" UNIT_NAME);
-	if (n) {
+	if (n || svc) {
 		json_t *e = report_new("leapp_resume.service removed",
-				       UNIT_NAME " resumed the upgrade on the first boot of the upgraded system; its work "
-				       "is done and it was removed.",
+				       n ? UNIT_NAME " resumed the upgrade on the first boot of the upgraded system; its work "
+					   "is done and it was removed."
+					 : UNIT_NAME " resumed the upgrade on the first boot of the upgraded system; its work "
+					   "is done and it is removed already (by an earlier run of this step that was "
+					   "interrupted): neither the unit nor its enablement links are left.",
 				       "info");
 		report_add_group(e, "upgrade process");
 		actor_report(e);
+		if (!n)
+			actor_info(UNIT_NAME " is removed already: nothing left to remove");
 	} else {
 		actor_info(UNIT_NAME " is not installed: nothing to remove");
 	}

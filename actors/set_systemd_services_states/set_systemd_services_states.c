@@ -7,7 +7,9 @@
  * (the package that shipped it was removed or renamed, e.g. ntpd.service) are removed as well:
  * systemd would only complain about them; those whose unit exists under another path are
  * re-created to it, as `systemctl reenable` would (upstream repair_systemd_symlinks). Safe to
- * run twice. */
+ * run twice, and the report says the state either way: a run killed after its changes but
+ * before its commit leaves nothing of its report, so the next run names the units that are
+ * already as asked (and the source's broken links already gone) instead of reporting nothing. */
 #include <dirent.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -21,6 +23,8 @@ static const char *const unit_dirs[] = {"/etc/systemd/system", "/usr/lib/systemd
 
 struct result {
 	json_t *enabled, *disabled, *broken, *repaired, *failed;
+	/* the state found, not changed by this run (for the report only) */
+	json_t *already_enabled, *already_disabled, *already_gone;
 };
 
 static bool valid_unit_name(const char *u)
@@ -160,8 +164,10 @@ static void enable(struct result *res, const char *unit, struct strmap *seen)
 		fail(res, unit, "its unit file has no [Install] section (WantedBy=, RequiredBy=, Alias=): nothing to enable");
 	else if (made)
 		json_array_append_new(res->enabled, json_string(unit));
-	else
+	else {
 		actor_info("%s is enabled already", unit);
+		json_array_append_new(res->already_enabled, json_string(unit));
+	}
 	json_decref(wanted);
 	json_decref(required);
 	json_decref(alias);
@@ -249,8 +255,10 @@ static void disable(struct result *res, const char *unit)
 	each_link(disable_cb, &c);
 	if (c.removed)
 		json_array_append_new(res->disabled, json_string(unit));
-	else if (!c.failed)
+	else if (!c.failed) {
 		actor_info("%s is not enabled", unit);
+		json_array_append_new(res->already_disabled, json_string(unit));
+	}
 }
 
 static void broken_cb(const char *dir, const char *name, const char *target, void *ud)
@@ -288,22 +296,92 @@ static void broken_cb(const char *dir, const char *name, const char *target, voi
 	json_array_append_new(res->broken, json_string(s));
 }
 
+/* The source system's broken enablement links (SystemdServicesInfoSource, paths in the root)
+ * that are gone already: an earlier run removed them, or a package did. Called before this
+ * run removes any, so what it removes is not counted twice. */
+static void source_broken_gone(struct result *res, json_t *facts)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(facts, "broken_symlinks"), i, v) {
+		const char *rel = json_string_value(v);
+		if (!rel || !str_startswith(rel, SYSTEMD_DIR "/") || strstr(rel, "/../"))
+			continue;
+		const char *sub = rel + strlen(SYSTEMD_DIR "/"), *slash = strchr(sub, '/');
+		if (!slash || strchr(slash + 1, '/'))
+			continue; /* only enablement links (one level down), as broken_cb handles */
+		_cleanup_free_ char *dir = xstrndup(sub, slash - sub), *p = actor_path(rel);
+		if (!str_endswith(dir, ".wants") && !str_endswith(dir, ".requires"))
+			continue;
+		struct stat st;
+		if (lstat(p, &st) < 0 && errno == ENOENT)
+			json_array_append_new(res->already_gone, json_sprintf("%s (%s)", slash + 1, dir));
+	}
+}
+
 static void list_lines(struct buf *b, const char *title, json_t *a)
 {
 	if (!json_array_size(a))
 		return;
 	buf_printf(b, "\n%s", title);
-	size_t i;
-	json_t *v;
-	json_array_foreach(a, i, v)
-		buf_printf(b, "\n    - %s", json_string_value(v));
+	size_t i, n = json_array_size(a);
+	/* sorted: the order units were visited in (Also= chains) means nothing to the reader */
+	_cleanup_free_ const char **v = xcalloc(n, sizeof(char *));
+	for (i = 0; i < n; i++)
+		v[i] = json_string_value(json_array_get(a, i));
+	qsort(v, n, sizeof(char *), str_cmp_qsort);
+	for (i = 0; i < n; i++)
+		buf_printf(b, "\n    - %s", v[i]);
+}
+
+/* The info entry (what changed, and what was as asked already) and the medium one (what could
+ * not be done). The info entry's title is the same whether this run or an earlier one made the
+ * changes, so a resumed upgrade's report holds the same entries as an uninterrupted one's. */
+static void report_state(struct result *res)
+{
+	struct buf b = {0};
+	list_lines(&b, "Enabled:", res->enabled);
+	list_lines(&b, "Disabled:", res->disabled);
+	list_lines(&b, "Enablement links removed because the unit no longer exists:", res->broken);
+	list_lines(&b, "Broken enablement links re-created to the unit's file:", res->repaired);
+	bool changed = b.len > 0;
+	list_lines(&b, "Already enabled:", res->already_enabled);
+	list_lines(&b, "Already disabled (no enablement link names them):", res->already_disabled);
+	list_lines(&b, "Broken enablement links of the source system, already removed:", res->already_gone);
+	if (b.len) {
+		buf_append(&b, "", 1);
+		_cleanup_free_ char *summary = xasprintf(
+			"%s%s",
+			changed ? "The upgrade changed which systemd units start at boot."
+				: "The systemd units the upgrade enables and disables were in their target state already (an "
+				  "earlier run of this step that was interrupted, or the system itself, had set them).",
+			b.data);
+		json_t *e = report_new("systemd units enabled and disabled by the upgrade", summary, "info");
+		report_add_group(e, "services");
+		actor_report(e);
+	}
+	buf_free(&b);
+	if (json_array_size(res->failed)) {
+		struct buf f = {0};
+		list_lines(&f, "", res->failed);
+		buf_append(&f, "", 1);
+		_cleanup_free_ char *summary =
+			xasprintf("The upgrade was asked to enable or disable these units and could not:%s", f.data);
+		json_t *e = report_new("Some systemd units could not be enabled or disabled", summary, "medium");
+		report_add_group(e, "services");
+		report_add_hint(e, "Enable or disable them with systemctl once the upgraded system runs.");
+		actor_report(e);
+		buf_free(&f);
+	}
 }
 
 int main(int argc, char **argv)
 {
 	actor_init(argc, argv);
 	json_t *tasks = actor_consume("SystemdServicesTasks");
-	struct result res = {json_array(), json_array(), json_array(), json_array(), json_array()};
+	json_t *facts = actor_consume_last("SystemdServicesInfoSource");
+	struct result res = {json_array(), json_array(), json_array(), json_array(), json_array(),
+			     json_array(), json_array(), json_array()};
 	struct strmap enable_set, disable_set;
 	strmap_init(&enable_set);
 	strmap_init(&disable_set);
@@ -333,38 +411,19 @@ int main(int argc, char **argv)
 		if (enable_set.keys[k])
 			enable(&res, enable_set.keys[k], &seen);
 	strmap_clear(&seen, NULL);
+	source_broken_gone(&res, facts);
 	each_link(broken_cb, &res);
+	report_state(&res);
 
-	struct buf b = {0};
-	list_lines(&b, "Enabled:", res.enabled);
-	list_lines(&b, "Disabled:", res.disabled);
-	list_lines(&b, "Enablement links removed because the unit no longer exists:", res.broken);
-	list_lines(&b, "Broken enablement links re-created to the unit's file:", res.repaired);
-	if (b.len) {
-		buf_append(&b, "", 1);
-		_cleanup_free_ char *summary = xasprintf("The upgrade changed which systemd units start at boot.%s", b.data);
-		json_t *e = report_new("systemd units enabled and disabled by the upgrade", summary, "info");
-		report_add_group(e, "services");
-		actor_report(e);
-	}
-	buf_free(&b);
-	if (json_array_size(res.failed)) {
-		struct buf f = {0};
-		list_lines(&f, "", res.failed);
-		buf_append(&f, "", 1);
-		_cleanup_free_ char *summary =
-			xasprintf("The upgrade was asked to enable or disable these units and could not:%s", f.data);
-		json_t *e = report_new("Some systemd units could not be enabled or disabled", summary, "medium");
-		report_add_group(e, "services");
-		report_add_hint(e, "Enable or disable them with systemctl once the upgraded system runs.");
-		actor_report(e);
-		buf_free(&f);
-	}
 	actor_produce("SystemdServicesResult",
 		      json_pack("{s:o, s:o, s:o, s:o, s:o}", "enabled", res.enabled, "disabled", res.disabled, "removed_broken",
 				res.broken, "repaired", res.repaired, "failed", res.failed));
 	strmap_clear(&enable_set, NULL);
 	strmap_clear(&disable_set, NULL);
+	json_decref(res.already_enabled);
+	json_decref(res.already_disabled);
+	json_decref(res.already_gone);
+	json_decref(facts);
 	json_decref(tasks);
 	return actor_finish();
 }

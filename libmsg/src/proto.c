@@ -42,7 +42,7 @@ void frame_reader_init(struct frame_reader *r, uint32_t max)
 	r->max = max ? max : FRAME_DEFAULT_MAX;
 	r->zone = msgpack_zone_new(8192);
 	if (!r->zone)
-		abort();
+		util_oom(8192);
 }
 
 void frame_reader_clear(struct frame_reader *r)
@@ -69,7 +69,7 @@ int frame_reader_feed(struct frame_reader *r, const void *data, size_t len)
 			cap *= 2;
 		/* the peer decides how much is buffered (up to the frame limit): running out of
 		 * memory here is its doing, and an error for the caller, never an abort */
-		char *b = realloc(r->buf, cap);
+		char *b = util_realloc_try(r->buf, cap);
 		if (!b)
 			return -ENOMEM;
 		r->buf = b;

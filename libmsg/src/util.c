@@ -8,58 +8,94 @@
 #include <sys/stat.h>
 #include <time.h>
 
-static _noreturn_ void oom(void)
+/* The allocation hook (util.h): the handler the broker sets, and the test-only fault. */
+static void (*oom_handler)(size_t n);
+static unsigned long alloc_count, alloc_fail_at;
+
+_noreturn_ void util_oom(size_t n)
 {
+	static bool in_oom;
+	if (oom_handler && !in_oom) {
+		in_oom = true; /* a handler that runs out of memory itself ends here, not in a loop */
+		oom_handler(n);
+	}
 	static const char msg[] = "leapp: out of memory\n";
 	ssize_t r _unused_ = write(2, msg, sizeof(msg) - 1);
 	abort();
 }
 
+void util_oom_handler_set(void (*fn)(size_t n))
+{
+	oom_handler = fn;
+}
+
+void util_alloc_fault_set(unsigned long nth)
+{
+	alloc_fail_at = nth ? alloc_count + nth : 0;
+}
+
+unsigned long util_alloc_count(void)
+{
+	return __atomic_load_n(&alloc_count, __ATOMIC_RELAXED);
+}
+
+/* Count one allocation; true when the test hook says this one fails. */
+static inline bool alloc_fails(void)
+{
+	/* atomic: libuv's threads allocate through the same functions in the broker */
+	return __atomic_add_fetch(&alloc_count, 1, __ATOMIC_RELAXED) == alloc_fail_at;
+}
+
+void *util_realloc_try(void *p, size_t n)
+{
+	return alloc_fails() ? NULL : realloc(p, n ? n : 1);
+}
+
 void *xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
+	void *p = alloc_fails() ? NULL : malloc(n ? n : 1);
 	if (!p)
-		oom();
+		util_oom(n);
 	return p;
 }
 
 void *xcalloc(size_t n, size_t m)
 {
-	void *p = calloc(n ? n : 1, m ? m : 1);
+	void *p = alloc_fails() ? NULL : calloc(n ? n : 1, m ? m : 1);
 	if (!p)
-		oom();
+		util_oom(n * m);
 	return p;
 }
 
 void *xrealloc(void *p, size_t n)
 {
-	p = realloc(p, n ? n : 1);
+	p = alloc_fails() ? NULL : realloc(p, n ? n : 1);
 	if (!p)
-		oom();
+		util_oom(n);
 	return p;
 }
 
 char *xstrdup(const char *s)
 {
-	char *p = strdup(s ? s : "");
+	char *p = alloc_fails() ? NULL : strdup(s ? s : "");
 	if (!p)
-		oom();
+		util_oom(s ? strlen(s) + 1 : 1);
 	return p;
 }
 
 char *xstrndup(const char *s, size_t n)
 {
-	char *p = strndup(s, n);
+	char *p = alloc_fails() ? NULL : strndup(s, n);
 	if (!p)
-		oom();
+		util_oom(n + 1);
 	return p;
 }
 
 char *xvasprintf(const char *fmt, va_list ap)
 {
 	char *s;
-	if (vasprintf(&s, fmt, ap) < 0)
-		oom();
+	if (alloc_fails() || vasprintf(&s, fmt, ap) < 0)
+		util_oom(0);
 	return s;
 }
 

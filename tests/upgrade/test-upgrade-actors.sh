@@ -32,7 +32,9 @@ cat >"$J" <<'JSON'
 {"messages": [
  {"model": "SystemdServicesTasks", "data": {"to_enable": ["a.service", "noinst.service", "masked.service", "missing.service"],
    "to_disable": ["dis.service", "both.service"]}},
- {"model": "SystemdServicesTasks", "data": {"to_enable": ["req.service", "both.service", "../x.service"], "to_disable": []}}]}
+ {"model": "SystemdServicesTasks", "data": {"to_enable": ["req.service", "both.service", "../x.service"], "to_disable": []}},
+ {"model": "SystemdServicesInfoSource", "data": {"service_files": [],
+   "broken_symlinks": ["/etc/systemd/system/multi-user.target.wants/gone.service", "/etc/systemd/system/sshd-kept.service"]}}]}
 JSON
 u_actor sd set_systemd_services_states "$J"
 t_eq "systemd: the actor succeeds" 0 "$U_RC"
@@ -52,9 +54,20 @@ t_eq "systemd: the result" '["a.service","b.service","both.service","req.service
 t_eq "systemd: what could not be done, with why" "../x.service: not a unit name|masked.service: masked|missing.service: no unit file|noinst.service: its unit file has no [Install]" \
 	"$(u_out_msg SystemdServicesResult '[.failed[] | sub("( \\(|;| section| in the).*"; "")] | sort | join("|")')"
 t_eq "systemd: an info entry and a medium one" "info medium" "$(u_out '[.reports[].severity] | join(" ")')"
+first=$(u_out '.reports[] | "\(.key) \(.severity) \(.title)"')
+t_check "systemd: the first run's entry says what it changed, nothing is 'already'" bash -c \
+	"grep -q '^The upgrade changed which systemd units' <<<\"\$1\" && ! grep -q Already <<<\"\$1\"" _ "$(u_out '.reports[0].summary')"
 h=$(find "$E" -printf '%p %l\n' | sort | md5sum)
 u_actor sd set_systemd_services_states "$J"
 t_eq "systemd: a second run changes nothing" "$h [] []" "$(find "$E" -printf '%p %l\n' | sort | md5sum) $(u_out_msg SystemdServicesResult '"\(.enabled | tojson) \(.disabled | tojson)"')"
+# the first run killed before its commit leaves no report entry: the second must say the state
+t_eq "systemd: a second run reports the same entries (key, severity, title)" "$first" \
+	"$(u_out '.reports[] | "\(.key) \(.severity) \(.title)"')"
+S2=$(u_out '.reports[0].summary')
+t_check "systemd: the second run's entry says the units were in their target state already" grep -q "in their target state already" <<<"$S2"
+t_eq "systemd: and names them: enabled, disabled, the source's broken link gone (not the top-level one)" \
+	"Already enabled:|a.service|b.service|both.service|req.service|Already disabled (no enablement link names them):|dis.service|Broken enablement links of the source system, already removed:|gone.service (multi-user.target.wants)" \
+	"$(sed -n '/^Already enabled:/,$p' <<<"$S2" | sed 's/^ *- //' | paste -sd'|')"
 
 # ---- schedule_selinux_relabel ----
 S=$(mkroot se)
@@ -97,6 +110,16 @@ t_eq "resume: the unit and both links are removed" "0 0" "$U_RC $(find "$S/etc/s
 t_eq "resume: with an info entry" "$K_RESUME_SERVICE_REMOVED" "$(u_out '.reports[].key')"
 u_actor rs remove_resume_service "$J"
 t_eq "resume: a second run has nothing to remove" "0 0" "$U_RC $(u_out '.reports | length')"
+# as in the workflow: ResumeService says leapp installed it; a second run (the first was killed
+# before its commit, its entry lost) finds nothing and says it is removed already
+u_actor rs create_resume_service "$J"
+u_out '{messages: .messages}' >"$U_DIR/rs.json"
+u_actor rs remove_resume_service "$U_DIR/rs.json"
+t_eq "resume: with ResumeService: removed, an info entry" "0 0 $K_RESUME_SERVICE_REMOVED" \
+	"$U_RC $(find "$S/etc/systemd/system" -name leapp_resume.service | wc -l) $(u_out '.reports[].key')"
+u_actor rs remove_resume_service "$U_DIR/rs.json"
+t_eq "resume: with ResumeService, a second run: the same entry" "0 $K_RESUME_SERVICE_REMOVED" "$U_RC $(u_out '.reports[].key')"
+t_check "resume: which says it was removed already" grep -q "it is removed already" <<<"$(u_out '.reports[].summary')"
 
 # ---- upgrade_cleanup ----
 S=$(mkroot cl)
@@ -132,8 +155,18 @@ t_check "cleanup: leapp's database, logs and scratch stay, and the new kernel" t
 	-e "$S/var/log/leapp/leapp-upgrade.log" -a -d "$S/var/lib/leapp/scratch/a" -a -e "$S/boot/vmlinuz-6.1.0" -a \
 	-e "$S/boot/loader/entries/$MID-6.1.0.conf"
 t_check "cleanup: the report says what was removed and what is kept" grep -q "Kept: leapp's database" <(u_out '.reports[].summary')
+first=$(u_out '.reports[] | "\(.key) \(.severity) \(.title)"')
+h=$(find "$S" -printf '%p %l\n' | sort | md5sum)
 u_actor cl upgrade_cleanup "$J"
-t_eq "cleanup: a second run has nothing to do" "0 0" "$U_RC $(u_out '.reports | length')"
+t_eq "cleanup: a second run removes nothing" "0 $h" "$U_RC $(find "$S" -printf '%p %l\n' | sort | md5sum)"
+# the first run killed before its commit leaves no report entry: the second must say the state
+t_eq "cleanup: a second run reports the same entry (key, severity, title)" "$first" "$(u_out '.reports[] | "\(.key) \(.severity) \(.title)"')"
+t_eq "cleanup: which names what the messages say the upgrade made as gone already" \
+	"The upgraded system booted; the files only the upgrade needed are removed already.|Gone already (removed earlier in the upgrade, or by an earlier run of this step that was interrupted):|/var/lib/leapp/el9userspace (the target userspace)|/var/lib/leapp/packages (the downloaded packages and the repository metadata)|/boot/vmlinuz-upgrade.x86_64 (the upgrade kernel)|/boot/initramfs-upgrade.x86_64.img (the upgrade initramfs)" \
+	"$(u_out '.reports[].summary' | grep -v '^Kept:' | sed 's/^ *- //' | paste -sd'|')"
+jq '{messages: [.messages[] | select(.model == "IPUConfig")]}' "$J" >"$U_DIR/cl-ipu.json"
+u_actor cl upgrade_cleanup "$U_DIR/cl-ipu.json"
+t_eq "cleanup: no message names anything the upgrade made, nothing there: no entry" "0 0" "$U_RC $(u_out '.reports | length')"
 mkdir -p "$S/etc/keep" && echo x >"$S/etc/keep/file"
 sed -i 's|"path_in_root": "/var/lib/leapp/el9userspace"|"path_in_root": "/etc"|; s|"cache_dir_in_root": "/var/lib/leapp/packages"|"cache_dir_in_root": "/var/lib/leapp/../../../etc"|' "$J"
 u_actor cl upgrade_cleanup "$J"

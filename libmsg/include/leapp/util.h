@@ -38,8 +38,10 @@ static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
 #define TAKE_PTR(p) ({ __typeof__(p) _t = (p); (p) = NULL; _t; })
 #define TAKE_FD(fd) ({ int _t = (fd); (fd) = -1; _t; })
 
-/* Allocation that aborts on OOM: the engine has no meaningful recovery from it and a
- * half-built structure is worse than a clean crash the broker records. */
+/* Allocation that never returns NULL: on OOM the handler set with util_oom_handler_set() runs
+ * (the broker's stops the run cleanly and exits 1), else it aborts. An actor keeps the abort:
+ * there is no meaningful recovery from OOM in it, a half-built structure is worse than a
+ * clean crash, and the broker records the crash. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
@@ -47,6 +49,21 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) _printf_(1, 2);
 char *xvasprintf(const char *fmt, va_list ap) _printf_(1, 0);
+/* Like realloc(), counted by the fault hook below: for buffers input grows, where running out
+ * of memory is an error for the caller, never an abort. */
+void *util_realloc_try(void *p, size_t n);
+
+/* The allocation hook (STYLE.md: one hook, so tests can fail allocation N for every N).
+ * util_oom_handler_set: fn(bytes) runs once when an x*() allocation fails, instead of an
+ * abort; it does not return (it exits). util_alloc_fault_set(nth): the nth x*() or
+ * util_realloc_try() allocation from now on fails as if memory ran out (0: none); only the
+ * broker's test hook (LEAPP_FAULT_ALLOC) calls it. util_alloc_count: allocations so far. */
+void util_oom_handler_set(void (*fn)(size_t n));
+/* What x*() do when an allocation fails (bytes: what was asked, 0 when unknown): the handler,
+ * else a message and abort(). For a library's allocation that failed (e.g. msgpack's). */
+_noreturn_ void util_oom(size_t bytes);
+void util_alloc_fault_set(unsigned long nth);
+unsigned long util_alloc_count(void);
 
 /* A growable byte buffer. */
 struct buf {
