@@ -24,9 +24,17 @@ t_eq "the unit and every link removed, another unit's link kept" \
 t_eq "the report entry" "info" "$(printf '%s' "$A_OUT" | jq -r '.reports[] | select(.title == "leapp_resume.service removed") | .severity')"
 t_eq "each removal logged" 4 "$(a_logs info | grep -c '^removed ')"
 
-# again: nothing installed any more, nothing to do
+# again (a rerun after a kill before the commit): the same entry, saying it is removed already
 leapp_actor_run remove_resume_service "$R" "$F_DIR/in.json"
 t_eq "twice: runs" 0 "$A_RC" "$A_ERR"
-t_eq "twice: no report" 0 "$(printf '%s' "$A_OUT" | jq '.reports | length')"
-t_check "twice: it says there is nothing to remove" grep -q "leapp_resume.service is not installed: nothing to remove" <<<"$(a_logs info)"
+t_eq "twice: the same entry" "leapp_resume.service removed info" \
+	"$(printf '%s' "$A_OUT" | jq -r '.reports[] | "\(.title) \(.severity)"')"
+t_check "twice: ... saying it is removed already" grep -q "it is removed already" <<<"$(printf '%s' "$A_OUT" | jq -r '.reports[].summary')"
+t_check "twice: it logs that nothing was left" grep -q "leapp_resume.service is removed already: nothing left to remove" <<<"$(a_logs info)"
+# no ResumeService message and nothing installed: nothing to do, no entry
+printf '{"messages":[]}' >"$F_DIR/none.json"
+leapp_actor_run remove_resume_service "$R" "$F_DIR/none.json"
+t_eq "never installed: runs" 0 "$A_RC" "$A_ERR"
+t_eq "never installed: no report" 0 "$(printf '%s' "$A_OUT" | jq '.reports | length')"
+t_check "never installed: it says there is nothing to remove" grep -q "leapp_resume.service is not installed: nothing to remove" <<<"$(a_logs info)"
 t_done
